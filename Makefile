@@ -1,0 +1,50 @@
+# Gallery Console: `make run` for the demo, `make test` for the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+SANDBOX_DIR := var/sandbox
+SANDBOX_PORT ?= 8765
+PORT ?= 8000
+
+# The demo runs in debug mode against the bundled Azure sandbox.
+export DJANGO_DEBUG ?= 1
+export AZURE_DEFAULT_CLOUD ?= custom
+
+.PHONY: install run test lint typecheck checks ci clean
+
+$(INSTALLED): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet -e . --group dev
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	SANDBOX_DIR=$(SANDBOX_DIR) SANDBOX_PORT=$(SANDBOX_PORT) PORT=$(PORT) \
+		$(VENV)/bin/honcho start -f Procfile.dev
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy console galleries groups azure_sandbox
+
+checks: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
+		FIELD_ENCRYPTION_KEY=$$(python3 -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
+		ALLOWED_HOSTS=console.example.com SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from .models import Role
+from .selectors import accounts_for
+
+
+def tenancy(request: HttpRequest) -> dict[str, Any]:
+    organization = getattr(request, "organization", None)
+    membership = getattr(request, "membership", None)
+    return {
+        "current_organization": organization,
+        "current_membership": membership,
+        "current_account": getattr(request, "account", None),
+        "switchable_accounts": accounts_for(organization) if organization else [],
+        "can_edit": membership is not None and membership.has_role(Role.EDITOR),
+        "is_admin": membership is not None and membership.has_role(Role.ADMIN),
+    }

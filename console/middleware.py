@@ -1,0 +1,63 @@
+"""Per-request context: a request id, and the user's organization, membership and account."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .request_context import current_request_id
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+SESSION_ORGANIZATION_KEY = "organization_id"
+SESSION_ACCOUNT_KEY = "account_id"
+
+
+class RequestIdMiddleware:
+    """Take a well-formed X-Request-Id from the proxy, or make one; echo it back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-Id", "")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-Id"] = request_id
+        return response
+
+
+class TenancyMiddleware:
+    """Attach `membership`, `organization` and `account` for a signed-in user.
+
+    The organization comes from the session (the user may belong to several); the account
+    is the one chosen in the header's switcher, or the organization's oldest.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .selectors import resolve_tenancy
+
+        request.membership = None  # type: ignore[attr-defined]
+        request.organization = None  # type: ignore[attr-defined]
+        request.account = None  # type: ignore[attr-defined]
+        if request.user.is_authenticated:
+            membership, account = resolve_tenancy(
+                request.user,
+                organization_id=request.session.get(SESSION_ORGANIZATION_KEY),
+                account_id=request.session.get(SESSION_ACCOUNT_KEY),
+            )
+            if membership is not None:
+                request.membership = membership  # type: ignore[attr-defined]
+                request.organization = membership.organization  # type: ignore[attr-defined]
+                request.account = account  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -1,0 +1,1 @@
+pytest_plugins = ["azure_sandbox.pytest_plugin"]
