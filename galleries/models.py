@@ -1,0 +1,250 @@
+"""Connected Azure subscriptions and the cached gallery inventory.
+
+Inventory rows are keyed by their ARM id (lower-cased, since ARM ids are case-insensitive)
+within a connected subscription; rows seen gone are soft-deleted (`deleted_at`), never dropped.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class Cloud(models.TextChoices):
+    PUBLIC = "public", "Azure public"
+    USGOV = "usgov", "Azure US Government"
+    CHINA = "china", "Azure China (21Vianet)"
+    CUSTOM = "custom", "Custom endpoint (Azure Stack, proxy, sandbox)"
+
+
+class CredentialStatus(models.TextChoices):
+    UNKNOWN = "unknown", "Not checked yet"
+    VALID = "valid", "Valid"
+    INVALID = "invalid", "Invalid"
+
+
+class ConnectedSubscription(models.Model):
+    organization = models.ForeignKey(
+        "console.Organization", on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    account = models.OneToOneField(
+        "console.Account", on_delete=models.CASCADE, related_name="subscription"
+    )
+    display_name = models.CharField(max_length=200)
+    subscription_id = models.CharField(max_length=36)
+    tenant_id = models.CharField(max_length=36)
+    client_id = models.CharField(max_length=36)
+    # Fernet token (see galleries.crypto); never rendered, logged or audited.
+    client_secret_encrypted = models.TextField()
+    cloud = models.CharField(max_length=10, choices=Cloud.choices, default=Cloud.PUBLIC)
+    arm_endpoint = models.URLField(blank=True)
+    authority_host = models.URLField(blank=True)
+    ca_bundle_pem = models.TextField(blank=True)
+    credential_status = models.CharField(
+        max_length=10, choices=CredentialStatus.choices, default=CredentialStatus.UNKNOWN
+    )
+    credential_checked_at = models.DateTimeField(null=True, blank=True)
+    credential_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "subscription_id"], name="subscription_once_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.subscription_id})"
+
+
+class InventoryRow(models.Model):
+    """Common columns of every cached inventory row."""
+
+    subscription = models.ForeignKey(ConnectedSubscription, on_delete=models.CASCADE)
+    arm_id = models.CharField(max_length=400)
+    name = models.CharField(max_length=200)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField()
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResourceGroup(InventoryRow):
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "arm_id"], name="resource_group_arm_id")
+        ]
+        indexes = [models.Index(fields=["subscription", "deleted_at", "name"])]
+
+
+class Gallery(InventoryRow):
+    resource_group = models.ForeignKey(
+        ResourceGroup, on_delete=models.CASCADE, related_name="galleries"
+    )
+    location = models.CharField(max_length=64, blank=True)
+    description = models.TextField(blank=True)
+    unique_name = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "galleries"
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "arm_id"], name="gallery_arm_id")
+        ]
+        indexes = [models.Index(fields=["resource_group", "deleted_at", "name"])]
+
+
+class GalleryImage(InventoryRow):
+    gallery = models.ForeignKey(Gallery, on_delete=models.CASCADE, related_name="images")
+    os_type = models.CharField(max_length=16)  # Linux / Windows
+    os_state = models.CharField(max_length=16)  # Generalized / Specialized
+    hyper_v_generation = models.CharField(max_length=4, blank=True)  # V1 / V2
+    architecture = models.CharField(max_length=8, blank=True)  # x64 / Arm64
+    publisher = models.CharField(max_length=200, blank=True)
+    offer = models.CharField(max_length=200, blank=True)
+    sku = models.CharField(max_length=200, blank=True)
+    security_type = models.CharField(max_length=64, blank=True)
+    features = models.JSONField(default=list, blank=True)
+    end_of_life_date = models.DateTimeField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    provisioning_state = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "arm_id"], name="image_arm_id")
+        ]
+        indexes = [models.Index(fields=["gallery", "deleted_at", "os_type", "name"])]
+
+
+class ImageVersion(InventoryRow):
+    image = models.ForeignKey(GalleryImage, on_delete=models.CASCADE, related_name="versions")
+    # Zero-padded "major.minor.patch" so that text order is semantic-version order.
+    sort_key = models.CharField(max_length=40)
+    published_date = models.DateTimeField(null=True, blank=True)
+    end_of_life_date = models.DateTimeField(null=True, blank=True)
+    exclude_from_latest = models.BooleanField(default=False)
+    provisioning_state = models.CharField(max_length=16, blank=True)
+    os_disk_size_gb = models.PositiveIntegerField(null=True, blank=True)
+    data_disk_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "arm_id"], name="version_arm_id")
+        ]
+        indexes = [models.Index(fields=["image", "deleted_at", "-sort_key"])]
+
+
+class VersionRegion(models.Model):
+    """A target region of a version (normalised, e.g. "East US 2" -> "eastus2")."""
+
+    version = models.ForeignKey(ImageVersion, on_delete=models.CASCADE, related_name="regions")
+    region = models.CharField(max_length=64)
+    replica_count = models.PositiveSmallIntegerField(default=1)
+    storage_account_type = models.CharField(max_length=32, blank=True)
+    exclude_from_latest = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["region"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "region"], name="one_row_per_version_region")
+        ]
+        indexes = [models.Index(fields=["region", "version"])]
+
+    def __str__(self) -> str:
+        return self.region
+
+
+class RefreshStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    PARTIAL = "partial", "Partial"
+    FAILED = "failed", "Failed"
+
+
+ACTIVE_REFRESH_STATUSES = (RefreshStatus.QUEUED, RefreshStatus.RUNNING)
+
+
+class RefreshRun(models.Model):
+    class Scope(models.TextChoices):
+        FULL = "full", "Full"
+        GALLERY = "gallery", "One gallery"
+
+    subscription = models.ForeignKey(
+        ConnectedSubscription, on_delete=models.CASCADE, related_name="refresh_runs"
+    )
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.FULL)
+    target_gallery = models.ForeignKey(
+        Gallery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=RefreshStatus.choices, default=RefreshStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    api_calls = models.PositiveIntegerField(default=0)
+    throttled_responses = models.PositiveIntegerField(default=0)
+    merged_requests = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # At most one queued-or-running run per subscription; further requests merge into it.
+            models.UniqueConstraint(
+                fields=["subscription"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_refresh_per_subscription",
+            )
+        ]
+        indexes = [models.Index(fields=["subscription", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} refresh of {self.subscription_id}: {self.status}"
+
+
+class ShareVerdict(models.TextChoices):
+    READABLE = "readable", "Readable"
+    NOT_SHARED = "not_shared", "Not shared"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ShareCheck(models.Model):
+    """Can `reader` (a group's subscription) read `gallery` with its own credential?"""
+
+    reader = models.ForeignKey(
+        ConnectedSubscription, on_delete=models.CASCADE, related_name="share_checks"
+    )
+    gallery = models.ForeignKey(Gallery, on_delete=models.CASCADE, related_name="share_checks")
+    verdict = models.CharField(
+        max_length=12, choices=ShareVerdict.choices, default=ShareVerdict.UNKNOWN
+    )
+    detail = models.TextField(blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reader", "gallery"], name="one_share_check_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader_id} -> {self.gallery_id}: {self.verdict}"

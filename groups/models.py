@@ -1,0 +1,94 @@
+"""Stateless groups (Elastigroups) and stateful nodes, with their revisions.
+
+`spec` holds the resource's Spot JSON (the body inside `{"group": …}` or `{"statefulNode": …}`,
+without `id`, `createdAt` and `updatedAt`): one source of truth for the console and the API.
+It is produced and parsed only by `groups.spot_json`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from console.ids import new_public_id
+
+
+class Kind(models.TextChoices):
+    STATELESS = "stateless", "Stateless group"
+    STATEFUL = "stateful", "Stateful node"
+
+
+ID_PREFIX = {Kind.STATELESS: "sig", Kind.STATEFUL: "ssn"}
+
+
+class Status(models.TextChoices):
+    # Saved at any time; problems are listed as warnings.
+    DRAFT = "draft", "Draft"
+    # Created or updated after full validation.
+    ACTIVE = "active", "Active"
+
+
+class Group(models.Model):
+    id = models.CharField(primary_key=True, max_length=12, editable=False)
+    organization = models.ForeignKey(
+        "console.Organization", on_delete=models.CASCADE, related_name="groups"
+    )
+    account = models.ForeignKey("console.Account", on_delete=models.CASCADE, related_name="groups")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    name = models.CharField(max_length=200)
+    region = models.CharField(max_length=64, blank=True)
+    spec = models.JSONField(default=dict)
+    # The latest revision number; an edit made from an older one is a conflict.
+    revision = models.PositiveIntegerField(default=0)
+    # Denormalised from spec's gallery image, to find what references a gallery.
+    image_account = models.ForeignKey(
+        "console.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    image_resource_group = models.CharField(max_length=200, blank=True)
+    image_gallery = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "id"]
+        indexes = [
+            models.Index(fields=["account", "kind", "-updated_at"]),
+            models.Index(fields=["organization", "status", "-updated_at"]),
+            models.Index(fields=["image_account", "image_resource_group", "image_gallery"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self.id:
+            self.id = new_public_id(ID_PREFIX[Kind(self.kind)])
+        super().save(*args, **kwargs)
+
+
+class Revision(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    spec = models.JSONField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=10, default="console")  # console / api
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="revision_number_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} r{self.number}"
