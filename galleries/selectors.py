@@ -1,0 +1,174 @@
+"""Reads of connected subscriptions and the cached inventory: live rows only, always scoped.
+
+Names are compared case-insensitively, as Azure does, by building the lower-cased ARM id of
+the parent and looking it up exactly (unique index) rather than with `__iexact` scans.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from console.models import Organization
+
+from .arm_ids import (
+    gallery_arm_id,
+    image_arm_id,
+    resource_group_arm_id,
+    version_arm_id,
+    version_sort_key,
+)
+from .models import (
+    ConnectedSubscription,
+    Gallery,
+    GalleryImage,
+    ImageVersion,
+    ResourceGroup,
+    ShareCheck,
+    VersionRegion,
+)
+from .regions import normalize_region
+
+__all__ = [
+    "find_image",
+    "find_version",
+    "galleries_for",
+    "images_for",
+    "normalize_os_type",
+    "resolve_latest",
+    "resource_groups_for",
+    "share_check",
+    "subscription_for_account",
+    "subscriptions_for",
+    "version_sort_key",
+    "versions_for",
+]
+
+FAILED_PROVISIONING = "failed"
+_OS_TYPES = {"linux": "Linux", "windows": "Windows"}
+
+
+def normalize_os_type(os_type: str) -> str:
+    """ "linux" -> "Linux", as ARM spells it and the inventory stores it."""
+    return _OS_TYPES.get(os_type.strip().lower(), os_type.strip())
+
+
+def subscriptions_for(organization: Organization) -> QuerySet[ConnectedSubscription]:
+    return ConnectedSubscription.objects.filter(organization=organization).select_related("account")
+
+
+def subscription_for_account(
+    organization: Organization, account_id: str
+) -> ConnectedSubscription | None:
+    return subscriptions_for(organization).filter(account_id=account_id).first()
+
+
+def resource_groups_for(subscription: ConnectedSubscription) -> QuerySet[ResourceGroup]:
+    """Resource groups of `subscription` that hold at least one live gallery, by name."""
+    live_gallery = Gallery.objects.filter(resource_group=OuterRef("pk"), deleted_at=None)
+    return (
+        ResourceGroup.objects.filter(subscription=subscription, deleted_at=None)
+        .filter(Exists(live_gallery))
+        .order_by("name")
+    )
+
+
+def galleries_for(
+    subscription: ConnectedSubscription, resource_group_name: str
+) -> QuerySet[Gallery]:
+    rg_id = resource_group_arm_id(subscription.subscription_id, resource_group_name)
+    return Gallery.objects.filter(
+        subscription=subscription,
+        resource_group__subscription=subscription,
+        resource_group__arm_id=rg_id,
+        resource_group__deleted_at=None,
+        deleted_at=None,
+    ).order_by("name")
+
+
+def images_for(
+    subscription: ConnectedSubscription,
+    resource_group_name: str,
+    gallery_name: str,
+    os_type: str | None = None,
+) -> QuerySet[GalleryImage]:
+    g_id = gallery_arm_id(subscription.subscription_id, resource_group_name, gallery_name)
+    images = GalleryImage.objects.filter(
+        subscription=subscription,
+        gallery__subscription=subscription,
+        gallery__arm_id=g_id,
+        gallery__deleted_at=None,
+        deleted_at=None,
+    )
+    if os_type:
+        images = images.filter(os_type=normalize_os_type(os_type))
+    return images.order_by("name")
+
+
+def _replicated_to(region: str) -> Exists:
+    return Exists(
+        VersionRegion.objects.filter(version=OuterRef("pk"), region=normalize_region(region))
+    )
+
+
+def versions_for(image: GalleryImage, region: str | None = None) -> QuerySet[ImageVersion]:
+    """Live versions of `image`, newest first; with `region`, only those replicated there."""
+    versions = ImageVersion.objects.filter(image=image, deleted_at=None)
+    if region:
+        versions = versions.filter(_replicated_to(region))
+    return versions.order_by("-sort_key", "-id")
+
+
+def resolve_latest(image: GalleryImage, region: str) -> ImageVersion | None:
+    """The version Azure deploys for "latest" in `region`.
+
+    The highest version replicated to the region that is excluded from latest neither for
+    the whole version nor for that region; a version whose provisioning failed never counts.
+    """
+    eligible_region = VersionRegion.objects.filter(
+        version=OuterRef("pk"), region=normalize_region(region), exclude_from_latest=False
+    )
+    return (
+        ImageVersion.objects.filter(image=image, deleted_at=None, exclude_from_latest=False)
+        .exclude(provisioning_state__iexact=FAILED_PROVISIONING)
+        .filter(Exists(eligible_region))
+        .order_by("-sort_key", "-id")
+        .first()
+    )
+
+
+def find_image(
+    organization: Organization,
+    *,
+    account_id: str,
+    resource_group_name: str,
+    gallery_name: str,
+    image_name: str,
+) -> GalleryImage | None:
+    """A live image of the subscription bound to `account_id`, names matched as Azure does."""
+    subscription = subscription_for_account(organization, account_id)
+    if subscription is None:
+        return None
+    i_id = image_arm_id(subscription.subscription_id, resource_group_name, gallery_name, image_name)
+    return (
+        GalleryImage.objects.filter(
+            subscription=subscription,
+            arm_id=i_id,
+            deleted_at=None,
+            gallery__deleted_at=None,
+        )
+        .select_related("gallery", "gallery__resource_group", "subscription")
+        .first()
+    )
+
+
+def find_version(image: GalleryImage, version_name: str) -> ImageVersion | None:
+    return ImageVersion.objects.filter(
+        subscription_id=image.subscription_id,
+        arm_id=version_arm_id(image.arm_id, version_name.strip()),
+        deleted_at=None,
+    ).first()
+
+
+def share_check(reader: ConnectedSubscription, gallery: Gallery) -> ShareCheck | None:
+    """The cached verdict on whether `reader`'s own credential can read `gallery`."""
+    return ShareCheck.objects.filter(reader=reader, gallery=gallery).first()
