@@ -173,6 +173,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Records its own heartbeat, so /healthz can tell a dead beat from a dead worker.
+CELERY_BEAT_SCHEDULER = "console.beat.HeartbeatScheduler"
 
 HEARTBEAT_INTERVAL = timedelta(seconds=env.int("HEARTBEAT_INTERVAL_SECONDS", default=30))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {

@@ -15,5 +15,9 @@ STORAGES = {
 }
 # Fast hashing keeps user-creating tests quick; nothing here protects real passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file (not in-memory) test database, so a real worker subprocess can share it; one per
+    # test process, so parallel runs never clobber each other.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
