@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)  # local state: SQLite file, embedded broker, beat schedule
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
