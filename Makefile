@@ -8,8 +8,10 @@ SANDBOX_PORT ?= 8765
 PORT ?= 8000
 
 # The demo runs in debug mode against the bundled Azure sandbox.
-export DJANGO_DEBUG ?= 1
-export AZURE_DEFAULT_CLOUD ?= custom
+run: export DJANGO_DEBUG ?= 1
+run: export AZURE_DEFAULT_CLOUD ?= custom
+# Static analysis imports the settings; debug mode supplies development keys for that.
+typecheck checks: export DJANGO_DEBUG ?= 1
 
 .PHONY: install run test lint typecheck checks ci clean
 
