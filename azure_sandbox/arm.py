@@ -1,0 +1,295 @@
+"""ARM routes the console uses: subscriptions, resource groups, galleries, images, versions.
+
+Paths are matched case-insensitively (the SDKs mix ``resourcegroups`` and
+``resourceGroups``); ``api-version`` is logged by the server but never checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from azure_sandbox import arm_json, arm_writes
+from azure_sandbox.arm_lookup import (
+    ArmContext,
+    find_gallery,
+    find_group,
+    find_image,
+    find_subscription,
+    not_found,
+)
+from azure_sandbox.messages import ArmError, Request, Response
+from azure_sandbox.world import Gallery, Subscription
+
+Handler = Callable[[ArmContext, dict[str, str]], Response]
+
+
+@dataclass
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    name: str
+    handler: Handler
+
+
+_SUB = r"/subscriptions/(?P<sub>[^/]+)"
+_RG = _SUB + r"/resourcegroups/(?P<rg>[^/]+)"
+_GAL = _RG + r"/providers/microsoft\.compute/galleries/(?P<gallery>[^/]+)"
+_IMG = _GAL + r"/images/(?P<image>[^/]+)"
+_VER = _IMG + r"/versions/(?P<version>[^/]+)"
+
+
+# --- paging -------------------------------------------------------------------
+
+
+def page_offset(request: Request) -> int:
+    token = request.query.get("$skiptoken", "")
+    return int(token) if token.isdigit() else 0
+
+
+def page_number(request: Request, page_size: int) -> int:
+    """1-based page index of a list request, derived from its ``$skiptoken``."""
+    return page_offset(request) // max(1, page_size) + 1
+
+
+def _paged(ctx: ArmContext, items: list[Any], render: Callable[[Any], dict[str, Any]]) -> Response:
+    size = max(1, ctx.world.settings.page_size)
+    offset = page_offset(ctx.request)
+    payload: dict[str, Any] = {"value": [render(item) for item in items[offset : offset + size]]}
+    if offset + size < len(items):
+        # Absolute link to ourselves that keeps api-version: the SDK requests it verbatim.
+        query = {k: v for k, v in ctx.request.query.items() if k != "$skiptoken"}
+        query["$skiptoken"] = str(offset + size)
+        path = quote(ctx.request.path, safe="/()-._~")
+        payload["nextLink"] = f"{ctx.request.base_url}{path}?{urlencode(query, safe='$')}"
+    return Response.json(200, payload)
+
+
+def _visible(
+    ctx: ArmContext, action: str, scope: str, items: Iterable[tuple[str, Any]]
+) -> list[Any]:
+    """Items of a collection the caller may read: all, a filtered subset, or 403."""
+    if ctx.access.can(scope):
+        return list(items)
+    if not ctx.access.has_any_below(scope):
+        raise ctx.access.denied(action, scope)
+    return [(item_id, item) for item_id, item in items if ctx.access.can(item_id)]
+
+
+# --- read handlers ------------------------------------------------------------------------
+
+
+def list_subscriptions(ctx: ArmContext, params: dict[str, str]) -> Response:
+    subs = [
+        s
+        for s in list(ctx.world.subscriptions.values())
+        if s.tenant_id.lower() == ctx.token_tenant_id.lower()
+        and ctx.access.has_any_below(arm_json.subscription_id(s))
+    ]
+    return _paged(ctx, subs, arm_json.render_subscription)
+
+
+def get_subscription(ctx: ArmContext, params: dict[str, str]) -> Response:
+    sub = find_subscription(ctx, params["sub"])
+    if not ctx.access.has_any_below(arm_json.subscription_id(sub)):
+        raise ArmError(
+            404, "SubscriptionNotFound", f"The subscription '{params['sub']}' could not be found."
+        )
+    return Response.json(200, arm_json.render_subscription(sub))
+
+
+def list_resource_groups(ctx: ArmContext, params: dict[str, str]) -> Response:
+    sub = find_subscription(ctx, params["sub"])
+    scope = arm_json.subscription_id(sub)
+    action = "Microsoft.Resources/subscriptions/resourceGroups/read"
+    if not ctx.access.has_any_below(scope):
+        raise ctx.access.denied(action, scope)
+    groups = [
+        g
+        for g in list(sub.resource_groups.values())
+        if ctx.access.can(arm_json.resource_group_id(sub, g))
+    ]
+    return _paged(ctx, groups, lambda g: arm_json.render_resource_group(sub, g))
+
+
+def get_resource_group(ctx: ArmContext, params: dict[str, str]) -> Response:
+    sub = find_subscription(ctx, params["sub"])
+    scope = f"{arm_json.subscription_id(sub)}/resourceGroups/{params['rg']}"
+    ctx.access.require("Microsoft.Resources/subscriptions/resourceGroups/read", scope)
+    group = find_group(sub, params["rg"])
+    return Response.json(200, arm_json.render_resource_group(sub, group))
+
+
+def _render_gallery(sub: Subscription) -> Callable[[tuple[str, Gallery]], dict[str, Any]]:
+    return lambda pair: arm_json.render_gallery(pair[0], sub, pair[1])
+
+
+def list_galleries(ctx: ArmContext, params: dict[str, str]) -> Response:
+    sub = find_subscription(ctx, params["sub"])
+    pairs = [
+        (arm_json.gallery_id(sub, group, gallery), gallery)
+        for group in list(sub.resource_groups.values())
+        for gallery in list(group.galleries.values())
+    ]
+    visible = _visible(
+        ctx, "Microsoft.Compute/galleries/read", arm_json.subscription_id(sub), pairs
+    )
+    return _paged(ctx, visible, _render_gallery(sub))
+
+
+def list_galleries_by_group(ctx: ArmContext, params: dict[str, str]) -> Response:
+    sub = find_subscription(ctx, params["sub"])
+    scope = f"{arm_json.subscription_id(sub)}/resourceGroups/{params['rg']}"
+    if not ctx.access.has_any_below(scope):
+        raise ctx.access.denied("Microsoft.Compute/galleries/read", scope)
+    group = find_group(sub, params["rg"])
+    pairs = [(arm_json.gallery_id(sub, group, g), g) for g in list(group.galleries.values())]
+    visible = _visible(ctx, "Microsoft.Compute/galleries/read", scope, pairs)
+    return _paged(ctx, visible, _render_gallery(sub))
+
+
+def _gallery_scope(sub: Subscription, params: dict[str, str]) -> str:
+    return (
+        f"/subscriptions/{sub.id}/resourceGroups/{params['rg']}"
+        f"/providers/Microsoft.Compute/galleries/{params['gallery']}"
+    )
+
+
+def get_gallery(ctx: ArmContext, params: dict[str, str]) -> Response:
+    sub = find_subscription(ctx, params["sub"])
+    ctx.access.require("Microsoft.Compute/galleries/read", _gallery_scope(sub, params))
+    group = find_group(sub, params["rg"])
+    gallery = find_gallery(group, params["gallery"])
+    return Response.json(
+        200, arm_json.render_gallery(arm_json.gallery_id(sub, group, gallery), sub, gallery)
+    )
+
+
+def list_images(ctx: ArmContext, params: dict[str, str]) -> Response:
+    sub = find_subscription(ctx, params["sub"])
+    scope = _gallery_scope(sub, params)
+    if not ctx.access.has_any_below(scope):
+        raise ctx.access.denied("Microsoft.Compute/galleries/images/read", scope)
+    group = find_group(sub, params["rg"])
+    gallery = find_gallery(group, params["gallery"])
+    base = arm_json.gallery_id(sub, group, gallery)
+    pairs = [(f"{base}/images/{i.name}", i) for i in list(gallery.images.values())]
+    visible = _visible(ctx, "Microsoft.Compute/galleries/images/read", scope, pairs)
+    return _paged(ctx, visible, lambda pair: arm_json.render_image(pair[0], pair[1]))
+
+
+def get_image(ctx: ArmContext, params: dict[str, str]) -> Response:
+    sub = find_subscription(ctx, params["sub"])
+    ctx.access.require(
+        "Microsoft.Compute/galleries/images/read",
+        f"{_gallery_scope(sub, params)}/images/{params['image']}",
+    )
+    group = find_group(sub, params["rg"])
+    gallery = find_gallery(group, params["gallery"])
+    image = find_image(group, gallery, params["image"])
+    image_id = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}"
+    return Response.json(200, arm_json.render_image(image_id, image))
+
+
+def list_versions(ctx: ArmContext, params: dict[str, str]) -> Response:
+    sub = find_subscription(ctx, params["sub"])
+    scope = f"{_gallery_scope(sub, params)}/images/{params['image']}"
+    action = "Microsoft.Compute/galleries/images/versions/read"
+    if not ctx.access.has_any_below(scope):
+        raise ctx.access.denied(action, scope)
+    group = find_group(sub, params["rg"])
+    gallery = find_gallery(group, params["gallery"])
+    image = find_image(group, gallery, params["image"])
+    base = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}/versions"
+    pairs = [(f"{base}/{v.name}", v) for v in list(image.versions.values())]
+    visible = _visible(ctx, action, scope, pairs)
+    return _paged(ctx, visible, lambda pair: arm_json.render_version(pair[0], pair[1]))
+
+
+def get_version(ctx: ArmContext, params: dict[str, str]) -> Response:
+    sub = find_subscription(ctx, params["sub"])
+    scope = f"{_gallery_scope(sub, params)}/images/{params['image']}/versions/{params['version']}"
+    ctx.access.require("Microsoft.Compute/galleries/images/versions/read", scope)
+    group = find_group(sub, params["rg"])
+    gallery = find_gallery(group, params["gallery"])
+    image = find_image(group, gallery, params["image"])
+    version = image.versions.get(params["version"].lower())
+    if version is None:
+        raise not_found(
+            f"Microsoft.Compute/galleries/{gallery.name}/images/{image.name}/versions/{params['version']}",
+            group.name,
+        )
+    expand = ctx.request.query.get("$expand", "").lower()
+    version_id = (
+        f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}/versions/{version.name}"
+    )
+    body = arm_json.render_version(
+        version_id, version, with_replication_status=expand == "replicationstatus"
+    )
+    return Response.json(200, body)
+
+
+# --- routing ---------------------------------------------------------------------------
+
+
+def _route(method: str, pattern: str, name: str, handler: Handler) -> Route:
+    return Route(method, re.compile(pattern + r"/?$"), name, handler)
+
+
+ROUTES: list[Route] = [
+    _route("GET", r"^/subscriptions", "subscriptions.list", list_subscriptions),
+    _route("GET", "^" + _SUB, "subscriptions.get", get_subscription),
+    _route("GET", "^" + _SUB + "/resourcegroups", "resource_groups.list", list_resource_groups),
+    _route("GET", "^" + _RG, "resource_groups.get", get_resource_group),
+    _route(
+        "GET",
+        "^" + _SUB + r"/providers/microsoft\.compute/galleries",
+        "galleries.list",
+        list_galleries,
+    ),
+    _route(
+        "GET",
+        "^" + _RG + r"/providers/microsoft\.compute/galleries",
+        "galleries.list_by_resource_group",
+        list_galleries_by_group,
+    ),
+    _route("GET", "^" + _GAL, "galleries.get", get_gallery),
+    _route("GET", "^" + _GAL + "/images", "gallery_images.list_by_gallery", list_images),
+    _route("GET", "^" + _IMG, "gallery_images.get", get_image),
+    _route("PUT", "^" + _IMG, "gallery_images.create_or_update", arm_writes.put_image),
+    _route("DELETE", "^" + _IMG, "gallery_images.delete", arm_writes.delete_image),
+    _route(
+        "GET",
+        "^" + _IMG + "/versions",
+        "gallery_image_versions.list_by_gallery_image",
+        list_versions,
+    ),
+    _route("GET", "^" + _VER, "gallery_image_versions.get", get_version),
+    _route("PUT", "^" + _VER, "gallery_image_versions.create_or_update", arm_writes.put_version),
+    _route("DELETE", "^" + _VER, "gallery_image_versions.delete", arm_writes.delete_version),
+]
+
+
+def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route for a request; raises 405 if the path exists for another method.
+
+    Matching is on the lower-cased path, but parameters keep the caller's spelling.
+    """
+    path_matched = False
+    for route in ROUTES:
+        found = route.pattern.match(path.lower())
+        if found is None:
+            continue
+        if route.method == method:
+            return route, {
+                name: path[found.start(name) : found.end(name)] for name in found.groupdict()
+            }
+        path_matched = True
+    if path_matched:
+        raise ArmError(
+            405, "MethodNotAllowed", f"The method '{method}' is not allowed on this resource."
+        )
+    return None

@@ -1,0 +1,191 @@
+"""Per-request pipeline: route, identify caller, inject faults, authenticate, throttle, handle."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from typing import Protocol
+
+from azure_sandbox import arm, control, identity
+from azure_sandbox.arm_lookup import ArmContext
+from azure_sandbox.faults import FaultRule, FaultSet
+from azure_sandbox.identity import TokenClaims, TokenInvalid, TokenIssuer
+from azure_sandbox.messages import AbortConnection, ArmError, Request, Response
+from azure_sandbox.rbac import Access
+from azure_sandbox.request_log import LogEntry, RequestLog
+from azure_sandbox.throttle import Throttler
+from azure_sandbox.world import World
+
+_OPENID = re.compile(r"^/(?P<tenant>[^/]+)/v2\.0/\.well-known/openid-configuration$")
+_TOKEN = re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/token$")
+_BUCKET_KIND = {"GET": "reads", "HEAD": "reads", "DELETE": "deletes"}  # anything else: writes
+_ERROR_CODES = {500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable"}
+
+
+class SandboxState(Protocol):
+    world: World
+    faults: FaultSet
+    request_log: RequestLog
+    throttler: Throttler
+    token_issuer: TokenIssuer
+    write_lock: threading.Lock
+    stopping: threading.Event
+
+    def reset(self, world: World | None = None) -> None: ...
+
+
+class Dispatcher:
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request, or raise AbortConnection; every ARM/identity call is logged."""
+        if request.path_lower.startswith(control.PREFIX):
+            return control.handle(self.state, request)
+        started = time.perf_counter()
+        trace = LogEntry(
+            time.time(), request.method, request.path, "unknown", 0,
+            request.query.get("api-version"), None, 0.0, [],
+        )  # fmt: skip
+        try:
+            response = self._dispatch(request, trace)
+            trace.status = response.status
+            return response
+        finally:
+            trace.duration_ms = (time.perf_counter() - started) * 1000
+            self.state.request_log.record(trace)
+
+    # --- pipeline -----------------------------------------------------------------
+
+    def _dispatch(self, request: Request, trace: LogEntry) -> Response:
+        world = self.state.world  # one consistent world per request, even if swapped meanwhile
+        if request.method == "GET" and (found := _OPENID.match(request.path)):
+            trace.route = "identity.openid_configuration"
+            return self._faults(request, trace, 1, 0) or identity.openid_configuration(
+                request, world, found["tenant"]
+            )
+        if request.method == "POST" and (found := _TOKEN.match(request.path)):
+            trace.route = "identity.token"
+            trace.client_id = identity.token_client_id(request)
+            return self._faults(request, trace, 1, 0) or identity.token_endpoint(
+                request, world, self.state.token_issuer, found["tenant"]
+            )
+        try:
+            matched = arm.match_route(request.method, request.path)
+        except ArmError as error:
+            return error.to_response()
+        if matched is None:
+            return ArmError(
+                404, "NotFound", f"The path '{request.path}' is not served by the Azure sandbox."
+            ).to_response()
+        route, params = matched
+        trace.route = route.name
+
+        claims: TokenClaims | None = None
+        auth_error: TokenInvalid | None = None
+        try:
+            claims = self.state.token_issuer.verify(request.headers.get("authorization"))
+            trace.client_id = claims.client_id
+        except TokenInvalid as invalid:
+            auth_error = invalid
+
+        page = arm.page_number(request, world.settings.page_size)
+        injected = self._faults(request, trace, page, world.settings.latency_ms)
+        if injected is not None:
+            return injected
+        principal = world.principal(claims.client_id) if claims else None
+        if claims is None or principal is None:
+            reason = auth_error or TokenInvalid(
+                "InvalidAuthenticationToken", "The access token is invalid."
+            )
+            return self._unauthorized(request, reason)
+
+        kind = _BUCKET_KIND.get(request.method, "writes")
+        if "sub" in params:
+            bucket_scope, header_scope = f"/subscriptions/{params['sub']}", "subscription"
+        else:
+            bucket_scope, header_scope = f"/tenants/{claims.tenant_id}", "tenant"
+        remaining_header = f"x-ms-ratelimit-remaining-{header_scope}-{kind}"
+        throttle = world.settings.throttle
+        remaining = None
+        if throttle.enabled:
+            decision = self.state.throttler.take(
+                bucket_scope, principal.client_id, kind, getattr(throttle, kind)
+            )
+            if not decision.allowed:
+                return self._throttled(
+                    params.get("sub"), claims, kind, decision.retry_after_seconds, remaining_header
+                )
+            remaining = decision.remaining
+
+        context = ArmContext(
+            request, world, Access(world, principal), claims.tenant_id, self.state.write_lock
+        )
+        try:
+            response = route.handler(context, params)
+        except ArmError as error:
+            response = error.to_response()
+        if remaining is not None:
+            response.headers[remaining_header] = str(remaining)
+        return response
+
+    def _faults(
+        self, request: Request, trace: LogEntry, page: int, base_latency_ms: float
+    ) -> Response | None:
+        decision = self.state.faults.decide(
+            request.method, request.path_lower, trace.client_id, page
+        )
+        trace.faults = decision.fired_ids
+        delay_ms = base_latency_ms + decision.latency_ms
+        if delay_ms > 0:
+            self.state.stopping.wait(delay_ms / 1000)  # sleeps this thread only; wakes on stop
+        rule = decision.terminal
+        return None if rule is None else self._fire(rule)
+
+    def _fire(self, rule: FaultRule) -> Response:
+        if rule.kind == "reset":
+            raise AbortConnection(reset=True)
+        if rule.kind == "hang":
+            self.state.stopping.wait(rule.hang_seconds)
+            raise AbortConnection(reset=False)
+        if rule.kind == "throttle":
+            return ArmError(
+                429,
+                "SubscriptionRequestsThrottled",
+                f"Number of requests exceeded the limit (injected fault {rule.id}). Please try "
+                f"again after '{rule.retry_after}' seconds. Refer to https://aka.ms/arm-throttling",
+                {"Retry-After": str(rule.retry_after)},
+            ).to_response()
+        code = _ERROR_CODES.get(rule.status, "InternalServerError")
+        return ArmError(
+            rule.status, code, f"An injected {rule.kind} fault ({rule.id}) failed this request."
+        ).to_response()
+
+    @staticmethod
+    def _unauthorized(request: Request, error: TokenInvalid) -> Response:
+        challenge = (
+            f'Bearer authorization_uri="{request.base_url}/common", error="invalid_token", '
+            f'error_description="{error.message}"'
+        )
+        return ArmError(
+            401, error.code, error.message, {"WWW-Authenticate": challenge}
+        ).to_response()
+
+    @staticmethod
+    def _throttled(
+        subscription: str | None, claims: TokenClaims, kind: str, retry_after: int, header: str
+    ) -> Response:
+        operation = {"reads": "read", "writes": "write", "deletes": "delete"}[kind]
+        if subscription:
+            code, scope = "SubscriptionRequestsThrottled", f"subscription '{subscription}'"
+        else:
+            code, scope = "TenantRequestsThrottled", f"tenant '{claims.tenant_id}'"
+        return ArmError(
+            429,
+            code,
+            f"Number of '{operation}' requests for {scope} actor '{claims.object_id}' exceeded. "
+            f"Please try again after '{retry_after}' seconds after additional tokens are "
+            "available. Refer to https://aka.ms/arm-throttling",
+            {"Retry-After": str(retry_after), header: "0"},
+        ).to_response()
