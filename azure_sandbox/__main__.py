@@ -1,0 +1,86 @@
+"""Command line: ``python -m azure_sandbox serve --port 0 --state-dir DIR [--world FILE]``.
+
+``python -m azure_sandbox world --out FILE`` writes the default world (or a generated one)
+as JSON, a starting point for a custom ``--world`` file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from azure_sandbox.sandbox import Sandbox
+from azure_sandbox.world import World
+from azure_sandbox.worldgen import default_world, generate_world
+
+
+def _serve(args: argparse.Namespace) -> int:
+    world = World.load(args.world) if args.world else default_world()
+    sandbox = Sandbox(world, state_dir=args.state_dir, port=args.port, host=args.host)
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    sandbox.start()
+    print(
+        f"Azure sandbox listening on {sandbox.base_url} (connection: {sandbox.connection_file})",
+        flush=True,
+    )
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        sandbox.stop()
+    print("Azure sandbox stopped", flush=True)
+    return 0
+
+
+def _write_world(args: argparse.Namespace) -> int:
+    if args.generate:
+        world = generate_world(
+            subscriptions=args.subscriptions,
+            galleries_per_subscription=args.galleries,
+            images_per_gallery=args.images,
+            versions_per_image=args.versions,
+            page_size=args.page_size,
+            seed=args.seed,
+        )
+    else:
+        world = default_world()
+    world.save(args.out)
+    print(f"wrote {args.out}: {world.counts()}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m azure_sandbox")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve ARM + Entra ID over HTTPS")
+    serve.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--state-dir", type=Path, required=True, help="CA, keys, connection.json")
+    serve.add_argument("--world", type=Path, help="world JSON (default: the built-in world)")
+    serve.set_defaults(run=_serve)
+    world = commands.add_parser("world", help="write a world JSON file")
+    world.add_argument("--out", type=Path, required=True)
+    world.add_argument("--generate", action="store_true", help="a large generated world")
+    world.add_argument("--subscriptions", type=int, default=20)
+    world.add_argument("--galleries", type=int, default=5)
+    world.add_argument("--images", type=int, default=20)
+    world.add_argument("--versions", type=int, default=20)
+    world.add_argument("--page-size", type=int, default=100)
+    world.add_argument("--seed", type=int, default=0)
+    world.set_defaults(run=_write_world)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
