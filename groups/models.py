@@ -7,6 +7,8 @@ It is produced and parsed only by `groups.spot_json`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -47,6 +49,8 @@ class Group(models.Model):
     )
     image_resource_group = models.CharField(max_length=200, blank=True)
     image_gallery = models.CharField(max_length=200, blank=True)
+    # `login.password`, kept out of `spec`: a Fernet token (galleries.crypto), never returned.
+    login_password_encrypted = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -67,7 +71,7 @@ class Group(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.id})"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.id:
             self.id = new_public_id(ID_PREFIX[Kind(self.kind)])
         super().save(*args, **kwargs)

@@ -1,0 +1,147 @@
+"""The gallery image of a spec, checked against the cached inventory (galleries.selectors)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from console.models import Account, Organization
+from console.selectors import accounts_for
+from galleries import selectors as inventory
+from galleries.models import GalleryImage, ShareVerdict
+from galleries.regions import normalize_region
+
+from .spot_json import dig, gallery_reference, gallery_version_key
+from .validation import (
+    GALLERY,
+    GALLERY_IMAGE_NOT_FOUND,
+    GALLERY_NOT_SHARED,
+    GALLERY_OS_MISMATCH,
+    GALLERY_VERSION_FAILED,
+    GALLERY_VERSION_NOT_FOUND,
+    GALLERY_VERSION_NOT_IN_REGION,
+    UNKNOWN_ACCOUNT,
+    WARNING,
+)
+
+if TYPE_CHECKING:
+    from .validation import _Checker
+
+
+def check_gallery_image(
+    check: _Checker, *, organization: Organization, account: Account
+) -> GalleryImage | None:
+    """Problems of the spec's gallery reference; the image found, for the login rules."""
+    ref = gallery_reference(check.kind, check.spec)
+    if ref is None:
+        return None
+    version_field = f"{GALLERY}.{gallery_version_key(check.kind)}"
+    image_account_id = ref.spot_account_id or account.id
+    if (
+        ref.spot_account_id
+        and not accounts_for(organization).filter(pk=ref.spot_account_id).exists()
+    ):
+        check.add(
+            UNKNOWN_ACCOUNT,
+            f"Account {ref.spot_account_id} is not an account of your organization.",
+            f"{GALLERY}.spotAccountId",
+        )
+        return None
+    image_subscription = inventory.subscription_for_account(organization, image_account_id)
+    if image_subscription is None:
+        check.add(
+            UNKNOWN_ACCOUNT,
+            f"Account {image_account_id} has no connected Azure subscription, so its galleries "
+            "can't be used.",
+            f"{GALLERY}.spotAccountId" if ref.spot_account_id else GALLERY,
+        )
+        return None
+    image = inventory.find_image(
+        organization,
+        account_id=image_account_id,
+        resource_group_name=ref.resource_group_name,
+        gallery_name=ref.gallery_name,
+        image_name=ref.image_name,
+    )
+    if image is None:
+        check.add(
+            GALLERY_IMAGE_NOT_FOUND,
+            f"Image {ref.image_name} was not found in gallery {ref.gallery_name} of resource "
+            f"group {ref.resource_group_name} ({image_subscription.display_name}). If it was "
+            "created recently, refresh the inventory.",
+            f"{GALLERY}.imageName",
+        )
+        return None
+    region = normalize_region(str(dig(check.spec, "region") or ""))
+    _check_version(check, image, ref.version, region, version_field)
+    _check_share(check, organization, account, image)
+    os_name = dig(check.spec, "compute.os")
+    if isinstance(os_name, str) and os_name and image.os_type.lower() != os_name.lower():
+        check.add(
+            GALLERY_OS_MISMATCH,
+            f"Image {image.name} is a {image.os_type} image but the group's operating system "
+            f"is {os_name}.",
+            "compute.os",
+        )
+    return image
+
+
+def _check_version(
+    check: _Checker, image: GalleryImage, version_name: str, region: str, field: str
+) -> None:
+    if not region:
+        return  # the missing region is reported by the required-field rules
+    if version_name.lower() == "latest":
+        if inventory.resolve_latest(image, region) is None:
+            check.add(
+                GALLERY_VERSION_NOT_IN_REGION,
+                f"Image {image.name} has no version replicated to {region} that latest could use.",
+                field,
+            )
+        return
+    version = inventory.find_version(image, version_name)
+    if version is None:
+        check.add(
+            GALLERY_VERSION_NOT_FOUND,
+            f"Image {image.name} has no version {version_name}.",
+            field,
+        )
+        return
+    if version.provisioning_state.lower() == "failed":
+        check.add(
+            GALLERY_VERSION_FAILED,
+            f"Version {version_name} of image {image.name} failed to provision; choose another.",
+            field,
+        )
+        return
+    if not version.regions.filter(region=region).exists():
+        check.add(
+            GALLERY_VERSION_NOT_IN_REGION,
+            f"Version {version_name} of image {image.name} is not replicated to {region}.",
+            field,
+        )
+
+
+def _check_share(
+    check: _Checker, organization: Organization, account: Account, image: GalleryImage
+) -> None:
+    """A gallery of another subscription must be readable from the group's subscription."""
+    reader = inventory.subscription_for_account(organization, account.id)
+    if reader is None or reader.pk == image.subscription_id:
+        return
+    gallery = image.gallery
+    verdict = inventory.share_check(reader, gallery)
+    if verdict is not None and verdict.verdict == ShareVerdict.NOT_SHARED:
+        check.add(
+            GALLERY_NOT_SHARED,
+            f"Gallery {gallery.name} is not shared with subscription {reader.display_name}, so "
+            "VMs of this group could not read its images.",
+            f"{GALLERY}.galleryName",
+        )
+    elif verdict is None or verdict.verdict != ShareVerdict.READABLE:
+        check.add(
+            GALLERY_NOT_SHARED,
+            f"Could not confirm that gallery {gallery.name} is shared with subscription "
+            f"{reader.display_name}; check its access before launching VMs.",
+            f"{GALLERY}.galleryName",
+            WARNING,
+        )

@@ -1,0 +1,182 @@
+"""Writes of groups and stateful nodes: validated, revisioned, audited; shared by console and API.
+
+The login password never enters `spec`, a revision or an audit entry: it is split off and kept
+encrypted in `Group.login_password_encrypted`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from console.models import Account, Organization
+from console.selectors import accounts_for
+from console.services import record_audit
+from galleries.crypto import encrypt_secret
+
+from .models import Group, Kind, Revision, Status
+from .spot_json import LOGIN_PATH, dig, gallery_reference, login_password, without_password
+from .validation import Problem, errors_in, validate_spec
+
+SOURCES = ("console", "api")
+_AUDIT_TYPE = {Kind.STATELESS: "group", Kind.STATEFUL: "stateful_node"}
+
+
+class ValidationFailed(Exception):
+    """The spec has errors, so the group was not saved as active."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+class RevisionConflict(Exception):
+    """Someone saved the group since the revision the edit started from."""
+
+    def __init__(self, current: Group) -> None:
+        super().__init__(
+            f"{current.name} was changed by someone else (now at revision {current.revision})."
+        )
+        self.current = current
+
+
+def _audit_action(kind: str, verb: str) -> str:
+    return f"{_AUDIT_TYPE[Kind(kind)]}.{verb}"
+
+
+def _sync_columns(group: Group, organization: Organization) -> None:
+    """Keep the list and lookup columns in step with the spec."""
+    spec = group.spec
+    group.name = str(spec.get("name") or "")[:200] or "(unnamed)"
+    group.region = str(spec.get("region") or "")[:64]
+    ref = gallery_reference(group.kind, spec)
+    if ref is None:
+        group.image_account = None
+        group.image_resource_group = ""
+        group.image_gallery = ""
+        return
+    account_id = ref.spot_account_id or group.account_id
+    group.image_account = accounts_for(organization).filter(pk=account_id).first()
+    group.image_resource_group = ref.resource_group_name[:200]
+    group.image_gallery = ref.gallery_name[:200]
+
+
+def _next_password(
+    current: Group | None, spec: dict[str, Any], clear_password: bool
+) -> tuple[str, bool]:
+    """(encrypted password to store, whether the group then has one).
+
+    A password in `spec` replaces the stored one; none keeps it while the spec still has a
+    login (the editor and PUT bodies leave it out); no login, or `clear_password`, drops it.
+    """
+    new_password = login_password(spec)
+    if new_password is not None:
+        return encrypt_secret(new_password), True
+    stored = current.login_password_encrypted if current is not None else ""
+    if clear_password or not isinstance(dig(spec, LOGIN_PATH), dict):
+        return "", False
+    return stored, bool(stored)
+
+
+def save_group(
+    *,
+    actor: Any,
+    organization: Organization,
+    account: Account,
+    kind: str,
+    spec: dict[str, Any],
+    status: str,
+    source: str,
+    group: Group | None = None,
+    expected_revision: int | None = None,
+    clear_password: bool = False,
+) -> tuple[Group, list[Problem]]:
+    """Create or update a group; returns it with its remaining problems (warnings).
+
+    Active: any error raises ValidationFailed and nothing is saved. Draft: saved anyway, with
+    the problems returned. A stale `expected_revision` raises RevisionConflict.
+    """
+    kind = Kind(kind)
+    status = Status(status)
+    if source not in SOURCES:
+        raise ValueError(f"Unknown source {source!r}")
+    with transaction.atomic():
+        current: Group | None = None
+        if group is not None:
+            current = Group.objects.select_for_update().get(
+                pk=group.pk, organization=organization, kind=kind
+            )
+            if expected_revision is not None and current.revision != expected_revision:
+                raise RevisionConflict(current)
+            account = current.account
+        encrypted, has_password = _next_password(current, spec, clear_password)
+        clean_spec = without_password(spec)
+        previous = current.spec if current is not None and current.status == Status.ACTIVE else None
+        problems = validate_spec(
+            organization=organization,
+            account=account,
+            kind=kind,
+            spec=spec,
+            has_stored_password=has_password,
+            previous_spec=previous,
+        )
+        if status == Status.ACTIVE and errors_in(problems):
+            raise ValidationFailed(errors_in(problems))
+        before = without_password(current.spec) if current is not None else None
+        target = current or Group(organization=organization, account=account, kind=kind)
+        if current is None:
+            target.created_by = actor if getattr(actor, "is_authenticated", False) else None
+        target.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        target.spec = clean_spec
+        target.status = status
+        target.login_password_encrypted = encrypted
+        target.revision += 1
+        _sync_columns(target, organization)
+        target.save()
+        Revision.objects.create(
+            group=target,
+            number=target.revision,
+            status=status,
+            spec=clean_spec,
+            author=target.updated_by,
+            source=source,
+        )
+        record_audit(
+            organization=organization,
+            actor=actor,
+            action=_audit_action(kind, "create" if current is None else "update"),
+            obj_type=_AUDIT_TYPE[kind],
+            obj_id=target.id,
+            obj_repr=target.name,
+            before=before,
+            after={"status": status.value, "source": source, "spec": clean_spec},
+        )
+    return target, problems
+
+
+def delete_group(
+    *,
+    actor: Any,
+    group: Group,
+    source: str,
+    deallocation_config: dict[str, Any] | None = None,
+) -> None:
+    """Delete a group or node; the audit entry keeps its last spec and how it was deallocated."""
+    with transaction.atomic():
+        locked = Group.objects.select_for_update().get(pk=group.pk)
+        before = {"status": locked.status, "spec": without_password(locked.spec)}
+        after: dict[str, Any] = {"source": source}
+        if deallocation_config is not None:
+            after["deallocationConfig"] = deallocation_config
+        record_audit(
+            organization=locked.organization,
+            actor=actor,
+            action=_audit_action(locked.kind, "delete"),
+            obj_type=_AUDIT_TYPE[Kind(locked.kind)],
+            obj_id=locked.id,
+            obj_repr=locked.name,
+            before=before,
+            after=after,
+        )
+        locked.delete()

@@ -1,0 +1,210 @@
+"""Validation rules and the save/delete services the console and the API share."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.models import AuditEntry
+from groups.models import Group, Revision
+from groups.services import RevisionConflict, ValidationFailed, delete_group, save_group
+from groups.validation import validate_spec
+from tests.inventory_factories import share
+
+from .bodies import group_body, node_body
+
+
+def codes(world, kind, spec):
+    problems = validate_spec(
+        organization=world.organization, account=world.account, kind=kind, spec=spec
+    )
+    return {(p.code, p.field, p.severity) for p in problems}
+
+
+def test_valid_group_and_node_have_no_problems(world):
+    assert codes(world, "stateless", group_body()) == set()
+    assert codes(world, "stateful", node_body()) == set()
+
+
+@pytest.mark.parametrize(
+    ("gallery", "code", "field"),
+    [
+        ({"imageName": "nope"}, "GALLERY_IMAGE_NOT_FOUND", "gallery.imageName"),
+        ({"version": "9.9.9"}, "GALLERY_VERSION_NOT_FOUND", "gallery.version"),
+        ({"version": "0.9.0"}, "GALLERY_VERSION_FAILED", "gallery.version"),
+        ({"version": "1.2"}, "VALIDATION_ERROR", "gallery.version"),
+        ({"spotAccountId": "act-deadbeef"}, "UNKNOWN_ACCOUNT", "gallery.spotAccountId"),
+    ],
+)
+def test_gallery_reference_problems(world, gallery, code, field):
+    found = codes(world, "stateless", group_body(**gallery))
+    assert (code, f"compute.launchSpecification.image.{field}", "error") in found
+
+
+def test_version_not_replicated_to_the_groups_region(world):
+    spec = group_body(version="1.1.0")
+    spec["region"] = "westeurope"
+    problems = validate_spec(
+        organization=world.organization, account=world.account, kind="stateless", spec=spec
+    )
+    assert [p.code for p in problems] == ["GALLERY_VERSION_NOT_IN_REGION"]
+    assert (
+        problems[0].message == "Version 1.1.0 of image ubuntu-22 is not replicated to westeurope."
+    )
+    spec["region"] = "northeurope"
+    spec["compute"]["launchSpecification"]["image"]["gallery"]["version"] = "latest"
+    assert "GALLERY_VERSION_NOT_IN_REGION" in {c for c, _, _ in codes(world, "stateless", spec)}
+
+
+def test_cross_subscription_gallery_share_verdicts(world):
+    spec = group_body(
+        resourceGroupName="rg-shared",
+        galleryName="sharedgallery",
+        imageName="win-2022",
+        version="3.1.0",
+        spotAccountId=world.other_account.id,
+    )
+    spec["compute"]["os"] = "Windows"
+    spec["compute"]["launchSpecification"]["login"] = {
+        "userName": "admin1",
+        "password": "Pa55w0rd!",
+    }
+    assert codes(world, "stateless", spec) == set()
+    share(world.subscription, world.shared_image.gallery, "unknown")
+    assert codes(world, "stateless", spec) == {
+        ("GALLERY_NOT_SHARED", "compute.launchSpecification.image.gallery.galleryName", "warning")
+    }
+    share(world.subscription, world.shared_image.gallery, "not_shared")
+    assert (
+        "GALLERY_NOT_SHARED",
+        "compute.launchSpecification.image.gallery.galleryName",
+        "error",
+    ) in codes(world, "stateless", spec)
+
+
+def test_os_mismatch_and_specialized_image_rules(world):
+    spec = group_body()
+    spec["compute"]["os"] = "Windows"
+    assert "GALLERY_OS_MISMATCH" in {c for c, _, _ in codes(world, "stateless", spec)}
+    spec = group_body(imageName="appliance", version="2.0.0")
+    spec["compute"]["launchSpecification"]["customData"] = "IyEvYmluL3NoCg=="
+    found = codes(world, "stateless", spec)
+    assert ("SPECIALIZED_IMAGE_LOGIN", "compute.launchSpecification.login", "error") in found
+    assert ("SPECIALIZED_IMAGE_LOGIN", "compute.launchSpecification.customData", "error") in found
+    del spec["compute"]["launchSpecification"]["login"]
+    del spec["compute"]["launchSpecification"]["customData"]
+    assert codes(world, "stateless", spec) == set()
+
+
+def test_schema_rules(world):
+    spec = group_body()
+    spec["capacity"] = {"minimum": 3, "target": 1, "maximum": 2}
+    del spec["compute"]["launchSpecification"]["login"]
+    spec["compute"]["launchSpecification"]["image"]["marketplace"] = {"publisher": "x"}
+    del spec["region"]
+    found = {(c, f) for c, f, _ in codes(world, "stateless", spec)}
+    assert ("VALIDATION_ERROR", "capacity.target") in found
+    assert ("VALIDATION_ERROR", "compute.launchSpecification.image") in found
+    assert ("MISSING_REQUIRED_FIELD", "region") in found
+    node = node_body()
+    node["persistence"]["shouldPersistOsDisk"] = "yes"
+    node["persistence"]["osDiskPersistenceMode"] = "sometimes"
+    found = {(c, f) for c, f, _ in codes(world, "stateful", node)}
+    assert ("VALIDATION_ERROR", "persistence.shouldPersistOsDisk") in found
+    assert ("VALIDATION_ERROR", "persistence.osDiskPersistenceMode") in found
+
+
+def _save(world, spec, *, status="active", group=None, expected_revision=None, kind="stateless"):
+    return save_group(
+        actor=world.members["editor"].user,
+        organization=world.organization,
+        account=world.account,
+        kind=kind,
+        spec=spec,
+        status=status,
+        source="console",
+        group=group,
+        expected_revision=expected_revision,
+    )
+
+
+def test_active_save_with_errors_saves_nothing_but_a_draft_keeps_it(world):
+    bad = group_body(version="9.9.9")
+    with pytest.raises(ValidationFailed) as failure:
+        _save(world, bad)
+    assert failure.value.problems[0].code == "GALLERY_VERSION_NOT_FOUND"
+    assert not Group.objects.exists()
+    draft, warnings = _save(world, bad, status="draft")
+    assert draft.status == "draft"
+    assert [w.code for w in warnings] == ["GALLERY_VERSION_NOT_FOUND"]
+    assert draft.spec == bad
+
+
+def test_save_keeps_columns_revisions_and_audit_in_step(world):
+    group, problems = _save(world, group_body())
+    assert problems == []
+    assert (group.id[:4], group.name, group.region, group.revision) == ("sig-", "web", "eastus", 1)
+    assert (group.image_account, group.image_gallery) == (world.account, "contosogallery")
+    spec = group_body(version="1.1.0")
+    updated, _ = _save(world, spec, group=group, expected_revision=1)
+    assert updated.revision == 2
+    assert list(Revision.objects.filter(group=group).values_list("number", flat=True)) == [2, 1]
+    entry = AuditEntry.objects.filter(object_id=group.id, action="group.update").get()
+    assert entry.before["compute"]["launchSpecification"]["image"]["gallery"]["version"] == "1.0.0"
+
+
+def test_stale_revision_is_a_conflict_and_overwrites_nothing(world):
+    group, _ = _save(world, group_body())
+    _save(world, group_body(version="1.1.0"), group=group, expected_revision=1)
+    with pytest.raises(RevisionConflict) as conflict:
+        _save(world, group_body(version="1.0.0"), group=group, expected_revision=1)
+    assert conflict.value.current.revision == 2
+    group.refresh_from_db()
+    assert group.spec["compute"]["launchSpecification"]["image"]["gallery"]["version"] == "1.1.0"
+
+
+def test_password_is_stored_encrypted_and_nowhere_in_plain_text(world):
+    spec = group_body()
+    spec["compute"]["launchSpecification"]["login"]["password"] = "Plain-Text-Pa55"
+    group, _ = _save(world, spec)
+    assert group.login_password_encrypted
+    assert "Plain-Text-Pa55" not in group.login_password_encrypted
+    assert "password" not in group.spec["compute"]["launchSpecification"]["login"]
+    assert "Plain-Text-Pa55" not in str(Revision.objects.get(group=group).spec)
+    assert "Plain-Text-Pa55" not in str(list(AuditEntry.objects.values("before", "after")))
+    # An edit that leaves the password out keeps it (write-only field).
+    kept, _ = _save(world, group_body(version="1.1.0"), group=group)
+    assert kept.login_password_encrypted == group.login_password_encrypted
+
+
+def test_windows_login_needs_a_password_unless_one_is_stored(world):
+    spec = node_body(
+        resourceGroupName="rg-shared",
+        galleryName="sharedgallery",
+        imageName="win-2022",
+        versionName="latest",
+        spotAccountId=world.other_account.id,
+    )
+    spec["compute"]["os"] = "Windows"
+    spec["compute"]["launchSpecification"]["login"] = {"userName": "admin1"}
+    with pytest.raises(ValidationFailed) as failure:
+        _save(world, spec, kind="stateful")
+    assert failure.value.problems[0].field == "compute.launchSpecification.login.password"
+    spec["compute"]["launchSpecification"]["login"]["password"] = "Pa55w0rd!"
+    node, _ = _save(world, spec, kind="stateful")
+    assert node.id.startswith("ssn-")
+    spec["compute"]["launchSpecification"]["login"] = {"userName": "admin2"}
+    node, problems = _save(world, spec, kind="stateful", group=node)
+    assert problems == []
+
+
+def test_delete_leaves_an_audit_entry(world):
+    group, _ = _save(world, group_body())
+    delete_group(
+        actor=world.members["editor"].user,
+        group=group,
+        source="api",
+        deallocation_config={"shouldTerminateVm": True},
+    )
+    assert not Group.objects.filter(pk=group.pk).exists()
+    entry = AuditEntry.objects.get(action="group.delete", object_id=group.id)
+    assert entry.after["deallocationConfig"] == {"shouldTerminateVm": True}
