@@ -3,17 +3,20 @@ from typing import Any
 from django.http import HttpRequest
 
 from .models import Role
-from .selectors import accounts_for
+from .selectors import accounts_for, memberships_of
 
 
 def tenancy(request: HttpRequest) -> dict[str, Any]:
     organization = getattr(request, "organization", None)
     membership = getattr(request, "membership", None)
+    memberships = list(memberships_of(request.user)) if organization else []
     return {
         "current_organization": organization,
         "current_membership": membership,
         "current_account": getattr(request, "account", None),
         "switchable_accounts": accounts_for(organization) if organization else [],
+        # Only offered when there is a choice.
+        "switchable_memberships": memberships if len(memberships) > 1 else [],
         "can_edit": membership is not None and membership.has_role(Role.EDITOR),
         "is_admin": membership is not None and membership.has_role(Role.ADMIN),
     }

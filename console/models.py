@@ -19,7 +19,7 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if not self.public_id:
             from .ids import new_public_id
 

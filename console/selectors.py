@@ -6,18 +6,21 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import Account, AuditEntry, Membership, Organization
+from .models import Account, ApiToken, AuditEntry, Membership, Organization
+
+# Token authentication records use, so it lives with the writes; importable from here too.
+from .services import authenticate_token as authenticate_token
 
 
 def resolve_tenancy(
     user: Any, *, organization_id: int | None, account_id: str | None
 ) -> tuple[Membership | None, Account | None]:
-    memberships = Membership.objects.filter(user=user).select_related("organization")
+    memberships = memberships_of(user)
     membership = None
     if organization_id is not None:
         membership = memberships.filter(organization_id=organization_id).first()
     if membership is None:
-        membership = memberships.order_by("created_at", "id").first()
+        membership = memberships.first()
     if membership is None:
         return None, None
     accounts = accounts_for(membership.organization)
@@ -25,9 +28,60 @@ def resolve_tenancy(
     return membership, account or accounts.first()
 
 
+def memberships_of(user: Any) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("created_at", "id")
+    )
+
+
 def accounts_for(organization: Organization) -> QuerySet[Account]:
     return Account.objects.filter(organization=organization).order_by("created_at", "id")
 
 
+def members_of(organization: Organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+def tokens_in(organization: Organization) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(organization=organization).select_related("user")
+
+
+def tokens_of(user: Any, organization: Organization) -> QuerySet[ApiToken]:
+    return tokens_in(organization).filter(user=user)
+
+
+def tokens_of_other_members(user: Any, organization: Organization) -> QuerySet[ApiToken]:
+    return tokens_in(organization).exclude(user=user).order_by("user__username", "-created_at")
+
+
+def membership_for_token(token: ApiToken) -> Membership | None:
+    """The token owner's current membership in the token's organization (roles may change)."""
+    return (
+        Membership.objects.select_related("organization", "user")
+        .filter(user_id=token.user_id, organization_id=token.organization_id)
+        .first()
+    )
+
+
+# --- Audit --------------------------------------------------------------------------------------
+
+
 def audit_entries_for(organization: Organization) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(organization=organization).select_related("actor")
+
+
+def audit_filter_choices(organization: Organization) -> tuple[list[str], list[str]]:
+    """The actions and object types that occur in this organization's log, for filters."""
+    entries = AuditEntry.objects.filter(organization=organization).order_by()
+    actions = sorted(set(entries.values_list("action", flat=True).distinct()))
+    object_types = sorted(set(entries.values_list("object_type", flat=True).distinct()))
+    return actions, object_types

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import settings_views, views
 
 app_name = "console"
 
@@ -10,10 +10,19 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("settings/", views.settings_index, name="settings"),
     path("switch-account/", views.switch_account, name="switch_account"),
+    path("switch-organization/", views.switch_organization, name="switch_organization"),
+    path("settings/tokens/", settings_views.tokens, name="tokens"),
+    path("settings/tokens/new/", settings_views.token_create, name="token_create"),
+    path("settings/tokens/<int:pk>/revoke/", settings_views.token_revoke, name="token_revoke"),
+    path("settings/members/", settings_views.members, name="members"),
+    path("settings/members/add/", settings_views.member_add, name="member_add"),
+    path("settings/members/<int:pk>/role/", settings_views.member_role, name="member_role"),
+    path("settings/members/<int:pk>/remove/", settings_views.member_remove, name="member_remove"),
+    path("settings/audit/", settings_views.audit_log, name="audit"),
 ]
 
 # Login and logout keep Django's well-known names so LOGIN_URL and templates find them.
 auth_urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

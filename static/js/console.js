@@ -18,3 +18,30 @@
     if (box) box.classList.add("d-none");
   });
 })();
+
+// Copy buttons: <button data-copy-target="#id">; the result is announced in [data-copy-status].
+(function () {
+  function announce(text) {
+    var status = document.querySelector("[data-copy-status]");
+    if (status) status.textContent = text;
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    var field = document.querySelector(button.getAttribute("data-copy-target"));
+    if (!field) return;
+    field.focus();
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(
+        function () { announce("Copied to the clipboard."); },
+        function () { announce("Copy failed: the text is selected, press Ctrl+C."); }
+      );
+    } else {
+      // Plain-http deployments have no Clipboard API; the selection lets the user copy by hand.
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      announce(copied ? "Copied to the clipboard." : "The text is selected: press Ctrl+C to copy.");
+    }
+  });
+})();

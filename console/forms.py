@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Role
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        help_text="What the token is for, e.g. “CI pipeline” or “Terraform”.",
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+
+
+class MemberAddForm(forms.Form):
+    username = forms.CharField(
+        max_length=150,
+        help_text="The user must already have a sign-in.",
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.VIEWER,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(required=False)
+    object_type = forms.ChoiceField(required=False, label="Object type")
+
+    def __init__(
+        self, *args: object, actions: list[str], object_types: list[str], **kwargs: object
+    ):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["action"].choices = [("", "Any action"), *((a, a) for a in actions)]  # type: ignore[attr-defined]
+        self.fields["object_type"].choices = [  # type: ignore[attr-defined]
+            ("", "Any object type"),
+            *((t, t) for t in object_types),
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"

@@ -1,0 +1,213 @@
+"""Writes for tenancy, API tokens, audit and liveness; each change leaves an audit entry."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken, AuditEntry, Heartbeat, Membership, Organization, Role
+from .request_context import current_request_id
+
+TOKEN_PREFIX = "gc_"  # noqa: S105 - a public marker, not a secret
+# Enough of the raw token to recognise it in a list, far too little to guess the rest.
+TOKEN_DISPLAY_LENGTH = 10
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+# --- Audit --------------------------------------------------------------------------------------
+
+
+def record_audit(
+    *,
+    organization: Organization,
+    actor: Any,
+    action: str,
+    obj_type: str,
+    obj_id: Any,
+    obj_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an audit entry; callers pass only non-secret fields in `before`/`after`."""
+    return AuditEntry.objects.create(
+        organization=organization,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj_type,
+        object_id=str(obj_id)[:64],
+        object_repr=str(obj_repr)[:200],
+        before=before,
+        after=after,
+        request_id=current_request_id.get(),
+    )
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _token_fields(token: ApiToken) -> dict[str, Any]:
+    return {"name": token.name, "prefix": token.prefix, "user": token.user.get_username()}
+
+
+def create_api_token(*, user: Any, organization: Organization, name: str) -> tuple[ApiToken, str]:
+    """Make a token for `user` in `organization`; the raw value is returned once, never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        organization=organization,
+        name=name.strip()[:100],
+        prefix=raw[:TOKEN_DISPLAY_LENGTH],
+        digest=token_digest(raw),
+    )
+    record_audit(
+        organization=organization,
+        actor=user,
+        action="token.create",
+        obj_type="api_token",
+        obj_id=token.pk,
+        obj_repr=str(token),
+        after=_token_fields(token),
+    )
+    return token, raw
+
+
+def revoke_api_token(*, token: ApiToken, actor: Any) -> ApiToken:
+    """Revoke once; revoking an already revoked token changes nothing."""
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_audit(
+        organization=token.organization,
+        actor=actor,
+        action="token.revoke",
+        obj_type="api_token",
+        obj_id=token.pk,
+        obj_repr=str(token),
+        before={"revoked": False},
+        after={"revoked": True, **_token_fields(token)},
+    )
+    return token
+
+
+def mark_token_used(token: ApiToken) -> None:
+    """Record use at most once a minute, so a busy API client does not write on every call."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_RESOLUTION:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+
+
+def authenticate_token(raw: str) -> ApiToken | None:
+    """The active token whose digest matches `raw`, with `user` and `organization` loaded.
+
+    Lookup is by digest, so no comparison ever runs on the secret itself; a hit also records
+    when the token was last used (at most once a minute).
+    """
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return None
+    digest = token_digest(raw)
+    token = (
+        ApiToken.objects.select_related("user", "organization")
+        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.digest, digest):
+        return None
+    mark_token_used(token)
+    return token
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+def _lock_admins(organization: Organization) -> list[Membership]:
+    return list(
+        Membership.objects.select_for_update().filter(organization=organization, role=Role.ADMIN)
+    )
+
+
+def add_member(*, organization: Organization, username: str, role: str, actor: Any) -> Membership:
+    user_model = get_user_model()
+    user = user_model.objects.filter(**{user_model.USERNAME_FIELD: username.strip()}).first()
+    if user is None or not user.is_active:
+        raise ValidationError("There is no active user with that username.")
+    if Membership.objects.filter(organization=organization, user=user).exists():
+        raise ValidationError(f"{user.get_username()} is already a member.")
+    membership = Membership.objects.create(organization=organization, user=user, role=role)
+    record_audit(
+        organization=organization,
+        actor=actor,
+        action="member.add",
+        obj_type="membership",
+        obj_id=membership.pk,
+        obj_repr=user.get_username(),
+        after={"user": user.get_username(), "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def change_member_role(*, membership: Membership, role: str, actor: Any) -> Membership:
+    previous = membership.role
+    if previous == role:
+        return membership
+    admins = _lock_admins(membership.organization)
+    if previous == Role.ADMIN and len(admins) <= 1:
+        raise ValidationError("The organization needs at least one admin.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record_audit(
+        organization=membership.organization,
+        actor=actor,
+        action="member.role_change",
+        obj_type="membership",
+        obj_id=membership.pk,
+        obj_repr=membership.user.get_username(),
+        before={"role": previous},
+        after={"role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, actor: Any) -> None:
+    """Remove a member and revoke their tokens in this organization."""
+    admins = _lock_admins(membership.organization)
+    if membership.role == Role.ADMIN and len(admins) <= 1:
+        raise ValidationError("The last admin cannot be removed.")
+    organization = membership.organization
+    username = membership.user.get_username()
+    ApiToken.objects.filter(
+        organization=organization, user=membership.user, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    record_audit(
+        organization=organization,
+        actor=actor,
+        action="member.remove",
+        obj_type="membership",
+        obj_id=membership.pk,
+        obj_repr=username,
+        before={"user": username, "role": membership.role},
+    )
+    membership.delete()
+
+
+# --- Liveness -----------------------------------------------------------------------------------
+
+
+def record_heartbeat(name: str) -> None:
+    Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})

@@ -1,0 +1,189 @@
+"""Settings pages: API tokens, members and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .forms import AuditFilterForm, MemberAddForm, MemberRoleForm, TokenCreateForm
+from .models import ApiToken, Role
+from .permissions import has_role, role_required
+from .selectors import (
+    audit_entries_for,
+    audit_filter_choices,
+    members_of,
+    tokens_in,
+    tokens_of,
+    tokens_of_other_members,
+)
+
+AUDIT_PAGE_SIZE = 50
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+@role_required()
+def tokens(request: HttpRequest) -> HttpResponse:
+    organization = request.organization  # type: ignore[attr-defined]
+    is_admin = has_role(request, Role.ADMIN)
+    return render(
+        request,
+        "console/tokens.html",
+        {
+            "own_tokens": tokens_of(request.user, organization),
+            # Admins also see (and may revoke) every other member's tokens.
+            "member_tokens": (
+                tokens_of_other_members(request.user, organization) if is_admin else None
+            ),
+            "form": TokenCreateForm(),
+        },
+    )
+
+
+@require_POST
+@never_cache
+@role_required()
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the token a name (up to 100 characters).")
+        return redirect("console:tokens")
+    token, raw = services.create_api_token(
+        user=request.user,
+        organization=request.organization,  # type: ignore[attr-defined]
+        name=form.cleaned_data["name"],
+    )
+    # Rendered (not redirected to) so the raw token never touches the session or a URL.
+    response = render(request, "console/token_created.html", {"token": token, "raw_token": raw})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _manageable_token(request: HttpRequest, pk: int) -> ApiToken:
+    """A token of this organization the user may manage: their own, or any if admin."""
+    token = get_object_or_404(tokens_in(request.organization), pk=pk)  # type: ignore[attr-defined]
+    if token.user_id != request.user.pk and not has_role(request, Role.ADMIN):
+        raise PermissionDenied("Only admins can manage other members' tokens.")
+    return token
+
+
+@require_http_methods(["GET", "POST"])
+@role_required()
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = _manageable_token(request, pk)
+    if request.method == "POST":
+        services.revoke_api_token(token=token, actor=request.user)
+        messages.success(request, f"Token “{token.name}” ({token.prefix}…) is revoked.")
+        return redirect("console:tokens")
+    return render(request, "console/token_revoke.html", {"token": token})
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+@role_required(Role.ADMIN)
+def members(request: HttpRequest) -> HttpResponse:
+    return _render_members(request, MemberAddForm())
+
+
+def _render_members(
+    request: HttpRequest, add_form: MemberAddForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "console/members.html",
+        {
+            "memberships": members_of(request.organization),  # type: ignore[attr-defined]
+            "roles": Role.choices,
+            "add_form": add_form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def member_add(request: HttpRequest) -> HttpResponse:
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.add_member(
+                organization=request.organization,  # type: ignore[attr-defined]
+                username=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("username", exc)
+        else:
+            messages.success(
+                request, f"{membership.user.get_username()} joined as {membership.role}."
+            )
+            return redirect("console:members")
+    return _render_members(request, form, status=400)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def member_role(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(members_of(request.organization), pk=pk)  # type: ignore[attr-defined]
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the listed roles.")
+        return redirect("console:members")
+    try:
+        services.change_member_role(
+            membership=membership, role=form.cleaned_data["role"], actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"{membership.user.get_username()} is now {membership.get_role_display()}."
+        )
+    return redirect("console:members")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(members_of(request.organization), pk=pk)  # type: ignore[attr-defined]
+    if request.method == "POST":
+        try:
+            services.remove_member(membership=membership, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{membership.user.get_username()} was removed.")
+        return redirect("console:members")
+    return render(request, "console/member_remove.html", {"membership": membership})
+
+
+# --- Audit log ----------------------------------------------------------------------------------
+
+
+@role_required(Role.ADMIN)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    organization = request.organization  # type: ignore[attr-defined]
+    actions, object_types = audit_filter_choices(organization)
+    form = AuditFilterForm(request.GET or None, actions=actions, object_types=object_types)
+    entries = audit_entries_for(organization)
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["action"]:
+            entries = entries.filter(action=form.cleaned_data["action"])
+        if form.cleaned_data["object_type"]:
+            entries = entries.filter(object_type=form.cleaned_data["object_type"])
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "console/audit_log.html",
+        {"form": form, "page": page, "filter_query": filters.urlencode()},
+    )
