@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class GalleriesConfig(AppConfig):
     name = "galleries"
+
+    def ready(self) -> None:
+        from console.celery import app
+
+        from .tasks import register_beat_schedule
+
+        register_beat_schedule(app)

@@ -1,0 +1,287 @@
+"""The one place that builds Azure credentials and clients.
+
+Every client gets: the subscription's cloud (ARM endpoint, authority, token scope), a CA
+bundle when the endpoint uses a private CA, bounded retries whose Retry-After wait is capped,
+connection/read timeouts, and a `CallMeter` that counts calls and throttled answers and slows
+down when ARM's read budget (`x-ms-ratelimit-remaining-subscription-reads`) runs low.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from azure.core.pipeline import PipelineRequest, PipelineResponse
+from azure.core.pipeline.policies import RetryPolicy, SansIOHTTPPolicy
+from azure.identity import ClientSecretCredential
+from azure.mgmt.compute import ComputeManagementClient
+from azure.mgmt.resource.resources import ResourceManagementClient
+from azure.mgmt.resource.subscriptions import SubscriptionClient
+from django.conf import settings
+
+from .models import Cloud, ConnectedSubscription
+
+# Sovereign clouds: ARM endpoint, Entra authority and the token scope ARM expects there.
+CLOUD_ENDPOINTS: dict[str, tuple[str, str, str]] = {
+    Cloud.PUBLIC: (
+        "https://management.azure.com",
+        "https://login.microsoftonline.com",
+        "https://management.azure.com/.default",
+    ),
+    Cloud.USGOV: (
+        "https://management.usgovcloudapi.net",
+        "https://login.microsoftonline.us",
+        "https://management.usgovcloudapi.net/.default",
+    ),
+    Cloud.CHINA: (
+        "https://management.chinacloudapi.cn",
+        "https://login.chinacloudapi.cn",
+        "https://management.chinacloudapi.cn/.default",
+    ),
+}
+# A custom endpoint (Azure Stack Hub, a proxy, the sandbox) issues public-cloud audience tokens
+# unless it says otherwise; the SDK's own default.
+CUSTOM_SCOPE = "https://management.azure.com/.default"
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """What is needed to reach one subscription; built from a row or an unsaved form."""
+
+    subscription_id: str
+    tenant_id: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    cloud: str = Cloud.PUBLIC
+    arm_endpoint: str = ""
+    authority_host: str = ""
+    ca_bundle_pem: str = field(default="", repr=False)
+
+    @classmethod
+    def for_subscription(cls, subscription: ConnectedSubscription) -> ConnectionSettings:
+        from .crypto import decrypt_secret
+
+        return cls(
+            subscription_id=subscription.subscription_id,
+            tenant_id=subscription.tenant_id,
+            client_id=subscription.client_id,
+            client_secret=decrypt_secret(subscription.client_secret_encrypted),
+            cloud=subscription.cloud,
+            arm_endpoint=subscription.arm_endpoint,
+            authority_host=subscription.authority_host,
+            ca_bundle_pem=subscription.ca_bundle_pem,
+        )
+
+    @property
+    def endpoints(self) -> tuple[str, str, str]:
+        """(ARM base URL, authority host, token scope)."""
+        if self.cloud == Cloud.CUSTOM:
+            return (self.arm_endpoint.rstrip("/"), self.authority_host.rstrip("/"), CUSTOM_SCOPE)
+        return CLOUD_ENDPOINTS.get(self.cloud, CLOUD_ENDPOINTS[Cloud.PUBLIC])
+
+
+def ca_bundle_path(pem: str) -> str | None:
+    """A file holding `pem`, named by its digest so every client shares one copy."""
+    if not pem.strip():
+        return None
+    digest = hashlib.sha256(pem.encode()).hexdigest()[:24]
+    folder = Path(tempfile.gettempdir()) / "gallery-console-ca"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest}.pem"
+    if not path.exists():
+        partial = path.with_suffix(f".{threading.get_ident()}.tmp")
+        partial.write_text(pem)
+        partial.replace(path)
+    return str(path)
+
+
+class CallMeter:
+    """Thread-safe counts of HTTP attempts, and a pause when the read budget runs low."""
+
+    # Below this many remaining reads, space requests out at about ARM's refill rate.
+    LOW_READ_BUDGET = 40
+    REFILL_PER_SECOND = 25.0
+    MAX_PAUSE_SECONDS = 2.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.calls = 0
+        self.throttled = 0
+        self.remaining_reads: int | None = None
+
+    def pause_before_request(self) -> None:
+        with self._lock:
+            remaining = self.remaining_reads
+        if remaining is not None and remaining < self.LOW_READ_BUDGET:
+            deficit = self.LOW_READ_BUDGET - remaining
+            time.sleep(min(deficit / self.REFILL_PER_SECOND, self.MAX_PAUSE_SECONDS))
+
+    def record(self, status: int, remaining_reads: str | None) -> None:
+        with self._lock:
+            self.calls += 1
+            if status == 429:
+                self.throttled += 1
+            if remaining_reads and remaining_reads.strip().isdigit():
+                self.remaining_reads = int(remaining_reads)
+
+
+class _MeterPolicy(SansIOHTTPPolicy):
+    """Runs once per attempt (placed after the retry policy)."""
+
+    def __init__(self, meter: CallMeter) -> None:
+        self.meter = meter
+
+    def on_request(self, request: PipelineRequest) -> None:
+        self.meter.pause_before_request()
+
+    def on_response(
+        self,
+        request: PipelineRequest,
+        response: PipelineResponse,
+    ) -> None:
+        http = response.http_response
+        self.meter.record(
+            http.status_code, http.headers.get("x-ms-ratelimit-remaining-subscription-reads")
+        )
+
+
+class CappedRetryPolicy(RetryPolicy):
+    """azure-core's retry, except that one Retry-After may block at most `max_retry_after`.
+
+    A longer Retry-After is not waited out: the call fails now and the refresh reports the
+    throttling, rather than a worker sleeping for minutes.
+    """
+
+    def __init__(self, *, max_retry_after: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_retry_after = max_retry_after
+
+    def is_retry(self, settings: dict[str, Any], response: PipelineResponse) -> bool:
+        retry_after = self.get_retry_after(response)
+        if retry_after is not None and retry_after > self.max_retry_after:
+            return False
+        return bool(super().is_retry(settings, response))
+
+
+def _client_options(connection: ConnectionSettings, meter: CallMeter | None) -> dict[str, Any]:
+    verify = ca_bundle_path(connection.ca_bundle_pem)
+    options: dict[str, Any] = {
+        "retry_policy": CappedRetryPolicy(
+            retry_total=_setting("AZURE_RETRY_TOTAL", 3),
+            retry_backoff_factor=_setting("AZURE_RETRY_BACKOFF_FACTOR", 0.5),
+            retry_backoff_max=_setting("AZURE_RETRY_BACKOFF_MAX", 8),
+            timeout=_setting("AZURE_CALL_TIMEOUT_SECONDS", 90),
+            max_retry_after=_setting("AZURE_MAX_RETRY_AFTER_SECONDS", 10),
+        ),
+        "connection_timeout": _setting("AZURE_CONNECT_TIMEOUT_SECONDS", 10),
+        "read_timeout": _setting("AZURE_READ_TIMEOUT_SECONDS", 30),
+    }
+    if verify:
+        options["connection_verify"] = verify
+    if meter is not None:
+        options["per_retry_policies"] = [_MeterPolicy(meter)]
+    return options
+
+
+def credential_for(connection: ConnectionSettings) -> ClientSecretCredential:
+    _, authority, _ = connection.endpoints
+    kwargs: dict[str, Any] = {
+        "authority": authority,
+        "connection_timeout": _setting("AZURE_CONNECT_TIMEOUT_SECONDS", 10),
+        "read_timeout": _setting("AZURE_READ_TIMEOUT_SECONDS", 30),
+        "retry_total": 1,
+    }
+    if connection.cloud == Cloud.CUSTOM:
+        # No instance discovery against login.microsoftonline.com for a private authority.
+        kwargs["disable_instance_discovery"] = True
+    verify = ca_bundle_path(connection.ca_bundle_pem)
+    if verify:
+        kwargs["connection_verify"] = verify
+    return ClientSecretCredential(
+        connection.tenant_id, connection.client_id, connection.client_secret, **kwargs
+    )
+
+
+@dataclass
+class AzureClients:
+    """Lazily built clients for one subscription, sharing one credential and meter."""
+
+    connection: ConnectionSettings
+    meter: CallMeter = field(default_factory=CallMeter)
+    _credential: ClientSecretCredential | None = None
+    _compute: ComputeManagementClient | None = None
+
+    @property
+    def credential(self) -> ClientSecretCredential:
+        if self._credential is None:
+            self._credential = credential_for(self.connection)
+        return self._credential
+
+    @property
+    def compute(self) -> ComputeManagementClient:
+        if self._compute is None:
+            base_url, _, scope = self.connection.endpoints
+            self._compute = ComputeManagementClient(
+                self.credential,
+                self.connection.subscription_id,
+                base_url=base_url,
+                credential_scopes=[scope],
+                **_client_options(self.connection, self.meter),
+            )
+        return self._compute
+
+    def compute_in(self, subscription_id: str) -> ComputeManagementClient:
+        """A compute client for another subscription, with this subscription's credential."""
+        base_url, _, scope = self.connection.endpoints
+        return ComputeManagementClient(
+            self.credential,
+            subscription_id,
+            base_url=base_url,
+            credential_scopes=[scope],
+            **_client_options(self.connection, self.meter),
+        )
+
+    def resources(self) -> ResourceManagementClient:
+        base_url, _, scope = self.connection.endpoints
+        return ResourceManagementClient(
+            self.credential,
+            self.connection.subscription_id,
+            base_url=base_url,
+            credential_scopes=[scope],
+            **_client_options(self.connection, self.meter),
+        )
+
+    def subscriptions(self) -> SubscriptionClient:
+        base_url, _, scope = self.connection.endpoints
+        return SubscriptionClient(
+            self.credential,
+            base_url=base_url,
+            credential_scopes=[scope],
+            **_client_options(self.connection, self.meter),
+        )
+
+    def close(self) -> None:
+        if self._compute is not None:
+            self._compute.close()
+        if self._credential is not None:
+            self._credential.close()
+
+
+def clients_for(
+    subscription: ConnectedSubscription | ConnectionSettings, meter: CallMeter | None = None
+) -> AzureClients:
+    connection = (
+        subscription
+        if isinstance(subscription, ConnectionSettings)
+        else ConnectionSettings.for_subscription(subscription)
+    )
+    return AzureClients(connection=connection, meter=meter or CallMeter())

@@ -1,0 +1,261 @@
+"""Refresh runs: request (merging duplicates), execute (collect, then apply), sweep the dead.
+
+A run's status is honest: `succeeded` only when every list call answered; `partial` when
+some branch failed (nothing below it was deleted); `failed` when nothing could be applied, in
+which case the cached rows are exactly as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .apply import apply_snapshot
+from .azure_clients import CallMeter, clients_for
+from .collect import CollectionFailed, Progress, collect_gallery, collect_subscription
+from .errors import AzureFailure, describe_failure
+from .models import (
+    ACTIVE_REFRESH_STATUSES,
+    ConnectedSubscription,
+    CredentialStatus,
+    Gallery,
+    RefreshRun,
+    RefreshStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_ERRORS_SHOWN = 20
+HEARTBEAT_EVERY_SECONDS = 1.0
+
+
+def stale_after() -> timedelta:
+    return timedelta(minutes=getattr(settings, "INVENTORY_REFRESH_STALE_MINUTES", 10))
+
+
+def queued_timeout() -> timedelta:
+    return max(stale_after(), 2 * settings.INVENTORY_REFRESH_INTERVAL)
+
+
+def sweep_stale_runs(subscription: ConnectedSubscription | None = None) -> int:
+    """Mark failed the runs whose worker died (stale heartbeat) or that never started."""
+    now = timezone.now()
+    runs = RefreshRun.objects.all()
+    if subscription is not None:
+        runs = runs.filter(subscription=subscription)
+    stale_cutoff = now - stale_after()
+    dead = runs.filter(
+        Q(status=RefreshStatus.RUNNING)
+        & (
+            Q(heartbeat_at__lt=stale_cutoff)
+            | Q(heartbeat_at__isnull=True, started_at__lt=stale_cutoff)
+        )
+    ).update(
+        status=RefreshStatus.FAILED,
+        finished_at=now,
+        error=f"The worker stopped responding (no sign of life for {stale_after()}); "
+        "the run was marked failed and the cached inventory kept.",
+    )
+    never_started = runs.filter(
+        status=RefreshStatus.QUEUED, requested_at__lt=now - queued_timeout()
+    ).update(
+        status=RefreshStatus.FAILED,
+        finished_at=now,
+        error="No worker picked the run up in time; is the Celery worker running?",
+    )
+    return dead + never_started
+
+
+def active_run(subscription: ConnectedSubscription) -> RefreshRun | None:
+    return RefreshRun.objects.filter(
+        subscription=subscription, status__in=ACTIVE_REFRESH_STATUSES
+    ).first()
+
+
+def request_refresh(
+    subscription: ConnectedSubscription,
+    *,
+    requested_by: Any = None,
+    gallery: Gallery | None = None,
+    enqueue: bool = True,
+) -> tuple[RefreshRun, bool]:
+    """Queue a run, or merge into the subscription's queued/running one. Returns (run, new)."""
+    sweep_stale_runs(subscription)
+    scope = RefreshRun.Scope.GALLERY if gallery is not None else RefreshRun.Scope.FULL
+    user = requested_by if getattr(requested_by, "is_authenticated", False) else None
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                run = RefreshRun.objects.create(
+                    subscription=subscription,
+                    scope=scope,
+                    target_gallery=gallery,
+                    requested_by=user,
+                )
+        except IntegrityError:
+            existing = active_run(subscription)
+            if existing is None:
+                continue  # it finished in between; try again
+            RefreshRun.objects.filter(pk=existing.pk).update(
+                merged_requests=F("merged_requests") + 1
+            )
+            if scope == RefreshRun.Scope.FULL and existing.scope == RefreshRun.Scope.GALLERY:
+                # A full request widens a targeted run that has not started yet.
+                RefreshRun.objects.filter(pk=existing.pk, status=RefreshStatus.QUEUED).update(
+                    scope=RefreshRun.Scope.FULL, target_gallery=None
+                )
+            existing.refresh_from_db()
+            return existing, False
+        if enqueue:
+            from .tasks import refresh_subscription_task
+
+            transaction.on_commit(partial(refresh_subscription_task.delay, run.pk))
+        return run, True
+    raise RuntimeError("Could not queue or join a refresh run.")
+
+
+def _claim(run_id: int) -> bool:
+    now = timezone.now()
+    claimable = Q(status=RefreshStatus.QUEUED) | Q(
+        status=RefreshStatus.RUNNING, heartbeat_at__lt=now - stale_after()
+    )
+    return bool(
+        RefreshRun.objects.filter(claimable, pk=run_id).update(
+            status=RefreshStatus.RUNNING, started_at=now, heartbeat_at=now
+        )
+    )
+
+
+def _set_credential_health(
+    subscription: ConnectedSubscription, failure: AzureFailure | None
+) -> None:
+    status = CredentialStatus.INVALID if failure else CredentialStatus.VALID
+    ConnectedSubscription.objects.filter(pk=subscription.pk).update(
+        credential_status=status,
+        credential_checked_at=timezone.now(),
+        credential_error=failure.message if failure else "",
+    )
+
+
+def _progress_writer(run_id: int, meter: CallMeter) -> Callable[[Progress], None]:
+    last = [0.0]
+
+    def write(progress: Progress) -> None:
+        now = time.monotonic()
+        if now - last[0] < HEARTBEAT_EVERY_SECONDS:
+            return
+        last[0] = now
+        RefreshRun.objects.filter(pk=run_id).update(
+            progress_done=progress.done,
+            progress_total=progress.total,
+            heartbeat_at=timezone.now(),
+            api_calls=meter.calls,
+            throttled_responses=meter.throttled,
+        )
+
+    return write
+
+
+def _summarise(errors: list[str]) -> str:
+    shown = errors[:MAX_ERRORS_SHOWN]
+    more = len(errors) - len(shown)
+    return "\n".join(shown) + (f"\n… and {more} more." if more > 0 else "")
+
+
+def execute_run(run_id: int, *, check_sharing: bool = False) -> RefreshRun | None:
+    """Run a queued refresh to the end (idempotent: a run already taken is left alone)."""
+    if not _claim(run_id):
+        return RefreshRun.objects.filter(pk=run_id).first()
+    run = RefreshRun.objects.select_related("subscription", "target_gallery").get(pk=run_id)
+    subscription = run.subscription
+    meter = CallMeter()
+    result: dict[str, Any] = {"counts": {}, "error": ""}
+    clients = None
+    progress = Progress()
+    try:
+        clients = clients_for(subscription, meter)
+        writer = _progress_writer(run_id, meter)
+
+        def on_progress(p: Progress) -> None:
+            progress.done, progress.total = p.done, p.total
+            writer(p)
+
+        gallery = run.target_gallery if run.scope == RefreshRun.Scope.GALLERY else None
+        if gallery is not None:
+            rg_name = gallery.resource_group.name
+            snapshot = collect_gallery(clients, rg_name, gallery.name, gallery.arm_id, on_progress)
+        else:
+            snapshot = collect_subscription(clients, on_progress)
+        _set_credential_health(subscription, None)
+        result["counts"] = apply_snapshot(
+            subscription, snapshot, gallery_id=gallery.arm_id if gallery else None
+        )
+        result["status"] = RefreshStatus.PARTIAL if snapshot.errors else RefreshStatus.SUCCEEDED
+        result["error"] = _summarise(snapshot.errors)
+    except CollectionFailed as exc:
+        result["status"] = RefreshStatus.FAILED
+        result["error"] = exc.failure.message
+        if exc.failure.is_credential_problem:
+            _set_credential_health(subscription, exc.failure)
+    except Exception as exc:
+        failure = describe_failure(exc)
+        result["status"] = RefreshStatus.FAILED
+        if failure.code == "unexpected":
+            # Not Azure: most likely the database while applying (rolled back as a whole).
+            result["error"] = (
+                f"Saving the inventory failed ({type(exc).__name__}); "
+                "nothing was changed and the previous inventory is kept."
+            )
+            logger.exception("Refresh run %s failed while applying", run_id)
+        else:
+            result["error"] = failure.message
+            if failure.is_credential_problem:
+                _set_credential_health(subscription, failure)
+    finally:
+        if clients is not None:
+            clients.close()
+        RefreshRun.objects.filter(pk=run_id).update(
+            status=result.get("status", RefreshStatus.FAILED),
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+            counts=result["counts"],
+            error=result["error"],
+            api_calls=meter.calls,
+            throttled_responses=meter.throttled,
+            progress_done=progress.done,
+            progress_total=progress.total,
+        )
+    run.refresh_from_db()
+    logger.info(
+        "Refresh run %s of subscription %s: %s (%s calls)",
+        run_id,
+        subscription.pk,
+        run.status,
+        run.api_calls,
+    )
+    if check_sharing and run.status != RefreshStatus.FAILED:
+        from .tasks import check_sharing_task
+
+        organization_id = subscription.organization_id
+        transaction.on_commit(lambda: check_sharing_task.delay(organization_id))
+    return run
+
+
+def refresh_now(
+    subscription: ConnectedSubscription, *, requested_by: Any = None, gallery: Gallery | None = None
+) -> RefreshRun:
+    """Request and run a refresh inline (management command, demo seeding, tests)."""
+    run, _ = request_refresh(
+        subscription, requested_by=requested_by, gallery=gallery, enqueue=False
+    )
+    result = execute_run(run.pk)
+    return result or run

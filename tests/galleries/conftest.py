@@ -1,0 +1,53 @@
+"""Fixtures for the galleries tests: an organization connected to the Azure sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from galleries.azure_clients import ConnectionSettings
+from galleries.models import Cloud, ConnectedSubscription
+from galleries.services import connect_subscription
+from tests.factories import OrganizationFactory
+
+
+def sandbox_connection(sandbox: Any, display_name: str, **overrides: Any) -> ConnectionSettings:
+    """Connection settings for one of the sandbox's subscriptions, with its own principal."""
+    info = sandbox.connection
+    sub = next(s for s in info["subscriptions"] if s["display_name"] == display_name)
+    principal = next(p for p in info["principals"] if p["client_id"] == sub["principal_client_id"])
+    values: dict[str, Any] = {
+        "subscription_id": sub["id"],
+        "tenant_id": sub["tenant_id"],
+        "client_id": principal["client_id"],
+        "client_secret": principal["client_secret"],
+        "cloud": Cloud.CUSTOM,
+        "arm_endpoint": info["arm_base_url"],
+        "authority_host": info["authority_host"],
+        "ca_bundle_pem": Path(info["ca_file"]).read_text(),
+    }
+    values.update(overrides)
+    return ConnectionSettings(**values)
+
+
+@pytest.fixture
+def organization() -> Any:
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def connect(fresh_azure_sandbox: Any, organization: Any) -> Any:
+    """connect("Production") -> a ConnectedSubscription (no refresh queued)."""
+
+    def _connect(display_name: str, **overrides: Any) -> ConnectedSubscription:
+        return connect_subscription(
+            organization=organization,
+            actor=None,
+            display_name=display_name,
+            connection=sandbox_connection(fresh_azure_sandbox, display_name, **overrides),
+            refresh=False,
+        )
+
+    return _connect
