@@ -1,0 +1,129 @@
+"""Injected faults as the real SDK (azure-core retry policy and transport) experiences them."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from azure.core.exceptions import AzureError, HttpResponseError, ServiceResponseError
+
+from azure_sandbox import Sandbox
+from tests.sandbox.conftest import ComputeFactory, http_client
+
+GALLERIES_LIST = r"/providers/microsoft\.compute/galleries$"
+VERSIONS_LIST = r"/images/ubuntu-22\.04-lts/versions$"
+IMAGE = ("rg-shared-images", "gal_shared_main", "ubuntu-22.04-lts")
+
+
+def test_throttle_burst_is_retried_after_retry_after(
+    sandbox: Sandbox, compute: ComputeFactory
+) -> None:
+    sandbox.faults.add(kind="throttle", path_pattern=GALLERIES_LIST, count=1, retry_after=1)
+    client = compute("Shared Images")
+    started = time.monotonic()
+    galleries = list(client.galleries.list())
+    elapsed = time.monotonic() - started
+    assert len(galleries) == 3
+    assert elapsed >= 1.0
+    assert sandbox.request_log.count("galleries.list") == 2
+    assert sandbox.request_log.stats()["by_status"]["429"] == 1
+
+
+def test_errors_beyond_the_retry_budget_raise(sandbox: Sandbox, compute: ComputeFactory) -> None:
+    sandbox.faults.add(kind="error", status=500, path_pattern=GALLERIES_LIST)  # always
+    client = compute("Shared Images", retry_total=2)
+    with pytest.raises(HttpResponseError) as failed:
+        list(client.galleries.list())
+    assert failed.value.status_code == 500
+    assert sandbox.request_log.count("galleries.list") == 3  # 1 try + 2 retries
+
+
+def test_a_few_503s_within_the_budget_are_transparent(
+    sandbox: Sandbox, compute: ComputeFactory
+) -> None:
+    rule = sandbox.faults.add(kind="error", status=503, path_pattern=GALLERIES_LIST, count=2)
+    assert len(list(compute("Shared Images").galleries.list())) == 3
+    assert rule.fired == 2
+
+
+def test_connection_reset_raises_quickly(sandbox: Sandbox, compute: ComputeFactory) -> None:
+    sandbox.faults.add(kind="reset", path_pattern=GALLERIES_LIST)
+    client = compute("Shared Images", retry_total=0)
+    started = time.monotonic()
+    with pytest.raises(AzureError):
+        list(client.galleries.list())
+    assert time.monotonic() - started < 5
+
+
+def test_hang_past_the_client_timeout_raises(sandbox: Sandbox, compute: ComputeFactory) -> None:
+    sandbox.faults.add(kind="hang", hang_seconds=5, path_pattern=GALLERIES_LIST, count=1)
+    client = compute("Shared Images", retry_total=0, read_timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(ServiceResponseError):
+        list(client.galleries.list())
+    assert time.monotonic() - started < 3
+
+
+def test_failure_on_page_two_after_page_one_was_served(
+    sandbox: Sandbox, compute: ComputeFactory
+) -> None:
+    sandbox.faults.add(kind="fail_page", page=2, status=500, path_pattern=VERSIONS_LIST)
+    client = compute("Shared Images", retry_total=1)
+    pages = client.gallery_image_versions.list_by_gallery_image(*IMAGE).by_page()
+    received = [version.name for version in next(pages)]
+    with pytest.raises(HttpResponseError) as failed:
+        next(pages)
+    assert failed.value.status_code == 500
+    assert len(received) == sandbox.world.settings.page_size  # exactly page 1
+    statuses = [e.status for e in sandbox.request_log.entries()]
+    assert statuses.count(200) >= 1
+    assert statuses.count(500) == 2
+
+
+def test_latency_sleeps_only_the_handling_thread(sandbox: Sandbox, compute: ComputeFactory) -> None:
+    sandbox.faults.add(kind="latency", latency_ms=300, path_pattern=GALLERIES_LIST)
+    slow, fast = compute("Shared Images"), compute("Production")
+    list(slow.galleries.list())  # warm up tokens and connections
+    list(fast.galleries.list())
+    started = time.monotonic()
+    assert len(list(slow.galleries.list())) == 3
+    assert time.monotonic() - started >= 0.3
+    started = time.monotonic()
+    list(fast.gallery_images.list_by_gallery("rg-prod-images", "gal_prod_apps"))
+    assert time.monotonic() - started < 0.3
+
+
+def test_faults_can_target_one_principal(sandbox: Sandbox, compute: ComputeFactory) -> None:
+    staging = sandbox.principal("Staging")
+    sandbox.faults.add(
+        kind="error", status=500, client_id=staging.client_id, path_pattern=GALLERIES_LIST
+    )
+    assert list(compute("Production").galleries.list())
+    with pytest.raises(HttpResponseError):
+        list(compute("Staging", retry_total=0).galleries.list())
+
+
+def test_control_endpoint_arms_lists_and_clears_faults(
+    sandbox: Sandbox, compute: ComputeFactory
+) -> None:
+    with http_client(sandbox) as http:
+        added = http.post(
+            f"{sandbox.control_url}/faults",
+            json={"kind": "error", "status": 503, "path_pattern": GALLERIES_LIST, "count": 5},
+        )
+        assert added.status_code == 201
+        [rule] = added.json()
+        assert [r["id"] for r in http.get(f"{sandbox.control_url}/faults").json()] == [rule["id"]]
+        with pytest.raises(HttpResponseError) as failed:
+            list(compute("Shared Images", retry_total=1).galleries.list())
+        assert failed.value.status_code == 503
+        assert http.delete(f"{sandbox.control_url}/faults/{rule['id']}").status_code == 204
+        assert http.get(f"{sandbox.control_url}/faults").json() == []
+        assert len(list(compute("Shared Images").galleries.list())) == 3
+        stats = http.get(f"{sandbox.control_url}/stats").json()
+        assert stats["by_route"]["galleries.list"] == 3
+        assert stats["faults_fired"] == 2
+        log = http.get(f"{sandbox.control_url}/requests").json()
+        assert {"method", "path", "route", "status", "api_version"} <= log[-1].keys()
+        assert log[-1]["api_version"] == "2026-03-03"
+        assert http.post(f"{sandbox.control_url}/faults", json={"kind": "nope"}).status_code == 400

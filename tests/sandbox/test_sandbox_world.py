@@ -1,0 +1,60 @@
+"""The world model: deterministic default world, JSON round trip, fast generator, world files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from azure_sandbox import Sandbox, World, default_world, generate_world
+
+
+def test_default_world_is_deterministic_and_realistic() -> None:
+    world = default_world()
+    assert world.to_dict() == default_world().to_dict()
+    assert [s.display_name for s in world.subscriptions.values()] == [
+        "Production",
+        "Staging",
+        "Shared Images",
+    ]
+    counts = world.counts()
+    assert counts["galleries"] == 5
+    assert counts["images"] == 30
+    assert 180 <= counts["versions"] <= 220
+    assert world.settings.page_size <= 5
+    empty_groups = [
+        g.name
+        for s in world.subscriptions.values()
+        for g in s.resource_groups.values()
+        if not g.galleries
+    ]
+    assert len(empty_groups) >= 2
+
+
+def test_world_round_trips_through_json(tmp_path: Path) -> None:
+    world = default_world()
+    path = tmp_path / "world.json"
+    world.save(path)
+    assert World.load(path).to_dict() == world.to_dict()
+
+
+def test_generator_builds_forty_thousand_versions_quickly() -> None:
+    started = time.monotonic()
+    world = generate_world(seed=7, page_size=50, latency_ms=50)
+    elapsed = time.monotonic() - started
+    counts = world.counts()
+    assert (counts["subscriptions"], counts["galleries"], counts["images"]) == (20, 100, 2000)
+    assert counts["versions"] == 40_000
+    assert elapsed < 5
+    assert world.settings.latency_ms == 50
+    assert (
+        generate_world(2, 1, 2, 3, seed=1).to_dict() == generate_world(2, 1, 2, 3, seed=1).to_dict()
+    )
+
+
+def test_a_custom_world_with_faults_armed_from_the_file(tmp_path: Path) -> None:
+    world = generate_world(1, 1, 1, 3, page_size=2)
+    world.faults.append({"kind": "error", "status": 503, "path_pattern": "/versions$", "count": 1})
+    with Sandbox(world, state_dir=tmp_path) as sandbox:
+        [rule] = sandbox.faults.list()
+        assert (rule.kind, rule.count) == ("error", 1)
+        assert sandbox.connection["subscriptions"][0]["display_name"] == "Subscription 000"
