@@ -1,12 +1,32 @@
-"""The Spot-compatible JSON API (routers are registered in groups.api.spot_api)."""
+"""The Spot-compatible JSON API, mounted at the site root (Spot's own paths), docs at /api/docs.
+
+Every answer, including errors, unknown paths and wrong methods, is in Spot's envelope
+(groups.api.envelope), because Spot's clients parse `response` from every body.
+"""
 
 from ninja import NinjaAPI
 
 api = NinjaAPI(
     title="Gallery Console API",
     version="1.0",
-    description="Spot-compatible API for Azure stateless groups and stateful nodes.",
+    description=(
+        "Spot-compatible API for Azure stateless groups (`/azure/compute/group`) and stateful "
+        "nodes (`/azure/compute/statefulNode`) whose image comes from an Azure Compute Gallery, "
+        "with Spot's account and credential setup (`/setup/account`, `/azure/setup/credentials`) "
+        "and this console's gallery inventory (`/api/inventory/…`).\n\n"
+        "Authenticate with `Authorization: Bearer <API token>`; pass `accountId=act-…` (default: "
+        "the organization's oldest account). Success is HTTP 200 with "
+        "`{request, response: {status, kind, items, count}}`; errors carry "
+        "`response.errors[] = {code, message, field}`.\n\n"
+        "Secrets are write-only: `login.password` and `clientSecret` are stored encrypted and "
+        "never returned."
+    ),
     urls_namespace="api",
     docs_url="/api/docs",
     openapi_url="/api/openapi.json",
 )
+
+from . import handlers  # noqa: E402, F401  (Spot's envelope for every error)
+from .routers import register  # noqa: E402
+
+register(api)

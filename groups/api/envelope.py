@@ -1,0 +1,83 @@
+"""Spot's response envelope, for every answer of the API: successes, errors, 404s and 405s.
+
+Spot's clients treat only HTTP 200 as success and parse a JSON body from every response
+(deletes included), reading `response.errors` on failure (spot-api.md §3).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+
+UNAUTHORIZED = "UNAUTHORIZED"
+FORBIDDEN = "FORBIDDEN"
+NOT_FOUND = "NOT_FOUND"
+GROUP_DOESNT_EXIST = "GROUP_DOESNT_EXIST"
+METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+CONFLICT = "CONFLICT"
+INTERNAL_ERROR = "INTERNAL_ERROR"
+
+KIND_GROUP = "spotinst:azure:compute:group"
+KIND_STATEFUL_NODE = "spotinst:azure:statefulNode"
+KIND_ACCOUNT = "spotinst:account"
+KIND_CREDENTIALS = "spotinst:azure:setup:credentials"
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    code: str
+    message: str
+    field: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        item = {"code": self.code, "message": self.message}
+        if self.field:
+            item["field"] = self.field
+        return item
+
+
+class ApiError(Exception):
+    """Raised by a handler to answer with Spot's error envelope."""
+
+    def __init__(self, status: int, errors: list[ErrorItem] | ErrorItem) -> None:
+        self.status = status
+        self.errors = errors if isinstance(errors, list) else [errors]
+        super().__init__("; ".join(f"{e.code}: {e.message}" for e in self.errors))
+
+
+def request_info(request: HttpRequest) -> dict[str, str]:
+    now = datetime.now(UTC)
+    return {
+        "id": getattr(request, "request_id", "") or str(uuid.uuid4()),
+        "url": request.get_full_path(),
+        "method": request.method or "",
+        "timestamp": f"{now:%Y-%m-%dT%H:%M:%S}.{now.microsecond // 1000:03d}Z",
+    }
+
+
+def _status(code: int) -> dict[str, Any]:
+    return {"code": code, "message": HTTPStatus(code).phrase}
+
+
+def ok(
+    request: HttpRequest, *, kind: str, items: list[dict[str, Any]] | None = None
+) -> JsonResponse:
+    """HTTP 200 with `items` (omitted, as in Spot's delete answers, when None)."""
+    response: dict[str, Any] = {"status": _status(200), "kind": kind}
+    if items is not None:
+        response["items"] = items
+        response["count"] = len(items)
+    return JsonResponse({"request": request_info(request), "response": response})
+
+
+def error(request: HttpRequest, status: int, errors: list[ErrorItem]) -> JsonResponse:
+    body = {
+        "request": request_info(request),
+        "response": {"status": _status(status), "errors": [e.as_json() for e in errors]},
+    }
+    return JsonResponse(body, status=status)

@@ -1,0 +1,86 @@
+"""Ninja's error paths answered in Spot's envelope instead of ninja's defaults (or a 500 page)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, JsonResponse
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from groups.validation import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
+
+from . import api
+from .envelope import (
+    FORBIDDEN,
+    INTERNAL_ERROR,
+    NOT_FOUND,
+    UNAUTHORIZED,
+    ApiError,
+    ErrorItem,
+    error,
+)
+
+logger = logging.getLogger(__name__)
+# Where ninja reports a problem: ("body", <parameter name>, *field path) or ("query", name).
+_SOURCES_WITH_PARAMETER_NAME = ("body",)
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = list(loc)
+    skip = 2 if parts and parts[0] in _SOURCES_WITH_PARAMETER_NAME else 1
+    return ".".join(str(part) for part in parts[skip:])
+
+
+def _item(problem: dict[str, Any]) -> ErrorItem:
+    field = _field(problem.get("loc", ()))
+    kind = problem.get("type", "")
+    if kind == "missing":
+        return ErrorItem(MISSING_REQUIRED_FIELD, f"{field} is required.", field)
+    where = field or "The request body"
+    if not field and kind in ("model_type", "model_attributes_type", "dict_type"):
+        return ErrorItem(VALIDATION_ERROR, "The request body must be a JSON object.", field)
+    return ErrorItem(VALIDATION_ERROR, f"{where}: {problem.get('msg', 'invalid value')}.", field)
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request: HttpRequest, exc: ApiError) -> JsonResponse:
+    return error(request, exc.status, exc.errors)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> JsonResponse:
+    return error(request, 400, [_item(problem) for problem in exc.errors])
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> JsonResponse:
+    message = (
+        "The API token is missing, invalid or revoked. Send `Authorization: Bearer <token>` "
+        "with a token from Settings → API tokens."
+    )
+    response = error(request, 401, [ErrorItem(UNAUTHORIZED, message)])
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> JsonResponse:
+    codes = {400: VALIDATION_ERROR, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND}
+    status = exc.status_code
+    message = str(exc)
+    if status == 400 and message.startswith("Cannot parse request body"):
+        message = "The request body is not valid JSON."
+    return error(request, status, [ErrorItem(codes.get(status, f"HTTP_{status}"), message)])
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> JsonResponse:
+    return error(request, 404, [ErrorItem(NOT_FOUND, f"Nothing was found at {request.path}.")])
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> JsonResponse:
+    logger.exception("Unexpected error in %s %s", request.method, request.path)
+    message = "Something went wrong on our side; the request id identifies it in the logs."
+    return error(request, 500, [ErrorItem(INTERNAL_ERROR, message)])

@@ -1,0 +1,15 @@
+"""Which routers the API serves, in URL-matching order (the catch-all 404 last)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from .fallback import answer_other_methods, fallback_router
+from .spot_resources import router as spot_router
+
+
+def register(api: NinjaAPI) -> None:
+    for router in (spot_router,):
+        answer_other_methods(router)
+        api.add_router("", router)
+    api.add_router("", fallback_router)

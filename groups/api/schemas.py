@@ -1,0 +1,279 @@
+"""Request and response bodies of the Spot-compatible API, as pydantic models.
+
+Field names are Spot's camelCase; unknown fields are allowed and kept (`extra="allow"`), so a
+client may send anything Spot accepts. The create models enforce Spot's required fields; the
+update models are the same with every field optional (PUT is a partial update; null clears).
+Where Spot's sources spell a field two ways both are accepted (see groups.spot_json).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+WRITE_ONLY_NOTE = (
+    "Write-only: stored encrypted, never returned (the field is absent from every response). "
+    "Leave it out of an update to keep the stored password; send null to remove it."
+)
+
+
+class SpotModel(BaseModel):
+    # Strict: "2" is not a number and 1 is not text, as in Spot's JSON schema.
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class Capacity(SpotModel):
+    minimum: int = Field(ge=0)
+    maximum: int = Field(ge=0)
+    target: int = Field(ge=0)
+
+
+class StatelessStrategy(SpotModel):
+    spotPercentage: int | None = Field(default=None, ge=0, le=100)
+    onDemandCount: int | None = Field(default=None, ge=0)
+    fallbackToOd: bool | None = None
+    drainingTimeout: int | None = None
+
+
+class StatefulStrategy(SpotModel):
+    fallbackToOd: bool
+    preferredLifecycle: Literal["spot", "od"] | None = None
+    drainingTimeout: int | None = None
+
+
+class Persistence(SpotModel):
+    shouldPersistOsDisk: bool
+    shouldPersistDataDisks: bool
+    shouldPersistNetwork: bool
+    osDiskPersistenceMode: Literal["reattach", "onLaunch"] | None = None
+    dataDisksPersistenceMode: Literal["reattach", "onLaunch"] | None = None
+
+
+class VmSizes(SpotModel):
+    odSizes: list[str]
+    spotSizes: list[str] | None = None
+    preferredSpotSizes: list[str] | None = None
+
+
+class Marketplace(SpotModel):
+    publisher: str
+    offer: str
+    sku: str
+    version: str
+
+
+class CustomImage(SpotModel):
+    resourceGroupName: str
+    name: str
+
+
+class GalleryImage(SpotModel):
+    """A Shared Image Gallery image; `version` (groups) or `versionName` (stateful nodes)."""
+
+    resourceGroupName: str
+    galleryName: str
+    imageName: str
+    version: str | None = Field(default=None, description='"latest" or x.y.z (stateless groups)')
+    versionName: str | None = Field(default=None, description='"latest" or x.y.z (stateful nodes)')
+    spotAccountId: str | None = Field(
+        default=None,
+        description="Account (act-…) of another connected subscription that owns the gallery.",
+    )
+
+
+class Image(SpotModel):
+    """Exactly one of marketplace, custom or gallery."""
+
+    marketplace: Marketplace | None = None
+    custom: CustomImage | None = None
+    gallery: GalleryImage | None = None
+
+
+class NetworkInterface(SpotModel):
+    isPrimary: bool
+    subnetName: str
+    assignPublicIp: bool | None = None
+
+
+class Network(SpotModel):
+    resourceGroupName: str
+    virtualNetworkName: str
+    networkInterfaces: list[NetworkInterface]
+
+
+class Login(SpotModel):
+    userName: str
+    sshPublicKey: str | None = None
+    password: str | None = Field(
+        default=None, description=WRITE_ONLY_NOTE, json_schema_extra={"writeOnly": True}
+    )
+
+
+class OsDisk(SpotModel):
+    type: str | None = None
+    sizeGB: int | None = Field(default=None, description="Also accepted as `size`.")
+
+
+class LaunchSpecification(SpotModel):
+    image: Image
+    network: Network
+    login: Login | None = None
+    customData: str | None = None
+    osDisk: OsDisk | None = None
+
+
+class StatelessCompute(SpotModel):
+    os: Literal["Linux", "Windows"]
+    vmSizes: VmSizes
+    launchSpecification: LaunchSpecification
+    zones: list[str] | None = None
+    preferredZones: list[str] | None = None
+
+
+class StatefulCompute(StatelessCompute):
+    preferredZone: str | None = None
+
+
+class GroupSpec(SpotModel):
+    name: str = Field(min_length=1)
+    region: str = Field(min_length=1)
+    resourceGroupName: str = Field(min_length=1)
+    description: str | None = None
+    capacity: Capacity
+    strategy: StatelessStrategy
+    compute: StatelessCompute
+
+
+class StatefulNodeSpec(SpotModel):
+    name: str = Field(min_length=1)
+    region: str = Field(min_length=1)
+    resourceGroupName: str = Field(min_length=1)
+    description: str | None = None
+    strategy: StatefulStrategy
+    persistence: Persistence
+    compute: StatefulCompute
+
+
+def _optional(annotation: Any, cache: dict[type, type]) -> Any:
+    """The annotation with every nested model made partial (all fields optional)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return partial_model(annotation, cache)
+    args = get_args(annotation)
+    if not args:
+        return annotation
+    origin = get_origin(annotation)
+    converted = tuple(_optional(arg, cache) for arg in args)
+    if origin is list:
+        return list[converted[0]]  # type: ignore[valid-type]
+    if origin in (Union, type(int | None)):
+        return Union[converted]  # noqa: UP007
+    return annotation
+
+
+def partial_model(model: type[BaseModel], cache: dict[type, type] | None = None) -> type:
+    """`model` as used by PUT: every field optional (nullable), nested models too."""
+    cache = {} if cache is None else cache
+    if model in cache:
+        return cache[model]
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        field = Field(default=None, description=info.description)
+        fields[name] = (_optional(info.annotation, cache) | None, field)
+    partial: type = create_model(
+        f"{model.__name__}Update", __base__=SpotModel, __doc__=model.__doc__, **fields
+    )
+    cache[model] = partial
+    return partial
+
+
+GroupUpdate = partial_model(GroupSpec)
+StatefulNodeUpdate = partial_model(StatefulNodeSpec)
+
+
+class CreateGroupBody(SpotModel):
+    group: GroupSpec
+
+
+class UpdateGroupBody(SpotModel):
+    group: GroupUpdate  # type: ignore[valid-type]
+
+
+class CreateStatefulNodeBody(SpotModel):
+    statefulNode: StatefulNodeSpec
+
+
+class UpdateStatefulNodeBody(SpotModel):
+    statefulNode: StatefulNodeUpdate  # type: ignore[valid-type]
+
+
+class DeallocationConfig(SpotModel):
+    shouldTerminateVm: bool | None = None
+    shouldDeregisterFromLb: bool | None = None
+
+
+class DeleteStatefulNodeBody(SpotModel):
+    deallocationConfig: DeallocationConfig | None = None
+
+
+# --- Responses (documentation of the envelope; handlers build it in groups.api.envelope) -----
+
+
+class RequestInfo(BaseModel):
+    id: str
+    url: str
+    method: str
+    timestamp: str
+
+
+class Status(BaseModel):
+    code: int
+    message: str
+
+
+class ErrorModel(BaseModel):
+    code: str
+    message: str
+    field: str | None = Field(default=None, description="Dotted Spot JSON path, when known.")
+
+
+class Item(BaseModel):
+    """A group or stateful node: the Spot JSON sent, without `login.password`, plus these."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    createdAt: str = Field(description='e.g. "2018-10-10T10:50:29.000+0000"')
+    updatedAt: str
+
+
+class ItemsResponse(BaseModel):
+    status: Status
+    kind: str
+    items: list[dict[str, Any]] = []
+    count: int = 0
+
+
+class ItemsEnvelope(BaseModel):
+    request: RequestInfo
+    response: ItemsResponse
+
+
+class ErrorResponse(BaseModel):
+    status: Status
+    errors: list[ErrorModel]
+
+
+class ErrorEnvelope(BaseModel):
+    request: RequestInfo
+    response: ErrorResponse
+
+
+ERRORS = {
+    400: ErrorEnvelope,
+    401: ErrorEnvelope,
+    403: ErrorEnvelope,
+    404: ErrorEnvelope,
+    405: ErrorEnvelope,
+    409: ErrorEnvelope,
+}
+DOCUMENTED = {200: ItemsEnvelope, **ERRORS}

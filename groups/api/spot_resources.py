@@ -1,0 +1,211 @@
+"""Spot's Azure stateless group and stateful node endpoints (spot-api.md §1-2).
+
+    POST/GET            /azure/compute/group             {"group": {...}}
+    GET/PUT/DELETE      /azure/compute/group/{groupId}
+    POST/GET            /azure/compute/statefulNode      {"statefulNode": {...}}
+    GET/PUT/DELETE      /azure/compute/statefulNode/{nodeId}   (DELETE takes deallocationConfig)
+
+Only active groups are visible here; console drafts stay in the console until activated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Router
+from pydantic import BaseModel
+
+from console.models import Role
+from groups.models import Group, Kind, Status
+from groups.selectors import groups_for
+from groups.services import RevisionConflict, ValidationFailed, delete_group, save_group
+from groups.spot_json import LOGIN_PATH, dig, merge_update, parse_body, to_item
+from groups.validation import VALIDATION_ERROR, Problem
+
+from . import schemas
+from .auth import Caller, bearer, caller
+from .envelope import (
+    CONFLICT,
+    GROUP_DOESNT_EXIST,
+    KIND_GROUP,
+    KIND_STATEFUL_NODE,
+    ApiError,
+    ErrorItem,
+    ok,
+)
+
+router = Router(auth=bearer, tags=["Spot: Azure"])
+# Concurrent PUTs on one group merge onto the latest spec; give up after this many collisions.
+UPDATE_ATTEMPTS = 3
+IMMUTABLE_AFTER_CREATE = ("region", "resourceGroupName")
+
+
+@dataclass(frozen=True)
+class Resource:
+    kind: Kind
+    path: str
+    id_param: str
+    wrapper: str
+    response_kind: str
+    label: str
+    create_body: type[BaseModel]
+    update_body: type[BaseModel]
+
+
+STATELESS = Resource(
+    Kind.STATELESS,
+    "/azure/compute/group",
+    "groupId",
+    "group",
+    KIND_GROUP,
+    "Group",
+    schemas.CreateGroupBody,
+    schemas.UpdateGroupBody,
+)
+STATEFUL = Resource(
+    Kind.STATEFUL,
+    "/azure/compute/statefulNode",
+    "nodeId",
+    "statefulNode",
+    KIND_STATEFUL_NODE,
+    "Stateful node",
+    schemas.CreateStatefulNodeBody,
+    schemas.UpdateStatefulNodeBody,
+)
+
+
+def problems_error(problems: list[Problem]) -> ApiError:
+    return ApiError(400, [ErrorItem(p.code, p.message, p.field) for p in problems])
+
+
+def _find(resource: Resource, who: Caller, object_id: str) -> Group:
+    group = (
+        groups_for(who.organization, account=who.account, kind=resource.kind, status=Status.ACTIVE)
+        .filter(pk=object_id)
+        .first()
+    )
+    if group is None:
+        raise ApiError(
+            404,
+            ErrorItem(
+                GROUP_DOESNT_EXIST,
+                f"{resource.label} {object_id} does not exist in account {who.account.id}.",
+            ),
+        )
+    return group
+
+
+def _body(payload: BaseModel, resource: Resource) -> dict[str, Any]:
+    dumped = payload.model_dump(exclude_unset=True)
+    return parse_body(resource.kind, dumped.get(resource.wrapper) or {})
+
+
+def _password_cleared(patch: dict[str, Any]) -> bool:
+    login = dig(patch, LOGIN_PATH)
+    return isinstance(login, dict) and "password" in login and login["password"] is None
+
+
+def create(resource: Resource, request: HttpRequest, payload: BaseModel, account_id: str | None):
+    who = caller(request, account_id, Role.EDITOR)
+    try:
+        group, _ = save_group(
+            actor=who.user,
+            organization=who.organization,
+            account=who.account,
+            kind=resource.kind,
+            spec=_body(payload, resource),
+            status=Status.ACTIVE,
+            source="api",
+        )
+    except ValidationFailed as failure:
+        raise problems_error(failure.problems) from failure
+    return ok(request, kind=resource.response_kind, items=[to_item(group)])
+
+
+def update(
+    resource: Resource,
+    request: HttpRequest,
+    object_id: str,
+    payload: BaseModel,
+    account_id: str | None,
+) -> JsonResponse:
+    who = caller(request, account_id, Role.EDITOR)
+    patch = _body(payload, resource)
+    for attempt in range(UPDATE_ATTEMPTS):
+        group = _find(resource, who, object_id)
+        for key in IMMUTABLE_AFTER_CREATE:
+            if key in patch and patch[key] != group.spec.get(key):
+                raise ApiError(
+                    400,
+                    ErrorItem(VALIDATION_ERROR, f"{key} can't be changed after creation.", key),
+                )
+        try:
+            group, _ = save_group(
+                actor=who.user,
+                organization=who.organization,
+                account=who.account,
+                kind=resource.kind,
+                spec=merge_update(group.spec, patch),
+                status=Status.ACTIVE,
+                source="api",
+                group=group,
+                expected_revision=group.revision,
+                clear_password=_password_cleared(patch),
+            )
+        except ValidationFailed as failure:
+            raise problems_error(failure.problems) from failure
+        except RevisionConflict:
+            if attempt == UPDATE_ATTEMPTS - 1:
+                raise ApiError(
+                    409,
+                    ErrorItem(CONFLICT, f"{resource.label} {object_id} is being changed; retry."),
+                ) from None
+            continue
+        return ok(request, kind=resource.response_kind, items=[to_item(group)])
+    raise AssertionError("unreachable")
+
+
+def delete(
+    resource: Resource,
+    request: HttpRequest,
+    object_id: str,
+    account_id: str | None,
+    deallocation: dict[str, Any] | None = None,
+) -> JsonResponse:
+    who = caller(request, account_id, Role.EDITOR)
+    group = _find(resource, who, object_id)
+    delete_group(actor=who.user, group=group, source="api", deallocation_config=deallocation)
+    return ok(request, kind=resource.response_kind)
+
+
+def listing(
+    resource: Resource,
+    request: HttpRequest,
+    account_id: str | None,
+    name: str | None,
+    region: str | None,
+) -> JsonResponse:
+    who = caller(request, account_id)
+    groups = groups_for(
+        who.organization,
+        account=who.account,
+        kind=resource.kind,
+        status=Status.ACTIVE,
+        name=name,
+        region=region,
+    )
+    return ok(request, kind=resource.response_kind, items=[to_item(g) for g in groups])
+
+
+def detail(
+    resource: Resource, request: HttpRequest, object_id: str, account_id: str | None
+) -> JsonResponse:
+    who = caller(request, account_id)
+    return ok(
+        request, kind=resource.response_kind, items=[to_item(_find(resource, who, object_id))]
+    )
+
+
+from . import spot_routes  # noqa: E402, F401  (registers the operations on `router`)
