@@ -6,7 +6,9 @@ the parent and looking it up exactly (unique index) rather than with `__iexact` 
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from console.models import Organization
 
@@ -22,6 +24,8 @@ from .models import (
     Gallery,
     GalleryImage,
     ImageVersion,
+    RefreshRun,
+    RefreshStatus,
     ResourceGroup,
     ShareCheck,
     VersionRegion,
@@ -172,3 +176,51 @@ def find_version(image: GalleryImage, version_name: str) -> ImageVersion | None:
 def share_check(reader: ConnectedSubscription, gallery: Gallery) -> ShareCheck | None:
     """The cached verdict on whether `reader`'s own credential can read `gallery`."""
     return ShareCheck.objects.filter(reader=reader, gallery=gallery).first()
+
+
+# --- pages: subscriptions and refresh runs ---------------------------------------------------
+
+
+def inventory_counts(subscriptions: list[ConnectedSubscription]) -> dict[int, dict[str, int]]:
+    """Live galleries, images and versions per subscription (three grouped queries)."""
+    counts: dict[int, dict[str, int]] = {
+        s.pk: {"galleries": 0, "images": 0, "versions": 0} for s in subscriptions
+    }
+    for key, model in (
+        ("galleries", Gallery),
+        ("images", GalleryImage),
+        ("versions", ImageVersion),
+    ):
+        rows = (
+            model._default_manager.filter(subscription__in=subscriptions, deleted_at=None)
+            .values("subscription_id")
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            counts[row["subscription_id"]][key] = row["n"]
+    return counts
+
+
+def runs_for(subscription: ConnectedSubscription) -> QuerySet[RefreshRun]:
+    return RefreshRun.objects.filter(subscription=subscription).order_by("-requested_at", "-id")
+
+
+def latest_run(subscription: ConnectedSubscription) -> RefreshRun | None:
+    return runs_for(subscription).first()
+
+
+def last_completed_run(subscription: ConnectedSubscription) -> RefreshRun | None:
+    """The newest run that applied something (succeeded or partial)."""
+    return (
+        runs_for(subscription)
+        .filter(status__in=[RefreshStatus.SUCCEEDED, RefreshStatus.PARTIAL])
+        .first()
+    )
+
+
+def is_stale(completed: RefreshRun | None) -> bool:
+    """No inventory applied within three refresh intervals."""
+    if completed is None or completed.finished_at is None:
+        return True
+    limit = 3 * settings.INVENTORY_REFRESH_INTERVAL
+    return timezone.now() - completed.finished_at > limit

@@ -154,6 +154,17 @@ def update_subscription(
     return subscription
 
 
+def record_refresh_requested(
+    subscription: ConnectedSubscription, *, actor: Any, run: Any, new: bool
+) -> None:
+    _audit(
+        subscription=subscription,
+        actor=actor,
+        action="subscription.refresh_requested",
+        after={"run": run.pk, "scope": run.scope, "merged": not new},
+    )
+
+
 def references_to(subscription: ConnectedSubscription) -> QuerySet[Any]:
     """Groups and drafts that use the subscription's account or its galleries."""
     from groups.models import Group
@@ -233,8 +244,8 @@ def check_credentials(
         result = ConnectionTestResult(False, failure.code, failure.message)
     else:
         result = test_connection(connection)
-    failure = None if result.ok else AzureFailure(result.verdict, result.message)
-    if result.ok or (failure is not None and failure.is_credential_problem):
+    problem = not result.ok and AzureFailure(result.verdict, result.message).is_credential_problem
+    if result.ok or problem:
         status = CredentialStatus.VALID if result.ok else CredentialStatus.INVALID
     elif result.verdict == Verdict.NO_ACCESS:
         status = CredentialStatus.VALID  # signed in fine; the role assignment is missing

@@ -1,9 +1,163 @@
+"""Inventory pages: galleries → images → versions of every connected subscription."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from console.permissions import role_required
+
+from . import selectors
+from .models import Gallery, GalleryImage, ImageVersion, VersionRegion
+from .regions import normalize_region, region_display_name
+
+OS_CHOICES = [("", "Any OS"), ("Linux", "Linux"), ("Windows", "Windows")]
+STATE_CHOICES = [
+    ("", "Any state"),
+    ("succeeded", "Succeeded"),
+    ("failed", "Failed"),
+    ("other", "Creating / updating / deleting"),
+    ("eol", "Past end of life"),
+]
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {
+        "os": request.GET.get("os", "").strip(),
+        "region": normalize_region(request.GET.get("region", "")),
+        "state": request.GET.get("state", "").strip().lower(),
+        "subscription": request.GET.get("subscription", "").strip(),
+    }
+
+
+def _version_filter(filters: dict[str, str], prefix: str = "") -> Q:
+    """Q over ImageVersion (or a relation to it, via `prefix`) for the region/state filters."""
+    from django.utils import timezone
+
+    q = Q(**{f"{prefix}deleted_at": None})
+    if filters["region"]:
+        q &= Q(**{f"{prefix}regions__region": filters["region"]})
+    state = filters["state"]
+    if state in ("succeeded", "failed"):
+        q &= Q(**{f"{prefix}provisioning_state__iexact": state})
+    elif state == "other":
+        q &= ~Q(**{f"{prefix}provisioning_state__iregex": r"^(succeeded|failed)$"})
+    elif state == "eol":
+        q &= Q(**{f"{prefix}end_of_life_date__lt": timezone.now()})
+    return q
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    used = VersionRegion.objects.values_list("region", flat=True).distinct().order_by("region")
+    return [("", "Any region"), *((r, region_display_name(r)) for r in used[:200])]
+
+
+def _context(request: HttpRequest, filters: dict[str, str], **extra: object) -> dict[str, object]:
+    return {
+        "filters": filters,
+        "os_choices": OS_CHOICES,
+        "state_choices": STATE_CHOICES,
+        "region_choices": _region_choices(),
+        **extra,
+    }
 
 
 @role_required()
 def inventory(request: HttpRequest) -> HttpResponse:
-    return render(request, "galleries/inventory.html")
+    organization = request.organization  # type: ignore[attr-defined]
+    filters = _filters(request)
+    subscriptions = list(selectors.subscriptions_for(organization))
+    chosen = [s for s in subscriptions if str(s.pk) == filters["subscription"]] or subscriptions
+    images = GalleryImage.objects.filter(gallery=OuterRef("pk"), deleted_at=None)
+    if filters["os"]:
+        images = images.filter(os_type=selectors.normalize_os_type(filters["os"]))
+    if filters["region"] or filters["state"]:
+        versions = ImageVersion.objects.filter(_version_filter(filters), image=OuterRef("pk"))
+        images = images.filter(Exists(versions))
+    image_count = Count(
+        "images",
+        filter=Q(images__deleted_at=None)
+        & (Q(images__os_type=selectors.normalize_os_type(filters["os"])) if filters["os"] else Q()),
+    )
+    galleries = (
+        Gallery.objects.filter(subscription__in=chosen, deleted_at=None)
+        .filter(Exists(images) if any(filters[k] for k in ("os", "region", "state")) else Q())
+        .select_related("subscription", "resource_group")
+        .annotate(image_count=image_count)
+        .order_by("subscription__display_name", "resource_group__name", "name")
+    )
+    status = {s.pk: selectors.last_completed_run(s) for s in chosen}
+    stale = [s for s in chosen if selectors.is_stale(status[s.pk])]
+    return render(
+        request,
+        "galleries/inventory.html",
+        _context(
+            request,
+            filters,
+            subscriptions=subscriptions,
+            galleries=galleries,
+            status=status,
+            stale=stale,
+        ),
+    )
+
+
+@role_required()
+def gallery_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = request.organization  # type: ignore[attr-defined]
+    gallery = get_object_or_404(
+        Gallery.objects.select_related("subscription", "resource_group"),
+        pk=pk,
+        subscription__organization=organization,
+        deleted_at=None,
+    )
+    filters = _filters(request)
+    images = GalleryImage.objects.filter(gallery=gallery, deleted_at=None)
+    if filters["os"]:
+        images = images.filter(os_type=selectors.normalize_os_type(filters["os"]))
+    if filters["region"] or filters["state"]:
+        versions = ImageVersion.objects.filter(_version_filter(filters), image=OuterRef("pk"))
+        images = images.filter(Exists(versions))
+    images = images.annotate(
+        version_count=Count("versions", filter=Q(versions__deleted_at=None))
+    ).order_by("name")
+    return render(
+        request,
+        "galleries/inventory/gallery.html",
+        _context(request, filters, gallery=gallery, images=images),
+    )
+
+
+@role_required()
+def image_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = request.organization  # type: ignore[attr-defined]
+    image = get_object_or_404(
+        GalleryImage.objects.select_related("gallery", "gallery__resource_group", "subscription"),
+        pk=pk,
+        subscription__organization=organization,
+        deleted_at=None,
+    )
+    filters = _filters(request)
+    versions = (
+        ImageVersion.objects.filter(_version_filter(filters), image=image)
+        .distinct()
+        .prefetch_related("regions")
+        .order_by("-sort_key", "-id")
+    )
+    regions = sorted(
+        set(
+            VersionRegion.objects.filter(
+                version__image=image, version__deleted_at=None
+            ).values_list("region", flat=True)
+        )
+    )
+    latest = [
+        (region, region_display_name(region), selectors.resolve_latest(image, region))
+        for region in regions
+    ]
+    return render(
+        request,
+        "galleries/inventory/image.html",
+        _context(request, filters, image=image, versions=versions, latest=latest),
+    )

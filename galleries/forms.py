@@ -1,0 +1,186 @@
+"""The connect/edit form of a subscription (the client secret is write-only)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from django import forms
+from django.conf import settings
+
+from console.models import Account, Organization
+
+from .azure_clients import ConnectionSettings
+from .models import Cloud, ConnectedSubscription
+
+NEW_ACCOUNT = "new"
+
+
+def _guid(value: str, what: str) -> str:
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        raise forms.ValidationError(
+            f"Enter the {what} as a GUID, e.g. 00000000-0000-0000-0000-000000000000."
+        ) from None
+
+
+def default_ca_bundle() -> str:
+    """The PEM of settings.AZURE_DEFAULT_CA_BUNDLE, if that file can be read."""
+    path = getattr(settings, "AZURE_DEFAULT_CA_BUNDLE", "")
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+class SubscriptionForm(forms.Form):
+    display_name = forms.CharField(max_length=200)
+    subscription_id = forms.CharField(label="Subscription id", max_length=36)
+    tenant_id = forms.CharField(label="Tenant (directory) id", max_length=36)
+    client_id = forms.CharField(label="Client (application) id", max_length=36)
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    cloud = forms.ChoiceField(choices=Cloud.choices)
+    arm_endpoint = forms.URLField(
+        label="ARM endpoint", required=False, assume_scheme="https", max_length=200
+    )
+    authority_host = forms.URLField(
+        label="Authority host", required=False, assume_scheme="https", max_length=200
+    )
+    ca_bundle_pem = forms.CharField(
+        label="CA bundle (PEM)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "font-monospace", "spellcheck": "false"}),
+        help_text="Only for a custom endpoint whose certificate a private CA signed.",
+    )
+    account = forms.ChoiceField(label="Account", required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        organization: Organization,
+        instance: ConnectedSubscription | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.organization = organization
+        self.instance = instance
+        if instance is None and not kwargs.get("data") and not args:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "cloud": getattr(settings, "AZURE_DEFAULT_CLOUD", Cloud.PUBLIC),
+                    "arm_endpoint": getattr(settings, "AZURE_DEFAULT_ARM_ENDPOINT", ""),
+                    "authority_host": getattr(settings, "AZURE_DEFAULT_AUTHORITY_HOST", ""),
+                    "ca_bundle_pem": default_ca_bundle(),
+                    "account": NEW_ACCOUNT,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if instance is not None:
+            # Bound to its account for good; the subscription id names what it is.
+            del self.fields["account"]
+            self.fields["subscription_id"].disabled = True
+            self.fields["client_secret"].help_text = "Leave blank to keep the stored secret."
+        else:
+            self.fields["client_secret"].required = True
+            free = Account.objects.filter(organization=organization, subscription__isnull=True)
+            self.fields["account"].choices = [  # type: ignore[attr-defined]
+                (NEW_ACCOUNT, "A new account named like the subscription"),
+                *((a.pk, f"{a.name} ({a.pk})") for a in free),
+            ]
+
+    def clean_subscription_id(self) -> str:
+        value = _guid(self.cleaned_data["subscription_id"], "subscription id").lower()
+        taken = ConnectedSubscription.objects.filter(
+            organization=self.organization, subscription_id=value
+        )
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("This subscription is already connected.")
+        return value
+
+    def clean_tenant_id(self) -> str:
+        return _guid(self.cleaned_data["tenant_id"], "tenant id")
+
+    def clean_client_id(self) -> str:
+        return _guid(self.cleaned_data["client_id"], "client id")
+
+    def clean_ca_bundle_pem(self) -> str:
+        pem = self.cleaned_data["ca_bundle_pem"].strip()
+        if not pem:
+            return ""
+        try:
+            x509.load_pem_x509_certificates(pem.encode())
+        except ValueError:
+            raise forms.ValidationError(
+                "This is not a PEM certificate bundle (-----BEGIN CERTIFICATE----- …)."
+            ) from None
+        return pem + "\n"
+
+    def clean_account(self) -> Account | None:
+        value = self.cleaned_data.get("account") or NEW_ACCOUNT
+        if value == NEW_ACCOUNT:
+            return None
+        account = Account.objects.filter(
+            organization=self.organization, pk=value, subscription__isnull=True
+        ).first()
+        if account is None:
+            raise forms.ValidationError("Choose an account that has no subscription yet.")
+        return account
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("cloud") == Cloud.CUSTOM:
+            for name in ("arm_endpoint", "authority_host"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, "Required for a custom endpoint.")
+                elif data.get(name, "").startswith("http://"):
+                    self.add_error(name, "Azure endpoints must use https://.")
+        if self.instance is None and "account" in data and data.get("account") is None:
+            name = data.get("display_name", "")
+            if Account.objects.filter(organization=self.organization, name=name).exists():
+                self.add_error(
+                    "display_name",
+                    "An account with this name exists; choose it as the account, or rename.",
+                )
+        return data
+
+    def connection(self, stored_secret: str = "") -> ConnectionSettings:
+        """The entered connection; a blank secret falls back to `stored_secret`."""
+        data = self.cleaned_data
+        subscription_id = (
+            self.instance.subscription_id if self.instance else data["subscription_id"]
+        )
+        return ConnectionSettings(
+            subscription_id=subscription_id,
+            tenant_id=data["tenant_id"],
+            client_id=data["client_id"],
+            client_secret=data.get("client_secret") or stored_secret,
+            cloud=data["cloud"],
+            arm_endpoint=data.get("arm_endpoint") or "",
+            authority_host=data.get("authority_host") or "",
+            ca_bundle_pem=data.get("ca_bundle_pem") or "",
+        )
+
+
+def initial_for(subscription: ConnectedSubscription) -> dict[str, Any]:
+    return {
+        "display_name": subscription.display_name,
+        "subscription_id": subscription.subscription_id,
+        "tenant_id": subscription.tenant_id,
+        "client_id": subscription.client_id,
+        "cloud": subscription.cloud,
+        "arm_endpoint": subscription.arm_endpoint,
+        "authority_host": subscription.authority_host,
+        "ca_bundle_pem": subscription.ca_bundle_pem,
+    }

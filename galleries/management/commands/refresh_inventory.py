@@ -1,0 +1,75 @@
+"""manage.py refresh_inventory [--subscription ID] [--wait]"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
+
+from galleries.models import ACTIVE_REFRESH_STATUSES, ConnectedSubscription, RefreshRun
+from galleries.refresh import execute_run, request_refresh
+
+
+class Command(BaseCommand):
+    help = "Refresh the gallery inventory of one or every connected subscription."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--subscription",
+            help="Azure subscription id, console account id (act-…) or row id; default: all.",
+        )
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="Run inline (no worker needed) and print each run's result.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        subscriptions = ConnectedSubscription.objects.select_related("organization")
+        if options["subscription"]:
+            key = options["subscription"].strip()
+            match = Q(subscription_id__iexact=key) | Q(account_id=key)
+            if key.isdigit():
+                match |= Q(pk=int(key))
+            subscriptions = subscriptions.filter(match)
+            if not subscriptions.exists():
+                raise CommandError(f"No connected subscription matches {key!r}.")
+        failed = False
+        for subscription in subscriptions:
+            run, created = request_refresh(subscription, enqueue=not options["wait"])
+            if not options["wait"]:
+                verb = "queued" if created else "merged into the active run"
+                self.stdout.write(f"{subscription.display_name}: refresh {verb} (run {run.pk}).")
+                continue
+            result = execute_run(run.pk) if created else None
+            result = self._wait_for(result or run)
+            failed |= result.status == "failed"
+            self._report(subscription, result)
+        if failed:
+            raise CommandError("At least one refresh failed.")
+
+    def _wait_for(self, run: RefreshRun) -> RefreshRun:
+        while run.status in ACTIVE_REFRESH_STATUSES:
+            time.sleep(1)
+            run.refresh_from_db()
+        return run
+
+    def _report(self, subscription: ConnectedSubscription, run: RefreshRun) -> None:
+        seconds = (
+            (run.finished_at - run.started_at).total_seconds()
+            if run.finished_at and run.started_at
+            else 0.0
+        )
+        changes = ", ".join(
+            f"{kind} +{c.get('created', 0)} ~{c.get('updated', 0)} -{c.get('deleted', 0)}"
+            for kind, c in run.counts.items()
+        )
+        self.stdout.write(
+            f"{subscription.display_name}: {run.status} in {seconds:.1f} s, "
+            f"{run.api_calls} API calls ({run.throttled_responses} throttled); "
+            f"{changes or 'no changes'}"
+        )
+        if run.error:
+            self.stdout.write(f"  {run.error}")
