@@ -59,10 +59,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
         organization=request.organization,  # type: ignore[attr-defined]
         name=form.cleaned_data["name"],
     )
-    # Rendered (not redirected to) so the raw token never touches the session or a URL.
-    response = render(request, "console/token_created.html", {"token": token, "raw_token": raw})
-    response["Cache-Control"] = "no-store"
-    return response
+    # Rendered (not redirected to) so the raw token never touches the session or a URL;
+    # never_cache keeps it out of the browser's cache.
+    return render(request, "console/token_created.html", {"token": token, "raw_token": raw})
 
 
 def _manageable_token(request: HttpRequest, pk: int) -> ApiToken:

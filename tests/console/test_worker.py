@@ -1,0 +1,17 @@
+import pytest
+
+from console.models import Heartbeat
+from console.tasks import record_worker_heartbeat
+from tests.worker import celery_worker  # noqa: F401  (fixture)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_records_its_heartbeat(celery_worker, client):  # noqa: F811
+    assert not Heartbeat.objects.filter(name="worker").exists()
+
+    record_worker_heartbeat.delay()
+
+    celery_worker.wait_for(lambda: Heartbeat.objects.filter(name="worker").exists())
+    assert "Task console.tasks.record_worker_heartbeat" in celery_worker.log
+    assert client.get("/healthz").json()["checks"]["worker"]["status"] == "ok"

@@ -1,0 +1,155 @@
+"""A real Celery worker in a subprocess, sharing the test database and broker.
+
+Use from a test module (or a conftest) with:
+
+    from tests.worker import celery_worker  # noqa: F401  (the fixture)
+
+    @pytest.mark.worker
+    @pytest.mark.django_db(transaction=True)
+    def test_something(celery_worker):
+        my_task.delay(...)              # routed to this worker's private queue
+        celery_worker.wait_for(lambda: Thing.objects.filter(...).exists())
+
+The worker consumes a queue unique to the test (and the test process routes tasks there for
+its duration), so a stray worker on the same broker can never take the test's messages.
+`transaction=True` is required: the worker only sees committed rows.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from console.celery import app as celery_app
+
+REPO = Path(__file__).resolve().parent.parent
+CELERY = REPO / ".venv" / "bin" / "celery"
+READY_TIMEOUT_SECONDS = 30.0
+
+
+def database_url_for_subprocess() -> str:
+    """A DATABASE_URL naming the database this test process is using right now."""
+    db = connection.settings_dict
+    engine = db["ENGINE"]
+    if engine == "django.db.backends.sqlite3":
+        name = str(db["NAME"])
+        if name == ":memory:" or "mode=memory" in name:
+            pytest.fail(
+                "The SQLite test database is in memory, so no subprocess can open it; "
+                'settings_test.py must set DATABASES["default"]["TEST"]["NAME"] to a file.'
+            )
+        return f"sqlite:///{Path(name).resolve()}"
+    if engine == "django.db.backends.postgresql":
+        credentials = quote(db["USER"] or "", safe="")
+        if db["PASSWORD"]:
+            credentials += ":" + quote(db["PASSWORD"], safe="")
+        host = db["HOST"] or "127.0.0.1"
+        port = f":{db['PORT']}" if db["PORT"] else ""
+        return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+    pytest.fail(f"No worker subprocess support for database engine {engine}")
+
+
+def worker_env() -> dict[str, str]:
+    """The environment of a worker that shares this test's database and broker."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="console.settings_test",
+        DATABASE_URL=database_url_for_subprocess(),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        CELERY_TASK_ALWAYS_EAGER="0",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+class CeleryWorker:
+    def __init__(self, queue: str, process: subprocess.Popen[str]) -> None:
+        self.queue = queue
+        self.process = process
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip())
+            if " ready." in line:
+                self.ready.set()
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.lines[-80:])
+
+    def wait_until_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> None:
+        if not self.ready.wait(timeout):
+            pytest.fail(f"The Celery worker was not ready after {timeout:.0f} s:\n{self.log}")
+
+    def wait_for(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+        """Poll `condition` (e.g. a database query) until true, failing with the worker's log."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            if self.process.poll() is not None:
+                pytest.fail(f"The Celery worker exited ({self.process.returncode}):\n{self.log}")
+            time.sleep(0.2)
+        pytest.fail(f"Nothing happened within {timeout:.0f} s; worker log:\n{self.log}")
+
+
+def _discard_leftover_messages(queue: str) -> None:
+    """The embedded broker keeps one file per message; drop any left for our private queue."""
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+    folder = options.get("data_folder_out")
+    if settings.CELERY_BROKER_URL.startswith("filesystem://") and folder:
+        for leftover in Path(folder).glob(f"*.{queue}.msg"):
+            leftover.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[CeleryWorker]:
+    """Start `celery -A console worker --pool solo` on a private queue; stop it afterwards."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    celery = [str(CELERY)] if CELERY.exists() else [sys.executable, "-m", "celery"]
+    command = [
+        *celery, "-A", "console", "worker",
+        "--pool", "solo", "--concurrency", "1",
+        "-Q", queue, "-n", f"{queue}@%h",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "--loglevel", "INFO",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=worker_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    worker = CeleryWorker(queue, process)
+    previous_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    try:
+        worker.wait_until_ready()
+        yield worker
+    finally:
+        celery_app.conf.task_default_queue = previous_queue
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        _discard_leftover_messages(queue)
