@@ -1,0 +1,97 @@
+"""Chromium through Playwright: sign in, switch account, visit every navigation target."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from console.models import Role
+from tests.factories import DEFAULT_PASSWORD, AccountFactory, MembershipFactory
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+# Nav link -> the start of the page's heading.
+NAVIGATION = [
+    ("Stateless groups", "Stateless groups"),
+    ("Stateful nodes", "Stateful nodes"),
+    ("Drafts", "Drafts"),
+    ("Inventory", "Inventory"),
+    ("Settings", "Settings"),
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    # The sync API runs an event loop in this thread; Django's live server shares the thread's
+    # database access, so its async-safety guard is relaxed for these tests only.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def console_page(chromium):
+    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_sign_in_switch_account_and_visit_every_page(console_page: Page, live_server):
+    page = console_page
+    membership = MembershipFactory(
+        role=Role.EDITOR, user__username="alice", organization__name="Contoso", with_account=False
+    )
+    AccountFactory(organization=membership.organization, name="Production")
+    AccountFactory(organization=membership.organization, name="Staging")
+
+    page.goto(f"{live_server.url}/settings/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text(re.compile("credentials are not valid"))
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    expect(page.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
+
+    switcher = page.get_by_role("form", name="Switch account")
+    account = switcher.get_by_role("combobox", name="Account")
+    expect(account.locator("option:checked")).to_have_text(re.compile("^Production"))
+    staging_label = account.locator("option", has_text="Staging").inner_text()
+    account.select_option(label=staging_label)
+    switcher.get_by_role("button", name="Switch").click()
+    expect(account.locator("option:checked")).to_have_text(re.compile("^Staging"))
+
+    navigation = page.get_by_role("navigation", name="Main")
+    for link, heading in NAVIGATION:
+        navigation.get_by_role("link", name=link, exact=True).click()
+        expect(page.locator("main h1")).to_have_text(re.compile(rf"^\s*{heading}", re.IGNORECASE))
+        expect(navigation.get_by_role("link", name=link, exact=True)).to_have_attribute(
+            "aria-current", "page"
+        )
+        # The account chosen in the header stays chosen on every page.
+        expect(account.locator("option:checked")).to_have_text(re.compile("^Staging"))
+
+    # From the keyboard: the first Tab reaches the skip link, which moves focus to the content.
+    page.reload()
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Skip to content")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
