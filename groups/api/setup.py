@@ -1,0 +1,223 @@
+"""Spot's account and Azure credential setup endpoints (spot-api.md §6), admins only.
+
+    GET/POST        /setup/account                       {"account": {"name": …}}
+    PUT/DELETE      /setup/account/{accountId}
+    POST            /azure/setup/credentials?accountId=  {clientId, clientSecret, tenantId,
+                                                          subscriptionId}
+    POST            /azure/setup/credentials/validation?accountId=   (checks, saves nothing)
+
+Credentials use the deployment's default cloud (settings.AZURE_DEFAULT_*). The client secret
+is stored encrypted by galleries.services and never echoed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.http import HttpRequest, JsonResponse
+from ninja import Query, Router
+from pydantic import BaseModel, ConfigDict, Field
+
+from console.models import Account, Membership, Role
+from console.selectors import accounts_for
+from galleries import services as subscriptions
+from galleries.azure_clients import ConnectionSettings
+from galleries.forms import default_ca_bundle
+from galleries.models import Cloud, ConnectedSubscription
+from galleries.refresh import active_run, request_refresh
+from groups.account_services import (
+    AccountInUse,
+    DuplicateAccountName,
+    create_account,
+    delete_account,
+    rename_account,
+)
+from groups.validation import UNKNOWN_ACCOUNT, VALIDATION_ERROR
+
+from .auth import bearer, caller, require_role
+from .envelope import KIND_ACCOUNT, KIND_CREDENTIALS, ApiError, ErrorItem, ok
+from .schemas import DOCUMENTED, WRITE_ONLY_NOTE
+
+router = Router(auth=bearer, tags=["Spot: setup"])
+ACCOUNT = Query(None, description="Account (act-…); default: the oldest account.")
+
+
+class AccountFields(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+    name: str = Field(min_length=1, max_length=200)
+
+
+class AccountBody(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+    account: AccountFields
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+    clientId: str = Field(min_length=1, max_length=36)
+    clientSecret: str = Field(
+        min_length=1, description=WRITE_ONLY_NOTE, json_schema_extra={"writeOnly": True}
+    )
+    tenantId: str = Field(min_length=1, max_length=36)
+    subscriptionId: str = Field(min_length=1, max_length=36)
+
+
+def account_item(account: Account) -> dict[str, Any]:
+    subscription = ConnectedSubscription.objects.filter(account=account).first()
+    return {
+        "accountId": account.id,
+        "name": account.name,
+        "organizationId": account.organization.public_id,
+        "providerExternalId": subscription.subscription_id if subscription else None,
+        "createdAt": account.created_at.isoformat(),
+    }
+
+
+def _account(request: HttpRequest, account_id: str) -> tuple[Membership, Account]:
+    membership = require_role(request, Role.ADMIN)
+    account = accounts_for(membership.organization).filter(pk=account_id).first()
+    if account is None:
+        raise ApiError(
+            404,
+            ErrorItem(UNKNOWN_ACCOUNT, f"Account {account_id} is not an account of yours."),
+        )
+    return membership, account
+
+
+@router.get("/setup/account", response=DOCUMENTED, summary="List accounts")
+def list_accounts(request: HttpRequest) -> JsonResponse:
+    membership = require_role(request, Role.ADMIN)
+    accounts = accounts_for(membership.organization).select_related("organization")
+    return ok(request, kind=KIND_ACCOUNT, items=[account_item(a) for a in accounts])
+
+
+@router.post("/setup/account", response=DOCUMENTED, summary="Create an account")
+def create(request: HttpRequest, payload: AccountBody) -> JsonResponse:
+    membership = require_role(request, Role.ADMIN)
+    try:
+        account = create_account(
+            organization=membership.organization, actor=membership.user, name=payload.account.name
+        )
+    except DuplicateAccountName as exc:
+        raise ApiError(400, ErrorItem(VALIDATION_ERROR, str(exc), "account.name")) from exc
+    return ok(request, kind=KIND_ACCOUNT, items=[account_item(account)])
+
+
+@router.put("/setup/account/{accountId}", response=DOCUMENTED, summary="Rename an account")
+def rename(request: HttpRequest, accountId: str, payload: AccountBody) -> JsonResponse:
+    membership, account = _account(request, accountId)
+    try:
+        rename_account(account=account, actor=membership.user, name=payload.account.name)
+    except DuplicateAccountName as exc:
+        raise ApiError(400, ErrorItem(VALIDATION_ERROR, str(exc), "account.name")) from exc
+    return ok(request, kind=KIND_ACCOUNT, items=[account_item(account)])
+
+
+@router.delete("/setup/account/{accountId}", response=DOCUMENTED, summary="Delete an account")
+def delete(request: HttpRequest, accountId: str) -> JsonResponse:
+    membership, account = _account(request, accountId)
+    try:
+        delete_account(account=account, actor=membership.user)
+    except AccountInUse as exc:
+        raise ApiError(400, ErrorItem(VALIDATION_ERROR, str(exc))) from exc
+    return ok(request, kind=KIND_ACCOUNT)
+
+
+def _connection(payload: Credentials) -> ConnectionSettings:
+    cloud = getattr(settings, "AZURE_DEFAULT_CLOUD", Cloud.PUBLIC)
+    custom = cloud == Cloud.CUSTOM
+    return ConnectionSettings(
+        subscription_id=payload.subscriptionId.strip().lower(),
+        tenant_id=payload.tenantId.strip(),
+        client_id=payload.clientId.strip(),
+        client_secret=payload.clientSecret,
+        cloud=cloud,
+        arm_endpoint=settings.AZURE_DEFAULT_ARM_ENDPOINT if custom else "",
+        authority_host=settings.AZURE_DEFAULT_AUTHORITY_HOST if custom else "",
+        ca_bundle_pem=default_ca_bundle() if custom else "",
+    )
+
+
+def _credentials_item(subscription: ConnectedSubscription, run_id: int | None) -> dict[str, Any]:
+    return {
+        "accountId": subscription.account_id,
+        "subscriptionId": subscription.subscription_id,
+        "tenantId": subscription.tenant_id,
+        "clientId": subscription.client_id,
+        "cloud": subscription.cloud,
+        "credentialStatus": subscription.credential_status,
+        "refreshRunId": run_id,
+    }
+
+
+@router.post(
+    "/azure/setup/credentials",
+    response=DOCUMENTED,
+    summary="Connect the account's Azure subscription",
+    description="Saves the service principal (secret encrypted) and queues an inventory refresh.",
+)
+def set_credentials(
+    request: HttpRequest, payload: Credentials, accountId: str | None = ACCOUNT
+) -> JsonResponse:
+    who = caller(request, accountId, Role.ADMIN)
+    connection = _connection(payload)
+    existing = ConnectedSubscription.objects.filter(account=who.account).first()
+    try:
+        if existing is None:
+            subscription = subscriptions.connect_subscription(
+                organization=who.organization,
+                actor=who.user,
+                display_name=who.account.name,
+                connection=connection,
+                account=who.account,
+                refresh=True,
+            )
+            run = active_run(subscription)
+        else:
+            if existing.subscription_id != connection.subscription_id:
+                raise ApiError(
+                    400,
+                    ErrorItem(
+                        VALIDATION_ERROR,
+                        f"Account {who.account.id} is connected to subscription "
+                        f"{existing.subscription_id}; disconnect it in the console first.",
+                        "subscriptionId",
+                    ),
+                )
+            subscription = subscriptions.update_subscription(
+                existing, actor=who.user, display_name=existing.display_name, connection=connection
+            )
+            run, new = request_refresh(subscription, requested_by=who.user)
+            subscriptions.record_refresh_requested(subscription, actor=who.user, run=run, new=new)
+    except IntegrityError as exc:
+        raise ApiError(
+            400,
+            ErrorItem(
+                VALIDATION_ERROR,
+                f"Subscription {connection.subscription_id} is already connected to another "
+                "account of your organization.",
+                "subscriptionId",
+            ),
+        ) from exc
+    run_id = run.pk if run is not None else None
+    return ok(request, kind=KIND_CREDENTIALS, items=[_credentials_item(subscription, run_id)])
+
+
+@router.post(
+    "/azure/setup/credentials/validation",
+    response=DOCUMENTED,
+    summary="Check Azure credentials without saving them",
+)
+def validate_credentials(
+    request: HttpRequest, payload: Credentials, accountId: str | None = ACCOUNT
+) -> JsonResponse:
+    caller(request, accountId, Role.ADMIN)
+    result = subscriptions.test_connection(_connection(payload))
+    if not result.ok:
+        raise ApiError(
+            400, ErrorItem(f"INVALID_CREDENTIALS_{result.verdict.upper()}", result.message)
+        )
+    item = {"valid": True, "message": result.message, "subscriptionName": result.subscription_name}
+    return ok(request, kind=KIND_CREDENTIALS, items=[item])
