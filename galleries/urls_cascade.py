@@ -1,7 +1,14 @@
-"""htmx fragments of the Compute tab's Shared Image cascade."""
+"""htmx fragments of the Compute tab's Shared Image cascade (mounted at /cascade/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from groups import views_cascade
 
 app_name = "cascade"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_cascade.browse, name="browse"),
+    path("level/<slug:key>/", views_cascade.level, name="level"),
+    path("refresh/", views_cascade.refresh_gallery, name="refresh"),
+    path("refresh/<int:run_id>/", views_cascade.refresh_status, name="refresh_status"),
+]

@@ -4,9 +4,13 @@ from . import views
 
 app_name = "groups"
 
-urlpatterns: list = []
-urlpatterns += [
+urlpatterns = [
     path("groups/", views.stateless_list, name="stateless_list"),
+    path("groups/new/", views.edit_stateless, name="stateless_create"),
+    path("groups/<str:group_id>/", views.edit_stateless, name="stateless_edit"),
     path("nodes/", views.stateful_list, name="stateful_list"),
+    path("nodes/new/", views.edit_stateful, name="stateful_create"),
+    path("nodes/<str:group_id>/", views.edit_stateful, name="stateful_edit"),
     path("drafts/", views.drafts, name="drafts"),
+    path("drafts/<str:group_id>/compare/", views.compare, name="compare"),
 ]

@@ -1,19 +1,118 @@
+"""Lists of stateless groups and stateful nodes, the drafts page and revision compare."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.vary import vary_on_headers
 
 from console.permissions import role_required
 
+from . import editor
+from .models import Group, Kind, Status
+from .selectors import groups_for, revisions_for
+from .spot_json import IMAGE_PATH, dig, gallery_reference
+from .views_editor import EDIT_URL, edit_stateful, edit_stateless
 
+__all__ = [
+    "compare",
+    "drafts",
+    "edit_stateful",
+    "edit_stateless",
+    "stateful_list",
+    "stateless_list",
+]
+
+
+def image_summary(group: Group) -> str:
+    """ "gallery img-rg/gal/ubuntu-22 @ latest", "marketplace Canonical/… @ latest", …"""
+    ref = gallery_reference(group.kind, group.spec)
+    if ref is not None:
+        where = f"{ref.resource_group_name}/{ref.gallery_name}/{ref.image_name}"
+        return f"gallery {where} @ {ref.version or '?'}"
+    image = dig(group.spec, IMAGE_PATH)
+    if isinstance(image, dict) and isinstance(image.get("marketplace"), dict):
+        m = image["marketplace"]
+        parts = "/".join(str(m.get(k, "")) for k in ("publisher", "offer", "sku"))
+        return f"marketplace {parts} @ {m.get('version', '?')}"
+    if isinstance(image, dict) and isinstance(image.get("custom"), dict):
+        c = image["custom"]
+        return f"custom {c.get('resourceGroupName', '')}/{c.get('name', '')}"
+    return "no image yet"
+
+
+def _rows(groups: Any) -> list[dict[str, Any]]:
+    return [
+        {"group": g, "image": image_summary(g), "edit_url": EDIT_URL[Kind(g.kind)]} for g in groups
+    ]
+
+
+def _list(request: HttpRequest, kind: Kind) -> HttpResponse:
+    account = request.account  # type: ignore[attr-defined]
+    groups = groups_for(request.organization, account=account, kind=kind) if account else []  # type: ignore[attr-defined]
+    context = {
+        "kind": kind,
+        "kind_label": kind.label,
+        "rows": _rows(groups),
+        "account": account,
+        "create_url": "groups:stateless_create"
+        if kind == Kind.STATELESS
+        else "groups:stateful_create",
+    }
+    return render(request, "groups/group_list.html", context)
+
+
+@vary_on_headers("HX-Request")
 @role_required()
 def stateless_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "groups/stateless_list.html")
+    return _list(request, Kind.STATELESS)
 
 
+@vary_on_headers("HX-Request")
 @role_required()
 def stateful_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "groups/stateful_list.html")
+    return _list(request, Kind.STATEFUL)
 
 
+@vary_on_headers("HX-Request")
 @role_required()
 def drafts(request: HttpRequest) -> HttpResponse:
-    return render(request, "groups/drafts.html")
+    """The organization's drafts across accounts: who changed them last, and when."""
+    groups = groups_for(request.organization, status=Status.DRAFT).select_related("updated_by")  # type: ignore[attr-defined]
+    return render(request, "groups/drafts.html", {"rows": _rows(groups)})
+
+
+@vary_on_headers("HX-Request")
+@role_required()
+def compare(request: HttpRequest, group_id: str) -> HttpResponse:
+    """Two revisions of a group side by side as a unified JSON diff (default: the last two)."""
+    group = get_object_or_404(groups_for(request.organization), pk=group_id)  # type: ignore[attr-defined]
+    revisions = list(revisions_for(group))
+    by_number = {revision.number: revision for revision in revisions}
+
+    def chosen(name: str, default: int) -> int:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() and int(value) in by_number else default
+
+    newest = revisions[0].number if revisions else 0
+    after = chosen("b", newest)
+    before = chosen("a", max((n for n in by_number if n < after), default=after))
+    diff: list[str] = []
+    if before in by_number and after in by_number:
+        diff = editor.unified_diff(
+            by_number[before].spec,
+            by_number[after].spec,
+            f"revision {before}",
+            f"revision {after}",
+        )
+    context = {
+        "group": group,
+        "revisions": revisions,
+        "before": before,
+        "after": after,
+        "diff": diff,
+        "edit_url": EDIT_URL[Kind(group.kind)],
+    }
+    return render(request, "groups/compare.html", context)

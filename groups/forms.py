@@ -1,0 +1,200 @@
+"""The group editor's form: one form whose sections are the editor's tabs.
+
+Field names follow `spot_json.EditorFields`, except the Shared Image cascade, whose fields keep
+the cascade's own names (`image_account` … `image_version`) so that htmx fragments and full
+submits read the same parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+
+from galleries.regions import AZURE_REGIONS
+
+from .models import Kind
+from .vm_sizes import OS_CHOICES, VM_SIZE_CHOICES
+
+IMAGE_TYPE_CHOICES = [
+    ("gallery", "Shared Image"),
+    ("marketplace", "Marketplace"),
+    ("custom", "Custom"),
+]
+LIFECYCLE_CHOICES = [("spot", "Spot"), ("od", "On-demand")]
+# Cascade form fields -> EditorFields attributes.
+CASCADE_TO_EDITOR = {
+    "image_account": "gallery_account_id",
+    "image_resource_group": "gallery_resource_group_name",
+    "image_gallery": "gallery_name",
+    "image_name": "gallery_image_name",
+    "image_version": "gallery_version",
+}
+STATELESS_ONLY = ("capacity_minimum", "capacity_target", "capacity_maximum", "spot_sizes")
+STATEFUL_ONLY = (
+    "preferred_zone",
+    "preferred_lifecycle",
+    "should_persist_os_disk",
+    "should_persist_data_disks",
+    "should_persist_network",
+)
+# htmx reloads parts of the cascade when these change (see the editor template).
+CASCADE_ATTRS = {"data-cascade": ""}
+
+
+def _with_current(choices: list, current: Any) -> list:
+    """Keep a value the list does not offer (set through the API) selectable, not dropped."""
+    known = {value for _, group in choices if isinstance(group, list) for value, _ in group}
+    known |= {value for value, label in choices if not isinstance(label, list)}
+    values = current if isinstance(current, list) else [current]
+    extra = [
+        (value, f"{value} (not in the usual list)")
+        for value in values
+        if value and value not in known
+    ]
+    return [*choices, ("Other", extra)] if extra else choices
+
+
+class GroupEditorForm(forms.Form):
+    # General
+    name = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    region = forms.ChoiceField(
+        choices=[("", "Choose a region…"), *AZURE_REGIONS],
+        required=False,
+        widget=forms.Select(attrs=CASCADE_ATTRS),
+    )
+    resource_group_name = forms.CharField(max_length=90, required=False, label="Resource group")
+    capacity_minimum = forms.IntegerField(required=False, min_value=0, label="Minimum")
+    capacity_target = forms.IntegerField(required=False, min_value=0, label="Target")
+    capacity_maximum = forms.IntegerField(required=False, min_value=0, label="Maximum")
+    # Compute
+    os = forms.ChoiceField(
+        choices=OS_CHOICES, label="Operating system", widget=forms.Select(attrs=CASCADE_ATTRS)
+    )
+    od_sizes = forms.MultipleChoiceField(
+        choices=VM_SIZE_CHOICES, required=False, label="On-demand VM sizes"
+    )
+    spot_sizes = forms.MultipleChoiceField(
+        choices=VM_SIZE_CHOICES, required=False, label="Spot VM sizes"
+    )
+    preferred_zone = forms.CharField(max_length=8, required=False, label="Preferred zone")
+    preferred_lifecycle = forms.ChoiceField(
+        choices=LIFECYCLE_CHOICES, required=False, label="Preferred lifecycle"
+    )
+    fallback_to_od = forms.BooleanField(required=False, label="Fall back to on-demand")
+    should_persist_os_disk = forms.BooleanField(required=False, label="Persist the OS disk")
+    should_persist_data_disks = forms.BooleanField(required=False, label="Persist data disks")
+    should_persist_network = forms.BooleanField(required=False, label="Persist the network")
+    image_type = forms.ChoiceField(
+        choices=IMAGE_TYPE_CHOICES, widget=forms.RadioSelect, label="Image type"
+    )
+    marketplace_publisher = forms.CharField(max_length=200, required=False, label="Publisher")
+    marketplace_offer = forms.CharField(max_length=200, required=False, label="Offer")
+    marketplace_sku = forms.CharField(max_length=200, required=False, label="SKU")
+    marketplace_version = forms.CharField(max_length=64, required=False, label="Version")
+    custom_resource_group_name = forms.CharField(
+        max_length=90, required=False, label="Image resource group"
+    )
+    custom_image_name = forms.CharField(max_length=200, required=False, label="Image name")
+    # The Shared Image cascade (rendered by the cascade templates, validated by validate_spec).
+    image_account = forms.CharField(max_length=12, required=False)
+    image_resource_group = forms.CharField(max_length=90, required=False)
+    image_gallery = forms.CharField(max_length=200, required=False)
+    image_name = forms.CharField(max_length=200, required=False)
+    image_version = forms.CharField(max_length=64, required=False)
+    # Network
+    network_resource_group_name = forms.CharField(
+        max_length=90, required=False, label="Network resource group"
+    )
+    virtual_network_name = forms.CharField(max_length=80, required=False, label="Virtual network")
+    subnet_name = forms.CharField(max_length=80, required=False, label="Subnet")
+    assign_public_ip = forms.BooleanField(required=False, label="Assign a public IP")
+    # Login
+    login_user_name = forms.CharField(max_length=64, required=False, label="User name")
+    login_ssh_public_key = forms.CharField(
+        required=False, label="SSH public key", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    login_password = forms.CharField(
+        required=False,
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Write-only: leave empty to keep the stored password.",
+    )
+    custom_data = forms.CharField(
+        required=False,
+        label="Custom data (base64)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, kind: str = Kind.STATELESS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = Kind(kind)
+        dropped = STATEFUL_ONLY if self.kind == Kind.STATELESS else STATELESS_ONLY
+        for name in dropped:
+            del self.fields[name]
+        for name in ("od_sizes", "spot_sizes", "region"):
+            if name in self.fields:
+                current = self._current(name)
+                field = self.fields[name]
+                field.choices = _with_current(list(field.choices), current)  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxInput | forms.RadioSelect):
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", css)
+        # Changing the OS re-filters the images; changing the region re-filters the versions.
+        self._reloads("os", "image")
+        self._reloads("region", "version")
+        self.fields["od_sizes"].widget.attrs["size"] = 8
+        if "spot_sizes" in self.fields:
+            self.fields["spot_sizes"].widget.attrs["size"] = 8
+
+    def _reloads(self, name: str, level: str) -> None:
+        self.fields[name].widget.attrs.update(
+            {
+                "hx-get": reverse("cascade:level", args=[level]),
+                "hx-trigger": "change",
+                "hx-target": f"#level-{level}",
+                "hx-swap": "outerHTML",
+                "hx-include": "[data-cascade]",
+            }
+        )
+
+    def mark_invalid(self) -> None:
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+    def _current(self, name: str) -> Any:
+        if self.is_bound:
+            data = self.data
+            return (
+                data.getlist(name)
+                if hasattr(data, "getlist") and name != "region"
+                else data.get(name)
+            )
+        return self.initial.get(name)
+
+    def tab_of(self, field_name: str) -> str:
+        return FIELD_TABS.get(field_name, "general")
+
+
+FIELD_TABS: dict[str, str] = {
+    **{name: "compute" for name in (
+        "os", "od_sizes", "spot_sizes", "preferred_zone", "preferred_lifecycle", "fallback_to_od",
+        "should_persist_os_disk", "should_persist_data_disks", "should_persist_network",
+        "image_type", "marketplace_publisher", "marketplace_offer", "marketplace_sku",
+        "marketplace_version", "custom_resource_group_name", "custom_image_name",
+        *CASCADE_TO_EDITOR,
+    )},
+    **{name: "network" for name in (
+        "network_resource_group_name", "virtual_network_name", "subnet_name", "assign_public_ip",
+    )},
+    **{name: "login" for name in (
+        "login_user_name", "login_ssh_public_key", "login_password", "custom_data",
+    )},
+}  # fmt: skip

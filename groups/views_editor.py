@@ -1,0 +1,253 @@
+"""The stateless group / stateful node editor: one form in tabs, saved as a draft or validated.
+
+GET shows the group (read-only for viewers); POST saves a draft ("draft"), creates or updates
+after full validation ("save"), or, without JavaScript, reloads the cascade ("reload").
+A stale `revision` gives the conflict page and overwrites nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.vary import vary_on_headers
+
+from console.models import Account, Role
+from console.permissions import has_role, role_required
+from galleries import cascade
+from galleries.regions import region_display_name
+
+from . import editor
+from .forms import GroupEditorForm
+from .models import Group, Kind, Status
+from .selectors import groups_for, revisions_for
+from .services import RevisionConflict, ValidationFailed, save_group
+from .spot_json import (
+    EditorFields,
+    editor_fields_from_spec,
+    spec_from_editor_fields,
+    to_item,
+    without_password,
+)
+from .validation import Problem, validate_spec
+from .views_cascade import cascade_context
+
+LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
+TABS = [
+    ("general", "General"),
+    ("compute", "Compute"),
+    ("network", "Network"),
+    ("login", "Login"),
+    ("review", "Review"),
+]
+EDIT_URL = {Kind.STATELESS: "groups:stateless_edit", Kind.STATEFUL: "groups:stateful_edit"}
+
+
+@dataclass
+class FieldView:
+    """A bound field with its validation messages (errors block Create; warnings don't)."""
+
+    bound: Any
+    warnings: list[str] = field(default_factory=list)
+
+
+@vary_on_headers("HX-Request")
+@role_required()
+def edit_stateless(request: HttpRequest, group_id: str | None = None) -> HttpResponse:
+    return _editor(request, Kind.STATELESS, group_id)
+
+
+@vary_on_headers("HX-Request")
+@role_required()
+def edit_stateful(request: HttpRequest, group_id: str | None = None) -> HttpResponse:
+    return _editor(request, Kind.STATEFUL, group_id)
+
+
+def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpResponse:
+    organization = request.organization  # type: ignore[attr-defined]
+    group = None
+    if group_id is not None:
+        group = get_object_or_404(groups_for(organization, kind=kind), pk=group_id)
+    account: Account | None = group.account if group else request.account  # type: ignore[attr-defined]
+    if account is None:
+        messages.error(request, "Your organization has no account yet; an admin can add one.")
+        return redirect(LIST_URL[kind])
+    if request.method == "POST":
+        if not has_role(request, Role.EDITOR):
+            raise PermissionDenied("Viewers can look at groups but not change them.")
+        return _submit(request, kind, group, account)
+    original = editor_fields_from_spec(kind, group.spec) if group else EditorFields()
+    initial = editor.initial_from_fields(original, account.pk)
+    initial["revision"] = group.revision if group else 0
+    form = GroupEditorForm(initial=initial, kind=kind)
+    warnings: list[Problem] = []
+    if group is not None and group.status == Status.DRAFT:
+        warnings = validate_spec(
+            organization=organization,
+            account=account,
+            kind=kind,
+            spec=group.spec,
+            has_stored_password=bool(group.login_password_encrypted),
+        )
+    selection = cascade.selection_from({**initial, "group_account": account.pk})
+    return _render(request, kind, group, account, form, selection, warnings=warnings)
+
+
+def _submit(
+    request: HttpRequest, kind: Kind, group: Group | None, account: Account
+) -> HttpResponse:
+    organization = request.organization  # type: ignore[attr-defined]
+    action = request.POST.get("action", "draft")
+    form = GroupEditorForm(request.POST, kind=kind)
+    selection = _posted_selection(request, account, reload=action == "reload")
+    if action == "reload" or not form.is_valid():
+        return _render(request, kind, group, account, form, selection, status=200)
+    original = editor_fields_from_spec(kind, group.spec) if group else None
+    fields = editor.fields_from_form(form.cleaned_data, account.pk, original)
+    notes = []
+    image = editor.chosen_gallery_image(organization, account.pk, fields)
+    if editor.is_specialized(image) and (
+        fields.login_user_name or fields.login_ssh_public_key or fields.custom_data
+    ):
+        fields = editor.without_login(fields)
+        notes.append(
+            f"Image {image.name} is specialized, so Login and Custom Data were left out."  # type: ignore[union-attr]
+        )
+    spec = spec_from_editor_fields(kind, fields, base_spec=group.spec if group else None)
+    status = Status.ACTIVE if action == "save" else Status.DRAFT
+    expected = form.cleaned_data.get("revision") if group else None
+    try:
+        saved, problems = save_group(
+            actor=request.user,
+            organization=organization,
+            account=account,
+            kind=kind,
+            spec=spec,
+            status=status,
+            source="console",
+            group=group,
+            expected_revision=expected,
+        )
+    except ValidationFailed as failed:
+        return _render(
+            request, kind, group, account, form, selection, errors=failed.problems, status=422
+        )
+    except RevisionConflict as conflict:
+        return _conflict(request, kind, conflict.current, expected, spec)
+    for note in notes:
+        messages.info(request, note)
+    verb = {
+        Status.ACTIVE: "created" if group is None else "updated",
+        Status.DRAFT: "saved as a draft",
+    }
+    summary = f"{saved.name} {verb[status]} (revision {saved.revision})."
+    if problems:
+        summary += f" {len(problems)} problem(s) to fix before it can be created; see below."
+    messages.success(request, summary)
+    return redirect(EDIT_URL[kind], group_id=saved.pk)
+
+
+def _posted_selection(request: HttpRequest, account: Account, *, reload: bool) -> cascade.Selection:
+    """The cascade as posted; on a no-JavaScript reload, a changed parent clears its children."""
+    data = {**request.POST.dict(), "group_account": account.pk}
+    changed = None
+    if reload:
+        for name in cascade.FIELDS:
+            if data.get(name, "") != data.get(f"cascade_prev_{name}", ""):
+                changed = name
+                break
+    return cascade.selection_from(data, changed=changed)
+
+
+def _render(
+    request: HttpRequest,
+    kind: Kind,
+    group: Group | None,
+    account: Account,
+    form: GroupEditorForm,
+    selection: cascade.Selection,
+    *,
+    warnings: list[Problem] | None = None,
+    errors: list[Problem] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if errors:
+        by_field, general_errors = editor.problems_by_field(
+            [problem for problem in errors if problem.is_error], form
+        )
+        for name, problems in by_field.items():
+            for problem in problems:
+                form.add_error(name, problem.message)
+    else:
+        general_errors = []
+    form.mark_invalid()
+    warned, general_warnings = editor.problems_by_field(warnings or [], form)
+    views = {
+        name: FieldView(form[name], [p.message for p in warned.get(name, [])])
+        for name in form.fields
+    }
+    context = cascade_context(request, selection)
+    for _key, level in context["cascade_levels"]:
+        if level is not None and level.field in form.fields:
+            level.errors = [*form.errors.get(level.field, []), *views[level.field].warnings]
+    image_type = form["image_type"].value() or "gallery"
+    version_level = dict(context["cascade_levels"]).get("version")
+    chosen = version_level.extra.get("image") if version_level is not None else None
+    if image_type != "gallery":
+        chosen = None
+    context.update(
+        kind=kind,
+        kind_label=Kind(kind).label,
+        tabs=TABS,
+        group=group,
+        account=account,
+        form=form,
+        f=views,
+        error_tabs=sorted({form.tab_of(name) for name in form.errors}),
+        general_errors=general_errors,
+        general_warnings=general_warnings,
+        error_count=len(errors or []),
+        warning_count=len(warnings or []),
+        readonly=not has_role(request, Role.EDITOR),
+        specialized=editor.is_specialized(chosen),
+        chosen_image=chosen,
+        review_json=editor.json_text(to_item(group)) if group else "",
+        region_name=region_display_name(selection.region),
+        list_url=reverse(LIST_URL[kind]),
+        revisions=list(revisions_for(group)[:10]) if group else [],
+        cascade_prev=[
+            (name, selection.account if name == "image_account" else getattr(selection, name))
+            for name in cascade.FIELDS
+        ],
+    )
+    return render(request, "groups/editor.html", context, status=status)
+
+
+def _conflict(
+    request: HttpRequest,
+    kind: Kind,
+    current: Group,
+    started_from: int | None,
+    attempted_spec: dict[str, Any],
+) -> HttpResponse:
+    base = current.revisions.filter(number=started_from or 0).first()
+    context = {
+        "kind": kind,
+        "group": current,
+        "started_from": started_from,
+        "changed_by": current.updated_by,
+        "their_changes": editor.unified_diff(
+            base.spec if base else {},
+            current.spec,
+            f"revision {started_from} (yours started here)",
+            f"revision {current.revision} (saved now)",
+        ),
+        "attempted_json": editor.json_text(without_password(attempted_spec)),
+        "edit_url": reverse(EDIT_URL[kind], kwargs={"group_id": current.pk}),
+    }
+    return render(request, "groups/conflict.html", context, status=409)
