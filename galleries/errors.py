@@ -120,6 +120,13 @@ def _authentication_failure(exc: ClientAuthenticationError) -> AzureFailure:
     )
 
 
+def _from_identity(exc: ClientAuthenticationError) -> bool:
+    """Raised while getting a token (Entra ID), rather than a 401 from ARM itself."""
+    response = getattr(exc, "response", None)
+    url = str(getattr(getattr(response, "request", None), "url", "") or "")
+    return response is None or "AADSTS" in str(exc) or "/subscriptions" not in url.lower()
+
+
 def _certificate_failure() -> AzureFailure:
     return AzureFailure(
         Verdict.UNTRUSTED_CERTIFICATE,
@@ -131,7 +138,7 @@ def describe_failure(exc: BaseException) -> AzureFailure:
     """Classify an exception raised while talking to Azure."""
     if isinstance(exc, SecretUnreadable):
         return AzureFailure(Verdict.SECRET_UNREADABLE, str(exc))
-    if isinstance(exc, ClientAuthenticationError) and not isinstance(exc, HttpResponseError):
+    if isinstance(exc, ClientAuthenticationError) and _from_identity(exc):
         return _authentication_failure(exc)
     if isinstance(exc, HttpResponseError) and exc.status_code is not None:
         status, code = exc.status_code, _arm_code(exc)
