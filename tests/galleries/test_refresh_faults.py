@@ -76,7 +76,8 @@ def test_throttling_beyond_the_retry_budget_is_partial_and_deletes_nothing_below
     )
     run = refresh_now(refreshed)
     assert run.status == "partial"
-    assert "throttled" in run.error and "HTTP 429" in run.error
+    assert "throttled" in run.error
+    assert "HTTP 429" in run.error
     assert run.throttled_responses == 4  # one request and three retries, each told to wait
     # The version that vanished lives under the throttled branch: it must not be deleted.
     assert all_rows(refreshed)["ImageVersion"] == before["ImageVersion"]
@@ -103,7 +104,8 @@ def test_a_long_retry_after_does_not_block_the_worker(
     started = time.monotonic()
     run = refresh_now(refreshed)
     assert time.monotonic() - started < 10
-    assert run.status == "partial" and "throttled" in run.error
+    assert run.status == "partial"
+    assert "throttled" in run.error
 
 
 def test_server_errors_beyond_the_retry_budget_leave_the_cache_as_it_was(
@@ -187,7 +189,8 @@ def test_lost_access_fails_the_run_with_a_403_verdict(
     world.role_assignments = [a for a in kept if a.principal_client_id != client_id]
     run, before = _run_with_fault(refreshed, fresh_azure_sandbox, kind="latency", latency_ms=0)
     assert run.status == "failed"
-    assert "no access" in run.error and "403" in run.error
+    assert "no access" in run.error
+    assert "403" in run.error
     assert all_rows(refreshed) == before
     world.role_assignments = kept
     _assert_heals(refreshed, fresh_azure_sandbox)
@@ -204,7 +207,8 @@ def test_a_403_on_one_gallery_makes_the_run_partial(
         path_pattern="/galleries/gal_shared_archive/images$",
     )
     assert run.status == "partial"
-    assert "gal_shared_archive" in run.error and "403" in run.error
+    assert "gal_shared_archive" in run.error
+    assert "403" in run.error
     assert all_rows(refreshed) == before
 
 
