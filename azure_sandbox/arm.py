@@ -35,6 +35,10 @@ class Route:
     handler: Handler
 
 
+def _json_headers() -> dict[str, str]:
+    return {"Content-Type": "application/json; charset=utf-8"}  # fresh: dispatch adds headers
+
+
 _SUB = r"/subscriptions/(?P<sub>[^/]+)"
 _RG = _SUB + r"/resourcegroups/(?P<rg>[^/]+)"
 _GAL = _RG + r"/providers/microsoft\.compute/galleries/(?P<gallery>[^/]+)"
@@ -56,16 +60,22 @@ def page_number(request: Request, page_size: int) -> int:
 
 
 def _paged(ctx: ArmContext, items: list[Any], render: Callable[[Any], dict[str, Any]]) -> Response:
+    return _paged_encoded(ctx, items, lambda item: arm_json.encode(render(item)))
+
+
+def _paged_encoded(ctx: ArmContext, items: list[Any], encode: Callable[[Any], bytes]) -> Response:
+    """One page of ``items`` as ``{"value": [...], "nextLink": ...}`` from pre-encoded items."""
     size = max(1, ctx.world.settings.page_size)
     offset = page_offset(ctx.request)
-    payload: dict[str, Any] = {"value": [render(item) for item in items[offset : offset + size]]}
+    body = b'{"value":[' + b",".join(encode(item) for item in items[offset : offset + size]) + b"]"
     if offset + size < len(items):
         # Absolute link to ourselves that keeps api-version: the SDK requests it verbatim.
         query = {k: v for k, v in ctx.request.query.items() if k != "$skiptoken"}
         query["$skiptoken"] = str(offset + size)
         path = quote(ctx.request.path, safe="/()-._~")
-        payload["nextLink"] = f"{ctx.request.base_url}{path}?{urlencode(query, safe='$')}"
-    return Response.json(200, payload)
+        next_link = f"{ctx.request.base_url}{path}?{urlencode(query, safe='$')}"
+        body += b',"nextLink":' + arm_json.encode(next_link)
+    return Response(200, body + b"}", _json_headers())
 
 
 def _visible(
@@ -178,7 +188,7 @@ def list_images(ctx: ArmContext, params: dict[str, str]) -> Response:
     base = arm_json.gallery_id(sub, group, gallery)
     pairs = [(f"{base}/images/{i.name}", i) for i in list(gallery.images.values())]
     visible = _visible(ctx, "Microsoft.Compute/galleries/images/read", scope, pairs)
-    return _paged(ctx, visible, lambda pair: arm_json.render_image(pair[0], pair[1]))
+    return _paged_encoded(ctx, visible, lambda pair: arm_json.encoded_image(pair[0], pair[1]))
 
 
 def get_image(ctx: ArmContext, params: dict[str, str]) -> Response:
@@ -191,7 +201,7 @@ def get_image(ctx: ArmContext, params: dict[str, str]) -> Response:
     gallery = find_gallery(group, params["gallery"])
     image = find_image(group, gallery, params["image"])
     image_id = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}"
-    return Response.json(200, arm_json.render_image(image_id, image))
+    return Response(200, arm_json.encoded_image(image_id, image), _json_headers())
 
 
 def list_versions(ctx: ArmContext, params: dict[str, str]) -> Response:
@@ -206,7 +216,7 @@ def list_versions(ctx: ArmContext, params: dict[str, str]) -> Response:
     base = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}/versions"
     pairs = [(f"{base}/{v.name}", v) for v in list(image.versions.values())]
     visible = _visible(ctx, action, scope, pairs)
-    return _paged(ctx, visible, lambda pair: arm_json.render_version(pair[0], pair[1]))
+    return _paged_encoded(ctx, visible, lambda pair: arm_json.encoded_version(pair[0], pair[1]))
 
 
 def get_version(ctx: ArmContext, params: dict[str, str]) -> Response:
@@ -226,10 +236,8 @@ def get_version(ctx: ArmContext, params: dict[str, str]) -> Response:
     version_id = (
         f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}/versions/{version.name}"
     )
-    body = arm_json.render_version(
-        version_id, version, with_replication_status=expand == "replicationstatus"
-    )
-    return Response.json(200, body)
+    body = arm_json.encoded_version(version_id, version, expand == "replicationstatus")
+    return Response(200, body, _json_headers())
 
 
 # --- routing ---------------------------------------------------------------------------

@@ -2,20 +2,57 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from azure_sandbox.world import (
     Gallery,
     ImageDefinition,
     ImageVersion,
+    RenderCached,
     ResourceGroup,
     Subscription,
     region_display_name,
+    render_epoch,
 )
 
 GALLERY_TYPE = "Microsoft.Compute/galleries"
 IMAGE_TYPE = "Microsoft.Compute/galleries/images"
 VERSION_TYPE = "Microsoft.Compute/galleries/images/versions"
+
+
+def encode(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def cached(obj: RenderCached, key: str, render: Callable[[], dict[str, Any]]) -> bytes:
+    """``render()`` encoded as JSON, cached on ``obj`` per key (the ARM id plus options).
+
+    Keying by the full id keeps renames of parents correct; assigning an attribute of
+    ``obj`` or ``World.touch()`` invalidates.
+    """
+    epoch = render_epoch()
+    entry: tuple[int, dict[str, bytes]] | None = obj.__dict__.get("_rendered")
+    if entry is None or entry[0] != epoch:
+        entry = (epoch, {})
+        obj._rendered = entry
+    body = entry[1].get(key)
+    if body is None:
+        body = entry[1][key] = encode(render())
+    return body
+
+
+def encoded_image(image_arm_id: str, image: ImageDefinition) -> bytes:
+    return cached(image, image_arm_id, lambda: render_image(image_arm_id, image))
+
+
+def encoded_version(version_arm_id: str, version: ImageVersion, expand: bool = False) -> bytes:
+    return cached(
+        version,
+        f"{version_arm_id}|{expand}",
+        lambda: render_version(version_arm_id, version, with_replication_status=expand),
+    )
 
 
 def subscription_id(sub: Subscription) -> str:

@@ -3,6 +3,11 @@
 The world is plain data, serialisable to/from the JSON accepted by ``--world FILE``.
 Children are kept in dicts keyed by lower-cased name because ARM names are
 case-insensitive; the original spelling is kept on the object for rendering.
+
+Images and versions cache their rendered JSON (lists of 100 versions are otherwise
+dominated by JSON encoding). Assigning any attribute drops that cache; ``TargetRegion``
+is frozen. If you mutate a nested container in place (``version.tags[...] = ...``,
+``image.features.append(...)``), call ``World.touch()`` afterwards.
 """
 
 from __future__ import annotations
@@ -39,8 +44,24 @@ def region_code(name: str) -> str:
 
 
 def region_display_name(name: str) -> str:
-    code = region_code(name)
-    return REGION_DISPLAY_NAMES.get(code, name)
+    return REGION_DISPLAY_NAMES.get(name) or REGION_DISPLAY_NAMES.get(region_code(name), name)
+
+
+# Bumped by World.touch(): every cached rendering from an older epoch is stale.
+_render_epoch = [0]
+
+
+def render_epoch() -> int:
+    return _render_epoch[0]
+
+
+class RenderCached:
+    """Mixin: rendered JSON is cached in ``_rendered``; assigning any attribute forgets it."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name != "_rendered":
+            self.__dict__.pop("_rendered", None)
 
 
 @dataclass
@@ -106,7 +127,7 @@ class RoleAssignment:
     role: str = "Reader"  # Reader, Contributor or Owner
 
 
-@dataclass
+@dataclass(frozen=True)
 class TargetRegion:
     name: str  # region code, e.g. "eastus2"
     regional_replica_count: int = 1
@@ -117,7 +138,7 @@ class TargetRegion:
 
 
 @dataclass
-class ImageVersion:
+class ImageVersion(RenderCached):
     name: str
     location: str
     published_date: str
@@ -140,7 +161,7 @@ class ImageVersion:
 
 
 @dataclass
-class ImageDefinition:
+class ImageDefinition(RenderCached):
     name: str
     location: str
     os_type: str  # Linux | Windows
@@ -286,6 +307,11 @@ class World:
     def add_subscription(self, sub: Subscription) -> Subscription:
         self.subscriptions[sub.id.lower()] = sub
         return sub
+
+    @staticmethod
+    def touch() -> None:
+        """Forget cached renderings after mutating nested containers of images/versions."""
+        _render_epoch[0] += 1
 
     def grant(self, principal_client_id: str, scope: str, role: str = "Reader") -> None:
         self.role_assignments.append(RoleAssignment(principal_client_id, scope, role))

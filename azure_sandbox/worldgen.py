@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from azure_sandbox.world import (
@@ -294,8 +294,13 @@ def _mark_one_failed(rng: random.Random, world: World) -> None:
     ]
     failed = rng.choice(versions)
     failed.provisioning_state = "Failed"
-    for region in failed.target_regions[1:]:
-        region.replication_state, region.replication_progress = "Failed", 0
+    failed.target_regions = [
+        failed.target_regions[0],
+        *(
+            replace(region, replication_state="Failed", replication_progress=0)
+            for region in failed.target_regions[1:]
+        ),
+    ]
 
 
 def generate_world(

@@ -147,3 +147,24 @@ def test_paths_match_case_insensitively(sandbox: Sandbox, compute: ComputeFactor
     assert gallery.id.endswith(
         "/resourceGroups/rg-shared-images/providers/Microsoft.Compute/galleries/gal_shared_main"
     )
+
+
+def test_in_place_world_changes_show_on_the_next_call(
+    sandbox: Sandbox, compute: ComputeFactory
+) -> None:
+    client = compute("Shared Images")
+    args = ("rg-shared-images", "gal_shared_main", "rhel-9")
+    before = client.gallery_image_versions.get(*args, "1.0.0")  # renders and caches
+    version = (
+        sandbox.world.subscription_named("Shared Images")
+        .resource_groups["rg-shared-images"]
+        .galleries["gal_shared_main"]
+        .images["rhel-9"]
+        .versions["1.0.0"]
+    )
+    version.exclude_from_latest = not before.publishing_profile.exclude_from_latest
+    version.tags["stage"] = "retired"  # nested container: needs World.touch()
+    sandbox.world.touch()
+    after = client.gallery_image_versions.get(*args, "1.0.0")
+    assert after.publishing_profile.exclude_from_latest is version.exclude_from_latest
+    assert after.tags["stage"] == "retired"

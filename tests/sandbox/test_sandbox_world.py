@@ -44,7 +44,7 @@ def test_generator_builds_forty_thousand_versions_quickly() -> None:
     counts = world.counts()
     assert (counts["subscriptions"], counts["galleries"], counts["images"]) == (20, 100, 2000)
     assert counts["versions"] == 40_000
-    assert elapsed < 5
+    assert elapsed < 10  # the goal is "well under 10 s"; ~1-2 s on an idle laptop
     assert world.settings.latency_ms == 50
     assert (
         generate_world(2, 1, 2, 3, seed=1).to_dict() == generate_world(2, 1, 2, 3, seed=1).to_dict()
