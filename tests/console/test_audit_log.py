@@ -1,0 +1,93 @@
+import pytest
+from django.urls import reverse
+
+from console import services
+from console.models import Role
+from console.request_context import current_request_id
+from console.settings_views import AUDIT_PAGE_SIZE
+from tests.factories import AuditEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, member):
+    admin = member(Role.ADMIN)
+    client.force_login(admin.user)
+    client.admin = admin
+    return client
+
+
+def test_entry_shows_who_what_when_pretty_json_and_request_id(admin_client):
+    admin = admin_client.admin
+    token = current_request_id.set("req-1234")
+    try:
+        services.record_audit(
+            organization=admin.organization,
+            actor=admin.user,
+            action="group.update",
+            obj_type="stateless_group",
+            obj_id="sig-0a1b2c3d",
+            obj_repr="web-frontend",
+            before={"capacity": {"target": 2}},
+            after={"capacity": {"target": 5}},
+        )
+    finally:
+        current_request_id.reset(token)
+
+    page = admin_client.get(reverse("console:audit")).content.decode()
+    for text in ("group.update", "stateless_group", "sig-0a1b2c3d", "web-frontend", "req-1234"):
+        assert text in page
+    assert admin.user.username in page
+    assert "{\n  &quot;capacity&quot;: {\n    &quot;target&quot;: 5\n  }\n}" in page
+
+
+def test_secret_looking_values_are_never_rendered(admin_client):
+    AuditEntryFactory(
+        organization=admin_client.admin.organization,
+        after={
+            "client_secret": "s3cr3t-value",
+            "nested": {"password": "hunter2", "note": "gc_abcdefghijklmnopqrstuvwxyz0123"},
+            "display_name": "Production",
+        },
+    )
+    page = admin_client.get(reverse("console:audit")).content.decode()
+    assert "Production" in page
+    for secret in ("s3cr3t-value", "hunter2", "gc_abcdefghijklmnopqrstuvwxyz0123"):
+        assert secret not in page
+    assert page.count("[redacted]") == 3
+
+
+def test_filters_and_pagination(admin_client):
+    organization = admin_client.admin.organization
+    AuditEntryFactory.create_batch(
+        AUDIT_PAGE_SIZE + 5, organization=organization, action="group.update"
+    )
+    AuditEntryFactory(
+        organization=organization, action="token.revoke", object_type="api_token", object_id="77"
+    )
+
+    first = admin_client.get(reverse("console:audit"))
+    assert len(first.context["page"]) == AUDIT_PAGE_SIZE
+    assert "Page 1 of 2" in first.content.decode()
+    second = admin_client.get(reverse("console:audit"), {"action": "group.update", "page": 2})
+    assert len(second.context["page"]) == 5
+    assert "action=group.update&amp;page=1" in second.content.decode()
+
+    by_type = admin_client.get(reverse("console:audit"), {"object_type": "api_token"})
+    assert [entry.object_id for entry in by_type.context["page"]] == ["77"]
+    # A filter value that is not in the log, or a bad page number, is not an error.
+    assert admin_client.get(reverse("console:audit"), {"action": "nope"}).status_code == 200
+    assert admin_client.get(reverse("console:audit"), {"page": "zzz"}).status_code == 200
+
+
+def test_settings_index_links_every_settings_page(admin_client):
+    page = admin_client.get(reverse("console:settings")).content.decode()
+    for href in (
+        "/settings/subscriptions/",
+        reverse("console:members"),
+        reverse("console:tokens"),
+        reverse("console:audit"),
+        "/api/docs",
+    ):
+        assert f'href="{href}"' in page
