@@ -1,0 +1,244 @@
+"""The editor in Chromium: the Shared Image cascade by mouse, by keyboard and without JavaScript."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Page, expect, sync_playwright
+
+from console.models import Role
+from groups.models import Group
+from groups.spot_json import to_item
+from tests.factories import log_in_as
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    # The sync API runs an event loop in this thread; the live server's database access from
+    # the same thread needs Django's async-safety guard relaxed, for these tests only.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _signed_in_page(chromium: Any, live_server: Any, world: Any, **context_args: Any) -> Page:
+    client = Client()
+    log_in_as(client, Role.EDITOR, organization=world.org)
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, **context_args)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def page(chromium, live_server, world):
+    page = _signed_in_page(chromium, live_server, world)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def nojs_page(chromium, live_server, world):
+    page = _signed_in_page(chromium, live_server, world, java_script_enabled=False)
+    yield page
+    page.context.close()
+
+
+def open_tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    expect(page.locator(f"#tab-{name.lower()}")).to_be_visible()
+
+
+def fill_the_rest(page: Page) -> None:
+    open_tab(page, "Network")
+    page.get_by_label("Network resource group").fill("rg-net")
+    page.get_by_label("Virtual network").fill("vnet")
+    page.get_by_label("Subnet").fill("default")
+    open_tab(page, "Login")
+    page.get_by_label("User name").fill("azureuser")
+    page.get_by_label("SSH public key").fill("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 test@example")
+
+
+def fill_general(page: Page, name: str = "web") -> None:
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Region").select_option("eastus")
+    page.get_by_label("Resource group", exact=True).fill("rg-app")
+    page.get_by_label("Minimum").fill("0")
+    page.get_by_label("Target").fill("1")
+    page.get_by_label("Maximum").fill("2")
+
+
+def choose_sizes(page: Page) -> None:
+    page.get_by_label("On-demand VM sizes").select_option("standard_d2s_v5")
+    page.get_by_label("Spot VM sizes").select_option(["standard_d2s_v5", "standard_d4s_v5"])
+
+
+def test_walk_the_cascade_with_the_mouse_save_reload_and_review(page, live_server, world):
+    page.goto(f"{live_server.url}/groups/new/")
+    fill_general(page)
+    open_tab(page, "Compute")
+    choose_sizes(page)
+    page.locator("#id_image_resource_group").select_option("img-rg")
+    page.locator("#id_image_gallery").select_option("gal")
+    page.locator("#id_image_name").select_option("ubuntu-22")
+    versions = page.locator("#id_image_version")
+    expect(versions.locator("option").nth(1)).to_have_text("Latest (currently 1.10.0)")
+    expect(page.locator("#cascade-announcer")).to_contain_text("options loaded")
+    expect(page.locator("#image-details")).to_contain_text("Generalized")
+    versions.select_option("1.10.0")
+    expect(page.locator("#level-details")).to_contain_text("Version 1.10.0")
+    fill_the_rest(page)
+    page.get_by_role("button", name="Create").click()
+    expect(page).to_have_url(re.compile(r"/groups/sig-[0-9a-f]{8}/$"))
+    expect(page.get_by_role("status").first).to_contain_text("created (revision 1)")
+
+    page.reload()
+    open_tab(page, "Compute")
+    expect(page.locator("#id_image_account")).to_have_value(world.own.id)
+    expect(page.locator("#id_image_resource_group")).to_have_value("img-rg")
+    expect(page.locator("#id_image_gallery")).to_have_value("gal")
+    expect(page.locator("#id_image_name")).to_have_value("ubuntu-22")
+    expect(page.locator("#id_image_version")).to_have_value("1.10.0")
+    expect(page.get_by_label("Spot VM sizes")).to_have_values(
+        ["standard_d2s_v5", "standard_d4s_v5"]
+    )
+
+    open_tab(page, "Review")
+    shown = json.loads(page.locator("#review-json").inner_text())
+    assert shown == to_item(Group.objects.get())
+
+
+def test_walk_the_cascade_with_the_keyboard_only(page, live_server, world):
+    page.goto(f"{live_server.url}/groups/new/")
+    page.get_by_label("Region").focus()
+    page.keyboard.type("East US")  # type-ahead on a closed select
+    expect(page.get_by_label("Region")).to_have_value("eastus")
+    page.get_by_role("tab", name="General").focus()
+    page.keyboard.press("ArrowRight")  # Bootstrap tabs: arrows move between tabs
+    page.keyboard.press("Enter")
+    expect(page.locator("#tab-compute")).to_be_visible()
+    for select_id, wanted in (
+        ("#id_image_resource_group", "img-rg"),
+        ("#id_image_gallery", "gal"),
+        ("#id_image_name", "appliance"),  # alphabetical: the first image
+    ):
+        select = page.locator(select_id)
+        expect(select.locator("option").nth(1)).to_be_attached()
+        select.focus()
+        page.keyboard.press("ArrowDown")
+        expect(select).to_have_value(wanted)
+    version = page.locator("#id_image_version")
+    expect(version.locator("option").nth(1)).to_contain_text("Latest (currently 3.0.0)")
+    version.focus()
+    page.keyboard.press("ArrowDown")
+    expect(version).to_have_value("latest")
+    expect(page.locator("#level-details")).to_contain_text("Version 3.0.0")
+    # the filter box narrows a list by typing
+    search = page.locator("#id_image_q")
+    search.focus()
+    page.keyboard.type("ubu")
+    expect(page.locator("#id_image_name option")).to_have_count(3)  # Choose…, appliance, ubuntu
+    expect(page.locator("#help-image")).to_contain_text("matching “ubu”")
+
+
+def test_changing_the_gallery_resets_image_and_version(page, live_server, world):
+    page.goto(f"{live_server.url}/groups/new/")
+    open_tab(page, "Compute")
+    page.locator("#id_image_resource_group").select_option("img-rg")
+    page.locator("#id_image_gallery").select_option("gal")
+    page.locator("#id_image_name").select_option("ubuntu-22")
+    expect(page.locator("#id_image_version")).to_be_visible()
+    page.locator("#id_image_gallery").select_option("gal2")
+    expect(page.locator("#id_image_name")).to_have_value("")
+    expect(page.locator("#id_image_name option", has_text="debian-12")).to_be_attached()
+    expect(page.locator("#id_image_version")).to_have_count(0)
+
+
+def test_changing_the_region_filters_versions(page, live_server, world):
+    page.goto(f"{live_server.url}/groups/new/")
+    page.get_by_label("Region").select_option("eastus")
+    open_tab(page, "Compute")
+    page.locator("#id_image_resource_group").select_option("img-rg")
+    page.locator("#id_image_gallery").select_option("gal")
+    page.locator("#id_image_name").select_option("ubuntu-22")
+    expect(page.locator('#id_image_version option[value="1.1.0"]')).to_be_attached()
+    expect(page.locator('#id_image_version option[value="1.2.0"]')).to_have_count(0)
+    open_tab(page, "General")
+    page.get_by_label("Region").select_option("westus")
+    open_tab(page, "Compute")
+    expect(page.locator('#id_image_version option[value="1.2.0"]')).to_be_attached()
+    expect(page.locator('#id_image_version option[value="1.1.0"]')).to_have_count(0)
+    expect(page.locator("#id_image_version option").nth(1)).to_have_text("Latest (currently 1.2.0)")
+    page.get_by_label(re.compile("Also show versions not replicated")).check()
+    expect(page.locator("#id_image_version option", has_text="not in West US")).not_to_have_count(0)
+
+
+def test_a_specialized_image_disables_login(page, live_server, world):
+    page.goto(f"{live_server.url}/groups/new/")
+    open_tab(page, "Login")
+    page.get_by_label("User name").fill("azureuser")
+    open_tab(page, "Compute")
+    page.locator("#id_image_resource_group").select_option("img-rg")
+    page.locator("#id_image_gallery").select_option("gal")
+    page.locator("#id_image_name").select_option("appliance")
+    expect(page.locator("#image-details")).to_contain_text("Specialized image")
+    open_tab(page, "Login")
+    expect(page.get_by_label("User name")).to_be_disabled()
+    expect(page.get_by_label("User name")).to_have_value("")
+    expect(page.locator("#specialized-note")).to_be_visible()
+    open_tab(page, "Compute")
+    page.locator("#id_image_name").select_option("ubuntu-22")
+    open_tab(page, "Login")
+    expect(page.get_by_label("User name")).to_be_enabled()
+
+
+def test_without_javascript_the_same_selection_saves(nojs_page, live_server, world):
+    page = nojs_page
+    page.goto(f"{live_server.url}/groups/new/")
+    fill_general(page, name="nojs")
+    choose_sizes(page)
+    load = page.get_by_role("button", name="Load options")
+    page.locator("#id_image_resource_group").select_option("img-rg")
+    load.click()
+    page.locator("#id_image_gallery").select_option("gal")
+    load.click()
+    page.locator("#id_image_name").select_option("ubuntu-22")
+    load.click()
+    page.locator("#id_image_version").select_option("1.10.0")
+    page.get_by_label("Network resource group").fill("rg-net")
+    page.get_by_label("Virtual network").fill("vnet")
+    page.get_by_label("Subnet").fill("default")
+    page.get_by_label("User name").fill("azureuser")
+    page.get_by_label("SSH public key").fill("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 test@example")
+    page.get_by_role("button", name="Create").click()
+    expect(page).to_have_url(re.compile(r"/groups/sig-[0-9a-f]{8}/$"))
+    group = Group.objects.get()
+    assert group.name == "nojs"
+    assert group.spec["compute"]["launchSpecification"]["image"]["gallery"] == {
+        "resourceGroupName": "img-rg",
+        "galleryName": "gal",
+        "imageName": "ubuntu-22",
+        "version": "1.10.0",
+    }
