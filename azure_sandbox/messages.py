@@ -15,7 +15,6 @@ class Request:
     headers: dict[str, str]  # keys lower-cased
     body: bytes
     base_url: str  # https://host:port the client used, for absolute nextLinks
-    raw_query: str = ""
 
     @property
     def path_lower(self) -> str:

@@ -6,7 +6,6 @@ Entries hold method, path, route and status only: never headers, bodies, tokens 
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter, deque
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -73,7 +72,3 @@ class RequestLog:
     def to_dicts(self, limit: int = 1000) -> list[dict[str, Any]]:
         with self._lock:
             return [asdict(e) for e in list(self._entries)[-limit:]]
-
-
-def now() -> float:
-    return time.time()

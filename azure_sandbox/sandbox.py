@@ -67,6 +67,7 @@ class Sandbox:
         )  # fmt: skip
         self._thread.start()
         self.connection_file.write_text(json.dumps(self.connection, indent=2))
+        self.connection_file.chmod(0o600)  # it holds the (sandbox-only) client secrets
         return self
 
     def stop(self) -> None:

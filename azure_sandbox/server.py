@@ -101,7 +101,6 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
             base_url=f"https://{host}",
-            raw_query=parts.query,
         )
         try:
             response = self.server.dispatcher.handle(request)

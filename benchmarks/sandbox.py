@@ -1,6 +1,6 @@
 """Throughput of the Azure sandbox for paged list requests over keep-alive HTTPS.
 
-    python benchmarks/sandbox.py [--seconds 10] [--processes 4] [--threads 16]
+    python benchmarks/sandbox.py [--seconds 10] [--processes 4] [--threads 16] [--latency-ms 0]
 
 Starts ``python -m azure_sandbox serve`` as its own process (no latency, throttling off)
 so client and server don't share a GIL, then fires ``gallery_image_versions`` list
@@ -109,6 +109,9 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--threads", type=int, default=16, help="per process")
     parser.add_argument("--page-size", type=int, default=20)
+    parser.add_argument(
+        "--latency-ms", type=float, default=0, help="world latency per ARM call (default: none)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="sandbox-bench-") as tmp:
@@ -119,6 +122,7 @@ def main() -> int:
             images_per_gallery=10,
             versions_per_image=20,
             page_size=args.page_size,
+            latency_ms=args.latency_ms,
             throttling=False,
         )
         world.save(world_file)
@@ -157,7 +161,8 @@ def main() -> int:
     quantiles = statistics.quantiles(latencies, n=100)
     print(
         f"clients: {args.processes} processes x {args.threads} threads (keep-alive), "
-        f"page size {args.page_size}, {args.seconds:.0f} s (wall {elapsed:.1f} s incl. start-up)"
+        f"page size {args.page_size}, latency {args.latency_ms:.0f} ms, {args.seconds:.0f} s "
+        f"(wall {elapsed:.1f} s incl. start-up)"
     )
     print(f"requests: {len(latencies)}  errors: {errors}")
     print(
