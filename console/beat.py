@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from celery.beat import PersistentScheduler
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 
 logger = logging.getLogger(__name__)
@@ -18,8 +19,13 @@ logger = logging.getLogger(__name__)
 BEAT_HEARTBEAT_EVERY_SECONDS = 15.0
 
 
+def heartbeat_every_seconds() -> float:
+    return min(BEAT_HEARTBEAT_EVERY_SECONDS, settings.HEARTBEAT_INTERVAL.total_seconds())
+
+
 class HeartbeatScheduler(PersistentScheduler):
-    """PersistentScheduler that writes Heartbeat("beat") from tick(), at most every ~15 s."""
+    """PersistentScheduler that writes Heartbeat("beat") from tick(), at most every ~15 s
+    (more often only when HEARTBEAT_INTERVAL is shorter)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._last_heartbeat: float | None = None
@@ -27,14 +33,13 @@ class HeartbeatScheduler(PersistentScheduler):
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
         interval = super().tick(*args, **kwargs)
+        every = heartbeat_every_seconds()
         now = time.monotonic()
-        if self._last_heartbeat is None or now - self._last_heartbeat >= (
-            BEAT_HEARTBEAT_EVERY_SECONDS
-        ):
+        if self._last_heartbeat is None or now - self._last_heartbeat >= every:
             self._write_heartbeat()
             self._last_heartbeat = now
         # Wake up often enough to keep the heartbeat fresh even when no task is due soon.
-        return min(interval, BEAT_HEARTBEAT_EVERY_SECONDS)
+        return min(interval, every)
 
     def _write_heartbeat(self) -> None:
         from .services import record_heartbeat
