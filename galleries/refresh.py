@@ -171,7 +171,7 @@ def _summarise(errors: list[str]) -> str:
     return "\n".join(shown) + (f"\n… and {more} more." if more > 0 else "")
 
 
-def execute_run(run_id: int, *, check_sharing: bool = False) -> RefreshRun | None:
+def execute_run(run_id: int) -> RefreshRun | None:
     """Run a queued refresh to the end (idempotent: a run already taken is left alone)."""
     if not _claim(run_id):
         return RefreshRun.objects.filter(pk=run_id).first()
@@ -242,11 +242,6 @@ def execute_run(run_id: int, *, check_sharing: bool = False) -> RefreshRun | Non
         run.status,
         run.api_calls,
     )
-    if check_sharing and run.status != RefreshStatus.FAILED:
-        from .tasks import check_sharing_task
-
-        organization_id = subscription.organization_id
-        transaction.on_commit(lambda: check_sharing_task.delay(organization_id))
     return run
 
 

@@ -43,16 +43,26 @@ _LIMITS: dict[str, Any] = {
 }
 
 
-@shared_task(**_LIMITS)
-def refresh_subscription_task(run_id: int) -> None:
+def _check_sharing_after(task: Any, run: Any) -> None:
+    """Queue the share checks of the run's organization, on the queue this task came from."""
+    if run is None or run.status == "failed":
+        return
+    queue = (task.request.delivery_info or {}).get("routing_key")
+    check_sharing_task.apply_async(
+        (run.subscription.organization_id,), **({"queue": queue} if queue else {})
+    )
+
+
+@shared_task(bind=True, **_LIMITS)
+def refresh_subscription_task(self: Any, run_id: int) -> None:
     """Execute a queued refresh run (full or one gallery)."""
     from .refresh import execute_run
 
-    execute_run(run_id, check_sharing=True)
+    _check_sharing_after(self, execute_run(run_id))
 
 
-@shared_task(**_LIMITS)
-def refresh_gallery_task(gallery_id: int) -> None:
+@shared_task(bind=True, **_LIMITS)
+def refresh_gallery_task(self: Any, gallery_id: int) -> None:
     """Request and execute a targeted refresh of one gallery."""
     from .models import Gallery
     from .refresh import execute_run, request_refresh
@@ -62,7 +72,7 @@ def refresh_gallery_task(gallery_id: int) -> None:
         return
     run, created = request_refresh(gallery.subscription, gallery=gallery, enqueue=False)
     if created:
-        execute_run(run.pk, check_sharing=True)
+        _check_sharing_after(self, execute_run(run.pk))
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=300, time_limit=330)
