@@ -114,6 +114,7 @@ class Level:
     notice: str = ""
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
     errors: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def next_key(self) -> str | None:

@@ -194,7 +194,8 @@ def _render(
     context = cascade_context(request, selection)
     for _key, level in context["cascade_levels"]:
         if level is not None and level.field in form.fields:
-            level.errors = [*form.errors.get(level.field, []), *views[level.field].warnings]
+            level.errors = list(form.errors.get(level.field, []))
+            level.warnings = views[level.field].warnings
     image_type = form["image_type"].value() or "gallery"
     version_level = dict(context["cascade_levels"]).get("version")
     chosen = version_level.extra.get("image") if version_level is not None else None
