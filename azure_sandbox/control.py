@@ -5,8 +5,9 @@
   ``DELETE /_sandbox/faults`` clears all, ``DELETE /_sandbox/faults/{id}`` removes one
 - ``GET /_sandbox/requests?limit=N`` recent log entries; ``DELETE`` clears log and counters
 - ``GET /_sandbox/stats`` counters per route and status, throttled count, faults fired
-- ``GET /_sandbox/world`` the world as JSON; ``PUT`` replaces it
-- ``POST /_sandbox/reset`` restores the initial world, clears faults, buckets and log
+- ``GET /_sandbox/world`` the world as JSON; ``PUT`` starts over with the given world
+- ``POST /_sandbox/reset`` starts over with the world the sandbox was started with
+  (both clear faults, throttle buckets and the request log)
 """
 
 from __future__ import annotations

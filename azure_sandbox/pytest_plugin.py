@@ -16,7 +16,8 @@ Enable with ``pytest_plugins = ["azure_sandbox.pytest_plugin"]`` (done in ``test
     - ``world``: the live, mutable :class:`azure_sandbox.World`
     - ``faults.add(kind=..., path_pattern=..., count=...)``: inject faults
     - ``request_log.count(route)``, ``request_log.stats()``, ``request_log.entries()``
-    - ``reset(world=None)``: restore the world, clear faults, throttle buckets and log
+    - ``reset(world=None)``: start over with ``world`` or the default world; clears
+      faults, throttle buckets and the request log
 
 ``fresh_azure_sandbox`` (function scope)
     The same session sandbox, reset to the default world with no faults, empty log

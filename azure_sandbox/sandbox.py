@@ -95,11 +95,12 @@ class Sandbox:
         self.stop()
 
     def reset(self, world: World | None = None) -> None:
-        """Back to the initial world (or ``world``): clears faults, throttle buckets and the log."""
+        """Start over with ``world`` (default: a copy of the world given at construction).
+
+        Clears faults (re-arming the world's own), throttle buckets and the request log.
+        """
         with self.write_lock:
-            if world is not None:
-                self._initial_world = world.to_dict()
-            self.world = World.from_dict(self._initial_world)
+            self.world = world if world is not None else World.from_dict(self._initial_world)
         self.faults.clear()
         for rule in self.world.faults:
             self.faults.add(FaultRule.from_dict(rule))
