@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SANDBOX_DIR := var/sandbox
 SANDBOX_PORT ?= 8765
-PORT ?= 8000
+WEB_PORT ?= 8000
 
 # The demo runs in debug mode against the bundled Azure sandbox.
 run: export DJANGO_DEBUG ?= 1
@@ -30,7 +30,7 @@ run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
-	SANDBOX_DIR=$(SANDBOX_DIR) SANDBOX_PORT=$(SANDBOX_PORT) PORT=$(PORT) \
+	SANDBOX_DIR=$(SANDBOX_DIR) SANDBOX_PORT=$(SANDBOX_PORT) WEB_PORT=$(WEB_PORT) \
 		$(VENV)/bin/honcho start -f Procfile.dev
 
 test: install

@@ -80,7 +80,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Connected {organization.name} to the Azure sandbox in {sandbox_dir}.")
 
     def _print_logins(self) -> None:
-        url = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"
+        url = f"http://127.0.0.1:{os.environ.get('WEB_PORT', '8000')}/"
         self.stdout.write(self.style.SUCCESS(f"Demo ready: open {url} and sign in as"))
         for username, role, password in DEMO_USERS:
             self.stdout.write(f"  {username:<7} password {password:<17} ({role.label})")
