@@ -4,9 +4,27 @@ Every answer, including errors, unknown paths and wrong methods, is in Spot's en
 (groups.api.envelope), because Spot's clients parse `response` from every body.
 """
 
+from typing import Any
+
+from django.urls import URLPattern
 from ninja import NinjaAPI
 
-api = NinjaAPI(
+
+class SpotCompatibleAPI(NinjaAPI):
+    """A NinjaAPI whose wrong-method answers are JSON too (see fallback.json_not_allowed)."""
+
+    @property
+    def urls(self) -> Any:
+        from .fallback import json_not_allowed
+
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = json_not_allowed(pattern.callback)
+        return patterns, app_name, namespace
+
+
+api = SpotCompatibleAPI(
     title="Gallery Console API",
     version="1.0",
     description=(

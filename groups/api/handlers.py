@@ -36,7 +36,9 @@ def _item(problem: dict[str, Any]) -> ErrorItem:
     field = _field(problem.get("loc", ()))
     kind = problem.get("type", "")
     if kind == "missing":
-        return ErrorItem(MISSING_REQUIRED_FIELD, f"{field} is required.", field)
+        return ErrorItem(
+            MISSING_REQUIRED_FIELD, f"{field or 'The request body'} is required.", field
+        )
     where = field or "The request body"
     if not field and kind in ("model_type", "model_attributes_type", "dict_type"):
         return ErrorItem(VALIDATION_ERROR, "The request body must be a JSON object.", field)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from .fallback import answer_other_methods, fallback_router
+from .fallback import fallback_router
 from .inventory import router as inventory_router
 from .setup import router as setup_router
 from .spot_resources import router as spot_router
@@ -12,6 +12,5 @@ from .spot_resources import router as spot_router
 
 def register(api: NinjaAPI) -> None:
     for router in (spot_router, setup_router, inventory_router):
-        answer_other_methods(router)
         api.add_router("", router)
     api.add_router("", fallback_router)

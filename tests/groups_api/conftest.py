@@ -78,3 +78,13 @@ def world(db: Any) -> World:
         tokens,
         members,
     )
+
+
+@pytest.fixture
+def sandbox_cloud(settings: Any, fresh_azure_sandbox: Any) -> Any:
+    """The deployment's default cloud is the Azure sandbox, as in the demo."""
+    settings.AZURE_DEFAULT_CLOUD = "custom"
+    settings.AZURE_DEFAULT_ARM_ENDPOINT = fresh_azure_sandbox.base_url
+    settings.AZURE_DEFAULT_AUTHORITY_HOST = fresh_azure_sandbox.base_url
+    settings.AZURE_DEFAULT_CA_BUNDLE = str(fresh_azure_sandbox.ca_file)
+    return fresh_azure_sandbox

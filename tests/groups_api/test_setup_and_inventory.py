@@ -7,23 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from console.models import Account, AuditEntry
 from galleries.models import ConnectedSubscription
 from galleries.refresh import execute_run
 
 from .http import call, error_codes
-
-
-@pytest.fixture
-def sandbox_cloud(settings, fresh_azure_sandbox):
-    """The deployment's default cloud is the sandbox, as in the demo."""
-    settings.AZURE_DEFAULT_CLOUD = "custom"
-    settings.AZURE_DEFAULT_ARM_ENDPOINT = fresh_azure_sandbox.base_url
-    settings.AZURE_DEFAULT_AUTHORITY_HOST = fresh_azure_sandbox.base_url
-    settings.AZURE_DEFAULT_CA_BUNDLE = str(fresh_azure_sandbox.ca_file)
-    return fresh_azure_sandbox
 
 
 def credentials_for(sandbox: Any, display_name: str = "Production", **overrides: str):
