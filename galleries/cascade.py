@@ -1,38 +1,31 @@
-"""The Shared Image cascade: Account -> Image Resource Group -> Gallery -> Image -> Version.
+# ruff: noqa: S608 - SQL is joined only from constant pieces; every value is a bound parameter.
+"""Reads for the Shared Image cascade: Account -> Resource Group -> Gallery -> Image -> Version.
 
-Each level is built by one function from the current `Selection`, with at most three SQL
-queries (the subscription with its inventory age, the level's rows, and one lookup), so that
-every htmx fragment stays fast however large the inventory grows. The editor page composes
-all levels for a full render (direct loads, history restore, the no-JavaScript path).
+Each dropdown is filled by at most three SQL statements (the subscription with its inventory
+age, the level's rows, one lookup), written by hand so that every one is a single indexed probe
+whose cost does not grow with the inventory: parents are found by their lower-cased ARM id
+(unique per subscription), lists are capped at OPTION_CAP and read in index order.
+The levels themselves are assembled in groups.editor_cascade.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
 from django.http import Http404
+from django.utils.dateparse import parse_datetime
 
 from console.models import Organization
 
 from .arm_ids import gallery_arm_id, image_arm_id, resource_group_arm_id, version_arm_id
-from .models import (
-    ConnectedSubscription,
-    Gallery,
-    GalleryImage,
-    ImageVersion,
-    RefreshRun,
-    RefreshStatus,
-    ResourceGroup,
-    ShareCheck,
-    VersionRegion,
-)
-from .regions import normalize_region, region_display_name
-from .selectors import FAILED_PROVISIONING, normalize_os_type
+from .models import Gallery, GalleryImage, ImageVersion
+from .regions import normalize_region
+from .selectors import normalize_os_type
 
 # Longer lists are cut here, with "type to narrow" (NetBox caps its dropdowns the same way).
 OPTION_CAP = 100
@@ -41,7 +34,6 @@ LATEST = "latest"
 # The cascade's fields, parent first; the editor form uses the same names.
 FIELDS = ("image_account", "image_resource_group", "image_gallery", "image_name", "image_version")
 LEVEL_KEYS = ("account", "resource_group", "gallery", "image", "version")
-CONTEXT_FIELDS = ("group_account", "os", "region")
 
 
 @dataclass(frozen=True)
@@ -68,7 +60,11 @@ class Selection:
         if field_name not in FIELDS:
             return self
         below: dict[str, Any] = {name: "" for name in FIELDS[FIELDS.index(field_name) + 1 :]}
-        return replace(self, **below)
+        return dataclasses.replace(self, **below)
+
+    def with_value(self, field_name: str, value: str) -> Selection:
+        changes: dict[str, Any] = {field_name: value}
+        return dataclasses.replace(self, **changes)
 
 
 def selection_from(params: Mapping[str, Any], changed: str | None = None) -> Selection:
@@ -92,358 +88,275 @@ def selection_from(params: Mapping[str, Any], changed: str | None = None) -> Sel
     return selection.cleared_below(changed) if changed else selection
 
 
-@dataclass
-class Option:
-    value: str
-    label: str
-    disabled: bool = False
+@dataclass(frozen=True)
+class SubscriptionAge:
+    pk: int
+    subscription_id: str
+    account_id: str
+    display_name: str
+    refreshed_at: datetime | None
 
 
-@dataclass
-class Level:
-    """One dropdown of the cascade, ready to render."""
-
-    key: str
-    field: str
-    label: str
-    options: list[Option]
-    selected: str
-    query: str = ""
-    truncated: bool = False
-    subscription: ConnectedSubscription | None = None
-    notice: str = ""
-    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
-    errors: list[str] = dataclasses.field(default_factory=list)
-    warnings: list[str] = dataclasses.field(default_factory=list)
-
-    @property
-    def next_key(self) -> str | None:
-        return NEXT_LEVEL.get(self.key)
-
-    @property
-    def searchable(self) -> bool:
-        return self.key not in ("account", "details")
-
-    @property
-    def refreshed_at(self) -> Any:
-        return getattr(self.subscription, "refreshed_at", None)
-
-    @property
-    def announcement(self) -> str:
-        if self.key == "details":
-            version = self.extra.get("version")
-            return f"Details of version {version.name} loaded" if version else ""
-        noun = self.label.lower()
-        more = " (more: type to narrow)" if self.truncated else ""
-        return f"{len([o for o in self.options if o.value])} {noun} options loaded{more}"
+@dataclass(frozen=True)
+class ShareVerdictRow:
+    verdict: str
+    detail: str
+    checked_at: datetime | None
 
 
-# --- reads -------------------------------------------------------------------------------------
+def _datetime(value: Any) -> datetime | None:
+    """SQLite hands raw columns back as text; PostgreSQL as aware datetimes."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
 
 
-def subscriptions_of(organization: Organization) -> QuerySet[ConnectedSubscription]:
-    return ConnectedSubscription.objects.filter(organization=organization).select_related("account")
+def _rows(sql: str, params: list[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def subscription_with_age(organization: Organization, account_id: str) -> ConnectedSubscription:
-    """The organization's subscription bound to `account_id`, annotated with the inventory's
-    last successful refresh and any run still going; another organization's id is a 404."""
-    finished = RefreshRun.objects.filter(
-        subscription=OuterRef("pk"),
-        status__in=[RefreshStatus.SUCCEEDED, RefreshStatus.PARTIAL],
-    ).order_by("-finished_at")
-    subscription = (
-        subscriptions_of(organization)
-        .filter(account_id=account_id)
-        .annotate(refreshed_at=Subquery(finished.values("finished_at")[:1]))
-        .first()
+def _search(column: str, query: str, selected_arm_id: str) -> tuple[str, list[Any]]:
+    """SQL narrowing `column` to names containing `query`, always keeping the selected row."""
+    if not query:
+        return "", []
+    escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (
+        f" AND (LOWER({column}.name) LIKE %s ESCAPE '\\' OR {column}.arm_id = %s)",
+        [f"%{escaped}%", selected_arm_id],
     )
-    if subscription is None:
+
+
+def _capped(names: list[tuple]) -> tuple[list[str], bool]:
+    return [row[0] for row in names[:OPTION_CAP]], len(names) > OPTION_CAP
+
+
+# --- one statement each -----------------------------------------------------------------------
+
+
+def subscription_with_age(organization: Organization, account_id: str) -> SubscriptionAge:
+    """The organization's subscription bound to `account_id` with the finish time of its last
+    successful refresh; another organization's account (or none) is a 404."""
+    rows = _rows(
+        "SELECT s.id, s.subscription_id, s.account_id, s.display_name,"
+        " (SELECT r.finished_at FROM galleries_refreshrun r WHERE r.subscription_id = s.id"
+        "  AND r.status IN ('succeeded', 'partial') ORDER BY r.finished_at DESC LIMIT 1)"
+        " FROM galleries_connectedsubscription s"
+        " WHERE s.organization_id = %s AND s.account_id = %s",
+        [organization.pk, account_id],
+    )
+    if not rows:
         raise Http404("No connected subscription with that account in this organization.")
-    return subscription
+    pk, subscription_id, account, name, refreshed = rows[0]
+    return SubscriptionAge(pk, subscription_id, account, name, _datetime(refreshed))
 
 
-def _limited(rows: QuerySet, selected_q: Q, query: str) -> tuple[list, bool]:
-    """Rows matching `query` (always including the selected one), capped at OPTION_CAP."""
-    if query:
-        rows = rows.filter(Q(name__icontains=query) | selected_q)
-    found = list(rows[: OPTION_CAP + 1])
-    return found[:OPTION_CAP], len(found) > OPTION_CAP
+def resource_group_names(
+    sub: SubscriptionAge, selected: str, query: str = ""
+) -> tuple[list[str], bool]:
+    """Resource groups holding at least one live gallery, by name."""
+    search, params = _search("rg", query, resource_group_arm_id(sub.subscription_id, selected))
+    return _capped(
+        _rows(
+            "SELECT rg.name FROM galleries_resourcegroup rg"
+            " WHERE rg.subscription_id = %s AND rg.deleted_at IS NULL AND EXISTS ("
+            "  SELECT 1 FROM galleries_gallery g"
+            "  WHERE g.resource_group_id = rg.id AND g.deleted_at IS NULL)"
+            f"{search} ORDER BY rg.name LIMIT %s",
+            [sub.pk, *params, OPTION_CAP + 1],
+        )
+    )
 
 
-# --- levels ------------------------------------------------------------------------------------
+def gallery_names(
+    sub: SubscriptionAge, resource_group: str, selected: str, query: str = ""
+) -> tuple[list[str], bool]:
+    wanted = gallery_arm_id(sub.subscription_id, resource_group, selected)
+    search, params = _search("g", query, wanted)
+    return _capped(
+        _rows(
+            "SELECT g.name FROM galleries_gallery g"
+            " JOIN galleries_resourcegroup rg ON rg.id = g.resource_group_id"
+            " WHERE rg.subscription_id = %s AND rg.arm_id = %s AND rg.deleted_at IS NULL"
+            f" AND g.deleted_at IS NULL{search} ORDER BY g.name LIMIT %s",
+            [
+                sub.pk,
+                resource_group_arm_id(sub.subscription_id, resource_group),
+                *params,
+                OPTION_CAP + 1,
+            ],
+        )
+    )
 
 
-def account_level(organization: Organization, selection: Selection) -> Level:
-    options = [
-        Option(sub.account_id, f"{sub.display_name} ({sub.account_id})")
-        for sub in subscriptions_of(organization)
+def image_names(
+    sub: SubscriptionAge, selection: Selection, query: str = ""
+) -> tuple[list[str], bool]:
+    """Images of the chosen gallery, only those of the chosen OS when there is one."""
+    rg, gallery = selection.image_resource_group, selection.image_gallery
+    wanted = image_arm_id(sub.subscription_id, rg, gallery, selection.image_name)
+    search, params = _search("i", query, wanted)
+    os_filter, os_params = (" AND i.os_type = %s", [selection.os]) if selection.os else ("", [])
+    return _capped(
+        _rows(
+            "SELECT i.name FROM galleries_galleryimage i"
+            " JOIN galleries_gallery g ON g.id = i.gallery_id"
+            " WHERE g.subscription_id = %s AND g.arm_id = %s AND g.deleted_at IS NULL"
+            f" AND i.deleted_at IS NULL{os_filter}{search} ORDER BY i.name LIMIT %s",
+            [
+                sub.pk,
+                gallery_arm_id(sub.subscription_id, rg, gallery),
+                *os_params,
+                *params,
+                OPTION_CAP + 1,
+            ],
+        )
+    )
+
+
+def share_verdict(
+    organization: Organization, reader_account_id: str, sub: SubscriptionAge, selection: Selection
+) -> ShareVerdictRow | None:
+    """The cached verdict on whether the group's subscription can read the chosen gallery."""
+    rows = _rows(
+        "SELECT sc.verdict, sc.detail, sc.checked_at FROM galleries_sharecheck sc"
+        " JOIN galleries_connectedsubscription reader ON reader.id = sc.reader_id"
+        " JOIN galleries_gallery g ON g.id = sc.gallery_id"
+        " WHERE reader.organization_id = %s AND reader.account_id = %s"
+        " AND g.subscription_id = %s AND g.arm_id = %s",
+        [
+            organization.pk,
+            reader_account_id,
+            sub.pk,
+            gallery_arm_id(
+                sub.subscription_id, selection.image_resource_group, selection.image_gallery
+            ),
+        ],
+    )
+    if not rows:
+        return None
+    verdict, detail, checked_at = rows[0]
+    return ShareVerdictRow(verdict, detail, _datetime(checked_at))
+
+
+# "Latest" in a region, as Azure resolves it: the highest version replicated there that is
+# excluded from latest neither as a whole nor for that region, and did not fail.
+_LATEST = (
+    "SELECT v.{column} FROM galleries_imageversion v"
+    " WHERE v.image_id = i.id AND v.deleted_at IS NULL AND v.exclude_from_latest = %s"
+    " AND LOWER(v.provisioning_state) <> 'failed' AND EXISTS ("
+    "  SELECT 1 FROM galleries_versionregion r WHERE r.version_id = v.id AND r.region = %s"
+    "  AND r.exclude_from_latest = %s)"
+    " ORDER BY v.sort_key DESC, v.id DESC LIMIT 1"
+)
+
+
+def chosen_image(sub: SubscriptionAge, selection: Selection) -> GalleryImage | None:
+    """The chosen image with `latest_name`/`latest_id`: what "latest" is in the region now."""
+    arm_id = image_arm_id(
+        sub.subscription_id,
+        selection.image_resource_group,
+        selection.image_gallery,
+        selection.image_name,
+    )
+    region = selection.region or ""
+    found = list(
+        GalleryImage.objects.raw(
+            f"SELECT i.*, ({_LATEST.format(column='name')}) AS latest_name,"
+            f" ({_LATEST.format(column='id')}) AS latest_id"
+            " FROM galleries_galleryimage i JOIN galleries_gallery g ON g.id = i.gallery_id"
+            " WHERE i.subscription_id = %s AND i.arm_id = %s"
+            " AND i.deleted_at IS NULL AND g.deleted_at IS NULL",
+            [False, region, False, False, region, False, sub.pk, arm_id],
+        )
+    )
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """What a version's <option> shows; read as plain columns, since a list of a hundred
+    model instances costs more than the query itself."""
+
+    name: str
+    published_date: datetime | None
+    end_of_life_date: datetime | None
+    exclude_from_latest: bool
+    provisioning_state: str
+    in_region: bool
+
+
+def versions_of(
+    image: GalleryImage, selection: Selection, query: str = ""
+) -> tuple[list[VersionRow], bool]:
+    """Live versions newest first, each with `in_region`; only the region's unless showing all."""
+    wanted = version_arm_id(image.arm_id, selection.image_version)
+    search, params = _search("v", query, wanted)
+    in_region = (
+        "EXISTS (SELECT 1 FROM galleries_versionregion r"
+        " WHERE r.version_id = v.id AND r.region = %s)"
+    )
+    region_filter, region_params = "", []
+    if selection.region and not selection.all_versions:
+        region_filter, region_params = f" AND {in_region}", [selection.region]
+    rows = _rows(
+        "SELECT v.name, v.published_date, v.end_of_life_date, v.exclude_from_latest,"
+        f" v.provisioning_state, {in_region} FROM galleries_imageversion v"
+        f" WHERE v.image_id = %s AND v.deleted_at IS NULL{region_filter}{search}"
+        " ORDER BY v.sort_key DESC, v.id DESC LIMIT %s",
+        [selection.region, image.pk, *region_params, *params, OPTION_CAP + 1],
+    )
+    versions = [
+        VersionRow(name, _datetime(published), _datetime(eol), bool(excluded), state, bool(there))
+        for name, published, eol, excluded, state, there in rows[:OPTION_CAP]
     ]
-    return Level("account", "image_account", "Account", options, selection.account)
+    return versions, len(rows) > OPTION_CAP
 
 
-def resource_group_level(organization: Organization, selection: Selection) -> Level:
-    subscription = subscription_with_age(organization, selection.account)
-    live_gallery = Gallery.objects.filter(resource_group=OuterRef("pk"), deleted_at=None)
-    rows = (
-        ResourceGroup.objects.filter(subscription=subscription, deleted_at=None)
-        .filter(Exists(live_gallery))
-        .order_by("name")
-    )
-    wanted = resource_group_arm_id(subscription.subscription_id, selection.image_resource_group)
-    query = selection.queries.get("resource_group", "")
-    found, truncated = _limited(rows, Q(arm_id=wanted), query)
-    return _level_from_rows(
-        "resource_group", "Image resource group", found, selection.image_resource_group,
-        query=query, truncated=truncated, subscription=subscription,
-    )  # fmt: skip
-
-
-def gallery_level(organization: Organization, selection: Selection) -> Level:
-    subscription = subscription_with_age(organization, selection.account)
-    rg_id = resource_group_arm_id(subscription.subscription_id, selection.image_resource_group)
-    rows = Gallery.objects.filter(
-        subscription=subscription,
-        resource_group__arm_id=rg_id,
-        resource_group__deleted_at=None,
-        deleted_at=None,
-    ).order_by("name")
-    wanted = gallery_arm_id(
-        subscription.subscription_id, selection.image_resource_group, selection.image_gallery
-    )
-    query = selection.queries.get("gallery", "")
-    found, truncated = _limited(rows, Q(arm_id=wanted), query)
-    return _level_from_rows(
-        "gallery", "Gallery name", found, selection.image_gallery,
-        query=query, truncated=truncated, subscription=subscription,
-    )  # fmt: skip
-
-
-def image_level(organization: Organization, selection: Selection) -> Level:
-    """Images of the gallery for the chosen OS, and the share check's verdict when the
-    gallery belongs to another subscription than the group's."""
-    subscription = subscription_with_age(organization, selection.account)
-    g_id = gallery_arm_id(
-        subscription.subscription_id, selection.image_resource_group, selection.image_gallery
-    )
-    rows = GalleryImage.objects.filter(
-        subscription=subscription, gallery__arm_id=g_id, gallery__deleted_at=None, deleted_at=None
-    ).order_by("name")
-    if selection.os:
-        rows = rows.filter(os_type=selection.os)
-    wanted = image_arm_id(
-        subscription.subscription_id,
-        selection.image_resource_group,
-        selection.image_gallery,
-        selection.image_name,
-    )
-    query = selection.queries.get("image", "")
-    found, truncated = _limited(rows, Q(arm_id=wanted), query)
-    level = _level_from_rows(
-        "image", "Image name", found, selection.image_name,
-        query=query, truncated=truncated, subscription=subscription,
-    )  # fmt: skip
-    if selection.image_name and not level.selected:
-        level.notice = (
-            f"{selection.image_name} is not a {selection.os or ''} image of this gallery; "
-            "choose another."
-        ).replace("  ", " ")
-    if selection.group_account and selection.group_account != subscription.account_id:
-        level.extra["share_check"] = (
-            ShareCheck.objects.filter(
-                reader__organization=organization,
-                reader__account_id=selection.group_account,
-                gallery__subscription=subscription,
-                gallery__arm_id=g_id,
-            )
-            .select_related("reader")
-            .first()
-        )
-        level.extra["cross_subscription"] = True
-    return level
-
-
-def chosen_image(
-    organization: Organization, selection: Selection
-) -> tuple[ConnectedSubscription, GalleryImage | None]:
-    """The chosen image, annotated with the version "latest" resolves to in the region."""
-    subscription = subscription_with_age(organization, selection.account)
-    i_id = image_arm_id(
-        subscription.subscription_id,
-        selection.image_resource_group,
-        selection.image_gallery,
-        selection.image_name,
-    )
-    images = GalleryImage.objects.filter(
-        subscription=subscription, arm_id=i_id, deleted_at=None, gallery__deleted_at=None
-    )
-    if selection.region:
-        eligible_region = VersionRegion.objects.filter(
-            version=OuterRef("pk"), region=selection.region, exclude_from_latest=False
-        )
-        latest = (
-            ImageVersion.objects.filter(
-                image=OuterRef("pk"), deleted_at=None, exclude_from_latest=False
-            )
-            .exclude(provisioning_state__iexact=FAILED_PROVISIONING)
-            .filter(Exists(eligible_region))
-            .order_by("-sort_key", "-id")
-        )
-        images = images.annotate(
-            latest_name=Subquery(latest.values("name")[:1]),
-            latest_id=Subquery(latest.values("id")[:1]),
-        )
-    return subscription, images.first()
-
-
-def version_level(organization: Organization, selection: Selection) -> Level:
-    """Versions newest first: those replicated to the region, or all of them marked."""
-    subscription, image = chosen_image(organization, selection)
-    if image is None:
-        level = Level("version", "image_version", "Version", [], "", subscription=subscription)
-        level.notice = "The chosen image is no longer in the inventory; choose another."
-        return level
-    region = selection.region
-    in_region = VersionRegion.objects.filter(version=OuterRef("pk"), region=region)
-    rows = (
-        ImageVersion.objects.filter(image=image, deleted_at=None)
-        .annotate(in_region=Exists(in_region))
-        .order_by("-sort_key", "-id")
-    )
-    wanted_q = Q(arm_id=version_arm_id(image.arm_id, selection.image_version))
-    if region and not selection.all_versions:
-        rows = rows.filter(in_region=True)
-    query = selection.queries.get("version", "")
-    found, truncated = _limited(rows, wanted_q, query)
-    latest_name = getattr(image, "latest_name", None)
-    latest_label = (
-        f"Latest (currently {latest_name})"
-        if latest_name
-        else ("Latest (nothing eligible in this region yet)" if region else "Latest")
-    )
-    options = [Option(LATEST, latest_label)]
-    selected = LATEST if selection.image_version.lower() == LATEST else ""
-    for version in found:
-        options.append(_version_option(version, region))
-        if version.name.lower() == selection.image_version.lower() and not options[-1].disabled:
-            selected = version.name
-    level = Level(
-        "version", "image_version", "Version", options, selected,
-        query=query, truncated=truncated, subscription=subscription,
-    )  # fmt: skip
-    level.extra.update(image=image, region=region, region_name=region_display_name(region))
-    if selection.image_version and not selected:
-        level.notice = (
-            f"Version {selection.image_version} is not available in "
-            f"{region_display_name(region)}; choose another."
-        )
-    return level
-
-
-def _version_option(version: ImageVersion, region: str) -> Option:
-    parts = [version.name]
-    if version.published_date:
-        parts.append(f"published {version.published_date:%Y-%m-%d}")
-    failed = version.provisioning_state.lower() == FAILED_PROVISIONING
-    if failed:
-        parts.append("failed, cannot be used")
-    if version.end_of_life_date:
-        parts.append(f"end of life {version.end_of_life_date:%Y-%m-%d}")
-    if version.exclude_from_latest:
-        parts.append("excluded from latest")
-    if region and not getattr(version, "in_region", True):
-        parts.append(f"not in {region_display_name(region)}")
-    return Option(version.name, " · ".join(parts), disabled=failed)
-
-
-def version_details(organization: Organization, selection: Selection) -> Level:
-    """The chosen image and version with their regions and replica counts."""
-    subscription, image = chosen_image(organization, selection)
-    details: dict[str, Any] = {"image": image, "version": None, "region": selection.region}
-    level = Level("details", "", "Details", [], selection.image_version, extra=details)
-    level.subscription = subscription
-    if image is None or not selection.image_version:
-        return level
-    if selection.image_version.lower() == LATEST:
-        version_filter = Q(version_id=getattr(image, "latest_id", None))
+def version_with_regions(
+    image: GalleryImage, version_name: str
+) -> tuple[ImageVersion | None, list[dict[str, Any]]]:
+    """One version (by name, or "latest" as resolved on `image`) and its regions' replicas."""
+    if version_name.lower() == LATEST:
+        condition, params = "v.id = %s", [getattr(image, "latest_id", None)]
     else:
-        arm_id = version_arm_id(image.arm_id, selection.image_version)
-        version_filter = Q(version__subscription=subscription, version__arm_id=arm_id)
-    regions = list(
-        VersionRegion.objects.filter(version_filter, version__deleted_at=None)
-        .select_related("version")
-        .order_by("region")
-    )
-    if regions:
-        details["version"] = regions[0].version
-    details["regions"] = [
-        {"name": region_display_name(r.region), "key": r.region, "row": r} for r in regions
-    ]
-    details["in_region"] = any(r.region == selection.region for r in regions)
-    details["is_latest"] = selection.image_version.lower() == LATEST
-    details["region_name"] = region_display_name(selection.region)
-    return level
-
-
-def _level_from_rows(
-    key: str, label: str, rows: list, wanted: str, **kwargs: Any
-) -> Level:  # fmt: skip
-    options = [Option(row.name, row.name) for row in rows]
-    selected = next((o.value for o in options if o.value.lower() == wanted.lower()), "")
-    level = Level(key, FIELDS[LEVEL_KEYS.index(key)], label, options, selected, **kwargs)
-    if wanted and not selected and not kwargs.get("query"):
-        level.notice = f"{wanted} is no longer in the inventory; choose another."
-    return level
-
-
-def full_cascade(organization: Organization, selection: Selection) -> list[Level]:
-    """Every level the selection reaches, for a full-page render."""
-    levels: list[Level] = [account_level(organization, selection)]
-    if not selection.account:
-        return levels
-    try:
-        levels.append(resource_group_level(organization, selection))
-    except Http404:
-        return levels
-    steps = (
-        ("image_resource_group", gallery_level),
-        ("image_gallery", image_level),
-        ("image_name", version_level),
-    )
-    for parent_field, build in steps:
-        parent = levels[-1]
-        if not parent.selected:
-            return levels
-        chosen: dict[str, Any] = {parent_field: parent.selected}
-        selection = replace(selection, **chosen)
-        levels.append(build(organization, selection))
-    last = levels[-1]
-    if last.key == "version" and last.selected:
-        levels.append(
-            version_details(organization, replace(selection, image_version=last.selected))
+        condition = "v.subscription_id = %s AND v.arm_id = %s"
+        params = [image.subscription_id, version_arm_id(image.arm_id, version_name)]
+    rows = list(
+        ImageVersion.objects.raw(
+            "SELECT v.*, r.region AS r_region, r.replica_count AS r_replicas,"
+            " r.storage_account_type AS r_storage, r.exclude_from_latest AS r_excluded"
+            " FROM galleries_imageversion v"
+            " LEFT JOIN galleries_versionregion r ON r.version_id = v.id"
+            f" WHERE {condition} AND v.deleted_at IS NULL ORDER BY r.region",
+            params,
         )
-    return levels
-
-
-ALL_LEVELS = (*LEVEL_KEYS, "details")
-NEXT_LEVEL = dict(itertools.pairwise(ALL_LEVELS))
-BUILDERS = {
-    "resource_group": resource_group_level,
-    "gallery": gallery_level,
-    "image": image_level,
-    "version": version_level,
-    "details": version_details,
-}
+    )
+    regions = [
+        {
+            "key": row.r_region,  # type: ignore[attr-defined]
+            "replica_count": row.r_replicas,  # type: ignore[attr-defined]
+            "storage_account_type": row.r_storage or "",  # type: ignore[attr-defined]
+            "exclude_from_latest": bool(row.r_excluded),  # type: ignore[attr-defined]
+        }
+        for row in rows
+        if row.r_region  # type: ignore[attr-defined]
+    ]
+    return (rows[0] if rows else None), regions
 
 
 def find_gallery(organization: Organization, selection: Selection) -> Gallery | None:
     """The chosen gallery (for a targeted refresh), scoped to the organization."""
-    subscription = subscription_with_age(organization, selection.account)
+    sub = subscription_with_age(organization, selection.account)
     g_id = gallery_arm_id(
-        subscription.subscription_id, selection.image_resource_group, selection.image_gallery
+        sub.subscription_id, selection.image_resource_group, selection.image_gallery
     )
     return (
-        Gallery.objects.filter(subscription=subscription, arm_id=g_id, deleted_at=None)
+        Gallery.objects.filter(subscription_id=sub.pk, arm_id=g_id, deleted_at=None)
         .select_related("subscription")
         .first()
     )

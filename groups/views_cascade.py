@@ -10,17 +10,19 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from console.models import Role
-from console.permissions import role_required
+from console.permissions import has_role, role_required
 from galleries import cascade
 from galleries.models import ACTIVE_REFRESH_STATUSES, RefreshRun
 from galleries.refresh import request_refresh
 from galleries.regions import AZURE_REGIONS
 from galleries.services import record_refresh_requested
 
+from . import editor_cascade
 from .vm_sizes import OS_CHOICES
 
 
@@ -37,9 +39,10 @@ def changed_field(request: HttpRequest) -> str | None:
 
 def cascade_context(request: HttpRequest, selection: cascade.Selection) -> dict[str, Any]:
     """Context for rendering the whole cascade (editor page and browser page)."""
-    built = {level.key: level for level in cascade.full_cascade(request.organization, selection)}  # type: ignore[attr-defined]
+    organization = request.organization  # type: ignore[attr-defined]
+    built = {level.key: level for level in editor_cascade.full_cascade(organization, selection)}
     return {
-        "cascade_levels": [(key, built.get(key)) for key in cascade.ALL_LEVELS],
+        "cascade_levels": [(key, built.get(key)) for key in editor_cascade.ALL_LEVELS],
         "selection": selection,
     }
 
@@ -63,16 +66,16 @@ def browse(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @role_required()
 def level(request: HttpRequest, key: str) -> HttpResponse:
-    if key not in cascade.BUILDERS:
+    if key not in editor_cascade.BUILDERS:
         raise Http404("No such level.")
     if not is_fragment_request(request):
         return browse(request)
     selection = cascade.selection_from(request.GET, changed=changed_field(request))
-    position = cascade.ALL_LEVELS.index(key)
+    position = editor_cascade.ALL_LEVELS.index(key)
     context: dict[str, Any] = {
         "key": key,
-        "next_key": cascade.NEXT_LEVEL.get(key),
-        "cleared": cascade.ALL_LEVELS[position + 2 :],
+        "next_key": editor_cascade.NEXT_LEVEL.get(key),
+        "cleared": editor_cascade.ALL_LEVELS[position + 2 :],
         "selection": selection,
         "only_options": request.GET.get("part") == "options",
     }
@@ -80,9 +83,11 @@ def level(request: HttpRequest, key: str) -> HttpResponse:
         # Nothing to list until the parent is chosen (e.g. the OS changed before any gallery).
         context.update(level=None, lazy_next=False)
     else:
-        built = cascade.BUILDERS[key](request.organization, selection)  # type: ignore[attr-defined]
+        built = editor_cascade.BUILDERS[key](request.organization, selection)  # type: ignore[attr-defined]
         context.update(level=built, lazy_next=bool(built.selected) and key != "details")
-    return render(request, "galleries/cascade/fragment.html", context)
+    # Rendered without the request's context processors: a fragment needs none of their queries.
+    context["can_edit"] = has_role(request, Role.EDITOR)
+    return HttpResponse(render_to_string("galleries/cascade/fragment.html", context))
 
 
 def _parent_chosen(selection: cascade.Selection, position: int) -> bool:

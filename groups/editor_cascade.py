@@ -1,0 +1,251 @@
+"""The Shared Image cascade's levels, built from a Selection with galleries.cascade's reads.
+
+A fragment builds one level (at most three queries); the editor page builds them all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from django.http import Http404
+from django.utils.safestring import SafeString, mark_safe
+
+from console.models import Organization
+from galleries import cascade
+from galleries.cascade import LATEST, Selection, SubscriptionAge, VersionRow
+from galleries.regions import region_display_name
+from galleries.selectors import FAILED_PROVISIONING, subscriptions_for
+
+ALL_LEVELS = (*cascade.LEVEL_KEYS, "details")
+NEXT_LEVEL = dict(itertools.pairwise(ALL_LEVELS))
+LABELS = {
+    "account": "Account",
+    "resource_group": "Image resource group",
+    "gallery": "Gallery name",
+    "image": "Image name",
+    "version": "Version",
+    "details": "Details",
+}
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    disabled: bool = False
+
+
+@dataclass
+class Level:
+    """One dropdown of the cascade, ready to render."""
+
+    key: str
+    options: list[Option]
+    selected: str
+    query: str = ""
+    truncated: bool = False
+    subscription: SubscriptionAge | None = None
+    notice: str = ""
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+    errors: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def field(self) -> str:
+        return cascade.FIELDS[cascade.LEVEL_KEYS.index(self.key)] if self.key != "details" else ""
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.key]
+
+    @property
+    def next_key(self) -> str | None:
+        return NEXT_LEVEL.get(self.key)
+
+    @property
+    def searchable(self) -> bool:
+        return self.key not in ("account", "details")
+
+    @property
+    def refreshed_at(self) -> Any:
+        return self.subscription.refreshed_at if self.subscription else None
+
+    @property
+    def options_html(self) -> SafeString:
+        """The <option>s, built in Python: a template loop is the slowest part of a fragment."""
+        return mark_safe(  # noqa: S308 - every value and label is escaped right here
+            "\n".join(
+                f'<option value="{escape(option.value)}"'
+                f"{' selected' if option.value == self.selected else ''}"
+                f"{' disabled' if option.disabled else ''}>{escape(option.label)}</option>"
+                for option in self.options
+            )
+        )
+
+    @property
+    def announcement(self) -> str:
+        if self.key == "details":
+            version = self.extra.get("version")
+            return f"Details of version {version.name} loaded" if version else ""
+        more = " (more: type to narrow)" if self.truncated else ""
+        count = len([option for option in self.options if option.value != LATEST])
+        return f"{count} {self.label.lower()} options loaded{more}"
+
+
+def _named_level(
+    key: str, names: list[str], truncated: bool, wanted: str, sub: SubscriptionAge, query: str
+) -> Level:
+    selected = next((name for name in names if name.lower() == wanted.lower()), "")
+    level = Level(
+        key, [Option(name, name) for name in names], selected,
+        query=query, truncated=truncated, subscription=sub,
+    )  # fmt: skip
+    if wanted and not selected and not query:
+        level.notice = f"{wanted} is no longer in the inventory; choose another."
+    return level
+
+
+def account_level(organization: Organization, selection: Selection) -> Level:
+    options = [
+        Option(sub.account_id, f"{sub.display_name} ({sub.account_id})")
+        for sub in subscriptions_for(organization)
+    ]
+    return Level("account", options, selection.account)
+
+
+def resource_group_level(organization: Organization, selection: Selection) -> Level:
+    sub = cascade.subscription_with_age(organization, selection.account)
+    query = selection.queries.get("resource_group", "")
+    names, truncated = cascade.resource_group_names(sub, selection.image_resource_group, query)
+    return _named_level(
+        "resource_group", names, truncated, selection.image_resource_group, sub, query
+    )
+
+
+def gallery_level(organization: Organization, selection: Selection) -> Level:
+    sub = cascade.subscription_with_age(organization, selection.account)
+    query = selection.queries.get("gallery", "")
+    names, truncated = cascade.gallery_names(
+        sub, selection.image_resource_group, selection.image_gallery, query
+    )
+    return _named_level("gallery", names, truncated, selection.image_gallery, sub, query)
+
+
+def image_level(organization: Organization, selection: Selection) -> Level:
+    """Images for the chosen OS, and the share check's verdict for another subscription's."""
+    sub = cascade.subscription_with_age(organization, selection.account)
+    query = selection.queries.get("image", "")
+    names, truncated = cascade.image_names(sub, selection, query)
+    level = _named_level("image", names, truncated, selection.image_name, sub, query)
+    if selection.image_name and not level.selected and selection.os:
+        level.notice = (
+            f"{selection.image_name} is not a {selection.os} image of this gallery; choose another."
+        )
+    if selection.group_account and selection.group_account != sub.account_id:
+        level.extra["cross_subscription"] = True
+        level.extra["share_check"] = cascade.share_verdict(
+            organization, selection.group_account, sub, selection
+        )
+    return level
+
+
+def version_level(organization: Organization, selection: Selection) -> Level:
+    """ "Latest (currently x)" first, then versions newest first, failed ones disabled."""
+    sub = cascade.subscription_with_age(organization, selection.account)
+    image = cascade.chosen_image(sub, selection)
+    if image is None:
+        level = Level("version", [], "", subscription=sub)
+        level.notice = "The chosen image is no longer in the inventory; choose another."
+        return level
+    query = selection.queries.get("version", "")
+    versions, truncated = cascade.versions_of(image, selection, query)
+    region = selection.region
+    latest_name = getattr(image, "latest_name", None)
+    if latest_name:
+        latest_label = f"Latest (currently {latest_name})"
+    else:
+        latest_label = "Latest (nothing eligible in this region yet)" if region else "Latest"
+    options = [Option(LATEST, latest_label)] + [_version_option(v, region) for v in versions]
+    wanted = selection.image_version.lower()
+    selected = next((o.value for o in options if o.value.lower() == wanted and not o.disabled), "")
+    level = Level("version", options, selected, query=query, truncated=truncated, subscription=sub)
+    level.extra.update(image=image, region=region, region_name=region_display_name(region))
+    if selection.image_version and not selected and not query:
+        level.notice = (
+            f"Version {selection.image_version} is not available in "
+            f"{region_display_name(region) or 'this region'}; choose another."
+        )
+    return level
+
+
+def _version_option(version: VersionRow, region: str) -> Option:
+    parts = [version.name]
+    if version.published_date:
+        parts.append(f"published {version.published_date:%Y-%m-%d}")
+    failed = version.provisioning_state.lower() == FAILED_PROVISIONING
+    if failed:
+        parts.append("failed, cannot be used")
+    if version.end_of_life_date:
+        parts.append(f"end of life {version.end_of_life_date:%Y-%m-%d}")
+    if version.exclude_from_latest:
+        parts.append("excluded from latest")
+    if region and not version.in_region:
+        parts.append(f"not in {region_display_name(region)}")
+    return Option(version.name, " · ".join(parts), disabled=failed)
+
+
+def version_details(organization: Organization, selection: Selection) -> Level:
+    """The chosen version (or what "latest" resolves to) with its regions and replica counts."""
+    sub = cascade.subscription_with_age(organization, selection.account)
+    image = cascade.chosen_image(sub, selection)
+    details: dict[str, Any] = {"image": image, "version": None, "region": selection.region}
+    level = Level("details", [], selection.image_version, subscription=sub, extra=details)
+    if image is None or not selection.image_version:
+        return level
+    version, regions = cascade.version_with_regions(image, selection.image_version)
+    for region in regions:
+        region["name"] = region_display_name(region["key"])
+    details.update(
+        version=version,
+        regions=regions,
+        in_region=any(region["key"] == selection.region for region in regions),
+        is_latest=selection.image_version.lower() == LATEST,
+        region_name=region_display_name(selection.region),
+    )
+    return level
+
+
+BUILDERS = {
+    "resource_group": resource_group_level,
+    "gallery": gallery_level,
+    "image": image_level,
+    "version": version_level,
+    "details": version_details,
+}
+
+
+def full_cascade(organization: Organization, selection: Selection) -> list[Level]:
+    """Every level the selection reaches, for a full-page render."""
+    levels = [account_level(organization, selection)]
+    if not selection.account:
+        return levels
+    try:
+        levels.append(resource_group_level(organization, selection))
+    except Http404:
+        return levels  # an account without a connected subscription: nothing to list
+    steps = (
+        ("image_resource_group", gallery_level),
+        ("image_gallery", image_level),
+        ("image_name", version_level),
+        ("image_version", version_details),
+    )
+    for parent_field, build in steps:
+        if not levels[-1].selected:
+            break
+        selection = selection.with_value(parent_field, levels[-1].selected)
+        levels.append(build(organization, selection))
+    return levels
