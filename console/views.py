@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .health import health_report
 from .middleware import SESSION_ACCOUNT_KEY, SESSION_ORGANIZATION_KEY
@@ -51,7 +51,7 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
     return redirect("console:home")
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     healthy, body = health_report()

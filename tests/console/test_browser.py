@@ -95,3 +95,33 @@ def test_sign_in_switch_account_and_visit_every_page(console_page: Page, live_se
     expect(skip_link).to_be_visible()
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_create_a_token_and_copy_it_from_the_keyboard(chromium, live_server):
+    membership = MembershipFactory(role=Role.VIEWER, user__username="bob")
+    context = chromium.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server.url}/login/?next=/settings/tokens/")
+        page.get_by_label("Username").fill(membership.user.username)
+        page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+        page.get_by_label("Password").press("Enter")
+
+        page.get_by_label("Name").fill("laptop")
+        page.get_by_label("Name").press("Enter")
+        raw = page.get_by_label("Token", exact=True).input_value()
+        assert raw.startswith("gc_")
+        copy = page.get_by_role("button", name="Copy")
+        copy.focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Copied to the clipboard.")).to_be_visible()
+        assert page.evaluate("navigator.clipboard.readText()") == raw
+
+        page.get_by_role("link", name="Done").click()
+        expect(page.get_by_role("cell", name="laptop", exact=True)).to_be_visible()
+        expect(page.get_by_text(raw)).to_have_count(0)
+    finally:
+        context.close()
