@@ -17,6 +17,7 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from django.conf import settings
 
+from . import arm_lists
 from .azure_clients import AzureClients
 from .errors import AzureFailure, describe_failure
 from .inventory_data import Snapshot, parse_gallery, parse_image, parse_version
@@ -41,10 +42,6 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
-def _as_dicts(items: Any) -> list[dict[str, Any]]:
-    return [item.as_dict() for item in items]
-
-
 class _Walk:
     def __init__(self, clients: AzureClients, on_progress: ProgressCallback | None) -> None:
         self.clients = clients
@@ -57,7 +54,7 @@ class _Walk:
 
     # -- submitting -------------------------------------------------------------------------
     def _submit(self, kind: str, key: Any, call: Callable[[], Any]) -> None:
-        future = self.pool.submit(lambda: _as_dicts(call()))
+        future = self.pool.submit(call)
         self.pending[future] = (kind, key)
         self.progress.total += 1
 
@@ -66,7 +63,7 @@ class _Walk:
         self._submit(
             "images",
             (gallery_id, rg, gallery),
-            lambda: compute.gallery_images.list_by_gallery(rg, gallery),
+            lambda: arm_lists.list_images(compute, rg, gallery),
         )
 
     def _list_versions(self, image_id: str, rg: str, gallery: str, image: str) -> None:
@@ -74,7 +71,7 @@ class _Walk:
         self._submit(
             "versions",
             (image_id, rg, gallery, image),
-            lambda: compute.gallery_image_versions.list_by_gallery_image(rg, gallery, image),
+            lambda: arm_lists.list_versions(compute, rg, gallery, image),
         )
 
     # -- handling answers -------------------------------------------------------------------
@@ -163,7 +160,9 @@ def collect_subscription(
 ) -> Snapshot:
     """Every gallery of the subscription, with its images and versions."""
     compute = clients.compute
-    return _Walk(clients, on_progress).run(("galleries", None, lambda: compute.galleries.list()))
+    return _Walk(clients, on_progress).run(
+        ("galleries", None, lambda: arm_lists.list_galleries(compute))
+    )
 
 
 def collect_gallery(
@@ -176,5 +175,9 @@ def collect_gallery(
     """One gallery (targeted refresh): GET it, then its images and their versions."""
     compute = clients.compute
     return _Walk(clients, on_progress).run(
-        ("gallery", gallery_id, lambda: [compute.galleries.get(resource_group_name, gallery_name)])
+        (
+            "gallery",
+            gallery_id,
+            lambda: [compute.galleries.get(resource_group_name, gallery_name).as_dict()],
+        )
     )

@@ -205,6 +205,9 @@ class RefreshRun(models.Model):
     throttled_responses = models.PositiveIntegerField(default=0)
     merged_requests = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Wall time of the two phases: listing in Azure, then writing the difference.
+    collect_seconds = models.FloatField(null=True, blank=True)
+    apply_seconds = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -190,15 +190,19 @@ def execute_run(run_id: int) -> RefreshRun | None:
             writer(p)
 
         gallery = run.target_gallery if run.scope == RefreshRun.Scope.GALLERY else None
+        started = time.monotonic()
         if gallery is not None:
             rg_name = gallery.resource_group.name
             snapshot = collect_gallery(clients, rg_name, gallery.name, gallery.arm_id, on_progress)
         else:
             snapshot = collect_subscription(clients, on_progress)
+        result["collect_seconds"] = time.monotonic() - started
         _set_credential_health(subscription, None)
+        started = time.monotonic()
         result["counts"] = apply_snapshot(
             subscription, snapshot, gallery_id=gallery.arm_id if gallery else None
         )
+        result["apply_seconds"] = time.monotonic() - started
         result["status"] = RefreshStatus.PARTIAL if snapshot.errors else RefreshStatus.SUCCEEDED
         result["error"] = _summarise(snapshot.errors)
     except CollectionFailed as exc:
@@ -233,6 +237,8 @@ def execute_run(run_id: int) -> RefreshRun | None:
             throttled_responses=meter.throttled,
             progress_done=progress.done,
             progress_total=progress.total,
+            collect_seconds=result.get("collect_seconds"),
+            apply_seconds=result.get("apply_seconds"),
         )
     run.refresh_from_db()
     logger.info(
@@ -254,3 +260,27 @@ def refresh_now(
     )
     result = execute_run(run.pk)
     return result or run
+
+
+def refresh_subscriptions(
+    subscriptions: list[ConnectedSubscription], *, parallel: int | None = None
+) -> list[RefreshRun]:
+    """Refresh several subscriptions inline, `parallel` at a time (each one concurrent inside).
+
+    Bounded on both levels: at most `parallel` x INVENTORY_REFRESH_CONCURRENCY calls in flight.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    default: int = getattr(settings, "INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS", 4)
+    workers = parallel or default
+
+    def one(subscription: ConnectedSubscription) -> RefreshRun:
+        try:
+            return refresh_now(subscription)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="refresh") as pool:
+        return list(pool.map(one, subscriptions))

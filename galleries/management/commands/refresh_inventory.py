@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from galleries.models import ACTIVE_REFRESH_STATUSES, ConnectedSubscription, RefreshRun
-from galleries.refresh import execute_run, request_refresh
+from galleries.refresh import refresh_subscriptions, request_refresh
 
 
 class Command(BaseCommand):
@@ -36,17 +36,18 @@ class Command(BaseCommand):
             subscriptions = subscriptions.filter(match)
             if not subscriptions.exists():
                 raise CommandError(f"No connected subscription matches {key!r}.")
-        failed = False
-        for subscription in subscriptions:
-            run, created = request_refresh(subscription, enqueue=not options["wait"])
-            if not options["wait"]:
+        if not options["wait"]:
+            for subscription in subscriptions:
+                run, created = request_refresh(subscription)
                 verb = "queued" if created else "merged into the active run"
                 self.stdout.write(f"{subscription.display_name}: refresh {verb} (run {run.pk}).")
-                continue
-            result = execute_run(run.pk) if created else None
-            result = self._wait_for(result or run)
-            failed |= result.status == "failed"
-            self._report(subscription, result)
+            return
+        failed = False
+        # Inline, several subscriptions at a time (see refresh_subscriptions).
+        for run in refresh_subscriptions(list(subscriptions)):
+            run = self._wait_for(run)
+            failed |= run.status == "failed"
+            self._report(run.subscription, run)
         if failed:
             raise CommandError("At least one refresh failed.")
 

@@ -1,0 +1,245 @@
+"""Wall time of a full inventory refresh against a large sandbox world with ARM-like latency.
+
+    python benchmarks/refresh.py [--subscriptions 20] [--latency-ms 50] [--sequential-sample 2]
+
+World: 20 subscriptions x 5 galleries x 20 images x 20 versions (40,000 versions), 50 ms added
+to every ARM call, served by the Azure sandbox in a subprocess (so its work does not share this
+process's interpreter). Django runs on a temporary SQLite file, or on DATABASE_URL if set.
+
+Printed: the project's full refresh wall time; a plain sequential walk with the same SDK
+(measured on a sample of subscriptions and extrapolated, as the full walk takes minutes);
+their ratio (goal >= 20x); the ratio to the bound calls x latency / concurrency + depth x
+latency (goal <= 2x); the apply phase for the 40,000 versions; rows written by an unchanged
+re-refresh (goal 0); this process's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+INVENTORY_TABLES = (
+    "galleries_resourcegroup",
+    "galleries_gallery",
+    "galleries_galleryimage",
+    "galleries_imageversion",
+    "galleries_versionregion",
+)
+TREE_DEPTH = 3  # galleries -> images -> versions
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def start_sandbox(workdir: Path, args: argparse.Namespace) -> tuple[subprocess.Popen[str], dict]:
+    from azure_sandbox.worldgen import generate_world
+
+    world = generate_world(
+        subscriptions=args.subscriptions,
+        galleries_per_subscription=5,
+        images_per_gallery=20,
+        versions_per_image=20,
+        latency_ms=args.latency_ms,
+    )
+    world_file = workdir / "world.json"
+    world.save(world_file)
+    state = workdir / "sandbox"
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "azure_sandbox", "serve", "--port", "0"),
+            *("--state-dir", str(state), "--world", str(world_file)),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (state / "connection.json").exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(
+                f"The sandbox did not start:\n{process.stdout.read() if process.stdout else ''}"
+            )
+        time.sleep(0.1)
+    time.sleep(0.2)
+    return process, json.loads((state / "connection.json").read_text())
+
+
+def connect_all(info: dict[str, Any]) -> list[Any]:
+    from console.models import Organization
+    from galleries.azure_clients import ConnectionSettings
+    from galleries.models import Cloud
+    from galleries.services import connect_subscription
+
+    organization = Organization.objects.create(name="Benchmark")
+    ca_pem = Path(info["ca_file"]).read_text()
+    principals = {p["client_id"]: p for p in info["principals"]}
+    subscriptions = []
+    for sub in info["subscriptions"]:
+        principal = principals[sub["principal_client_id"]]
+        connection = ConnectionSettings(
+            subscription_id=sub["id"],
+            tenant_id=sub["tenant_id"],
+            client_id=principal["client_id"],
+            client_secret=principal["client_secret"],
+            cloud=Cloud.CUSTOM,
+            arm_endpoint=info["arm_base_url"],
+            authority_host=info["authority_host"],
+            ca_bundle_pem=ca_pem,
+        )
+        subscriptions.append(
+            connect_subscription(
+                organization=organization,
+                actor=None,
+                display_name=sub["display_name"],
+                connection=connection,
+                refresh=False,
+            )
+        )
+    return subscriptions
+
+
+def sequential_walk(subscription: Any) -> int:
+    """The naive walk: one call after another with the same SDK and client factory."""
+    from galleries.azure_clients import clients_for
+
+    clients = clients_for(subscription)
+    compute = clients.compute
+    calls = 1  # the gallery list (one page)
+    try:
+        for gallery in compute.galleries.list():
+            rg = gallery.id.split("/")[4]
+            calls += 1
+            for image in compute.gallery_images.list_by_gallery(rg, gallery.name):
+                versions = compute.gallery_image_versions.list_by_gallery_image
+                list(versions(rg, gallery.name, image.name))
+                calls += 1
+    finally:
+        clients.close()
+    return calls
+
+
+def rows_written_by(refresh: Any) -> tuple[int, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        result = refresh()
+    writes = [
+        q
+        for q in captured.captured_queries
+        if q["sql"].lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
+        and any(table in q["sql"] for table in INVENTORY_TABLES)
+    ]
+    return len(writes), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subscriptions", type=int, default=20)
+    parser.add_argument("--latency-ms", type=float, default=50)
+    parser.add_argument("--sequential-sample", type=int, default=2)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-refresh-"))
+    setup_django(workdir)
+    from django.conf import settings
+
+    from galleries.models import ImageVersion
+    from galleries.refresh import refresh_now, refresh_subscriptions
+
+    process, info = start_sandbox(workdir, args)
+    try:
+        subscriptions = connect_all(info)
+        per_sub = getattr(settings, "INVENTORY_REFRESH_CONCURRENCY", 8)
+        parallel = getattr(settings, "INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS", 4)
+
+        started = time.monotonic()
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        runs = refresh_subscriptions(subscriptions)
+        full_seconds = time.monotonic() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        refresh_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
+            cpu_after.ru_stime - cpu_before.ru_stime
+        )
+        peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        statuses = {r.status for r in runs}
+        calls = sum(r.api_calls for r in runs)
+        versions = ImageVersion.objects.filter(deleted_at=None).count()
+        apply_total = sum(r.apply_seconds or 0 for r in runs)
+        apply_max = max(r.apply_seconds or 0 for r in runs)
+        collect_max = max(r.collect_seconds or 0 for r in runs)
+
+        latency = args.latency_ms / 1000
+        concurrency = per_sub * min(parallel, len(subscriptions))
+        bound = calls * latency / concurrency + TREE_DEPTH * latency
+
+        sample = subscriptions[: max(1, args.sequential_sample)]
+        started = time.monotonic()
+        sample_calls = sum(sequential_walk(s) for s in sample)
+        sample_seconds = time.monotonic() - started
+        sequential_seconds = sample_seconds * len(subscriptions) / len(sample)
+
+        written, reruns = rows_written_by(lambda: [refresh_now(s) for s in subscriptions])
+        rerun_statuses = {r.status for r in reruns}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    sandbox_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    print(f"World: {len(subscriptions)} subscriptions x 5 galleries x 20 images x 20 versions")
+    print(f"       = {versions} versions cached; {args.latency_ms:g} ms added per ARM call")
+    print(f"Concurrency: {parallel} subscriptions at a time x {per_sub} calls each = {concurrency}")
+    print(
+        f"Full refresh (project):     {full_seconds:8.2f} s  "
+        f"({calls} HTTP calls, runs {sorted(statuses)})"
+    )
+    print(
+        f"Sequential walk (same SDK): {sequential_seconds:8.2f} s  extrapolated from "
+        f"{len(sample)} of {len(subscriptions)} subscriptions "
+        f"({sample_calls} calls in {sample_seconds:.2f} s)"
+    )
+    print(
+        f"Speed-up:                   {sequential_seconds / full_seconds:8.1f} x   (goal >= 20 x)"
+    )
+    print(
+        f"Bound:                      {bound:8.2f} s  = {calls} calls x {latency:g} s "
+        f"/ {concurrency} + {TREE_DEPTH} x {latency:g} s"
+    )
+    print(f"Ratio to the bound:         {full_seconds / bound:8.2f} x   (goal <= 2 x)")
+    print(
+        f"Apply phase:                {apply_total:8.2f} s  summed over the runs "
+        f"(slowest {apply_max:.2f} s; slowest listing {collect_max:.2f} s)"
+    )
+    print(
+        f"Unchanged re-refresh wrote: {written:8d} statements to inventory tables "
+        f"(goal 0; runs {sorted(rerun_statuses)})"
+    )
+    print(
+        f"CPU: this process {refresh_cpu:.1f} s during the full refresh; the sandbox "
+        f"{sandbox_cpu.ru_utime + sandbox_cpu.ru_stime:.1f} s in all; {os.cpu_count()} CPUs"
+    )
+    print(f"Peak RSS of this process:   {peak_rss_mb:8.1f} MB  (after the full refresh)")
+
+
+if __name__ == "__main__":
+    main()
