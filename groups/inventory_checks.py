@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 from console.models import Account, Organization
 from console.selectors import accounts_for
 from galleries import selectors as inventory
-from galleries.models import GalleryImage, ShareVerdict
+from galleries.models import GalleryImage, ImageVersion, ShareVerdict
 from galleries.regions import normalize_region
 
+from .models import Kind
 from .spot_json import dig, gallery_reference, gallery_version_key
 from .validation import (
     GALLERY,
@@ -19,7 +20,9 @@ from .validation import (
     GALLERY_VERSION_FAILED,
     GALLERY_VERSION_NOT_FOUND,
     GALLERY_VERSION_NOT_IN_REGION,
+    IMAGE,
     UNKNOWN_ACCOUNT,
+    VALIDATION_ERROR,
     WARNING,
 )
 
@@ -118,6 +121,22 @@ def _check_version(
             GALLERY_VERSION_NOT_IN_REGION,
             f"Version {version_name} of image {image.name} is not replicated to {region}.",
             field,
+        )
+    _check_persisted_data_disks(check, image, version)
+
+
+def _check_persisted_data_disks(
+    check: _Checker, image: GalleryImage, version: ImageVersion
+) -> None:
+    """A node keeping its data disks can't switch to an image that brings data disks of its own."""
+    if check.kind != Kind.STATEFUL or not check.image_changed or not version.data_disk_count:
+        return
+    if dig(check.previous_spec, "persistence.shouldPersistDataDisks") is True:
+        check.add(
+            VALIDATION_ERROR,
+            f"Version {version.name} of image {image.name} has data disks, so it can't be used "
+            "while the node persists its data disks.",
+            IMAGE,
         )
 
 

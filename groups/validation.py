@@ -59,10 +59,19 @@ def errors_in(problems: list[Problem]) -> list[Problem]:
 class _Checker:
     """Collects problems while walking one spec."""
 
-    def __init__(self, kind: Kind, spec: dict[str, Any]) -> None:
+    def __init__(
+        self, kind: Kind, spec: dict[str, Any], previous_spec: dict[str, Any] | None = None
+    ) -> None:
         self.kind = kind
         self.spec = spec
+        self.previous_spec = previous_spec
         self.problems: list[Problem] = []
+
+    @property
+    def image_changed(self) -> bool:
+        """An update that sets another image than the active group had."""
+        previous = self.previous_spec
+        return previous is not None and dig(previous, IMAGE_PATH) != dig(self.spec, IMAGE_PATH)
 
     def add(self, code: str, message: str, field: str, severity: str = ERROR) -> None:
         self.problems.append(Problem(code, message, field, severity))
@@ -117,12 +126,12 @@ def validate_spec(
     from .inventory_checks import check_gallery_image
 
     kind = Kind(kind)
-    check = _Checker(kind, spec if isinstance(spec, dict) else {})
+    check = _Checker(kind, spec if isinstance(spec, dict) else {}, previous_spec)
     _check_common(check)
     if kind == Kind.STATELESS:
         _check_stateless(check)
     else:
-        _check_stateful(check, previous_spec)
+        _check_stateful(check)
     image_state = _check_image(check)
     image = None
     if image_state == "gallery" and not any(p.field.startswith(GALLERY) for p in check.problems):
@@ -225,7 +234,7 @@ def _check_stateless(check: _Checker) -> None:
     check.optional("compute.preferredZones", "Preferred zones", list)
 
 
-def _check_stateful(check: _Checker, previous_spec: dict[str, Any] | None) -> None:
+def _check_stateful(check: _Checker) -> None:
     if check.required("strategy", "Strategy", dict) is not None:
         check.required("strategy.fallbackToOd", "Fallback to on-demand", bool)
         lifecycle = check.optional("strategy.preferredLifecycle", "Preferred lifecycle", str)
@@ -251,8 +260,8 @@ def _check_stateful(check: _Checker, previous_spec: dict[str, Any] | None) -> No
     check.optional("compute.preferredZone", "Preferred zone", str)
     spot_sizes = check.optional("compute.vmSizes.spotSizes", "Spot VM sizes", list)
     _strings_only(check, "compute.vmSizes.spotSizes", "Spot VM sizes", spot_sizes)
-    persists_os_disk = dig(previous_spec, "persistence.shouldPersistOsDisk") is True
-    if persists_os_disk and dig(previous_spec, IMAGE_PATH) != dig(check.spec, IMAGE_PATH):
+    persists_os_disk = dig(check.previous_spec, "persistence.shouldPersistOsDisk") is True
+    if persists_os_disk and check.image_changed:
         check.add(
             VALIDATION_ERROR,
             "The image can't be changed while the node persists its OS disk.",

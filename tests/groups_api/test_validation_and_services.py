@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from console.models import AuditEntry
+from galleries.models import ImageVersion
 from groups.models import Group, Revision
 from groups.services import RevisionConflict, ValidationFailed, delete_group, save_group
 from groups.validation import validate_spec
@@ -208,3 +209,19 @@ def test_delete_leaves_an_audit_entry(world):
     assert not Group.objects.filter(pk=group.pk).exists()
     entry = AuditEntry.objects.get(action="group.delete", object_id=group.id)
     assert entry.after["deallocationConfig"] == {"shouldTerminateVm": True}
+
+
+def test_node_persisting_data_disks_cannot_switch_to_an_image_with_data_disks(world):
+    ImageVersion.objects.filter(image=world.image, name="1.1.0").update(data_disk_count=2)
+    node, _ = _save(world, node_body(versionName="1.0.0"), kind="stateful")
+    with pytest.raises(ValidationFailed) as failure:
+        _save(world, node_body(versionName="1.1.0"), kind="stateful", group=node)
+    assert "has data disks" in failure.value.problems[0].message
+    # A node that does not keep its data disks may.
+    keeps_nothing = node_body(versionName="1.0.0")
+    keeps_nothing["persistence"]["shouldPersistDataDisks"] = False
+    other, _ = _save(world, keeps_nothing, kind="stateful")
+    switched = node_body(versionName="1.1.0")
+    switched["persistence"]["shouldPersistDataDisks"] = False
+    _, problems = _save(world, switched, kind="stateful", group=other)
+    assert problems == []
