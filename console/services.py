@@ -134,6 +134,11 @@ def authenticate_token(raw: str) -> ApiToken | None:
 # --- Members ------------------------------------------------------------------------------------
 
 
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError(f"{role!r} is not a role; choose admin, editor or viewer.")
+
+
 def _lock_admins(organization: Organization) -> list[Membership]:
     return list(
         Membership.objects.select_for_update().filter(organization=organization, role=Role.ADMIN)
@@ -141,6 +146,7 @@ def _lock_admins(organization: Organization) -> list[Membership]:
 
 
 def add_member(*, organization: Organization, username: str, role: str, actor: Any) -> Membership:
+    _check_role(role)
     user_model = get_user_model()
     user = user_model.objects.filter(**{user_model.USERNAME_FIELD: username.strip()}).first()
     if user is None or not user.is_active:
@@ -162,6 +168,7 @@ def add_member(*, organization: Organization, username: str, role: str, actor: A
 
 @transaction.atomic
 def change_member_role(*, membership: Membership, role: str, actor: Any) -> Membership:
+    _check_role(role)
     previous = membership.role
     if previous == role:
         return membership
