@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from console.models import Role
@@ -304,3 +306,14 @@ def test_openapi_document_lists_spots_operations(client):
     }
     assert {"elastigroupAzureSpotVmsCreate", "azureStatefulNodeDelete"} <= operation_ids
     assert "Write-only" in str(document)
+
+
+def test_docs_page_loads_swagger_from_this_server(client):
+    page = client.get("/api/docs").content.decode()
+    assets = re.findall(r'(?:href|src)="([^"]+)"', page)
+    assert assets
+    assert all(url.startswith("/api/docs/assets/") for url in assets)
+    for url in assets:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content)
