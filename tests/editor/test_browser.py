@@ -48,7 +48,7 @@ def _signed_in_page(chromium: Any, live_server: Any, world: Any, **context_args:
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     return page
 
 

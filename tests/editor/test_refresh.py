@@ -1,0 +1,102 @@
+"""“Refresh this gallery” from the cascade: a real targeted refresh against the Azure sandbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from azure_sandbox.world import ImageVersion, TargetRegion
+from console.models import Role
+from galleries.models import RefreshRun
+from galleries.refresh import execute_run, refresh_now
+from galleries.services import connect_subscription
+from tests.factories import OrganizationFactory, log_in_as
+from tests.galleries.conftest import sandbox_connection
+
+HX = {"HTTP_HX_REQUEST": "true"}
+pytestmark = pytest.mark.django_db
+
+
+def _first_linux_image(sandbox: Any, display_name: str) -> tuple[Any, Any, Any, Any]:
+    world_sub = next(
+        s for s in sandbox.world.subscriptions.values() if s.display_name == display_name
+    )
+    for group in world_sub.resource_groups.values():
+        for gallery in group.galleries.values():
+            for image in gallery.images.values():
+                if image.os_type == "Linux" and image.os_state == "Generalized":
+                    return world_sub, group, gallery, image
+    raise AssertionError("the default world has a generalized Linux image")
+
+
+def test_refresh_this_gallery_swaps_in_a_version_published_since(client, fresh_azure_sandbox):
+    organization = OrganizationFactory()
+    subscription = connect_subscription(
+        organization=organization,
+        actor=None,
+        display_name="Production",
+        connection=sandbox_connection(fresh_azure_sandbox, "Production"),
+        refresh=False,
+    )
+    refresh_now(subscription)
+    log_in_as(client, Role.EDITOR, organization=organization)
+    _, group, gallery, image = _first_linux_image(fresh_azure_sandbox, "Production")
+    params = {
+        "group_account": subscription.account_id,
+        "image_account": subscription.account_id,
+        "image_resource_group": group.name,
+        "image_gallery": gallery.name,
+        "image_name": image.name,
+        "os": "Linux",
+        "region": "eastus",
+    }
+    before = client.get("/cascade/level/version/", params, **HX).content.decode()
+    assert "9999.0.0" not in before
+
+    image.add_version(
+        ImageVersion(
+            name="9999.0.0",
+            location=gallery.location,
+            published_date="2026-11-26T09:00:00Z",
+            target_regions=[TargetRegion("eastus", 2)],
+        )
+    )
+    fresh_azure_sandbox.world.touch()
+
+    started = client.post("/cascade/refresh/", params, **HX)
+    page = started.content.decode()
+    assert started.status_code == 200
+    assert 'hx-trigger="every 2s"' in page  # it polls while the run is queued or running
+    run = RefreshRun.objects.get(scope="gallery")
+    assert run.target_gallery.name.lower() == gallery.name.lower()
+
+    execute_run(run.pk)  # what the worker does with the queued run
+    done = client.get(f"/cascade/refresh/{run.pk}/", params, **HX).content.decode()
+    assert "every 2s" not in done  # polling stops
+    assert 'hx-get="/cascade/level/image/" hx-trigger="load"' in done  # and the images reload
+
+    after = client.get("/cascade/level/version/", params, **HX).content.decode()
+    assert "Latest (currently 9999.0.0)" in after
+    assert "Inventory refreshed 0\xa0minutes ago" in after
+
+
+def test_viewers_cannot_start_a_refresh_and_other_organizations_runs_are_hidden(
+    client, fresh_azure_sandbox
+):
+    organization = OrganizationFactory()
+    subscription = connect_subscription(
+        organization=organization,
+        actor=None,
+        display_name="Production",
+        connection=sandbox_connection(fresh_azure_sandbox, "Production"),
+        refresh=False,
+    )
+    run = refresh_now(subscription)
+    log_in_as(client, Role.VIEWER, organization=organization)
+    response = client.post("/cascade/refresh/", {"image_account": subscription.account_id}, **HX)
+    assert response.status_code == 403
+    stranger = Client()
+    log_in_as(stranger, Role.ADMIN, organization=OrganizationFactory(name="Fabrikam"))
+    assert stranger.get(f"/cascade/refresh/{run.pk}/", **HX).status_code == 404
