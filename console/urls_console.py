@@ -23,11 +23,6 @@ urlpatterns = [
 
 # Login and logout keep Django's well-known names so LOGIN_URL and templates find them.
 auth_urlpatterns = [
-    path(
-        "login/",
-        # next_page: settings.LOGIN_REDIRECT_URL names "home", which lives in this namespace.
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, next_page="console:home"),
-        name="login",
-    ),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
