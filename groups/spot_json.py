@@ -128,13 +128,17 @@ def spot_timestamp(moment: datetime) -> str:
 
 
 def to_item(group: Group) -> dict[str, Any]:
-    """The API item (and the console's Review tab): the spec plus id and times, no secrets."""
+    """The API item (and the console's Review tab): the spec plus id and times, no secrets.
+
+    A group not saved yet (a Review of a new draft) shows the current time.
+    """
     spec = without_password(group.spec)
+    now = datetime.now(UTC)
     return {
         "id": group.id,
         **spec,
-        "createdAt": spot_timestamp(group.created_at),
-        "updatedAt": spot_timestamp(group.updated_at),
+        "createdAt": spot_timestamp(group.created_at or now),
+        "updatedAt": spot_timestamp(group.updated_at or now),
     }
 
 
