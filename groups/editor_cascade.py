@@ -97,14 +97,23 @@ class Level:
 
 
 def _named_level(
-    key: str, names: list[str], truncated: bool, wanted: str, sub: SubscriptionAge, query: str
+    key: str,
+    names: list[str],
+    truncated: bool,
+    wanted: str,
+    sub: SubscriptionAge,
+    query: str,
+    keep_vanished: bool = True,
 ) -> Level:
     selected = next((name for name in names if name.lower() == wanted.lower()), "")
-    level = Level(
-        key, [Option(name, name) for name in names], selected,
-        query=query, truncated=truncated, subscription=sub,
-    )  # fmt: skip
-    if wanted and not selected and not query:
+    options = [Option(name, name) for name in names]
+    if wanted and not selected and not query and keep_vanished:
+        # Keep a vanished choice (a draft made before the inventory changed), flagged, rather
+        # than dropping it silently on the next save.
+        options.insert(0, Option(wanted, f"{wanted} (no longer in the inventory)"))
+        selected = wanted
+    level = Level(key, options, selected, query=query, truncated=truncated, subscription=sub)
+    if options and options[0].label.endswith("(no longer in the inventory)"):
         level.notice = f"{wanted} is no longer in the inventory; choose another."
     return level
 
@@ -140,10 +149,14 @@ def image_level(organization: Organization, selection: Selection) -> Level:
     sub = cascade.subscription_with_age(organization, selection.account)
     query = selection.queries.get("image", "")
     names, truncated = cascade.image_names(sub, selection, query)
-    level = _named_level("image", names, truncated, selection.image_name, sub, query)
-    if selection.image_name and not level.selected and selection.os:
+    # An image that no longer fits (the OS changed, or it is gone) is dropped, not kept.
+    level = _named_level(
+        "image", names, truncated, selection.image_name, sub, query, keep_vanished=False
+    )
+    if selection.image_name and not level.selected and not query:
+        kind = f"{selection.os} " if selection.os else ""
         level.notice = (
-            f"{selection.image_name} is not a {selection.os} image of this gallery; choose another."
+            f"{selection.image_name} is not one of this gallery's {kind}images; choose another."
         )
     if selection.group_account and selection.group_account != sub.account_id:
         level.extra["cross_subscription"] = True
@@ -158,8 +171,10 @@ def version_level(organization: Organization, selection: Selection) -> Level:
     sub = cascade.subscription_with_age(organization, selection.account)
     image = cascade.chosen_image(sub, selection)
     if image is None:
-        level = Level("version", [], "", subscription=sub)
-        level.notice = "The chosen image is no longer in the inventory; choose another."
+        kept = selection.image_version
+        options = [Option(kept, f"{kept} (image not in the inventory)")] if kept else []
+        level = Level("version", options, kept, subscription=sub)
+        level.notice = "The chosen image is not in the inventory; its versions can't be listed."
         return level
     query = selection.queries.get("version", "")
     versions, truncated = cascade.versions_of(image, selection, query)

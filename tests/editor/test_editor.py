@@ -211,3 +211,17 @@ def test_a_group_made_through_the_api_opens_with_every_choice_shown(editor_clien
     assert editor_client.post(f"/groups/{group.id}/", form).status_code == 302
     group.refresh_from_db()
     assert group.spec == before
+
+
+def test_a_draft_whose_gallery_vanished_keeps_it_flagged(editor_client, world):
+    from django.utils import timezone
+
+    from galleries.models import Gallery
+
+    editor_client.post("/groups/new/", valid_form(world, action="draft"))
+    group = Group.objects.get()
+    Gallery.objects.filter(name="gal").update(deleted_at=timezone.now())
+    page = editor_client.get(f"/groups/{group.id}/").content.decode()
+    assert 'value="gal" selected>gal (no longer in the inventory)' in page
+    assert "gal is no longer in the inventory; choose another." in page
+    assert "Image ubuntu-22 was not found in gallery gal" in page  # the draft's warning
