@@ -237,16 +237,10 @@ class ErrorModel(BaseModel):
     field: str | None = Field(default=None, description="Dotted Spot JSON path, when known.")
 
 
-class Item(BaseModel):
-    """A group or stateful node: the Spot JSON sent, without `login.password`, plus these."""
-
-    model_config = ConfigDict(extra="allow")
-    id: str
-    createdAt: str = Field(description='e.g. "2018-10-10T10:50:29.000+0000"')
-    updatedAt: str
-
-
 class ItemsResponse(BaseModel):
+    """`items`: groups and nodes are their Spot JSON (never `login.password`) plus `id`,
+    `createdAt` and `updatedAt` ("2018-10-10T10:50:29.000+0000")."""
+
     status: Status
     kind: str
     items: list[dict[str, Any]] = []

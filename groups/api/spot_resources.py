@@ -107,7 +107,9 @@ def _password_cleared(patch: dict[str, Any]) -> bool:
     return isinstance(login, dict) and "password" in login and login["password"] is None
 
 
-def create(resource: Resource, request: HttpRequest, payload: BaseModel, account_id: str | None):
+def create(
+    resource: Resource, request: HttpRequest, payload: BaseModel, account_id: str | None
+) -> JsonResponse:
     who = caller(request, account_id, Role.EDITOR)
     try:
         group, _ = save_group(
