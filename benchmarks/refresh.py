@@ -38,6 +38,22 @@ INVENTORY_TABLES = (
 TREE_DEPTH = 3  # galleries -> images -> versions
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished worker children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds used so far by another process (Linux /proc), or 0 if unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def setup_django(workdir: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
@@ -52,17 +68,19 @@ def setup_django(workdir: Path) -> None:
 
 
 def start_sandbox(workdir: Path, args: argparse.Namespace) -> tuple[subprocess.Popen[str], dict]:
-    from azure_sandbox.worldgen import generate_world
-
-    world = generate_world(
-        subscriptions=args.subscriptions,
-        galleries_per_subscription=5,
-        images_per_gallery=20,
-        versions_per_image=20,
-        latency_ms=args.latency_ms,
-    )
+    # Generated in a child process, so the world's objects do not count in this one's RSS.
     world_file = workdir / "world.json"
-    world.save(world_file)
+    generate = (
+        "import sys; from azure_sandbox.worldgen import generate_world; "
+        "generate_world(subscriptions=int(sys.argv[1]), galleries_per_subscription=5, "
+        "images_per_gallery=20, versions_per_image=20, latency_ms=float(sys.argv[2]))"
+        ".save(sys.argv[3])"
+    )
+    subprocess.run(
+        [sys.executable, "-c", generate, str(args.subscriptions), str(args.latency_ms), world_file],
+        cwd=ROOT,
+        check=True,
+    )
     state = workdir / "sandbox"
     process = subprocess.Popen(
         [
@@ -139,6 +157,50 @@ def sequential_walk(subscription: Any) -> int:
     return calls
 
 
+def _refresh_share(pks: list[int], parallel: int) -> tuple[list[int], int]:
+    """One worker process: its share of the subscriptions, `parallel` at a time."""
+    from django.db import connections
+
+    from galleries.models import ConnectedSubscription
+    from galleries.refresh import refresh_subscriptions
+
+    try:
+        runs = refresh_subscriptions(
+            list(ConnectedSubscription.objects.filter(pk__in=pks)), parallel=parallel
+        )
+        return [r.pk for r in runs], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    finally:
+        connections.close_all()
+
+
+def refresh_like_a_worker(
+    subscriptions: list[Any], processes: int, parallel: int
+) -> tuple[list[Any], float]:
+    """What a Celery worker with `processes` prefork children does with one task per
+    subscription: each child refreshes its share, `parallel` subscriptions at a time.
+    Returns the runs and the largest child's peak RSS (MB)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    from galleries.models import RefreshRun
+
+    pks = [s.pk for s in subscriptions]
+    if processes <= 1:
+        from galleries.refresh import refresh_subscriptions
+
+        runs = refresh_subscriptions(subscriptions, parallel=parallel)
+        return runs, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    connections.close_all()  # children open their own connections
+    shares = [pks[i::processes] for i in range(processes)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        results = list(pool.map(_refresh_share, shares, [parallel] * processes))
+    run_pks = [pk for share, _ in results for pk in share]
+    return list(RefreshRun.objects.filter(pk__in=run_pks)), max(r for _, r in results) / 1024
+
+
 def rows_written_by(refresh: Any) -> tuple[int, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -159,29 +221,34 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=20)
     parser.add_argument("--latency-ms", type=float, default=50)
     parser.add_argument("--sequential-sample", type=int, default=2)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="worker processes (like Celery's prefork concurrency); 1 = threads only",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-refresh-"))
     setup_django(workdir)
     from django.conf import settings
 
     from galleries.models import ImageVersion
-    from galleries.refresh import refresh_now, refresh_subscriptions
+    from galleries.refresh import refresh_now
 
     process, info = start_sandbox(workdir, args)
     try:
         subscriptions = connect_all(info)
         per_sub = getattr(settings, "INVENTORY_REFRESH_CONCURRENCY", 8)
         parallel = getattr(settings, "INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS", 4)
+        processes = max(1, args.processes)
+        per_process = max(1, parallel // processes)
 
         started = time.monotonic()
-        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-        runs = refresh_subscriptions(subscriptions)
+        cpu_before, sandbox_before = _cpu(), _process_cpu(process.pid)
+        runs, peak_rss_mb = refresh_like_a_worker(subscriptions, processes, per_process)
         full_seconds = time.monotonic() - started
-        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-        refresh_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
-            cpu_after.ru_stime - cpu_before.ru_stime
-        )
-        peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        refresh_cpu = _cpu() - cpu_before
+        sandbox_cpu = _process_cpu(process.pid) - sandbox_before
         statuses = {r.status for r in runs}
         calls = sum(r.api_calls for r in runs)
         versions = ImageVersion.objects.filter(deleted_at=None).count()
@@ -190,7 +257,7 @@ def main() -> None:
         collect_max = max(r.collect_seconds or 0 for r in runs)
 
         latency = args.latency_ms / 1000
-        concurrency = per_sub * min(parallel, len(subscriptions))
+        concurrency = per_sub * min(per_process * processes, len(subscriptions))
         bound = calls * latency / concurrency + TREE_DEPTH * latency
 
         sample = subscriptions[: max(1, args.sequential_sample)]
@@ -204,11 +271,13 @@ def main() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
-    sandbox_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     print(f"World: {len(subscriptions)} subscriptions x 5 galleries x 20 images x 20 versions")
     print(f"       = {versions} versions cached; {args.latency_ms:g} ms added per ARM call")
-    print(f"Concurrency: {parallel} subscriptions at a time x {per_sub} calls each = {concurrency}")
+    print(
+        f"Concurrency: {processes} worker process(es) x {per_process} subscriptions at a time "
+        f"x {per_sub} calls each = {concurrency} calls in flight"
+    )
     print(
         f"Full refresh (project):     {full_seconds:8.2f} s  "
         f"({calls} HTTP calls, runs {sorted(statuses)})"
@@ -235,10 +304,11 @@ def main() -> None:
         f"(goal 0; runs {sorted(rerun_statuses)})"
     )
     print(
-        f"CPU: this process {refresh_cpu:.1f} s during the full refresh; the sandbox "
-        f"{sandbox_cpu.ru_utime + sandbox_cpu.ru_stime:.1f} s in all; {os.cpu_count()} CPUs"
+        f"CPU during the full refresh: {refresh_cpu:.1f} s in the refresh, {sandbox_cpu:.1f} s "
+        f"in the sandbox server; {os.cpu_count()} CPUs, so at least "
+        f"{(refresh_cpu + sandbox_cpu) / (os.cpu_count() or 1):.1f} s of wall time"
     )
-    print(f"Peak RSS of this process:   {peak_rss_mb:8.1f} MB  (after the full refresh)")
+    print(f"Peak RSS of a worker:       {peak_rss_mb:8.1f} MB  (largest worker process)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ world writes nothing. `last_seen_at` is stamped when a row is created, changed o
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TypeVar
@@ -56,6 +59,7 @@ VERSION_FIELDS = [
 ]
 REGION_FIELDS = ["replica_count", "storage_account_type", "exclude_from_latest"]
 BATCH = 500
+_SQLITE_WRITER = threading.Lock()
 
 
 def _empty_counts() -> dict[str, int]:
@@ -318,7 +322,8 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
 def _adapter(field: models.Field, connection: Any) -> Any:
     """How a value of `field` reaches the driver (None: as it is)."""
     if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
+        # Most values are the refresh's own timestamp: adapt each distinct value once.
+        return functools.lru_cache(maxsize=4096)(connection.ops.adapt_datetimefield_value)
     if isinstance(field, models.JSONField):
         return lambda value: field.get_db_prep_save(value, connection)
     return None
@@ -340,5 +345,9 @@ def apply_snapshot(
     subscription: ConnectedSubscription, snapshot: Snapshot, *, gallery_id: str | None = None
 ) -> dict[str, dict[str, int]]:
     """Write `snapshot` (of the whole subscription, or of the gallery `gallery_id`)."""
-    with transaction.atomic():
+    connection = connections[router.db_for_write(ConnectedSubscription)]
+    # SQLite has one writer at a time; threads of this process take turns here instead of
+    # sleeping in SQLite's busy handler (other threads keep listing in Azure meanwhile).
+    turn = _SQLITE_WRITER if connection.vendor == "sqlite" else contextlib.nullcontext()
+    with turn, transaction.atomic():
         return _Applier(subscription, gallery_id).apply(snapshot)
