@@ -9,8 +9,6 @@ from typing import Any
 from django.urls import URLPattern
 from ninja import NinjaAPI
 
-from .docs import LocalSwagger
-
 
 class SpotCompatibleAPI(NinjaAPI):
     """A NinjaAPI whose wrong-method answers are JSON too (see fallback.json_not_allowed)."""
@@ -43,7 +41,6 @@ api = SpotCompatibleAPI(
     ),
     urls_namespace="api",
     docs_url="/api/docs",
-    docs=LocalSwagger(),
     openapi_url="/api/openapi.json",
 )
 
