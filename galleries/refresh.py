@@ -282,5 +282,7 @@ def refresh_subscriptions(
         finally:
             connections.close_all()
 
+    if workers <= 1 or len(subscriptions) <= 1:
+        return [refresh_now(subscription) for subscription in subscriptions]
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="refresh") as pool:
         return list(pool.map(one, subscriptions))
