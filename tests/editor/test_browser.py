@@ -66,6 +66,25 @@ def nojs_page(chromium, live_server, world):
     page.context.close()
 
 
+LEVEL_OF = {
+    "#id_image_resource_group": "resource_group",
+    "#id_image_gallery": "gallery",
+    "#id_image_name": "image",
+    "#id_image_version": "version",
+}
+
+
+def settled(page: Page, select_id: str) -> Any:
+    """The select once htmx has swapped it in and wired it up (htmx-added is removed last)."""
+    level = LEVEL_OF[select_id]
+    page.wait_for_selector(f"#level-{level}:not(.htmx-added):not(.htmx-settling) {select_id}")
+    return page.locator(select_id)
+
+
+def choose(page: Page, select_id: str, value: Any) -> None:
+    settled(page, select_id).select_option(value)
+
+
 def open_tab(page: Page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
     expect(page.locator(f"#tab-{name.lower()}")).to_be_visible()
@@ -100,14 +119,14 @@ def test_walk_the_cascade_with_the_mouse_save_reload_and_review(page, live_serve
     fill_general(page)
     open_tab(page, "Compute")
     choose_sizes(page)
-    page.locator("#id_image_resource_group").select_option("img-rg")
-    page.locator("#id_image_gallery").select_option("gal")
-    page.locator("#id_image_name").select_option("ubuntu-22")
+    choose(page, "#id_image_resource_group", "img-rg")
+    choose(page, "#id_image_gallery", "gal")
+    choose(page, "#id_image_name", "ubuntu-22")
     versions = page.locator("#id_image_version")
     expect(versions.locator("option").nth(1)).to_have_text("Latest (currently 1.10.0)")
     expect(page.locator("#cascade-announcer")).to_contain_text("options loaded")
     expect(page.locator("#image-details")).to_contain_text("Generalized")
-    versions.select_option("1.10.0")
+    choose(page, "#id_image_version", "1.10.0")
     expect(page.locator("#level-details")).to_contain_text("Version 1.10.0")
     fill_the_rest(page)
     page.get_by_role("button", name="Create").click()
@@ -144,12 +163,12 @@ def test_walk_the_cascade_with_the_keyboard_only(page, live_server, world):
         ("#id_image_gallery", "gal"),
         ("#id_image_name", "appliance"),  # alphabetical: the first image
     ):
-        select = page.locator(select_id)
+        select = settled(page, select_id)
         expect(select.locator("option").nth(1)).to_be_attached()
         select.focus()
         page.keyboard.press("ArrowDown")
         expect(select).to_have_value(wanted)
-    version = page.locator("#id_image_version")
+    version = settled(page, "#id_image_version")
     expect(version.locator("option").nth(1)).to_contain_text("Latest (currently 3.0.0)")
     version.focus()
     page.keyboard.press("ArrowDown")
@@ -166,11 +185,11 @@ def test_walk_the_cascade_with_the_keyboard_only(page, live_server, world):
 def test_changing_the_gallery_resets_image_and_version(page, live_server, world):
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")
-    page.locator("#id_image_resource_group").select_option("img-rg")
-    page.locator("#id_image_gallery").select_option("gal")
-    page.locator("#id_image_name").select_option("ubuntu-22")
+    choose(page, "#id_image_resource_group", "img-rg")
+    choose(page, "#id_image_gallery", "gal")
+    choose(page, "#id_image_name", "ubuntu-22")
     expect(page.locator("#id_image_version")).to_be_visible()
-    page.locator("#id_image_gallery").select_option("gal2")
+    choose(page, "#id_image_gallery", "gal2")
     expect(page.locator("#id_image_name")).to_have_value("")
     expect(page.locator("#id_image_name option", has_text="debian-12")).to_be_attached()
     expect(page.locator("#id_image_version")).to_have_count(0)
@@ -180,9 +199,9 @@ def test_changing_the_region_filters_versions(page, live_server, world):
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_label("Region").select_option("eastus")
     open_tab(page, "Compute")
-    page.locator("#id_image_resource_group").select_option("img-rg")
-    page.locator("#id_image_gallery").select_option("gal")
-    page.locator("#id_image_name").select_option("ubuntu-22")
+    choose(page, "#id_image_resource_group", "img-rg")
+    choose(page, "#id_image_gallery", "gal")
+    choose(page, "#id_image_name", "ubuntu-22")
     expect(page.locator('#id_image_version option[value="1.1.0"]')).to_be_attached()
     expect(page.locator('#id_image_version option[value="1.2.0"]')).to_have_count(0)
     open_tab(page, "General")
@@ -200,16 +219,16 @@ def test_a_specialized_image_disables_login(page, live_server, world):
     open_tab(page, "Login")
     page.get_by_label("User name").fill("azureuser")
     open_tab(page, "Compute")
-    page.locator("#id_image_resource_group").select_option("img-rg")
-    page.locator("#id_image_gallery").select_option("gal")
-    page.locator("#id_image_name").select_option("appliance")
+    choose(page, "#id_image_resource_group", "img-rg")
+    choose(page, "#id_image_gallery", "gal")
+    choose(page, "#id_image_name", "appliance")
     expect(page.locator("#image-details")).to_contain_text("Specialized image")
     open_tab(page, "Login")
     expect(page.get_by_label("User name")).to_be_disabled()
     expect(page.get_by_label("User name")).to_have_value("")
     expect(page.locator("#specialized-note")).to_be_visible()
     open_tab(page, "Compute")
-    page.locator("#id_image_name").select_option("ubuntu-22")
+    choose(page, "#id_image_name", "ubuntu-22")
     open_tab(page, "Login")
     expect(page.get_by_label("User name")).to_be_enabled()
 
@@ -220,13 +239,13 @@ def test_without_javascript_the_same_selection_saves(nojs_page, live_server, wor
     fill_general(page, name="nojs")
     choose_sizes(page)
     load = page.get_by_role("button", name="Load options")
-    page.locator("#id_image_resource_group").select_option("img-rg")
+    choose(page, "#id_image_resource_group", "img-rg")
     load.click()
-    page.locator("#id_image_gallery").select_option("gal")
+    choose(page, "#id_image_gallery", "gal")
     load.click()
-    page.locator("#id_image_name").select_option("ubuntu-22")
+    choose(page, "#id_image_name", "ubuntu-22")
     load.click()
-    page.locator("#id_image_version").select_option("1.10.0")
+    choose(page, "#id_image_version", "1.10.0")
     page.get_by_label("Network resource group").fill("rg-net")
     page.get_by_label("Virtual network").fill("vnet")
     page.get_by_label("Subnet").fill("default")
