@@ -46,12 +46,16 @@ def queued_timeout() -> timedelta:
     return max(stale_after(), 2 * settings.INVENTORY_REFRESH_INTERVAL)
 
 
-def sweep_stale_runs(subscription: ConnectedSubscription | None = None) -> int:
+def sweep_stale_runs(
+    subscription: ConnectedSubscription | None = None, *, organization: Any = None
+) -> int:
     """Mark failed the runs whose worker died (stale heartbeat) or that never started."""
     now = timezone.now()
     runs = RefreshRun.objects.all()
     if subscription is not None:
         runs = runs.filter(subscription=subscription)
+    if organization is not None:
+        runs = runs.filter(subscription__organization=organization)
     stale_cutoff = now - stale_after()
     dead = runs.filter(
         Q(status=RefreshStatus.RUNNING)

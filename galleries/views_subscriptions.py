@@ -45,7 +45,7 @@ def _status_context(subscription: ConnectedSubscription) -> dict[str, Any]:
 @require_GET
 def subscription_list(request: HttpRequest) -> HttpResponse:
     organization = request.organization  # type: ignore[attr-defined]
-    sweep_stale_runs()
+    sweep_stale_runs(organization=organization)
     subscriptions = list(selectors.subscriptions_for(organization))
     counts = selectors.inventory_counts(subscriptions)
     rows = [{**_status_context(s), "counts": counts[s.pk]} for s in subscriptions]
