@@ -251,7 +251,7 @@ _LATEST = (
     " AND LOWER(v.provisioning_state) <> 'failed' AND EXISTS ("
     "  SELECT 1 FROM galleries_versionregion r WHERE r.version_id = v.id AND r.region = %s"
     "  AND r.exclude_from_latest = %s)"
-    " ORDER BY v.sort_key DESC, v.id DESC LIMIT 1"
+    " ORDER BY v.sort_key DESC LIMIT 1"
 )
 
 
@@ -300,15 +300,21 @@ def versions_of(
         "EXISTS (SELECT 1 FROM galleries_versionregion r"
         " WHERE r.version_id = v.id AND r.region = %s)"
     )
-    region_filter, region_params = "", []
     if selection.region and not selection.all_versions:
+        # Only the region's versions: every row is in the region, so nothing to look up twice.
+        column, column_params = "1", []
         region_filter, region_params = f" AND {in_region}", [selection.region]
+    else:
+        column, column_params = in_region, [selection.region]
+        region_filter, region_params = "", []
+    # Ordered by sort_key alone (unique per image), so the (image, deleted_at, -sort_key)
+    # index hands rows over in order and the scan stops at the cap.
     rows = _rows(
         "SELECT v.name, v.published_date, v.end_of_life_date, v.exclude_from_latest,"
-        f" v.provisioning_state, {in_region} FROM galleries_imageversion v"
+        f" v.provisioning_state, {column} FROM galleries_imageversion v"
         f" WHERE v.image_id = %s AND v.deleted_at IS NULL{region_filter}{search}"
-        " ORDER BY v.sort_key DESC, v.id DESC LIMIT %s",
-        [selection.region, image.pk, *region_params, *params, OPTION_CAP + 1],
+        " ORDER BY v.sort_key DESC LIMIT %s",
+        [*column_params, image.pk, *region_params, *params, OPTION_CAP + 1],
     )
     versions = [
         VersionRow(name, _datetime(published), _datetime(eol), bool(excluded), state, bool(there))
