@@ -71,6 +71,11 @@ class Level:
         return self.key not in ("account", "details")
 
     @property
+    def shows_inventory_age(self) -> bool:
+        """Said once for the subscription and once by the gallery's Refresh button."""
+        return self.subscription is not None and self.key in ("resource_group", "image")
+
+    @property
     def refreshed_at(self) -> Any:
         return self.subscription.refreshed_at if self.subscription else None
 
