@@ -261,3 +261,18 @@ def test_without_javascript_the_same_selection_saves(nojs_page, live_server, wor
         "imageName": "ubuntu-22",
         "version": "1.10.0",
     }
+
+
+def test_a_server_error_in_a_fragment_shows_in_the_page(page, live_server, world):
+    page.goto(f"{live_server.url}/groups/new/")
+    open_tab(page, "Compute")
+    # An account the organization does not have (e.g. removed meanwhile): the fragment is a 404.
+    page.evaluate(
+        """() => {
+            const select = document.getElementById("id_image_account");
+            select.add(new Option("Gone (act-00000000)", "act-00000000"));
+        }"""
+    )
+    page.locator("#id_image_account").select_option("act-00000000")
+    expect(page.locator("#htmx-error")).to_be_visible()
+    expect(page.locator("#htmx-error")).to_contain_text("could not complete that request (404")
