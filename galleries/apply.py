@@ -11,7 +11,7 @@ import contextlib
 import functools
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 from django.db import connections, models, router, transaction
@@ -345,9 +345,21 @@ def apply_snapshot(
     subscription: ConnectedSubscription, snapshot: Snapshot, *, gallery_id: str | None = None
 ) -> dict[str, dict[str, int]]:
     """Write `snapshot` (of the whole subscription, or of the gallery `gallery_id`)."""
-    connection = connections[router.db_for_write(ConnectedSubscription)]
-    # SQLite has one writer at a time; threads of this process take turns here instead of
-    # sleeping in SQLite's busy handler (other threads keep listing in Azure meanwhile).
-    turn = _SQLITE_WRITER if connection.vendor == "sqlite" else contextlib.nullcontext()
-    with turn, transaction.atomic():
+    with writer_turn(), transaction.atomic():
         return _Applier(subscription, gallery_id).apply(snapshot)
+
+
+@contextlib.contextmanager
+def writer_turn(*, blocking: bool = True) -> Iterator[bool]:
+    """SQLite has one writer at a time: threads of this process take turns here instead of
+    sleeping in SQLite's busy handler (other threads keep listing in Azure meanwhile).
+    Yields whether the turn was taken (always, unless `blocking` is False)."""
+    if connections[router.db_for_write(ConnectedSubscription)].vendor != "sqlite":
+        yield True
+        return
+    taken = _SQLITE_WRITER.acquire(blocking=blocking)
+    try:
+        yield taken
+    finally:
+        if taken:
+            _SQLITE_WRITER.release()

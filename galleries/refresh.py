@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .apply import apply_snapshot
+from .apply import apply_snapshot, writer_turn
 from .azure_clients import CallMeter, clients_for
 from .collect import CollectionFailed, Progress, collect_gallery, collect_subscription
 from .errors import AzureFailure, describe_failure
@@ -157,14 +157,19 @@ def _progress_writer(run_id: int, meter: CallMeter) -> Callable[[Progress], None
         now = time.monotonic()
         if now - last[0] < HEARTBEAT_EVERY_SECONDS:
             return
-        last[0] = now
-        RefreshRun.objects.filter(pk=run_id).update(
-            progress_done=progress.done,
-            progress_total=progress.total,
-            heartbeat_at=timezone.now(),
-            api_calls=meter.calls,
-            throttled_responses=meter.throttled,
-        )
+        # Never wait for SQLite's single writer here: this thread drives the walk, and a
+        # heartbeat skipped now is written a second later.
+        with writer_turn(blocking=False) as got_turn:
+            if not got_turn:
+                return
+            last[0] = now
+            RefreshRun.objects.filter(pk=run_id).update(
+                progress_done=progress.done,
+                progress_total=progress.total,
+                heartbeat_at=timezone.now(),
+                api_calls=meter.calls,
+                throttled_responses=meter.throttled,
+            )
 
     return write
 
