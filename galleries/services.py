@@ -20,7 +20,7 @@ from django.utils import timezone
 from console.models import Account, Organization
 
 from .azure_clients import ConnectionSettings, clients_for
-from .crypto import encrypt_secret
+from .crypto import SecretUnreadable, encrypt_secret
 from .errors import AzureFailure, Verdict, describe_failure
 from .models import Cloud, ConnectedSubscription, CredentialStatus
 
@@ -303,9 +303,11 @@ def connect_demo_sandbox(
         ).first()
         if existing is not None:
             subscription = existing
-            if ConnectionSettings.for_subscription(existing) != replace(
-                connection, subscription_id=existing.subscription_id
-            ):
+            try:
+                stored: ConnectionSettings | None = ConnectionSettings.for_subscription(existing)
+            except SecretUnreadable:
+                stored = None  # encrypted with a key no longer configured: store it again
+            if stored != replace(connection, subscription_id=existing.subscription_id):
                 # The sandbox came back on another port, with a new CA or new secrets.
                 subscription = update_subscription(
                     existing, actor=None, display_name=existing.display_name, connection=connection
