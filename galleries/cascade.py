@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 from console.models import Organization
 
 from .arm_ids import gallery_arm_id, image_arm_id, resource_group_arm_id, version_arm_id
-from .models import Gallery, GalleryImage, ImageVersion
+from .models import Gallery
 from .regions import normalize_region
 from .selectors import normalize_os_type
 
@@ -251,12 +251,31 @@ _LATEST = (
     " AND LOWER(v.provisioning_state) <> 'failed' AND EXISTS ("
     "  SELECT 1 FROM galleries_versionregion r WHERE r.version_id = v.id AND r.region = %s"
     "  AND r.exclude_from_latest = %s)"
-    " ORDER BY v.sort_key DESC LIMIT 1"
+    # deleted_at (always NULL here) leads the ORDER BY so that it matches the
+    # (image, deleted_at, -sort_key) index: PostgreSQL then stops at the first eligible row.
+    " ORDER BY v.deleted_at, v.sort_key DESC LIMIT 1"
 )
 
 
-def chosen_image(sub: SubscriptionAge, selection: Selection) -> GalleryImage | None:
-    """The chosen image with `latest_name`/`latest_id`: what "latest" is in the region now."""
+@dataclass(frozen=True)
+class ImageRow:
+    """The chosen image as the details panel shows it, with what "latest" is in the region."""
+
+    pk: int
+    subscription_id: int
+    arm_id: str
+    name: str
+    os_type: str
+    os_state: str
+    hyper_v_generation: str
+    architecture: str
+    security_type: str
+    end_of_life_date: datetime | None
+    latest_name: str | None
+    latest_id: int | None
+
+
+def chosen_image(sub: SubscriptionAge, selection: Selection) -> ImageRow | None:
     arm_id = image_arm_id(
         sub.subscription_id,
         selection.image_resource_group,
@@ -264,17 +283,20 @@ def chosen_image(sub: SubscriptionAge, selection: Selection) -> GalleryImage | N
         selection.image_name,
     )
     region = selection.region or ""
-    found = list(
-        GalleryImage.objects.raw(
-            f"SELECT i.*, ({_LATEST.format(column='name')}) AS latest_name,"
-            f" ({_LATEST.format(column='id')}) AS latest_id"
-            " FROM galleries_galleryimage i JOIN galleries_gallery g ON g.id = i.gallery_id"
-            " WHERE i.subscription_id = %s AND i.arm_id = %s"
-            " AND i.deleted_at IS NULL AND g.deleted_at IS NULL",
-            [False, region, False, False, region, False, sub.pk, arm_id],
-        )
+    rows = _rows(
+        "SELECT i.id, i.subscription_id, i.arm_id, i.name, i.os_type, i.os_state,"
+        " i.hyper_v_generation, i.architecture, i.security_type, i.end_of_life_date,"
+        f" ({_LATEST.format(column='name')}), ({_LATEST.format(column='id')})"
+        " FROM galleries_galleryimage i JOIN galleries_gallery g ON g.id = i.gallery_id"
+        " WHERE i.subscription_id = %s AND i.arm_id = %s"
+        " AND i.deleted_at IS NULL AND g.deleted_at IS NULL",
+        [False, region, False, False, region, False, sub.pk, arm_id],
     )
-    return found[0] if found else None
+    if not rows:
+        return None
+    row = list(rows[0])
+    row[9] = _datetime(row[9])
+    return ImageRow(*row)
 
 
 @dataclass(frozen=True)
@@ -291,7 +313,7 @@ class VersionRow:
 
 
 def versions_of(
-    image: GalleryImage, selection: Selection, query: str = ""
+    image: ImageRow, selection: Selection, query: str = ""
 ) -> tuple[list[VersionRow], bool]:
     """Live versions newest first, each with `in_region`; only the region's unless showing all."""
     wanted = version_arm_id(image.arm_id, selection.image_version)
@@ -307,13 +329,13 @@ def versions_of(
     else:
         column, column_params = in_region, [selection.region]
         region_filter, region_params = "", []
-    # Ordered by sort_key alone (unique per image), so the (image, deleted_at, -sort_key)
-    # index hands rows over in order and the scan stops at the cap.
+    # Ordered as the (image, deleted_at, -sort_key) index is (sort_key is unique per image),
+    # so the index can hand rows over in order and the scan stop at the cap.
     rows = _rows(
         "SELECT v.name, v.published_date, v.end_of_life_date, v.exclude_from_latest,"
         f" v.provisioning_state, {column} FROM galleries_imageversion v"
         f" WHERE v.image_id = %s AND v.deleted_at IS NULL{region_filter}{search}"
-        " ORDER BY v.sort_key DESC LIMIT %s",
+        " ORDER BY v.deleted_at, v.sort_key DESC LIMIT %s",
         [*column_params, image.pk, *region_params, *params, OPTION_CAP + 1],
     )
     versions = [
@@ -323,36 +345,48 @@ def versions_of(
     return versions, len(rows) > OPTION_CAP
 
 
+@dataclass(frozen=True)
+class VersionDetails:
+    name: str
+    published_date: datetime | None
+    end_of_life_date: datetime | None
+    exclude_from_latest: bool
+    provisioning_state: str
+
+
 def version_with_regions(
-    image: GalleryImage, version_name: str
-) -> tuple[ImageVersion | None, list[dict[str, Any]]]:
+    image: ImageRow, version_name: str
+) -> tuple[VersionDetails | None, list[dict[str, Any]]]:
     """One version (by name, or "latest" as resolved on `image`) and its regions' replicas."""
+    params: list[Any]
     if version_name.lower() == LATEST:
-        condition, params = "v.id = %s", [getattr(image, "latest_id", None)]
+        condition, params = "v.id = %s", [image.latest_id]
     else:
         condition = "v.subscription_id = %s AND v.arm_id = %s"
         params = [image.subscription_id, version_arm_id(image.arm_id, version_name)]
-    rows = list(
-        ImageVersion.objects.raw(
-            "SELECT v.*, r.region AS r_region, r.replica_count AS r_replicas,"
-            " r.storage_account_type AS r_storage, r.exclude_from_latest AS r_excluded"
-            " FROM galleries_imageversion v"
-            " LEFT JOIN galleries_versionregion r ON r.version_id = v.id"
-            f" WHERE {condition} AND v.deleted_at IS NULL ORDER BY r.region",
-            params,
-        )
+    rows = _rows(
+        "SELECT v.name, v.published_date, v.end_of_life_date, v.exclude_from_latest,"
+        " v.provisioning_state, r.region, r.replica_count, r.storage_account_type,"
+        " r.exclude_from_latest FROM galleries_imageversion v"
+        " LEFT JOIN galleries_versionregion r ON r.version_id = v.id"
+        f" WHERE {condition} AND v.deleted_at IS NULL ORDER BY r.region",
+        params,
     )
+    if not rows:
+        return None, []
+    name, published, eol, excluded, state = rows[0][:5]
+    version = VersionDetails(name, _datetime(published), _datetime(eol), bool(excluded), state)
     regions = [
         {
-            "key": row.r_region,  # type: ignore[attr-defined]
-            "replica_count": row.r_replicas,  # type: ignore[attr-defined]
-            "storage_account_type": row.r_storage or "",  # type: ignore[attr-defined]
-            "exclude_from_latest": bool(row.r_excluded),  # type: ignore[attr-defined]
+            "key": region,
+            "replica_count": replicas,
+            "storage_account_type": storage or "",
+            "exclude_from_latest": bool(region_excluded),
         }
-        for row in rows
-        if row.r_region  # type: ignore[attr-defined]
+        for *_, region, replicas, storage, region_excluded in rows
+        if region
     ]
-    return (rows[0] if rows else None), regions
+    return version, regions
 
 
 def find_gallery(organization: Organization, selection: Selection) -> Gallery | None:

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from console.models import Organization
+from galleries.cascade import ImageRow
 from galleries.models import GalleryImage
 from galleries.selectors import find_image
 
@@ -131,7 +132,7 @@ def chosen_gallery_image(
     )
 
 
-def is_specialized(image: GalleryImage | None) -> bool:
+def is_specialized(image: GalleryImage | ImageRow | None) -> bool:
     return image is not None and image.os_state.lower() == "specialized"
 
 

@@ -184,7 +184,7 @@ def version_level(organization: Organization, selection: Selection) -> Level:
     query = selection.queries.get("version", "")
     versions, truncated = cascade.versions_of(image, selection, query)
     region = selection.region
-    latest_name = getattr(image, "latest_name", None)
+    latest_name = image.latest_name
     if latest_name:
         latest_label = f"Latest (currently {latest_name})"
     else:
