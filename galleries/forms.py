@@ -85,6 +85,9 @@ class SubscriptionForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
         if instance is not None:
             # Bound to its account for good; the subscription id names what it is.
             del self.fields["account"]
