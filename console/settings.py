@@ -229,6 +229,10 @@ LOGGING = {
         # azure-core logs request headers at INFO; keep it quiet so nothing sensitive leaks.
         "azure": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # One handler (ours) for Django's loggers, so nothing is printed twice.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # 4xx answers are the user's business, shown in the page; only server errors are logged.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

@@ -5,7 +5,7 @@ from console import services
 from console.models import Role
 from console.request_context import current_request_id
 from console.settings_views import AUDIT_PAGE_SIZE
-from tests.factories import AuditEntryFactory
+from tests.factories import AuditEntryFactory, log_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,17 @@ def test_settings_index_links_every_settings_page(admin_client):
         "/api/docs",
     ):
         assert f'href="{href}"' in page
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.EDITOR])
+def test_settings_index_offers_non_admins_only_what_they_may_open(client, role):
+    log_in_as(client, role)
+    page = client.get(reverse("console:settings")).content.decode()
+    assert f'href="{reverse("console:tokens")}"' in page
+    for admin_only in (
+        "/settings/subscriptions/",
+        reverse("console:members"),
+        reverse("console:audit"),
+    ):
+        assert f'href="{admin_only}"' not in page
+        assert client.get(admin_only).status_code == 403
