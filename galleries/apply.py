@@ -59,7 +59,7 @@ VERSION_FIELDS = [
 ]
 REGION_FIELDS = ["replica_count", "storage_account_type", "exclude_from_latest"]
 BATCH = 500
-_SQLITE_WRITER = threading.Lock()
+_SQLITE_WRITER = threading.RLock()  # re-entrant: a caller may hold the turn already
 
 
 def _empty_counts() -> dict[str, int]:
