@@ -296,8 +296,8 @@ def main() -> None:
     )
     print(f"Ratio to the bound:         {full_seconds / bound:8.2f} x   (goal <= 2 x)")
     print(
-        f"Apply phase:                {apply_total:8.2f} s  summed over the runs "
-        f"(slowest {apply_max:.2f} s; slowest listing {collect_max:.2f} s)"
+        f"Apply phase:                {apply_total:8.2f} s  for all {versions} versions, summed "
+        f"over the runs (slowest {apply_max:.2f} s; slowest listing {collect_max:.2f} s)"
     )
     print(
         f"Unchanged re-refresh wrote: {written:8d} statements to inventory tables "
