@@ -73,3 +73,31 @@ def test_call_meter_slows_down_when_the_read_budget_runs_low() -> None:
     started = time.monotonic()
     meter.pause_before_request()
     assert time.monotonic() - started >= 1.5  # 40 reads short at 25 per second, capped at 2 s
+
+
+def test_sovereign_clouds_get_their_own_endpoints_and_token_scope() -> None:
+    from datetime import timedelta
+
+    from galleries.azure_clients import ConnectionSettings
+    from galleries.tasks import jitter_for
+
+    def endpoints(cloud: str, **extra: str) -> tuple[str, str, str]:
+        return ConnectionSettings("s", "t", "c", "secret", cloud=cloud, **extra).endpoints
+
+    assert endpoints("usgov") == (
+        "https://management.usgovcloudapi.net",
+        "https://login.microsoftonline.us",
+        "https://management.usgovcloudapi.net/.default",
+    )
+    assert endpoints("china")[2] == "https://management.chinacloudapi.cn/.default"
+    assert endpoints("custom", arm_endpoint="https://arm.local/", authority_host="https://idp/")[
+        :2
+    ] == (
+        "https://arm.local",
+        "https://idp",
+    )
+    assert "secret" not in repr(ConnectionSettings("s", "t", "c", "secret"))
+    interval = timedelta(minutes=15)
+    offsets = {jitter_for(pk, interval) for pk in range(50)}
+    assert len(offsets) > 40
+    assert all(timedelta(0) <= o <= interval * 0.2 for o in offsets)
