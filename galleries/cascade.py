@@ -131,6 +131,11 @@ def _search(column: str, query: str, selected_arm_id: str) -> tuple[str, list[An
     )
 
 
+def _day(column: str) -> str:
+    """SQL for the "YYYY-MM-DD" of a timestamp column (UTC on both databases)."""
+    return f"SUBSTR(CAST({column} AS TEXT), 1, 10)"
+
+
 def _capped(names: list[tuple]) -> tuple[list[str], bool]:
     return [row[0] for row in names[:OPTION_CAP]], len(names) > OPTION_CAP
 
@@ -305,8 +310,8 @@ class VersionRow:
     model instances costs more than the query itself."""
 
     name: str
-    published_date: datetime | None
-    end_of_life_date: datetime | None
+    published_on: str | None  # "YYYY-MM-DD": a date to show, so never parsed into a datetime
+    end_of_life_on: str | None
     exclude_from_latest: bool
     provisioning_state: str
     in_region: bool
@@ -332,14 +337,14 @@ def versions_of(
     # Ordered as the (image, deleted_at, -sort_key) index is (sort_key is unique per image),
     # so the index can hand rows over in order and the scan stop at the cap.
     rows = _rows(
-        "SELECT v.name, v.published_date, v.end_of_life_date, v.exclude_from_latest,"
-        f" v.provisioning_state, {column} FROM galleries_imageversion v"
+        f"SELECT v.name, {_day('v.published_date')}, {_day('v.end_of_life_date')},"
+        f" v.exclude_from_latest, v.provisioning_state, {column} FROM galleries_imageversion v"
         f" WHERE v.image_id = %s AND v.deleted_at IS NULL{region_filter}{search}"
         " ORDER BY v.deleted_at, v.sort_key DESC LIMIT %s",
         [*column_params, image.pk, *region_params, *params, OPTION_CAP + 1],
     )
     versions = [
-        VersionRow(name, _datetime(published), _datetime(eol), bool(excluded), state, bool(there))
+        VersionRow(name, published, eol, bool(excluded), state, bool(there))
         for name, published, eol, excluded, state, there in rows[:OPTION_CAP]
     ]
     return versions, len(rows) > OPTION_CAP

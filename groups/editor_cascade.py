@@ -204,13 +204,13 @@ def version_level(organization: Organization, selection: Selection) -> Level:
 
 def _version_option(version: VersionRow, region: str) -> Option:
     parts = [version.name]
-    if version.published_date:
-        parts.append(f"published {version.published_date:%Y-%m-%d}")
+    if version.published_on:
+        parts.append(f"published {version.published_on}")
     failed = version.provisioning_state.lower() == FAILED_PROVISIONING
     if failed:
         parts.append("failed, cannot be used")
-    if version.end_of_life_date:
-        parts.append(f"end of life {version.end_of_life_date:%Y-%m-%d}")
+    if version.end_of_life_on:
+        parts.append(f"end of life {version.end_of_life_on}")
     if version.exclude_from_latest:
         parts.append("excluded from latest")
     if region and not version.in_region:

@@ -86,7 +86,8 @@ def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpRespo
     initial["revision"] = group.revision if group else 0
     form = GroupEditorForm(initial=initial, kind=kind)
     warnings: list[Problem] = []
-    if group is not None and group.status == Status.DRAFT:
+    if group is not None:
+        # Re-checked on every open: the inventory may have changed since the last save.
         warnings = validate_spec(
             organization=organization,
             account=account,
@@ -147,7 +148,7 @@ def _submit(
     }
     summary = f"{saved.name} {verb[status]} (revision {saved.revision})."
     if problems:
-        summary += f" {len(problems)} problem(s) to fix before it can be created; see below."
+        summary += f" {len(problems)} problem(s) are listed below."
     messages.success(request, summary)
     return redirect(EDIT_URL[kind], group_id=saved.pk)
 

@@ -82,6 +82,8 @@ def test_versions_in_region_newest_first_with_latest_resolved(editor_client, wor
 
 def test_failed_versions_are_shown_disabled(editor_client, world):
     select = options_of(_versions(editor_client, world), "image_version")
+    published = world.ubuntu.versions.get(name="1.10.0").published_date
+    assert f">1.10.0 · published {published:%Y-%m-%d}</option>" in select
     failed = select[select.index('value="1.11.0"') :].split("</option>")[0]
     assert "disabled" in failed
     assert "failed" in failed
