@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -23,6 +24,7 @@ from .apply import apply_snapshot, writer_turn
 from .azure_clients import CallMeter, clients_for
 from .collect import CollectionFailed, Progress, collect_gallery, collect_subscription
 from .errors import AzureFailure, describe_failure
+from .inventory_data import Snapshot
 from .models import (
     ACTIVE_REFRESH_STATUSES,
     ConnectedSubscription,
@@ -150,10 +152,10 @@ def _set_credential_health(
     )
 
 
-def _progress_writer(run_id: int, meter: CallMeter) -> Callable[[Progress], None]:
+def _progress_writer(run_id: int) -> Callable[[Progress, CallMeter], None]:
     last = [0.0]
 
-    def write(progress: Progress) -> None:
+    def write(progress: Progress, meter: CallMeter) -> None:
         now = time.monotonic()
         if now - last[0] < HEARTBEAT_EVERY_SECONDS:
             return
@@ -180,85 +182,128 @@ def _summarise(errors: list[str]) -> str:
     return "\n".join(shown) + (f"\n… and {more} more." if more > 0 else "")
 
 
-def execute_run(run_id: int) -> RefreshRun | None:
-    """Run a queued refresh to the end (idempotent: a run already taken is left alone)."""
-    if not _claim(run_id):
-        return RefreshRun.objects.filter(pk=run_id).first()
-    run = RefreshRun.objects.select_related("subscription", "target_gallery").get(pk=run_id)
-    subscription = run.subscription
+@dataclass
+class Collected:
+    """What the listing phase of a run produced (picklable: it may come from a child)."""
+
+    snapshot: Snapshot | None
+    failure: AzureFailure | None
+    calls: int = 0
+    throttled: int = 0
+    done: int = 0
+    total: int = 0
+    seconds: float = 0.0
+
+
+def collect_run(
+    run: RefreshRun, on_progress: Callable[[Progress, CallMeter], None] | None = None
+) -> Collected:
+    """List what the run covers in Azure; writes nothing (except through `on_progress`)."""
     meter = CallMeter()
-    result: dict[str, Any] = {"counts": {}, "error": ""}
-    clients = None
     progress = Progress()
+    clients = None
+
+    def track(p: Progress) -> None:
+        progress.done, progress.total = p.done, p.total
+        if on_progress is not None:
+            on_progress(p, meter)
+
+    started = time.monotonic()
+    snapshot: Snapshot | None = None
+    failure: AzureFailure | None = None
     try:
-        clients = clients_for(subscription, meter)
-        writer = _progress_writer(run_id, meter)
-
-        def on_progress(p: Progress) -> None:
-            progress.done, progress.total = p.done, p.total
-            writer(p)
-
+        clients = clients_for(run.subscription, meter)
         gallery = run.target_gallery if run.scope == RefreshRun.Scope.GALLERY else None
-        started = time.monotonic()
         if gallery is not None:
-            rg_name = gallery.resource_group.name
-            snapshot = collect_gallery(clients, rg_name, gallery.name, gallery.arm_id, on_progress)
-        else:
-            snapshot = collect_subscription(clients, on_progress)
-        result["collect_seconds"] = time.monotonic() - started
-        _set_credential_health(subscription, None)
-        with writer_turn():  # the apply time below excludes waiting for SQLite's writer
-            started = time.monotonic()
-            result["counts"] = apply_snapshot(
-                subscription, snapshot, gallery_id=gallery.arm_id if gallery else None
+            snapshot = collect_gallery(
+                clients, gallery.resource_group.name, gallery.name, gallery.arm_id, track
             )
-            result["apply_seconds"] = time.monotonic() - started
-        result["status"] = RefreshStatus.PARTIAL if snapshot.errors else RefreshStatus.SUCCEEDED
-        result["error"] = _summarise(snapshot.errors)
+        else:
+            snapshot = collect_subscription(clients, track)
     except CollectionFailed as exc:
-        result["status"] = RefreshStatus.FAILED
-        result["error"] = exc.failure.message
-        if exc.failure.is_credential_problem:
-            _set_credential_health(subscription, exc.failure)
+        failure = exc.failure
     except Exception as exc:
         failure = describe_failure(exc)
-        result["status"] = RefreshStatus.FAILED
         if failure.code == "unexpected":
-            # Not Azure: most likely the database while applying (rolled back as a whole).
-            result["error"] = (
-                f"Saving the inventory failed ({type(exc).__name__}); "
-                "nothing was changed and the previous inventory is kept."
-            )
-            logger.exception("Refresh run %s failed while applying", run_id)
-        else:
-            result["error"] = failure.message
-            if failure.is_credential_problem:
-                _set_credential_health(subscription, failure)
+            logger.exception("Refresh run %s failed while listing", run.pk)
     finally:
         if clients is not None:
             clients.close()
-        RefreshRun.objects.filter(pk=run_id).update(
-            status=result.get("status", RefreshStatus.FAILED),
+    return Collected(
+        snapshot,
+        failure,
+        meter.calls,
+        meter.throttled,
+        progress.done,
+        progress.total,
+        time.monotonic() - started,
+    )
+
+
+def finish_run(run: RefreshRun, collected: Collected) -> RefreshRun:
+    """Apply what was collected (one transaction) and record the run's outcome."""
+    subscription = run.subscription
+    result: dict[str, Any] = {"counts": {}, "error": "", "status": RefreshStatus.FAILED}
+    try:
+        if collected.failure is not None or collected.snapshot is None:
+            failure = collected.failure or AzureFailure("unexpected", "Nothing was collected.")
+            result["error"] = failure.message
+            if failure.is_credential_problem:
+                _set_credential_health(subscription, failure)
+        else:
+            snapshot = collected.snapshot
+            _set_credential_health(subscription, None)
+            gallery = run.target_gallery if run.scope == RefreshRun.Scope.GALLERY else None
+            with writer_turn():  # the apply time below excludes waiting for SQLite's writer
+                started = time.monotonic()
+                result["counts"] = apply_snapshot(
+                    subscription, snapshot, gallery_id=gallery.arm_id if gallery else None
+                )
+                result["apply_seconds"] = time.monotonic() - started
+            result["status"] = RefreshStatus.PARTIAL if snapshot.errors else RefreshStatus.SUCCEEDED
+            result["error"] = _summarise(snapshot.errors)
+    except Exception as exc:
+        # Not Azure: the database while applying (rolled back as a whole).
+        result["status"] = RefreshStatus.FAILED
+        result["error"] = (
+            f"Saving the inventory failed ({type(exc).__name__}); "
+            "nothing was changed and the previous inventory is kept."
+        )
+        logger.exception("Refresh run %s failed while applying", run.pk)
+    finally:
+        RefreshRun.objects.filter(pk=run.pk).update(
+            status=result["status"],
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
             counts=result["counts"],
             error=result["error"],
-            api_calls=meter.calls,
-            throttled_responses=meter.throttled,
-            progress_done=progress.done,
-            progress_total=progress.total,
-            collect_seconds=result.get("collect_seconds"),
+            api_calls=collected.calls,
+            throttled_responses=collected.throttled,
+            progress_done=collected.done,
+            progress_total=collected.total,
+            collect_seconds=collected.seconds,
             apply_seconds=result.get("apply_seconds"),
         )
     run.refresh_from_db()
     logger.info(
         "Refresh run %s of subscription %s: %s (%s calls)",
-        run_id,
+        run.pk,
         subscription.pk,
         run.status,
         run.api_calls,
     )
     return run
+
+
+def execute_run(run_id: int) -> RefreshRun | None:
+    """Run a queued refresh to the end (idempotent: a run already taken is left alone)."""
+    if not _claim(run_id):
+        return RefreshRun.objects.filter(pk=run_id).first()
+    run = RefreshRun.objects.select_related(
+        "subscription", "target_gallery", "target_gallery__resource_group"
+    ).get(pk=run_id)
+    writer = _progress_writer(run_id)
+    return finish_run(run, collect_run(run, writer))
 
 
 def refresh_now(
@@ -270,29 +315,3 @@ def refresh_now(
     )
     result = execute_run(run.pk)
     return result or run
-
-
-def refresh_subscriptions(
-    subscriptions: list[ConnectedSubscription], *, parallel: int | None = None
-) -> list[RefreshRun]:
-    """Refresh several subscriptions inline, `parallel` at a time (each one concurrent inside).
-
-    Bounded on both levels: at most `parallel` x INVENTORY_REFRESH_CONCURRENCY calls in flight.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connections
-
-    default: int = getattr(settings, "INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS", 4)
-    workers = parallel or default
-
-    def one(subscription: ConnectedSubscription) -> RefreshRun:
-        try:
-            return refresh_now(subscription)
-        finally:
-            connections.close_all()
-
-    if workers <= 1 or len(subscriptions) <= 1:
-        return [refresh_now(subscription) for subscription in subscriptions]
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="refresh") as pool:
-        return list(pool.map(one, subscriptions))

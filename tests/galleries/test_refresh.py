@@ -216,3 +216,19 @@ def test_regions_follow_the_world(connect: Any, fresh_azure_sandbox: Any) -> Non
     assert run.counts["versions"]["updated"] == 0
     assert VersionRegion.objects.filter(version=row).count() == 1
     assert cached_tree(subscription) == world_tree(fresh_azure_sandbox, "Shared Images")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("processes", [False, True])
+def test_refreshing_many_subscriptions_at_once(
+    connect: Any, fresh_azure_sandbox: Any, processes: bool
+) -> None:
+    from galleries.refresh_batch import refresh_subscriptions
+
+    names = ["Production", "Staging", "Shared Images"]
+    subscriptions = [connect(name) for name in names]
+    runs = refresh_subscriptions(subscriptions, parallel=2, processes=processes)
+    assert [r.status for r in runs] == ["succeeded"] * 3
+    assert all(r.apply_seconds is not None and r.collect_seconds for r in runs)
+    for name, subscription in zip(names, subscriptions, strict=True):
+        assert cached_tree(subscription) == world_tree(fresh_azure_sandbox, name)

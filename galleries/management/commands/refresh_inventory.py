@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from galleries.models import ACTIVE_REFRESH_STATUSES, ConnectedSubscription, RefreshRun
-from galleries.refresh import refresh_subscriptions, request_refresh
+from galleries.refresh import request_refresh
+from galleries.refresh_batch import refresh_subscriptions
 
 
 class Command(BaseCommand):

@@ -1,0 +1,91 @@
+"""Refresh many subscriptions at once, inline (management command, demo, benchmark).
+
+Celery does this in production with one task per subscription over its worker processes;
+here the same bounds hold: `parallel` subscriptions at a time, each listing
+INVENTORY_REFRESH_CONCURRENCY calls at once. With `processes`, the listing (CPU-heavy at
+scale: TLS, JSON) runs in forked processes while this one applies each snapshot as it
+arrives, so a single writer feeds the database.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_any
+
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
+
+from .models import ConnectedSubscription, RefreshRun
+from .refresh import Collected, _claim, collect_run, finish_run, refresh_now, request_refresh
+
+HEARTBEAT_SECONDS = 5.0
+
+
+def refresh_subscriptions(
+    subscriptions: list[ConnectedSubscription],
+    *,
+    parallel: int | None = None,
+    processes: bool = False,
+) -> list[RefreshRun]:
+    """Refresh `subscriptions` to completion; returns their runs (merged ones as they are).
+
+    `parallel` subscriptions at a time, listed in threads of this process or, with
+    `processes`, each in a forked process of its own."""
+    default: int = getattr(settings, "INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS", 4)
+    workers = max(1, parallel or default)
+    if processes and len(subscriptions) > 1:
+        return _in_processes(subscriptions, workers)
+    if workers <= 1 or len(subscriptions) <= 1:
+        return [refresh_now(subscription) for subscription in subscriptions]
+
+    def one(subscription: ConnectedSubscription) -> RefreshRun:
+        try:
+            return refresh_now(subscription)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="refresh") as pool:
+        return list(pool.map(one, subscriptions))
+
+
+def _collect_in_child(run_id: int) -> Collected:
+    try:
+        run = RefreshRun.objects.select_related(
+            "subscription", "target_gallery", "target_gallery__resource_group"
+        ).get(pk=run_id)
+        return collect_run(run)
+    finally:
+        connections.close_all()
+
+
+def _in_processes(subscriptions: list[ConnectedSubscription], workers: int) -> list[RefreshRun]:
+    runs: list[RefreshRun] = []
+    claimed: list[RefreshRun] = []
+    for subscription in subscriptions:
+        run, created = request_refresh(subscription, enqueue=False)
+        runs.append(run)
+        if created and _claim(run.pk):
+            claimed.append(run)
+    connections.close_all()  # children open their own connections
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: dict[Future[Collected], RefreshRun] = {
+            pool.submit(_collect_in_child, run.pk): run for run in claimed
+        }
+        while pending:
+            done, _ = wait_for_any(pending, timeout=HEARTBEAT_SECONDS, return_when=FIRST_COMPLETED)
+            for future in done:
+                run = pending.pop(future)
+                run = RefreshRun.objects.select_related("subscription", "target_gallery").get(
+                    pk=run.pk
+                )
+                finish_run(run, future.result())
+            # The children do not write: their runs' heartbeats are kept here.
+            RefreshRun.objects.filter(pk__in=[r.pk for r in pending.values()]).update(
+                heartbeat_at=timezone.now()
+            )
+    for run in runs:
+        run.refresh_from_db()
+    return runs
