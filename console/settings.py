@@ -245,3 +245,19 @@ AZURE_DEFAULT_CA_BUNDLE = env.str("AZURE_DEFAULT_CA_BUNDLE", default="")
 INVENTORY_REFRESH_INTERVAL = timedelta(
     minutes=env.int("INVENTORY_REFRESH_INTERVAL_MINUTES", default=15)
 )
+# Inventory refresh: concurrent ARM calls per subscription, subscriptions refreshed at once,
+# and how long a run may go without a heartbeat before it is marked failed.
+INVENTORY_REFRESH_CONCURRENCY = env.int("INVENTORY_REFRESH_CONCURRENCY", default=8)
+INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS = env.int(
+    "INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS", default=4
+)
+INVENTORY_REFRESH_STALE_MINUTES = env.int("INVENTORY_REFRESH_STALE_MINUTES", default=10)
+# Azure SDK retries and timeouts; a Retry-After longer than the cap fails that branch at once
+# (the run is then partial) instead of blocking a worker.
+AZURE_RETRY_TOTAL = env.int("AZURE_RETRY_TOTAL", default=3)
+AZURE_RETRY_BACKOFF_FACTOR = env.float("AZURE_RETRY_BACKOFF_FACTOR", default=0.5)
+AZURE_RETRY_BACKOFF_MAX = env.int("AZURE_RETRY_BACKOFF_MAX", default=8)
+AZURE_MAX_RETRY_AFTER_SECONDS = env.int("AZURE_MAX_RETRY_AFTER_SECONDS", default=10)
+AZURE_CALL_TIMEOUT_SECONDS = env.int("AZURE_CALL_TIMEOUT_SECONDS", default=90)
+AZURE_CONNECT_TIMEOUT_SECONDS = env.int("AZURE_CONNECT_TIMEOUT_SECONDS", default=10)
+AZURE_READ_TIMEOUT_SECONDS = env.int("AZURE_READ_TIMEOUT_SECONDS", default=30)
