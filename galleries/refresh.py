@@ -255,6 +255,13 @@ def finish_run(run: RefreshRun, collected: Collected) -> RefreshRun:
             _set_credential_health(subscription, None)
             gallery = run.target_gallery if run.scope == RefreshRun.Scope.GALLERY else None
             with writer_turn():  # the apply time below excludes waiting for SQLite's writer
+                # The listing is over: the page now says "Applying changes…".
+                RefreshRun.objects.filter(pk=run.pk).update(
+                    heartbeat_at=timezone.now(),
+                    progress_done=collected.done,
+                    progress_total=collected.total,
+                    collect_seconds=collected.seconds,
+                )
                 started = time.monotonic()
                 result["counts"] = apply_snapshot(
                     subscription, snapshot, gallery_id=gallery.arm_id if gallery else None

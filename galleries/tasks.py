@@ -88,15 +88,21 @@ def check_sharing_task(organization_id: int) -> None:
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=55)
 def refresh_due_subscriptions_task() -> int:
-    """Sweep dead runs, then queue a refresh of every subscription whose last one is old."""
-    from .models import ConnectedSubscription, RefreshRun
+    """Sweep dead runs, then queue a refresh of every subscription whose last one is old.
+
+    A subscription whose credential is known to be invalid is skipped: every attempt would
+    fail the same way (and could lock the principal out). The page says refreshes are paused;
+    a manual refresh or a successful Test connection marks the credential valid again."""
+    from .models import ConnectedSubscription, CredentialStatus, RefreshRun
     from .refresh import request_refresh, sweep_stale_runs
 
     sweep_stale_runs()
     interval = settings.INVENTORY_REFRESH_INTERVAL
     now = timezone.now()
     queued = 0
-    for subscription in ConnectedSubscription.objects.all():
+    for subscription in ConnectedSubscription.objects.exclude(
+        credential_status=CredentialStatus.INVALID
+    ):
         last = (
             RefreshRun.objects.filter(subscription=subscription)
             .order_by("-requested_at")
