@@ -9,6 +9,7 @@ down when ARM's read budget (`x-ms-ratelimit-remaining-subscription-reads`) runs
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 import threading
 import time
@@ -23,6 +24,7 @@ from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.resource.subscriptions import SubscriptionClient
 from django.conf import settings
+from requests.utils import get_environ_proxies
 
 from .models import Cloud, ConnectedSubscription
 
@@ -172,6 +174,21 @@ class CappedRetryPolicy(RetryPolicy):
         return bool(super().is_retry(settings, response))
 
 
+def _environment_once(base_url: str) -> dict[str, Any]:
+    """What `requests` would read from the environment before every call (proxies for the ARM
+    host, honouring NO_PROXY; a CA bundle), read once per client instead: the per-call lookup
+    (os.environ scans, ~/.netrc probes) cost about a third of a list call's CPU. A client only
+    ever talks to its ARM host, so the answer is the same for every call."""
+    options: dict[str, Any] = {"use_env_settings": False}
+    proxies = get_environ_proxies(base_url) if base_url else {}
+    if proxies:
+        options["proxies"] = proxies
+    ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if ca_bundle:
+        options["connection_verify"] = ca_bundle
+    return options
+
+
 def _client_options(connection: ConnectionSettings, meter: CallMeter | None) -> dict[str, Any]:
     verify = ca_bundle_path(connection.ca_bundle_pem)
     options: dict[str, Any] = {
@@ -184,6 +201,7 @@ def _client_options(connection: ConnectionSettings, meter: CallMeter | None) -> 
         ),
         "connection_timeout": _setting("AZURE_CONNECT_TIMEOUT_SECONDS", 10),
         "read_timeout": _setting("AZURE_READ_TIMEOUT_SECONDS", 30),
+        **_environment_once(connection.endpoints[0]),
     }
     if verify:
         options["connection_verify"] = verify

@@ -109,3 +109,31 @@ def test_checking_a_saved_subscription_stores_credential_health_apart(
     assert subscription.credential_status == "invalid"
     assert "client secret" in subscription.credential_error
     assert not subscription.refresh_runs.exists()  # refresh health is another matter
+
+
+def test_proxy_settings_in_the_environment_still_apply(
+    fresh_azure_sandbox: Any, monkeypatch: Any, settings: Any
+) -> None:
+    """The ARM clients read HTTPS_PROXY/NO_PROXY once when built, not before every call."""
+    from azure.core.exceptions import ServiceRequestError
+
+    from galleries import arm_lists
+    from galleries.azure_clients import clients_for
+
+    settings.AZURE_RETRY_TOTAL = 0
+    connection = sandbox_connection(fresh_azure_sandbox, "Production")
+    _, _, scope = connection.endpoints
+    for no_proxy, reachable in (("", False), ("127.0.0.1,localhost", True)):
+        clients = clients_for(connection)
+        clients.credential.get_token(scope)  # signed in before the proxy is set
+        monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")  # nothing listens there
+        monkeypatch.setenv("NO_PROXY", no_proxy)
+        try:
+            if reachable:
+                assert len(arm_lists.list_galleries(clients.compute)) > 0
+            else:
+                with pytest.raises(ServiceRequestError):
+                    arm_lists.list_galleries(clients.compute)
+        finally:
+            clients.close()
+            monkeypatch.delenv("HTTPS_PROXY")
