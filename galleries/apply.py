@@ -1,23 +1,24 @@
 """Apply a collected Snapshot to the cached inventory in one transaction.
 
-Creates in bulk, updates only rows whose values changed, soft-deletes what is gone (only
+Creates what is new, updates only rows whose values changed, soft-deletes what is gone (only
 below branches that were listed completely) and un-deletes what reappeared. An unchanged
 world writes nothing. `last_seen_at` is stamped when a row is created, changed or restored.
+
+Cached rows are read as plain tuples (`values_list`) and compared with the collected values
+as tuples: no model instance is built for a row, changed or not.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
-from django.db import connections, models, router, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from .inventory_data import RegionData, Snapshot
+from .bulk_sql import insert_rows, update_rows, writer_turn
+from .inventory_data import Snapshot
 from .models import (
     ConnectedSubscription,
     Gallery,
@@ -27,10 +28,11 @@ from .models import (
     VersionRegion,
 )
 
-Row = TypeVar("Row", bound=models.Model)
+__all__ = ["apply_snapshot", "writer_turn"]
 
-GALLERY_FIELDS = ["name", "resource_group_id", "location", "description", "unique_name"]
-IMAGE_FIELDS = [
+RG_FIELDS = ("name",)
+GALLERY_FIELDS = ("name", "resource_group_id", "location", "description", "unique_name")
+IMAGE_FIELDS = (
     "name",
     "gallery_id",
     "os_type",
@@ -45,8 +47,8 @@ IMAGE_FIELDS = [
     "end_of_life_date",
     "description",
     "provisioning_state",
-]
-VERSION_FIELDS = [
+)
+VERSION_FIELDS = (
     "name",
     "image_id",
     "sort_key",
@@ -56,10 +58,20 @@ VERSION_FIELDS = [
     "provisioning_state",
     "os_disk_size_gb",
     "data_disk_count",
-]
-REGION_FIELDS = ["replica_count", "storage_account_type", "exclude_from_latest"]
+)
+REGION_FIELDS = ("replica_count", "storage_account_type", "exclude_from_latest")
 BATCH = 500
-_SQLITE_WRITER = threading.RLock()  # re-entrant: a caller may hold the turn already
+# Above this many new rows, their ids are read back with one query over the whole scope
+# rather than in batches of `arm_id IN (...)`.
+READ_BACK_WHOLE_SCOPE = 1000
+
+
+class Cached(NamedTuple):
+    """A cached inventory row: its id, whether it is soft-deleted, its compared values."""
+
+    pk: int
+    deleted: bool
+    values: tuple[Any, ...]
 
 
 def _empty_counts() -> dict[str, int]:
@@ -74,9 +86,17 @@ class _Applier:
         self.counts: dict[str, dict[str, int]] = defaultdict(_empty_counts)
 
     # -- scope ------------------------------------------------------------------------------
-    def _existing(self, model: type[Row], **scope: Any) -> dict[str, Row]:
-        rows = model._default_manager.filter(subscription=self.subscription, **scope)
-        return {row.arm_id: row for row in rows}  # type: ignore[attr-defined]
+    def _rows(self, model: type[models.Model], **scope: Any) -> models.QuerySet[Any]:
+        return model._default_manager.filter(subscription=self.subscription, **scope).order_by()
+
+    def _existing(
+        self, model: type[models.Model], fields: tuple[str, ...], **scope: Any
+    ) -> dict[str, Cached]:
+        rows = self._rows(model, **scope).values_list("arm_id", "pk", "deleted_at", *fields)
+        return {
+            arm_id: Cached(pk, deleted_at is not None, tuple(values))
+            for arm_id, pk, deleted_at, *values in rows
+        }
 
     def _scope(self, path: str) -> dict[str, Any]:
         return {path: self.gallery_id} if self.gallery_id else {}
@@ -85,53 +105,44 @@ class _Applier:
     def _sync(
         self,
         kind: str,
-        model: type[Row],
-        existing: dict[str, Row],
-        seen: Iterable[tuple[str, dict[str, Any]]],
-        fields: list[str],
+        model: type[models.Model],
+        existing: dict[str, Cached],
+        seen: Iterable[tuple[str, tuple[Any, ...]]],
+        fields: tuple[str, ...],
+        scope: dict[str, Any],
     ) -> dict[str, int]:
+        """Write the rows `seen` (arm id, values of `fields`); returns every arm id's pk."""
         counts = self.counts[kind]
-        to_create: list[dict[str, Any]] = []
-        to_update: list[Row] = []
+        now, subscription_pk = self.now, self.subscription.pk
+        to_create: list[tuple[Any, ...]] = []
+        to_update: list[tuple[Any, ...]] = []
         for arm_id, values in seen:
-            row = existing.get(arm_id)
-            if row is None:
-                to_create.append(
-                    {
-                        "subscription_id": self.subscription.pk,
-                        "arm_id": arm_id,
-                        "first_seen_at": self.now,
-                        "last_seen_at": self.now,
-                        "deleted_at": None,
-                        **values,
-                    }
-                )
-                continue
-            changed = [f for f in fields if getattr(row, f) != values[f]]
-            if changed or row.deleted_at is not None:  # type: ignore[attr-defined]
-                for name in changed:
-                    setattr(row, name, values[name])
-                row.deleted_at = None  # type: ignore[attr-defined]
-                row.last_seen_at = self.now  # type: ignore[attr-defined]
-                to_update.append(row)
+            cached = existing.get(arm_id)
+            if cached is None:
+                to_create.append((subscription_pk, arm_id, now, now, None, *values))
+            elif cached.deleted or cached.values != values:
+                to_update.append((*values, None, now, cached.pk))
             else:
                 counts["unchanged"] += 1
-        pks = {arm_id: row.pk for arm_id, row in existing.items()}
+        pks = {arm_id: cached.pk for arm_id, cached in existing.items()}
         if to_create:
-            insert_rows(model, to_create)
-            created = [values["arm_id"] for values in to_create]
-            for start in range(0, len(created), BATCH):
-                pks.update(
-                    model._default_manager.filter(
-                        subscription=self.subscription, arm_id__in=created[start : start + BATCH]
-                    ).values_list("arm_id", "pk")
-                )
-        if to_update:
-            model._default_manager.bulk_update(
-                to_update, [*fields, "deleted_at", "last_seen_at"], batch_size=BATCH
-            )
+            names = ("subscription_id", "arm_id", "first_seen_at", "last_seen_at", "deleted_at")
+            insert_rows(model, (*names, *fields), to_create)
+            pks.update(self._read_back_pks(model, [row[1] for row in to_create], scope))
+        update_rows(model, (*fields, "deleted_at", "last_seen_at"), to_update)
         counts["created"] += len(to_create)
         counts["updated"] += len(to_update)
+        return pks
+
+    def _read_back_pks(
+        self, model: type[models.Model], created: list[str], scope: dict[str, Any]
+    ) -> dict[str, int]:
+        if len(created) > READ_BACK_WHOLE_SCOPE:
+            return dict(self._rows(model, **scope).values_list("arm_id", "pk"))
+        pks: dict[str, int] = {}
+        for start in range(0, len(created), BATCH):
+            batch = created[start : start + BATCH]
+            pks.update(self._rows(model, arm_id__in=batch).values_list("arm_id", "pk"))
         return pks
 
     def _soft_delete(self, kind: str, model: type[models.Model], pks: Iterable[int]) -> int:
@@ -146,20 +157,24 @@ class _Applier:
 
     # -- the whole tree ---------------------------------------------------------------------
     def apply(self, snapshot: Snapshot) -> dict[str, dict[str, int]]:
-        targeted = self.gallery_id is not None
-        rgs = self._existing(
-            ResourceGroup, **({"arm_id__in": list(snapshot.resource_groups)} if targeted else {})
+        rg_scope: dict[str, Any] = (
+            {"arm_id__in": list(snapshot.resource_groups)} if self.gallery_id else {}
         )
-        galleries = self._existing(Gallery, **self._scope("arm_id"))
-        images = self._existing(GalleryImage, **self._scope("gallery__arm_id"))
-        versions = self._existing(ImageVersion, **self._scope("image__gallery__arm_id"))
+        gallery_scope = self._scope("arm_id")
+        image_scope = self._scope("gallery__arm_id")
+        version_scope = self._scope("image__gallery__arm_id")
+        rgs = self._existing(ResourceGroup, RG_FIELDS, **rg_scope)
+        galleries = self._existing(Gallery, GALLERY_FIELDS, **gallery_scope)
+        images = self._existing(GalleryImage, IMAGE_FIELDS, **image_scope)
+        versions = self._existing(ImageVersion, VERSION_FIELDS, **version_scope)
 
         rg_pk = self._sync(
             "resource_groups",
             ResourceGroup,
             rgs,
-            ((rg.arm_id, {"name": rg.name}) for rg in snapshot.resource_groups.values()),
-            ["name"],
+            ((rg.arm_id, (rg.name,)) for rg in snapshot.resource_groups.values()),
+            RG_FIELDS,
+            rg_scope,
         )
         gallery_pk = self._sync(
             "galleries",
@@ -168,39 +183,34 @@ class _Applier:
             (
                 (
                     g.arm_id,
-                    {
-                        "name": g.name,
-                        "resource_group_id": rg_pk[g.resource_group_id],
-                        "location": g.location,
-                        "description": g.description,
-                        "unique_name": g.unique_name,
-                    },
+                    (
+                        g.name,
+                        rg_pk[g.resource_group_id],
+                        g.location,
+                        g.description,
+                        g.unique_name,
+                    ),
                 )
                 for g in snapshot.galleries.values()
             ),
             GALLERY_FIELDS,
+            gallery_scope,
         )
         image_pk = self._sync(
             "images",
             GalleryImage,
             images,
-            (
-                (i.arm_id, _image_values(i.__dict__, gallery_pk[i.gallery_id]))
-                for i in snapshot.images.values()
-                if i.gallery_id in gallery_pk
-            ),
+            _image_rows(snapshot, gallery_pk),
             IMAGE_FIELDS,
+            image_scope,
         )
         version_pk = self._sync(
             "versions",
             ImageVersion,
             versions,
-            (
-                (v.arm_id, _version_values(v.__dict__, image_pk[v.image_id]))
-                for v in snapshot.versions.values()
-                if v.image_id in image_pk
-            ),
+            _version_rows(snapshot, image_pk),
             VERSION_FIELDS,
+            version_scope,
         )
         self._sync_regions(snapshot, version_pk)
         self._delete_gone(snapshot, rgs, galleries, images, versions)
@@ -209,10 +219,10 @@ class _Applier:
     def _delete_gone(
         self,
         snapshot: Snapshot,
-        rgs: dict[str, ResourceGroup],
-        galleries: dict[str, Gallery],
-        images: dict[str, GalleryImage],
-        versions: dict[str, ImageVersion],
+        rgs: dict[str, Cached],
+        galleries: dict[str, Cached],
+        images: dict[str, Cached],
+        versions: dict[str, Cached],
     ) -> None:
         gone_galleries = set(snapshot.gone_galleries)
         if snapshot.galleries_complete and self.gallery_id is None:
@@ -220,22 +230,25 @@ class _Applier:
         gone_gallery_pks = {galleries[a].pk for a in gone_galleries if a in galleries}
 
         gallery_arm_of = {row.pk: arm_id for arm_id, row in galleries.items()}
+        gallery_at = IMAGE_FIELDS.index("gallery_id")
         gone_images = set(snapshot.gone_images)
         for arm_id, image in images.items():
-            if image.gallery_id in gone_gallery_pks or (
-                gallery_arm_of.get(image.gallery_id) in snapshot.complete_galleries
+            gallery = image.values[gallery_at]
+            if gallery in gone_gallery_pks or (
+                gallery_arm_of.get(gallery) in snapshot.complete_galleries
                 and arm_id not in snapshot.images
             ):
                 gone_images.add(arm_id)
         gone_image_pks = {images[a].pk for a in gone_images if a in images}
 
         image_arm_of = {row.pk: arm_id for arm_id, row in images.items()}
+        image_at = VERSION_FIELDS.index("image_id")
         gone_version_pks = [
             version.pk
             for arm_id, version in versions.items()
-            if version.image_id in gone_image_pks
+            if version.values[image_at] in gone_image_pks
             or (
-                image_arm_of.get(version.image_id) in snapshot.complete_images
+                image_arm_of.get(version.values[image_at]) in snapshot.complete_images
                 and arm_id not in snapshot.versions
             )
         ]
@@ -252,40 +265,41 @@ class _Applier:
 
     def _sync_regions(self, snapshot: Snapshot, version_pk: dict[str, int]) -> None:
         counts = self.counts["regions"]
-        wanted: dict[int, list[RegionData]] = {
-            version_pk[v.arm_id]: v.regions
-            for v in snapshot.versions.values()
-            if v.arm_id in version_pk
-        }
-        existing: dict[int, dict[str, VersionRegion]] = defaultdict(dict)
         scope: dict[str, Any] = (
             {"version__image__gallery__arm_id": self.gallery_id}
             if self.gallery_id
             else {"version__subscription": self.subscription}
         )
-        for row in VersionRegion.objects.filter(**scope):
-            existing[row.version_id][row.region] = row
-        to_create: list[dict[str, Any]] = []
-        to_update: list[VersionRegion] = []
+        existing: dict[int, dict[str, tuple[int, tuple[Any, ...]]]] = defaultdict(dict)
+        rows = VersionRegion.objects.filter(**scope).order_by()
+        for version_id, region, pk, *values in rows.values_list(
+            "version_id", "region", "pk", *REGION_FIELDS
+        ):
+            existing[version_id][region] = (pk, tuple(values))
+        to_create: list[tuple[Any, ...]] = []
+        to_update: list[tuple[Any, ...]] = []
         to_delete: list[int] = []
-        for pk, regions in wanted.items():
-            current: dict[str, VersionRegion] = existing.get(pk, {})
-            for region in regions:
+        for version in snapshot.versions.values():
+            pk = version_pk.get(version.arm_id)
+            if pk is None:
+                continue
+            current = existing.pop(pk, {})
+            for region in version.regions:
+                values = (
+                    region.replica_count,
+                    region.storage_account_type,
+                    region.exclude_from_latest,
+                )
                 found = current.pop(region.region, None)
-                values = {f: getattr(region, f) for f in REGION_FIELDS}
                 if found is None:
-                    to_create.append({"version_id": pk, "region": region.region, **values})
-                elif any(getattr(found, f) != v for f, v in values.items()):
-                    for f, v in values.items():
-                        setattr(found, f, v)
-                    to_update.append(found)
+                    to_create.append((pk, region.region, *values))
+                elif found[1] != values:
+                    to_update.append((*values, found[0]))
                 else:
                     counts["unchanged"] += 1
-            to_delete.extend(row.pk for row in current.values())
-        if to_create:
-            insert_rows(VersionRegion, to_create)
-        if to_update:
-            VersionRegion.objects.bulk_update(to_update, REGION_FIELDS, batch_size=BATCH)
+            to_delete.extend(row_pk for row_pk, _ in current.values())
+        insert_rows(VersionRegion, ("version_id", "region", *REGION_FIELDS), to_create)
+        update_rows(VersionRegion, REGION_FIELDS, to_update)
         for start in range(0, len(to_delete), BATCH):
             VersionRegion.objects.filter(pk__in=to_delete[start : start + BATCH]).delete()
         counts["created"] += len(to_create)
@@ -293,52 +307,55 @@ class _Applier:
         counts["deleted"] += len(to_delete)
 
 
-def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows with one executemany: a refresh creates tens of thousands at once, and
-    building a model instance per row (bulk_create) costs more than the database does."""
-    connection = connections[router.db_for_write(model)]
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    names = list(rows[0])
-    fields = [by_attname[name] for name in names]
-    adapters = [_adapter(field, connection) for field in fields]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from model metadata)
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    params = [
-        [
-            adapt(row[name]) if adapt else row[name]
-            for name, adapt in zip(names, adapters, strict=True)
-        ]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), 5000):
-            cursor.executemany(sql, params[start : start + 5000])
+def _image_rows(
+    snapshot: Snapshot, gallery_pk: dict[str, int]
+) -> Iterable[tuple[str, tuple[Any, ...]]]:
+    for i in snapshot.images.values():
+        gallery = gallery_pk.get(i.gallery_id)
+        if gallery is None:
+            continue
+        yield (
+            i.arm_id,
+            (
+                i.name,
+                gallery,
+                i.os_type,
+                i.os_state,
+                i.hyper_v_generation,
+                i.architecture,
+                i.publisher,
+                i.offer,
+                i.sku,
+                i.security_type,
+                i.features,
+                i.end_of_life_date,
+                i.description,
+                i.provisioning_state,
+            ),
+        )
 
 
-def _adapter(field: models.Field, connection: Any) -> Any:
-    """How a value of `field` reaches the driver (None: as it is)."""
-    if isinstance(field, models.DateTimeField):
-        # Most values are the refresh's own timestamp: adapt each distinct value once.
-        return functools.lru_cache(maxsize=4096)(connection.ops.adapt_datetimefield_value)
-    if isinstance(field, models.JSONField):
-        return lambda value: field.get_db_prep_save(value, connection)
-    return None
-
-
-def _image_values(data: dict[str, Any], gallery_pk: int) -> dict[str, Any]:
-    values = {f: data[f] for f in IMAGE_FIELDS if f != "gallery_id"}
-    values["gallery_id"] = gallery_pk
-    return values
-
-
-def _version_values(data: dict[str, Any], image_pk: int) -> dict[str, Any]:
-    values = {f: data[f] for f in VERSION_FIELDS if f != "image_id"}
-    values["image_id"] = image_pk
-    return values
+def _version_rows(
+    snapshot: Snapshot, image_pk: dict[str, int]
+) -> Iterable[tuple[str, tuple[Any, ...]]]:
+    for v in snapshot.versions.values():
+        image = image_pk.get(v.image_id)
+        if image is None:
+            continue
+        yield (
+            v.arm_id,
+            (
+                v.name,
+                image,
+                v.sort_key,
+                v.published_date,
+                v.end_of_life_date,
+                v.exclude_from_latest,
+                v.provisioning_state,
+                v.os_disk_size_gb,
+                v.data_disk_count,
+            ),
+        )
 
 
 def apply_snapshot(
@@ -347,19 +364,3 @@ def apply_snapshot(
     """Write `snapshot` (of the whole subscription, or of the gallery `gallery_id`)."""
     with writer_turn(), transaction.atomic():
         return _Applier(subscription, gallery_id).apply(snapshot)
-
-
-@contextlib.contextmanager
-def writer_turn(*, blocking: bool = True) -> Iterator[bool]:
-    """SQLite has one writer at a time: threads of this process take turns here instead of
-    sleeping in SQLite's busy handler (other threads keep listing in Azure meanwhile).
-    Yields whether the turn was taken (always, unless `blocking` is False)."""
-    if connections[router.db_for_write(ConnectedSubscription)].vendor != "sqlite":
-        yield True
-        return
-    taken = _SQLITE_WRITER.acquire(blocking=blocking)
-    try:
-        yield taken
-    finally:
-        if taken:
-            _SQLITE_WRITER.release()

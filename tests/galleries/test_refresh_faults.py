@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError
-from django.db.models import QuerySet
 
 from galleries.models import ConnectedSubscription, Gallery, ImageVersion
 from galleries.refresh import refresh_now
@@ -238,14 +237,16 @@ def test_a_database_error_while_applying_changes_nothing(
     version = next(iter(image.versions.values()))
     version.exclude_from_latest = not version.exclude_from_latest  # an update to write
     before = all_rows(refreshed)
-    original: Callable[..., Any] = QuerySet.bulk_update
+    from galleries import apply
 
-    def failing_bulk_update(self: QuerySet[Any], objs: Any, fields: Any, **kw: Any) -> Any:
-        if self.model is ImageVersion:
+    original: Callable[..., Any] = apply.update_rows
+
+    def failing_update_rows(model: Any, names: Any, rows: Any) -> Any:
+        if model is ImageVersion and rows:
             raise DatabaseError("disk I/O error")
-        return original(self, objs, fields, **kw)
+        return original(model, names, rows)
 
-    monkeypatch.setattr(QuerySet, "bulk_update", failing_bulk_update)
+    monkeypatch.setattr(apply, "update_rows", failing_update_rows)
     run = refresh_now(refreshed)
     assert run.status == "failed"
     assert "Saving the inventory failed" in run.error
