@@ -67,6 +67,7 @@ def nojs_page(chromium, live_server, world):
 
 
 LEVEL_OF = {
+    "#id_image_account": "account",
     "#id_image_resource_group": "resource_group",
     "#id_image_gallery": "gallery",
     "#id_image_name": "image",
@@ -276,3 +277,23 @@ def test_a_server_error_in_a_fragment_shows_in_the_page(page, live_server, world
     page.locator("#id_image_account").select_option("act-00000000")
     expect(page.locator("#htmx-error")).to_be_visible()
     expect(page.locator("#htmx-error")).to_contain_text("could not complete that request (404")
+
+
+def test_another_accounts_gallery_shows_the_share_verdict_and_saves_spot_account_id(
+    page, live_server, world
+):
+    page.goto(f"{live_server.url}/groups/new/")
+    fill_general(page, name="shared")
+    open_tab(page, "Compute")
+    choose_sizes(page)
+    choose(page, "#id_image_account", world.other.id)
+    choose(page, "#id_image_resource_group", "shared-rg")
+    choose(page, "#id_image_gallery", "sharedgal")
+    expect(page.locator("#share-check")).to_contain_text("can read this gallery")
+    choose(page, "#id_image_name", "golden")
+    choose(page, "#id_image_version", "5.0.0")
+    fill_the_rest(page)
+    page.get_by_role("button", name="Create").click()
+    expect(page).to_have_url(re.compile(r"/groups/sig-[0-9a-f]{8}/$"))
+    gallery = Group.objects.get().spec["compute"]["launchSpecification"]["image"]["gallery"]
+    assert gallery["spotAccountId"] == world.other.id
