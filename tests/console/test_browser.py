@@ -3,20 +3,11 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from console.models import Role
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, MembershipFactory
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 # Nav link -> the start of the page's heading.
 NAVIGATION = [
     ("Stateless groups", "Stateless groups"),
@@ -25,19 +16,6 @@ NAVIGATION = [
     ("Inventory", "Inventory"),
     ("Settings", "Settings"),
 ]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    # The sync API runs an event loop in this thread; Django's live server shares the thread's
-    # database access, so its async-safety guard is relaxed for these tests only.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
