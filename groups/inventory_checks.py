@@ -23,8 +23,10 @@ from .validation import (
     IMAGE,
     UNKNOWN_ACCOUNT,
     VALIDATION_ERROR,
+    VM_SIZE_ARCHITECTURE_MISMATCH,
     WARNING,
 )
+from .vm_sizes import normalize_architecture, size_architecture
 
 if TYPE_CHECKING:
     from .validation import _Checker
@@ -85,7 +87,27 @@ def check_gallery_image(
             f"is {os_name}.",
             "compute.os",
         )
+    _check_architecture(check, image)
     return image
+
+
+def _check_architecture(check: _Checker, image: GalleryImage) -> None:
+    """Azure boots an Arm64 image only on Arm64 sizes, and an x64 image only on x64 ones."""
+    architecture = normalize_architecture(image.architecture)
+    for key, label in (("odSizes", "On-demand"), ("spotSizes", "Spot")):
+        sizes = dig(check.spec, f"compute.vmSizes.{key}")
+        if not isinstance(sizes, list):
+            continue
+        wrong = [s for s in sizes if isinstance(s, str) and size_architecture(s) != architecture]
+        if wrong:
+            check.add(
+                VM_SIZE_ARCHITECTURE_MISMATCH,
+                f"Image {image.name} is {architecture}, but {label.lower()} VM size"
+                f"{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} "
+                f"{'are' if len(wrong) > 1 else 'is'} not: choose {architecture} sizes"
+                f"{' (Dpsv5, Dplsv5, Epsv5 …)' if architecture == 'Arm64' else ''}.",
+                f"compute.vmSizes.{key}",
+            )
 
 
 def _check_version(
