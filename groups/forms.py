@@ -73,11 +73,18 @@ class GroupEditorForm(forms.Form):
     os = forms.ChoiceField(
         choices=OS_CHOICES, label="Operating system", widget=forms.Select(attrs=CASCADE_ATTRS)
     )
+    # Rendered as filterable checkbox lists by groups/_sizes.html (see editor_sizes).
     od_sizes = forms.MultipleChoiceField(
-        choices=VM_SIZE_CHOICES, required=False, label="On-demand VM sizes"
+        choices=VM_SIZE_CHOICES,
+        required=False,
+        label="On-demand VM sizes",
+        widget=forms.CheckboxSelectMultiple,
     )
     spot_sizes = forms.MultipleChoiceField(
-        choices=VM_SIZE_CHOICES, required=False, label="Spot VM sizes"
+        choices=VM_SIZE_CHOICES,
+        required=False,
+        label="Spot VM sizes",
+        widget=forms.CheckboxSelectMultiple,
     )
     preferred_zone = forms.CharField(max_length=8, required=False, label="Preferred zone")
     preferred_lifecycle = forms.ChoiceField(
@@ -142,15 +149,14 @@ class GroupEditorForm(forms.Form):
                 field = self.fields[name]
                 field.choices = _with_current(list(field.choices), current)  # type: ignore[attr-defined]
         for field in self.fields.values():
-            if not isinstance(field.widget, forms.CheckboxInput | forms.RadioSelect):
+            if not isinstance(
+                field.widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs.setdefault("class", css)
         # Changing the OS re-filters the images; changing the region re-filters the versions.
         self._reloads("os", "image")
         self._reloads("region", "version")
-        self.fields["od_sizes"].widget.attrs["size"] = 8
-        if "spot_sizes" in self.fields:
-            self.fields["spot_sizes"].widget.attrs["size"] = 8
 
     def _reloads(self, name: str, level: str) -> None:
         self.fields[name].widget.attrs.update(

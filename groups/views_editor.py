@@ -23,6 +23,7 @@ from galleries import cascade
 from galleries.regions import region_display_name
 
 from . import editor
+from .editor_sizes import size_picker
 from .forms import GroupEditorForm
 from .models import Group, Kind, Status
 from .selectors import groups_for, revisions_for
@@ -36,6 +37,7 @@ from .spot_json import (
 )
 from .validation import Problem, validate_spec
 from .views_cascade import cascade_context
+from .vm_sizes import normalize_architecture
 
 LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
 TABS = [
@@ -202,6 +204,17 @@ def _render(
     chosen = version_level.extra.get("image") if version_level is not None else None
     if image_type != "gallery":
         chosen = None
+    architecture = normalize_architecture(chosen.architecture) if chosen is not None else None
+    context.update(
+        image_architecture=architecture or "",
+        size_pickers={
+            name: size_picker(
+                form[name], views[name].warnings, architecture, [str(e) for e in form[name].errors]
+            )
+            for name in ("od_sizes", "spot_sizes")
+            if name in form.fields
+        },
+    )
     context.update(
         kind=kind,
         kind_label=Kind(kind).label,

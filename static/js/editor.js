@@ -31,6 +31,48 @@
     note.classList.toggle("d-none", !specialized);
   }
 
+  // VM size pickers: a type-to-filter box, a live "n selected: …" summary, and the families
+  // that can't boot the chosen image's architecture marked.
+  function summarize(picker) {
+    var names = Array.prototype.map.call(
+      picker.querySelectorAll('input[type="checkbox"]:checked'),
+      function (box) { return picker.querySelector('label[for="' + box.id + '"]').textContent.replace(/^Standard_/, ""); }
+    );
+    var text = names.length ? names.length + " selected: " + names.slice(0, 3).join(", ") + (names.length > 3 ? ", …" : "") : "None selected.";
+    picker.querySelector("[data-size-summary]").textContent = text;
+  }
+
+  function filterSizes(picker, text) {
+    var needle = text.trim().toLowerCase();
+    picker.querySelectorAll("[data-size-family]").forEach(function (family) {
+      var shown = 0;
+      family.querySelectorAll(".size-option").forEach(function (option) {
+        var match = !needle || option.textContent.toLowerCase().indexOf(needle) !== -1;
+        option.hidden = !match;
+        shown += match ? 1 : 0;
+      });
+      family.hidden = shown === 0;
+    });
+  }
+
+  function markArchitecture() {
+    var hint = document.getElementById("size-architecture-hint");
+    if (!hint) return;
+    var details = document.getElementById("image-details");
+    var arch = imageType() === "gallery" && details ? details.getAttribute("data-architecture") : "";
+    if (arch === hint.getAttribute("data-architecture")) return;
+    hint.setAttribute("data-architecture", arch || "");
+    hint.textContent = arch ? "Image " + details.getAttribute("data-image-name") + " is " + arch +
+      ": only " + arch + " sizes can boot it" + (arch === "Arm64" ? " (Dpsv5, Dplsv5, Epsv5 families)" : "") +
+      "; the others are marked." : "";
+    document.querySelectorAll("[data-size-family]").forEach(function (family) {
+      var other = !!arch && !!family.getAttribute("data-architecture") && family.getAttribute("data-architecture") !== arch;
+      family.classList.toggle("size-family-other", other);
+      var name = family.querySelector("[data-family-name]");
+      name.textContent = name.getAttribute("data-family-name").split(" — ")[0] + (other ? " — not for " + arch + " images" : "");
+    });
+  }
+
   function showTabOf(element) {
     var pane = element && element.closest(".tab-pane");
     if (!pane || !window.bootstrap) return;
@@ -62,14 +104,22 @@
   });
 
   document.addEventListener("change", function (event) {
-    if (event.target.name === "image_type") { showImageSection(); applySpecializedRule(); }
+    if (event.target.name === "image_type") { showImageSection(); applySpecializedRule(); markArchitecture(); }
+    var picker = event.target.closest("[data-size-picker]");
+    if (picker) summarize(picker);
   });
-  document.addEventListener("htmx:afterSettle", applySpecializedRule);
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("[data-size-filter]")) {
+      filterSizes(event.target.closest("[data-size-picker]"), event.target.value);
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () { applySpecializedRule(); markArchitecture(); });
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!form()) return;
     showImageSection();
     applySpecializedRule();
+    document.querySelectorAll("[data-size-filter]").forEach(function (box) { box.hidden = false; });
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();
   });

@@ -113,7 +113,7 @@ def test_a_group_created_by_post_through_the_api_opens_in_the_editor(editor_clie
         'value="gal" selected',
         'value="ubuntu-22" selected',
         'value="1.0.0" selected',
-        'value="standard_a1_v2" selected',
+        'value="standard_a1_v2" id="id_od_sizes_standard_a1_v2" checked',
         'value="eastus" selected',
         'value="azureuser"',
     ):

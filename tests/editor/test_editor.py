@@ -41,7 +41,7 @@ def test_create_saves_an_active_group_and_every_choice_reads_back(editor_client,
     assert 'value="gal" selected' in page
     assert 'value="ubuntu-22" selected' in page
     assert 'value="1.10.0" selected' in page
-    assert 'value="standard_d4s_v5" selected' in page
+    assert 'value="standard_d4s_v5" id="id_spot_sizes_standard_d4s_v5" checked' in page
     assert "created (revision 1)" in page
 
 
@@ -199,7 +199,7 @@ def test_a_group_made_through_the_api_opens_with_every_choice_shown(editor_clien
     assert 'value="golden" selected' in page
     assert 'value="5.0.0" selected' in page
     # a size the shipped list lacks is kept selectable, not dropped
-    assert 'value="standard_x9_custom" selected' in page
+    assert 'value="standard_x9_custom" id="id_spot_sizes_standard_x9_custom" checked' in page
     # saving unchanged from the console keeps the API's JSON as it was
     form = valid_form(
         world, name="from-api", image_account=world.other.id, image_resource_group="shared-rg",
