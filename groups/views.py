@@ -14,7 +14,7 @@ from . import editor
 from .models import Group, Kind, Status
 from .selectors import groups_for, revisions_for
 from .spot_json import IMAGE_PATH, dig, gallery_reference
-from .views_editor import EDIT_URL, edit_stateful, edit_stateless
+from .views_editor import DELETE_URL, EDIT_URL, edit_stateful, edit_stateless
 
 __all__ = [
     "compare",
@@ -45,7 +45,13 @@ def image_summary(group: Group) -> str:
 
 def _rows(groups: Any) -> list[dict[str, Any]]:
     return [
-        {"group": g, "image": image_summary(g), "edit_url": EDIT_URL[Kind(g.kind)]} for g in groups
+        {
+            "group": g,
+            "image": image_summary(g),
+            "edit_url": EDIT_URL[Kind(g.kind)],
+            "delete_url": DELETE_URL[Kind(g.kind)],
+        }
+        for g in groups
     ]
 
 

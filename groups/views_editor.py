@@ -48,6 +48,7 @@ TABS = [
     ("review", "Review"),
 ]
 EDIT_URL = {Kind.STATELESS: "groups:stateless_edit", Kind.STATEFUL: "groups:stateful_edit"}
+DELETE_URL = {Kind.STATELESS: "groups:stateless_delete", Kind.STATEFUL: "groups:stateful_delete"}
 
 
 @dataclass
@@ -234,6 +235,7 @@ def _render(
         review_json=editor.json_text(to_item(group)) if group else "",
         region_name=region_display_name(selection.region),
         list_url=reverse(LIST_URL[kind]),
+        delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",
         revisions=list(revisions_for(group)[:10]) if group else [],
         cascade_prev=[
             (name, selection.account if name == "image_account" else getattr(selection, name))
