@@ -350,6 +350,17 @@ def versions_of(
     return versions, len(rows) > OPTION_CAP
 
 
+def version_exists(image: ImageRow, version_name: str) -> bool:
+    """Whether the image still has a live version of that name (in any region, any state)."""
+    return bool(
+        _rows(
+            "SELECT 1 FROM galleries_imageversion v"
+            " WHERE v.subscription_id = %s AND v.arm_id = %s AND v.deleted_at IS NULL",
+            [image.subscription_id, version_arm_id(image.arm_id, version_name)],
+        )
+    )
+
+
 @dataclass(frozen=True)
 class VersionDetails:
     name: str

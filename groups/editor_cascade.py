@@ -72,8 +72,8 @@ class Level:
 
     @property
     def shows_inventory_age(self) -> bool:
-        """Said once for the subscription and once by the gallery's Refresh button."""
-        return self.subscription is not None and self.key in ("resource_group", "image")
+        """Said once, under the first level of the subscription's inventory."""
+        return self.subscription is not None and self.key == "resource_group"
 
     @property
     def refreshed_at(self) -> Any:
@@ -195,11 +195,37 @@ def version_level(organization: Organization, selection: Selection) -> Level:
     level = Level("version", options, selected, query=query, truncated=truncated, subscription=sub)
     level.extra.update(image=image, region=region, region_name=region_display_name(region))
     if selection.image_version and not selected and not query:
-        level.notice = (
-            f"Version {selection.image_version} is not available in "
-            f"{region_display_name(region) or 'this region'}; choose another."
-        )
+        kept = selection.image_version
+        if wanted != LATEST and _version_vanished(image, kept, versions, truncated, selection):
+            # Keep the stored version selected and flagged (as for a vanished gallery), so an
+            # unrelated edit does not fail on a silently emptied Version.
+            level.options.insert(1, Option(kept, f"{kept} — no longer in the gallery"))
+            level.selected = kept
+            level.extra["vanished"] = True
+            level.notice = (
+                f"Image {image.name} has no version {kept} any more: it was deleted from the "
+                "gallery; choose another."
+            )
+        else:
+            level.notice = (
+                f"Version {kept} is not available in "
+                f"{region_display_name(region) or 'this region'}; choose another."
+            )
     return level
+
+
+def _version_vanished(
+    image: cascade.ImageRow,
+    name: str,
+    listed: list[VersionRow],
+    truncated: bool,
+    selection: Selection,
+) -> bool:
+    """The version is gone from the gallery (not merely missing from this region's list)."""
+    if any(version.name.lower() == name.lower() for version in listed):
+        return False  # listed but failed (disabled): it exists
+    every_version_listed = not truncated and (not selection.region or selection.all_versions)
+    return every_version_listed or not cascade.version_exists(image, name)
 
 
 def _version_option(version: VersionRow, region: str) -> Option:

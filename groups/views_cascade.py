@@ -6,6 +6,7 @@ under it); a direct load or a history restore gets a full page with the whole ca
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -84,10 +85,26 @@ def level(request: HttpRequest, key: str) -> HttpResponse:
         context.update(level=None, lazy_next=False)
     else:
         built = editor_cascade.BUILDERS[key](request.organization, selection)  # type: ignore[attr-defined]
-        context.update(level=built, lazy_next=bool(built.selected) and key != "details")
+        lazy_next = bool(built.selected) and key != "details"
+        keep = _kept_child(selection, key) if lazy_next else {}
+        context.update(
+            level=built, lazy_next=lazy_next, lazy_keep=keep, lazy_keep_json=json.dumps(keep)
+        )
+    context["refreshed"] = request.GET.get("refreshed") == "1"
     # Rendered without the request's context processors: a fragment needs none of their queries.
     context["can_edit"] = has_role(request, Role.EDITOR)
     return HttpResponse(render_to_string("galleries/cascade/fragment.html", context))
+
+
+def _kept_child(selection: cascade.Selection, key: str) -> dict[str, str]:
+    """The next level's current choice, sent along when it reloads lazily: its dropdown is
+    swapped out first, so it would otherwise be lost (e.g. after "Refresh this gallery")."""
+    next_key = editor_cascade.NEXT_LEVEL.get(key)
+    if next_key not in cascade.LEVEL_KEYS:
+        return {}
+    name = cascade.FIELDS[cascade.LEVEL_KEYS.index(next_key)]
+    value = getattr(selection, name)
+    return {name: value} if value else {}
 
 
 def _parent_chosen(selection: cascade.Selection, position: int) -> bool:

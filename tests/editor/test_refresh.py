@@ -76,11 +76,19 @@ def test_refresh_this_gallery_swaps_in_a_version_published_since(client, fresh_a
     done = client.get(f"/cascade/refresh/{run.pk}/", params, **HX).content.decode()
     assert "every 2s" not in done  # polling stops
     assert 'hx-get="/cascade/level/image/" hx-trigger="load"' in done  # and the images reload
+    assert """hx-vals='{"refreshed": "1"}'""" in done
 
     after = client.get("/cascade/level/version/", params, **HX).content.decode()
     assert "Latest (currently 9999.0.0)" in after
-    images = client.get("/cascade/level/image/", params, **HX).content.decode()
-    assert "Inventory refreshed 0\xa0minutes ago" in images
+    # the image level reloads saying so, and keeps the chosen version for its lazy reload
+    reloaded = client.get(
+        "/cascade/level/image/", {**params, "image_version": "latest", "refreshed": "1"}, **HX
+    ).content.decode()
+    assert f"Gallery {gallery.name} refreshed just now" in reloaded
+    assert "hx-vals='{&quot;image_version&quot;: &quot;latest&quot;}'" in reloaded
+    assert "Inventory refreshed" not in reloaded  # said once, under the resource group
+    groups = client.get("/cascade/level/resource_group/", params, **HX).content.decode()
+    assert "Inventory refreshed 0\xa0minutes ago" in groups
 
 
 def test_viewers_cannot_start_a_refresh_and_other_organizations_runs_are_hidden(
