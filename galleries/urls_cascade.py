@@ -9,6 +9,6 @@ app_name = "cascade"
 urlpatterns = [
     path("", views_cascade.browse, name="browse"),
     path("level/<slug:key>/", views_cascade.level, name="level"),
-    path("refresh/", views_cascade.refresh_gallery, name="refresh"),
+    path("refresh/", views_cascade.refresh, name="refresh"),
     path("refresh/<int:run_id>/", views_cascade.refresh_status, name="refresh_status"),
 ]

@@ -10,9 +10,10 @@ import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from console.models import Role
@@ -113,7 +114,25 @@ def _parent_chosen(selection: cascade.Selection, position: int) -> bool:
     return bool(getattr(selection, cascade.FIELDS[position - 1]))
 
 
-@require_POST
+@role_required()
+def refresh(request: HttpRequest) -> HttpResponse:
+    """POST starts a refresh; a GET (a bookmarked or typed URL) lands on the browser page with
+    the same selection instead of a blank 405."""
+    if request.method == "POST":
+        return refresh_gallery(request)
+    if request.method in ("GET", "HEAD"):
+        query = request.GET.urlencode()
+        return redirect(reverse("cascade:browse") + (f"?{query}" if query else ""))
+    response = render(
+        request,
+        "galleries/cascade/method_not_allowed.html",
+        {"browse_url": reverse("cascade:browse")},
+        status=405,
+    )
+    response["Allow"] = "GET, POST"
+    return response
+
+
 @role_required(Role.EDITOR)
 def refresh_gallery(request: HttpRequest) -> HttpResponse:
     """Ask for a targeted refresh of the chosen gallery; the answer polls until it is done."""
