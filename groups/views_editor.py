@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
@@ -76,6 +77,8 @@ def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpRespo
     group = None
     if group_id is not None:
         group = get_object_or_404(groups_for(organization, kind=kind), pk=group_id)
+    elif not has_role(request, Role.EDITOR):
+        raise PermissionDenied("Viewers can look at groups but not create them.")
     account: Account | None = group.account if group else request.account  # type: ignore[attr-defined]
     if account is None:
         messages.error(request, "Your organization has no account yet; an admin can add one.")
@@ -109,8 +112,13 @@ def _submit(
     action = request.POST.get("action", "draft")
     form = GroupEditorForm(request.POST, kind=kind)
     selection = _posted_selection(request, account, reload=action == "reload")
-    if action == "reload" or not form.is_valid():
+    if action == "reload":
         return _render(request, kind, group, account, form, selection, status=200)
+    if not form.is_valid():
+        return _render(request, kind, group, account, form, selection, status=422)
+    if action == "draft" and not form.cleaned_data.get("name", "").strip():
+        form.add_error("name", "A draft needs at least a name: type one, then save the draft.")
+        return _render(request, kind, group, account, form, selection, status=422)
     original = editor_fields_from_spec(kind, group.spec) if group else None
     fields = editor.fields_from_form(form.cleaned_data, account.pk, original)
     notes = []
@@ -151,7 +159,8 @@ def _submit(
     }
     summary = f"{saved.name} {verb[status]} (revision {saved.revision})."
     if problems:
-        summary += f" {len(problems)} problem(s) are listed below."
+        count = len(problems)
+        summary += f" {count} problem{pluralize(count)} {pluralize(count, 'is,are')} listed below."
     messages.success(request, summary)
     return redirect(EDIT_URL[kind], group_id=saved.pk)
 
@@ -200,6 +209,16 @@ def _render(
         if level is not None and level.field in form.fields:
             level.errors = list(form.errors.get(level.field, []))
             level.warnings = views[level.field].warnings
+    anchor = _cascade_anchors(context["cascade_levels"])
+    error_links = [
+        (anchor.get(name, name), str(error))
+        for name, errors in form.errors.items()
+        if name in form.fields
+        for error in errors
+    ]
+    warning_links = [
+        (anchor.get(name, name), warning) for name, fv in views.items() for warning in fv.warnings
+    ]
     image_type = form["image_type"].value() or "gallery"
     version_level = dict(context["cascade_levels"]).get("version")
     chosen = version_level.extra.get("image") if version_level is not None else None
@@ -224,7 +243,10 @@ def _render(
         account=account,
         form=form,
         f=views,
-        error_tabs=sorted({form.tab_of(name) for name in form.errors}),
+        error_links=error_links,
+        error_tabs=list(dict.fromkeys(form.tab_of(name) for name, _ in error_links)),
+        warning_links=warning_links,
+        warning_tabs={form.tab_of(name) for name, _ in warning_links},
         general_errors=general_errors,
         general_warnings=general_warnings,
         error_count=len(errors or []),
@@ -243,6 +265,17 @@ def _render(
         ],
     )
     return render(request, "groups/editor.html", context, status=status)
+
+
+def _cascade_anchors(levels: list[tuple[str, Any]]) -> dict[str, str]:
+    """Error links for cascade levels not on the page yet (their parent is unchosen) point at
+    the first rendered level still waiting for a choice instead."""
+    rendered = [level for _key, level in levels if level is not None and level.field]
+    if not rendered:
+        return {}
+    waiting = next((level for level in rendered if not level.selected), rendered[-1])
+    shown = {level.field for level in rendered}
+    return {name: waiting.field for name in cascade.FIELDS if name not in shown}
 
 
 def _conflict(
