@@ -106,9 +106,9 @@ class ShareVerdictRow:
 
 def _datetime(value: Any) -> datetime | None:
     """SQLite hands raw columns back as text; PostgreSQL as aware datetimes."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = parse_datetime(str(value))
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
     if parsed is not None and parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed

@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from console.models import Organization
@@ -193,7 +194,12 @@ def version_level(organization: Organization, selection: Selection) -> Level:
     wanted = selection.image_version.lower()
     selected = next((o.value for o in options if o.value.lower() == wanted and not o.disabled), "")
     level = Level("version", options, selected, query=query, truncated=truncated, subscription=sub)
-    level.extra.update(image=image, region=region, region_name=region_display_name(region))
+    level.extra.update(
+        image=image,
+        region=region,
+        region_name=region_display_name(region),
+        image_end_of_life_passed=_passed(image.end_of_life_date),
+    )
     if selection.image_version and not selected and not query:
         kept = selection.image_version
         if wanted != LATEST and _version_vanished(image, kept, versions, truncated, selection):
@@ -236,7 +242,8 @@ def _version_option(version: VersionRow, region: str) -> Option:
     if failed:
         parts.append("failed, cannot be used")
     if version.end_of_life_on:
-        parts.append(f"end of life {version.end_of_life_on}")
+        passed = version.end_of_life_on < timezone.now().date().isoformat()
+        parts.append(f"end of life {'passed ' if passed else ''}{version.end_of_life_on}")
     if version.exclude_from_latest:
         parts.append("excluded from latest")
     if region and not version.in_region:
@@ -260,9 +267,14 @@ def version_details(organization: Organization, selection: Selection) -> Level:
         regions=regions,
         in_region=any(region["key"] == selection.region for region in regions),
         is_latest=selection.image_version.lower() == LATEST,
+        end_of_life_passed=_passed(version.end_of_life_date if version else None),
         region_name=region_display_name(selection.region),
     )
     return level
+
+
+def _passed(moment: Any) -> bool:
+    return moment is not None and moment < timezone.now()
 
 
 BUILDERS = {

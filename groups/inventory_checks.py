@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 from console.models import Account, Organization
 from console.selectors import accounts_for
 from galleries import selectors as inventory
@@ -14,6 +16,7 @@ from .models import Kind
 from .spot_json import dig, gallery_reference, gallery_version_key
 from .validation import (
     GALLERY,
+    GALLERY_END_OF_LIFE,
     GALLERY_IMAGE_NOT_FOUND,
     GALLERY_NOT_SHARED,
     GALLERY_OS_MISMATCH,
@@ -116,12 +119,15 @@ def _check_version(
     if not region:
         return  # the missing region is reported by the required-field rules
     if version_name.lower() == "latest":
-        if inventory.resolve_latest(image, region) is None:
+        latest = inventory.resolve_latest(image, region)
+        if latest is None:
             check.add(
                 GALLERY_VERSION_NOT_IN_REGION,
                 f"Image {image.name} has no version replicated to {region} that latest could use.",
                 field,
             )
+        else:
+            _warn_end_of_life(check, image, latest, field)
         return
     version = inventory.find_version(image, version_name)
     if version is None:
@@ -144,7 +150,31 @@ def _check_version(
             f"Version {version_name} of image {image.name} is not replicated to {region}.",
             field,
         )
+    _warn_end_of_life(check, image, version, field)
     _check_persisted_data_disks(check, image, version)
+
+
+def _warn_end_of_life(
+    check: _Checker, image: GalleryImage, version: ImageVersion, field: str
+) -> None:
+    """Past its end-of-life date a version (or image) still boots, but is due for replacing:
+    a warning, never a refusal."""
+    now = timezone.now()
+    if version.end_of_life_date is not None and version.end_of_life_date < now:
+        check.add(
+            GALLERY_END_OF_LIFE,
+            f"Version {version.name} of image {image.name} passed its end of life on "
+            f"{version.end_of_life_date:%Y-%m-%d}; choose a newer one.",
+            field,
+            WARNING,
+        )
+    if image.end_of_life_date is not None and image.end_of_life_date < now:
+        check.add(
+            GALLERY_END_OF_LIFE,
+            f"Image {image.name} passed its end of life on {image.end_of_life_date:%Y-%m-%d}.",
+            f"{GALLERY}.imageName",
+            WARNING,
+        )
 
 
 def _check_persisted_data_disks(
