@@ -86,7 +86,12 @@ class GroupEditorForm(forms.Form):
         label="Spot VM sizes",
         widget=forms.CheckboxSelectMultiple,
     )
-    preferred_zone = forms.CharField(max_length=8, required=False, label="Preferred zone")
+    preferred_zone = forms.ChoiceField(
+        choices=[("", "No preference"), ("1", "1"), ("2", "2"), ("3", "3")],
+        required=False,
+        label="Preferred zone",
+        help_text="The availability zone to start the VM in, when the region has zones.",
+    )
     preferred_lifecycle = forms.ChoiceField(
         choices=LIFECYCLE_CHOICES, required=False, label="Preferred lifecycle"
     )
@@ -143,7 +148,7 @@ class GroupEditorForm(forms.Form):
         dropped = STATEFUL_ONLY if self.kind == Kind.STATELESS else STATELESS_ONLY
         for name in dropped:
             del self.fields[name]
-        for name in ("od_sizes", "spot_sizes", "region"):
+        for name in ("od_sizes", "spot_sizes", "region", "preferred_zone"):
             if name in self.fields:
                 current = self._current(name)
                 field = self.fields[name]
@@ -180,7 +185,7 @@ class GroupEditorForm(forms.Form):
             data = self.data
             return (
                 data.getlist(name)
-                if hasattr(data, "getlist") and name != "region"
+                if hasattr(data, "getlist") and name in ("od_sizes", "spot_sizes")
                 else data.get(name)
             )
         return self.initial.get(name)

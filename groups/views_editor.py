@@ -18,6 +18,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
+from console.middleware import SESSION_ACCOUNT_KEY
 from console.models import Account, Role
 from console.permissions import has_role, role_required
 from galleries import cascade
@@ -77,6 +78,7 @@ def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpRespo
     group = None
     if group_id is not None:
         group = get_object_or_404(groups_for(organization, kind=kind), pk=group_id)
+        _switch_to_groups_account(request, group)
     elif not has_role(request, Role.EDITOR):
         raise PermissionDenied("Viewers can look at groups but not create them.")
     account: Account | None = group.account if group else request.account  # type: ignore[attr-defined]
@@ -103,6 +105,19 @@ def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpRespo
         )
     selection = cascade.selection_from({**initial, "group_account": account.pk})
     return _render(request, kind, group, account, form, selection, warnings=warnings)
+
+
+def _switch_to_groups_account(request: HttpRequest, group: Group) -> None:
+    """Opening another account's group switches the header's account to it: never a wrong one."""
+    current = request.account  # type: ignore[attr-defined]
+    if current is not None and current.pk == group.account_id:
+        return
+    request.session[SESSION_ACCOUNT_KEY] = group.account_id
+    request.account = group.account  # type: ignore[attr-defined]
+    if request.method == "GET":
+        messages.info(
+            request, f"Switched to account {group.account.name}, which {group.name} belongs to."
+        )
 
 
 def _submit(

@@ -15,7 +15,8 @@
     });
   }
 
-  // A specialized image keeps its own users: Login and Custom Data are cleared and disabled.
+  // A specialized image keeps its own users: Login and Custom Data are disabled (so not
+  // submitted) but what was typed stays in the page and is back when a generalized image is.
   function applySpecializedRule() {
     var fields = document.getElementById("login-fields");
     var note = document.getElementById("specialized-note");
@@ -23,8 +24,11 @@
     var details = document.getElementById("image-details");
     var specialized = imageType() === "gallery" && details &&
       (details.getAttribute("data-os-state") || "").toLowerCase() === "specialized";
-    if (specialized && !fields.disabled) {
-      fields.querySelectorAll("input, textarea").forEach(function (input) { input.value = ""; });
+    var restored = document.getElementById("login-restored");
+    if (restored) {
+      var hadValues = Array.prototype.some.call(
+        fields.querySelectorAll("input, textarea"), function (input) { return input.value; });
+      restored.classList.toggle("d-none", !(fields.disabled && !specialized && hadValues));
     }
     var editorLocked = fields.closest("fieldset[disabled]:not(#login-fields)");
     fields.disabled = !!specialized || !!editorLocked;

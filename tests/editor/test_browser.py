@@ -231,12 +231,15 @@ def test_a_specialized_image_disables_login(page, live_server, world):
     expect(page.locator("#image-details")).to_contain_text("Specialized image")
     open_tab(page, "Login")
     expect(page.get_by_label("User name")).to_be_disabled()
-    expect(page.get_by_label("User name")).to_have_value("")
+    expect(page.get_by_label("User name")).to_have_value("azureuser")  # kept, not submitted
     expect(page.locator("#specialized-note")).to_be_visible()
     open_tab(page, "Compute")
     choose(page, "#id_image_name", "ubuntu-22")
+    expect(page.locator("#image-details")).to_contain_text("Generalized")
     open_tab(page, "Login")
     expect(page.get_by_label("User name")).to_be_enabled()
+    expect(page.get_by_label("User name")).to_have_value("azureuser")
+    expect(page.locator("#login-restored")).to_contain_text("the login you typed before is back")
 
 
 def test_without_javascript_the_same_selection_saves(nojs_page, live_server, world):
