@@ -295,6 +295,9 @@ def test_another_accounts_gallery_shows_the_share_verdict_and_saves_spot_account
     open_tab(page, "Compute")
     choose_sizes(page)
     choose(page, "#id_image_account", world.other.id)
+    # the other account's resource groups replace this account's: wait for them to be in
+    expect(page.locator('#id_image_resource_group option[value="shared-rg"]')).to_be_attached()
+    expect(page.locator("#cascade-announcer")).to_contain_text("resource group options loaded")
     choose(page, "#id_image_resource_group", "shared-rg")
     choose(page, "#id_image_gallery", "sharedgal")
     expect(page.locator("#share-check")).to_contain_text("can read this gallery")

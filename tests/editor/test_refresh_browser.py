@@ -52,6 +52,7 @@ def test_refreshing_the_gallery_keeps_image_and_version(page, live_server, world
 def test_a_version_deleted_meanwhile_stays_selected_and_flagged(page, live_server, world):  # noqa: F811
     _pick_ubuntu(page, live_server, "1.10.0")
     page.get_by_role("button", name="Refresh this gallery").click()
+    expect(page.locator("#gallery-refresh-status")).to_contain_text("Refreshing this gallery")
     ImageVersion.objects.filter(image=world.ubuntu, name="1.10.0").update(deleted_at=timezone.now())
     _worker_finishes_the_run()
     version = page.locator("#id_image_version")
