@@ -278,6 +278,10 @@ class ImageRow:
     end_of_life_date: datetime | None
     latest_name: str | None
     latest_id: int | None
+    # The selection's version, looked up by name whatever the list shows (it may be past the
+    # cap): its name if it still exists, and whether it can be used in the region.
+    selected_version: str | None = None
+    selected_usable: bool = False
 
 
 def chosen_image(sub: SubscriptionAge, selection: Selection) -> ImageRow | None:
@@ -288,19 +292,27 @@ def chosen_image(sub: SubscriptionAge, selection: Selection) -> ImageRow | None:
         selection.image_name,
     )
     region = selection.region or ""
+    selected_id = version_arm_id(arm_id, selection.image_version or "-")
+    latest_params = (False, region, False)
     rows = _rows(
         "SELECT i.id, i.subscription_id, i.arm_id, i.name, i.os_type, i.os_state,"
         " i.hyper_v_generation, i.architecture, i.security_type, i.end_of_life_date,"
-        f" ({_LATEST.format(column='name')}), ({_LATEST.format(column='id')})"
+        f" ({_LATEST.format(column='name')}), ({_LATEST.format(column='id')}),"
+        " (SELECT v.name FROM galleries_imageversion v WHERE v.subscription_id = i.subscription_id"
+        "  AND v.arm_id = %s AND v.deleted_at IS NULL),"
+        " (SELECT 1 FROM galleries_imageversion v JOIN galleries_versionregion r"
+        "  ON r.version_id = v.id WHERE v.subscription_id = i.subscription_id AND v.arm_id = %s"
+        "  AND v.deleted_at IS NULL AND LOWER(v.provisioning_state) <> 'failed' AND r.region = %s)"
         " FROM galleries_galleryimage i JOIN galleries_gallery g ON g.id = i.gallery_id"
         " WHERE i.subscription_id = %s AND i.arm_id = %s"
         " AND i.deleted_at IS NULL AND g.deleted_at IS NULL",
-        [False, region, False, False, region, False, sub.pk, arm_id],
+        [*latest_params, *latest_params, selected_id, selected_id, region, sub.pk, arm_id],
     )
     if not rows:
         return None
     row = list(rows[0])
     row[9] = _datetime(row[9])
+    row[13] = bool(row[13])
     return ImageRow(*row)
 
 
@@ -348,17 +360,6 @@ def versions_of(
         for name, published, eol, excluded, state, there in rows[:OPTION_CAP]
     ]
     return versions, len(rows) > OPTION_CAP
-
-
-def version_exists(image: ImageRow, version_name: str) -> bool:
-    """Whether the image still has a live version of that name (in any region, any state)."""
-    return bool(
-        _rows(
-            "SELECT 1 FROM galleries_imageversion v"
-            " WHERE v.subscription_id = %s AND v.arm_id = %s AND v.deleted_at IS NULL",
-            [image.subscription_id, version_arm_id(image.arm_id, version_name)],
-        )
-    )
 
 
 @dataclass(frozen=True)

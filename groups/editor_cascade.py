@@ -201,37 +201,34 @@ def version_level(organization: Organization, selection: Selection) -> Level:
         image_end_of_life_passed=_passed(image.end_of_life_date),
     )
     if selection.image_version and not selected and not query:
-        kept = selection.image_version
-        if wanted != LATEST and _version_vanished(image, kept, versions, truncated, selection):
-            # Keep the stored version selected and flagged (as for a vanished gallery), so an
-            # unrelated edit does not fail on a silently emptied Version.
-            level.options.insert(1, Option(kept, f"{kept} — no longer in the gallery"))
-            level.selected = kept
-            level.extra["vanished"] = True
-            level.notice = (
-                f"Image {image.name} has no version {kept} any more: it was deleted from the "
-                "gallery; choose another."
-            )
-        else:
-            level.notice = (
-                f"Version {kept} is not available in "
-                f"{region_display_name(region) or 'this region'}; choose another."
-            )
+        _explain_unlisted_version(level, image, selection.image_version, region)
     return level
 
 
-def _version_vanished(
-    image: cascade.ImageRow,
-    name: str,
-    listed: list[VersionRow],
-    truncated: bool,
-    selection: Selection,
-) -> bool:
-    """The version is gone from the gallery (not merely missing from this region's list)."""
-    if any(version.name.lower() == name.lower() for version in listed):
-        return False  # listed but failed (disabled): it exists
-    every_version_listed = not truncated and (not selection.region or selection.all_versions)
-    return every_version_listed or not cascade.version_exists(image, name)
+def _explain_unlisted_version(
+    level: Level, image: cascade.ImageRow, kept: str, region: str
+) -> None:
+    """The stored version is not among the options: past the cap, deleted, or unusable here."""
+    listed = any(option.value.lower() == kept.lower() for option in level.options)
+    if image.selected_version is None:
+        # Keep it selected and flagged (as for a vanished gallery), so an unrelated edit does
+        # not fail on a silently emptied Version.
+        level.options.insert(1, Option(kept, f"{kept} — no longer in the gallery"))
+        level.selected = kept
+        level.extra["vanished"] = True
+        level.notice = (
+            f"Image {image.name} has no version {kept} any more: it was deleted from the "
+            "gallery; choose another."
+        )
+    elif not listed and (image.selected_usable or not region):
+        # Usable, only past the list's cap: keep it, as a longer list would.
+        level.options.insert(1, Option(image.selected_version, image.selected_version))
+        level.selected = image.selected_version
+    else:
+        level.notice = (
+            f"Version {kept} is not available in "
+            f"{region_display_name(region) or 'this region'}; choose another."
+        )
 
 
 def _version_option(version: VersionRow, region: str) -> Option:

@@ -103,3 +103,20 @@ def test_get_on_the_refresh_address_is_never_a_blank_page(viewer_client, world):
     other = viewer_client.put("/cascade/refresh/")
     assert other.status_code == 405
     assert "Refresh this gallery" in other.content.decode()
+
+
+def test_a_pinned_version_past_the_lists_cap_stays_selected(editor_client, world):
+    from tests.inventory_factories import gallery_image
+
+    from .test_fragments import level
+
+    versions = {f"1.0.{n}": ["eastus"] for n in range(120)}
+    gallery_image(
+        world.own_sub, resource_group="img-rg", gallery="gal", image="many", versions=versions
+    )
+    page = level(
+        editor_client, "version", image_account=world.own.id, image_resource_group="img-rg",
+        image_gallery="gal", image_name="many", image_version="1.0.3", region="eastus",
+    ).content.decode()  # fmt: skip
+    assert '<option value="1.0.3" selected>1.0.3</option>' in page
+    assert "choose another" not in page
