@@ -68,12 +68,16 @@
     hint.setAttribute("data-architecture", arch || "");
     hint.textContent = arch ? "Image " + details.getAttribute("data-image-name") + " is " + arch +
       ": only " + arch + " sizes can boot it" + (arch === "Arm64" ? " (Dpsv5, Dplsv5, Epsv5 families)" : "") +
-      "; the others are marked." : "";
+      "; the others are listed last." : "";
     document.querySelectorAll("[data-size-family]").forEach(function (family) {
       var other = !!arch && !!family.getAttribute("data-architecture") && family.getAttribute("data-architecture") !== arch;
       family.classList.toggle("size-family-other", other);
       var name = family.querySelector("[data-family-name]");
       name.textContent = name.getAttribute("data-family-name").split(" — ")[0] + (other ? " — not for " + arch + " images" : "");
+    });
+    // The families that fit first, as the server lists them.
+    document.querySelectorAll(".size-list").forEach(function (list) {
+      list.querySelectorAll(".size-family-other").forEach(function (family) { list.appendChild(family); });
     });
   }
 

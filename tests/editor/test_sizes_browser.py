@@ -43,6 +43,8 @@ def test_an_arm64_image_marks_x64_sizes_and_refuses_them(page, live_server, worl
         "Image worker-arm64 is Arm64: only Arm64 sizes can boot it"
     )
     expect(page.locator("#id_od_sizes")).to_contain_text("General purpose — not for Arm64 images")
+    arm_first = page.locator("#id_od_sizes [data-family-name]").first
+    expect(arm_first).to_have_text("General purpose, Arm64")  # the fitting families come first
     page.get_by_role("button", name="Create").click()
     expect(page.locator("#id_od_sizes_error")).to_contain_text(
         "Image worker-arm64 is Arm64, but on-demand VM size standard_d2s_v5 is not"
