@@ -12,7 +12,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import Page
 
 from console.models import Role
 from galleries.models import RefreshRun
@@ -107,3 +109,31 @@ def valid_form(world: SimpleNamespace, **overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+# Browser tests: a Chromium page signed in as an editor of the world's organization (the
+# `chromium` browser fixture is the shared one in tests/conftest.py).
+def _signed_in_page(chromium: Any, live_server: Any, world: Any, **context_args: Any) -> Page:
+    client = Client()
+    log_in_as(client, Role.EDITOR, organization=world.org)
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, **context_args)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    return page
+
+
+@pytest.fixture
+def page(chromium, live_server, world):
+    page = _signed_in_page(chromium, live_server, world)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def nojs_page(chromium, live_server, world):
+    page = _signed_in_page(chromium, live_server, world, java_script_enabled=False)
+    yield page
+    page.context.close()

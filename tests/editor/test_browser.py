@@ -7,63 +7,12 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from console.models import Role
 from groups.models import Group
 from groups.spot_json import to_item
-from tests.factories import log_in_as
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    # The sync API runs an event loop in this thread; the live server's database access from
-    # the same thread needs Django's async-safety guard relaxed, for these tests only.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-def _signed_in_page(chromium: Any, live_server: Any, world: Any, **context_args: Any) -> Page:
-    client = Client()
-    log_in_as(client, Role.EDITOR, organization=world.org)
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, **context_args)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    return page
-
-
-@pytest.fixture
-def page(chromium, live_server, world):
-    page = _signed_in_page(chromium, live_server, world)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def nojs_page(chromium, live_server, world):
-    page = _signed_in_page(chromium, live_server, world, java_script_enabled=False)
-    yield page
-    page.context.close()
 
 
 LEVEL_OF = {

@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .test_browser import page  # noqa: F401 - fixture
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_refused_create_opens_general_and_cascade_links_reach_a_control(page, live_server, world):  # noqa: F811
+def test_a_refused_create_opens_general_and_cascade_links_reach_a_control(page, live_server, world):
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_role("button", name="Create").click()
     summary = page.locator("#error-summary")

@@ -8,12 +8,12 @@ from playwright.sync_api import expect
 
 from galleries.models import ImageVersion, RefreshRun
 
-from .test_browser import choose, open_tab, page  # noqa: F401 - fixtures
+from .test_browser import choose, open_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _pick_ubuntu(page, live_server, version):  # noqa: F811
+def _pick_ubuntu(page, live_server, version):
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_label("Region").select_option("eastus")
     open_tab(page, "Compute")
@@ -31,7 +31,7 @@ def _worker_finishes_the_run() -> None:
 
 
 @pytest.mark.parametrize("version", ["latest", "1.10.0"])
-def test_refreshing_the_gallery_keeps_image_and_version(page, live_server, world, version):  # noqa: F811
+def test_refreshing_the_gallery_keeps_image_and_version(page, live_server, world, version):
     _pick_ubuntu(page, live_server, version)
     expect(page.locator("#level-details")).to_contain_text("Version 1.10.0")
     refresh = page.get_by_role("button", name="Refresh this gallery")
@@ -49,7 +49,7 @@ def test_refreshing_the_gallery_keeps_image_and_version(page, live_server, world
     expect(page.get_by_text("Inventory refreshed")).to_have_count(1)  # said once
 
 
-def test_a_version_deleted_meanwhile_stays_selected_and_flagged(page, live_server, world):  # noqa: F811
+def test_a_version_deleted_meanwhile_stays_selected_and_flagged(page, live_server, world):
     _pick_ubuntu(page, live_server, "1.10.0")
     page.get_by_role("button", name="Refresh this gallery").click()
     expect(page.locator("#gallery-refresh-status")).to_contain_text("Refreshing this gallery")
