@@ -10,8 +10,6 @@ The levels themselves are assembled in groups.editor_cascade.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,69 +21,17 @@ from django.utils.dateparse import parse_datetime
 from console.models import Organization
 
 from .arm_ids import gallery_arm_id, image_arm_id, resource_group_arm_id, version_arm_id
+
+# The selection lives in its own module; it is part of this module's interface too.
+from .cascade_selection import (
+    FIELDS as FIELDS,
+    LATEST as LATEST,
+    LEVEL_KEYS as LEVEL_KEYS,
+    OPTION_CAP as OPTION_CAP,
+    Selection as Selection,
+    selection_from as selection_from,
+)
 from .models import Gallery
-from .regions import normalize_region
-from .selectors import normalize_os_type
-
-# Longer lists are cut here, with "type to narrow" (NetBox caps its dropdowns the same way).
-OPTION_CAP = 100
-LATEST = "latest"
-
-# The cascade's fields, parent first; the editor form uses the same names.
-FIELDS = ("image_account", "image_resource_group", "image_gallery", "image_name", "image_version")
-LEVEL_KEYS = ("account", "resource_group", "gallery", "image", "version")
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What the user has chosen so far, plus the group's OS and region that filter it."""
-
-    group_account: str = ""
-    os: str = ""
-    region: str = ""
-    image_account: str = ""
-    image_resource_group: str = ""
-    image_gallery: str = ""
-    image_name: str = ""
-    image_version: str = ""
-    all_versions: bool = False
-    queries: Mapping[str, str] = dataclasses.field(default_factory=dict)
-
-    @property
-    def account(self) -> str:
-        return self.image_account or self.group_account
-
-    def cleared_below(self, field_name: str) -> Selection:
-        """The selection with every level under `field_name` emptied (a parent changed)."""
-        if field_name not in FIELDS:
-            return self
-        below: dict[str, Any] = {name: "" for name in FIELDS[FIELDS.index(field_name) + 1 :]}
-        return dataclasses.replace(self, **below)
-
-    def with_value(self, field_name: str, value: str) -> Selection:
-        changes: dict[str, Any] = {field_name: value}
-        return dataclasses.replace(self, **changes)
-
-
-def selection_from(params: Mapping[str, Any], changed: str | None = None) -> Selection:
-    """Read a selection from GET/POST data; `changed` names the field the user just changed."""
-
-    def value(name: str) -> str:
-        return str(params.get(name, "") or "").strip()[:200]
-
-    selection = Selection(
-        group_account=value("group_account"),
-        os=normalize_os_type(value("os")) if value("os") else "",
-        region=normalize_region(value("region")),
-        image_account=value("image_account"),
-        image_resource_group=value("image_resource_group"),
-        image_gallery=value("image_gallery"),
-        image_name=value("image_name"),
-        image_version=value("image_version"),
-        all_versions=value("all_versions") in ("1", "on", "true"),
-        queries={key: value(f"{key}_q") for key in LEVEL_KEYS if value(f"{key}_q")},
-    )
-    return selection.cleared_below(changed) if changed else selection
 
 
 @dataclass(frozen=True)

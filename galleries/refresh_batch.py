@@ -10,8 +10,13 @@ arrives, so a single writer feeds the database.
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures import wait as wait_for_any
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait as wait_for_any,
+)
 
 from django.conf import settings
 from django.db import connections

@@ -63,8 +63,9 @@ def delete_account(*, account: Account, actor: Any) -> None:
     with transaction.atomic():
         count = Group.objects.filter(account=account).count()
         if count:
+            things = "group or node" if count == 1 else "groups or nodes"
             raise AccountInUse(
-                f"Account {account.name} still has {count} group(s) or node(s); delete them first."
+                f"Account {account.name} still has {count} {things}; delete them first."
             )
         _audit(account, actor, "account.delete", before={"name": account.name})
         account.delete()

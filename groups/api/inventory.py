@@ -18,8 +18,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from console.models import Role
-from galleries import selectors as inventory
-from galleries import services as subscriptions
+from galleries import selectors as inventory, services as subscriptions
 from galleries.models import ConnectedSubscription, GalleryImage, ImageVersion, RefreshRun
 from galleries.refresh import request_refresh, sweep_stale_runs
 from galleries.regions import normalize_region

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from galleries.errors import Verdict
-from galleries.services import check_credentials
-from galleries.services import test_connection as check_connection
+from galleries.services import check_credentials, test_connection as check_connection
 
 from .conftest import sandbox_connection
 

@@ -1,0 +1,71 @@
+"""What the user has chosen in the Shared Image cascade, read from a request's data."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .regions import normalize_region
+from .selectors import normalize_os_type
+
+# Longer lists are cut here, with "type to narrow" (NetBox caps its dropdowns the same way).
+OPTION_CAP = 100
+LATEST = "latest"
+
+# The cascade's fields, parent first; the editor form uses the same names.
+FIELDS = ("image_account", "image_resource_group", "image_gallery", "image_name", "image_version")
+LEVEL_KEYS = ("account", "resource_group", "gallery", "image", "version")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user has chosen so far, plus the group's OS and region that filter it."""
+
+    group_account: str = ""
+    os: str = ""
+    region: str = ""
+    image_account: str = ""
+    image_resource_group: str = ""
+    image_gallery: str = ""
+    image_name: str = ""
+    image_version: str = ""
+    all_versions: bool = False
+    queries: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def account(self) -> str:
+        return self.image_account or self.group_account
+
+    def cleared_below(self, field_name: str) -> Selection:
+        """The selection with every level under `field_name` emptied (a parent changed)."""
+        if field_name not in FIELDS:
+            return self
+        below: dict[str, Any] = {name: "" for name in FIELDS[FIELDS.index(field_name) + 1 :]}
+        return dataclasses.replace(self, **below)
+
+    def with_value(self, field_name: str, value: str) -> Selection:
+        changes: dict[str, Any] = {field_name: value}
+        return dataclasses.replace(self, **changes)
+
+
+def selection_from(params: Mapping[str, Any], changed: str | None = None) -> Selection:
+    """Read a selection from GET/POST data; `changed` names the field the user just changed."""
+
+    def value(name: str) -> str:
+        return str(params.get(name, "") or "").strip()[:200]
+
+    selection = Selection(
+        group_account=value("group_account"),
+        os=normalize_os_type(value("os")) if value("os") else "",
+        region=normalize_region(value("region")),
+        image_account=value("image_account"),
+        image_resource_group=value("image_resource_group"),
+        image_gallery=value("image_gallery"),
+        image_name=value("image_name"),
+        image_version=value("image_version"),
+        all_versions=value("all_versions") in ("1", "on", "true"),
+        queries={key: value(f"{key}_q") for key in LEVEL_KEYS if value(f"{key}_q")},
+    )
+    return selection.cleared_below(changed) if changed else selection
