@@ -8,8 +8,11 @@ from tests.worker import celery_worker  # noqa: F401  (fixture)
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_records_its_heartbeat(celery_worker, client):  # noqa: F811
-    assert not Heartbeat.objects.filter(name="worker").exists()
+    # A worker that has just started says so at once, before beat's first heartbeat task.
+    celery_worker.wait_for(lambda: Heartbeat.objects.filter(name="worker").exists())
+    assert client.get("/healthz").json()["checks"]["worker"]["status"] == "ok"
 
+    Heartbeat.objects.filter(name="worker").delete()
     record_worker_heartbeat.delay()
 
     celery_worker.wait_for(lambda: Heartbeat.objects.filter(name="worker").exists())
