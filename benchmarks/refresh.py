@@ -108,26 +108,11 @@ def start_sandbox(workdir: Path) -> tuple[subprocess.Popen[str], dict]:
 
 def connect_all(info: dict[str, Any]) -> list[Any]:
     from console.models import Organization
-    from galleries.azure_clients import ConnectionSettings
-    from galleries.models import Cloud
-    from galleries.services import connect_subscription
+    from galleries.services import connect_subscription, sandbox_connections
 
     organization = Organization.objects.create(name="Benchmark")
-    ca_pem = Path(info["ca_file"]).read_text()
-    principals = {p["client_id"]: p for p in info["principals"]}
     subscriptions = []
-    for sub in info["subscriptions"]:
-        principal = principals[sub["principal_client_id"]]
-        connection = ConnectionSettings(
-            subscription_id=sub["id"],
-            tenant_id=sub["tenant_id"],
-            client_id=principal["client_id"],
-            client_secret=principal["client_secret"],
-            cloud=Cloud.CUSTOM,
-            arm_endpoint=info["arm_base_url"],
-            authority_host=info["authority_host"],
-            ca_bundle_pem=ca_pem,
-        )
+    for sub, connection in sandbox_connections(info):
         subscriptions.append(
             connect_subscription(
                 organization=organization,

@@ -276,16 +276,11 @@ def _wait_for(path: Path, wait_seconds: float) -> dict[str, Any]:
         time.sleep(0.2)
 
 
-def connect_demo_sandbox(
-    organization: Organization, sandbox_dir: str | Path, wait_seconds: float = 30
-) -> list[ConnectedSubscription]:
-    """Connect the sandbox's subscriptions (idempotent) and refresh each to completion."""
-    from .refresh import refresh_now
-
-    info = _wait_for(Path(sandbox_dir) / "connection.json", wait_seconds)
+def sandbox_connections(info: dict[str, Any]) -> list[tuple[dict[str, Any], ConnectionSettings]]:
+    """Each subscription of a sandbox's connection.json, with its own principal's settings."""
     ca_pem = Path(info["ca_file"]).read_text()
     principals = {p["client_id"]: p for p in info["principals"]}
-    connected: list[ConnectedSubscription] = []
+    pairs = []
     for sub in info["subscriptions"]:
         principal = principals[sub["principal_client_id"]]
         connection = ConnectionSettings(
@@ -298,6 +293,19 @@ def connect_demo_sandbox(
             authority_host=info["authority_host"],
             ca_bundle_pem=ca_pem,
         )
+        pairs.append((sub, connection))
+    return pairs
+
+
+def connect_demo_sandbox(
+    organization: Organization, sandbox_dir: str | Path, wait_seconds: float = 30
+) -> list[ConnectedSubscription]:
+    """Connect the sandbox's subscriptions (idempotent) and refresh each to completion."""
+    from .refresh import refresh_now
+
+    info = _wait_for(Path(sandbox_dir) / "connection.json", wait_seconds)
+    connected: list[ConnectedSubscription] = []
+    for sub, connection in sandbox_connections(info):
         existing = ConnectedSubscription.objects.filter(
             organization=organization, subscription_id=sub["id"].lower()
         ).first()
