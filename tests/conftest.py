@@ -3,6 +3,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.go_decode import GoDecoder, build
+
 pytest_plugins = ["azure_sandbox.pytest_plugin"]
 
 # Debian's Chromium, headless as root, with nothing reaching for the (closed) network.
@@ -29,3 +31,9 @@ def chromium() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def go_decoder(tmp_path_factory: pytest.TempPathFactory) -> GoDecoder:
+    """spotinst-sdk-go's reading of an answer (tests/go_decode.py), built once per session."""
+    return GoDecoder(build(tmp_path_factory.mktemp("spotdecode")))

@@ -1,0 +1,3 @@
+module spotdecode
+
+go 1.19
