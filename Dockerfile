@@ -1,5 +1,8 @@
 # One image for web (gunicorn + whitenoise), worker and beat; see docker-compose.yml.
-FROM python:3.11-slim
+# BASE_IMAGE: any image with Python 3.11 as `python`/`pip` and `useradd`; the compose smoke test
+# builds on a local Debian one (deploy/compose_smoke/), as no registry can be reached there.
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
