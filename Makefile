@@ -41,7 +41,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy console galleries groups azure_sandbox
+	$(VENV)/bin/mypy console galleries groups azure_sandbox deploy
 
 checks: install
 	$(PY) manage.py check

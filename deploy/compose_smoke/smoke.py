@@ -168,7 +168,9 @@ class Podman:
     def build(
         self, *, tag: str, containerfile: Path, context: Path, args: Sequence[tuple[str, str]]
     ) -> str:
-        """Build (reusing cached layers) and return the image id."""
+        """Build (reusing cached layers) and return the image id; the image it replaces under
+        `tag` is removed, so that repeated runs do not fill the disk."""
+        previous = self.image_id(tag)
         with tempfile.TemporaryDirectory() as scratch:
             iidfile = Path(scratch) / "iid"
             build_args = [part for key, value in args for part in ("--build-arg", f"{key}={value}")]
@@ -186,7 +188,15 @@ class Podman:
                 str(context),
                 what=f"building {tag}",
             )
-            return iidfile.read_text().strip()
+            image_id = iidfile.read_text().strip()
+        if previous and previous != image_id:
+            # Refused (harmlessly) while a container, say of a parallel run, still uses it.
+            self.run("rmi", previous, check=False)
+        return image_id
+
+    def image_id(self, reference: str) -> str | None:
+        result = self.run("image", "inspect", "--format", "{{.Id}}", reference, check=False)
+        return result.stdout.strip() if result.returncode == 0 else None
 
 
 def _without_noise(text: str) -> str:
@@ -274,6 +284,12 @@ def ensure_debian_image(podman: Podman) -> str:
         tar.wait()
         if imported.returncode != 0 or tar.returncode != 0:
             raise SmokeFailure(f"podman import failed: {_without_noise(imported.stderr)}")
+    outdated = podman.run(
+        "images", "--format", "{{.Repository}}:{{.Tag}}", f"{IMAGE_PREFIX}/debian", check=False
+    ).stdout.split()
+    for old_tag in outdated:
+        if old_tag != tag:
+            podman.run("rmi", old_tag, check=False)
     return tag
 
 
