@@ -188,7 +188,7 @@ class Podman:
                 str(context),
                 what=f"building {tag}",
             )
-            image_id = iidfile.read_text().strip()
+            image_id = iidfile.read_text().strip().removeprefix("sha256:")
         if previous and previous != image_id:
             # Refused (harmlessly) while a container, say of a parallel run, still uses it.
             self.run("rmi", previous, check=False)
@@ -703,6 +703,7 @@ def run(args: argparse.Namespace) -> Timings:
             else:
                 with timings.phase("down"):
                     stack.down()
+    podman.log_path.unlink(missing_ok=True)  # kept only when the run fails
     return timings
 
 
