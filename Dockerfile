@@ -15,9 +15,10 @@ WORKDIR /app
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app
 
 # Dependencies first, so code changes do not reinstall them (the project itself is plain
-# source under /app: pyproject.toml declares no packages to install).
-COPY pyproject.toml README.md ./
-RUN pip install .
+# source under /app: pyproject.toml declares no packages to install). pyproject.toml names
+# README.md as the description; an empty stand-in keeps README edits from reinstalling them too.
+COPY pyproject.toml ./
+RUN touch README.md && pip install . && rm README.md
 
 COPY . .
 
