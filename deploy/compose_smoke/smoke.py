@@ -70,6 +70,10 @@ LOCAL_IMAGES = {
 }
 SYSTEM_PACKAGES = {"podman": "podman", "runc": "runc", "debootstrap": "debootstrap"}
 
+# Every container, network and volume of a run carries RUN_LABEL=gcsmoke<pid of the run>.
+RUN_LABEL = "io.gallery-console.compose-smoke"
+RUN_NAME_PREFIX = "gcsmoke"
+
 SITE_HOST = "console.example.com"
 SMOKE_USERNAME = "smoke-admin"
 SMOKE_ORGANIZATION = "Smoke Test"
@@ -356,7 +360,7 @@ class Stack:
         self.name = name
         self.secrets_dir = secrets_dir
         self.network = f"{name}_default"
-        self.label = f"io.gallery-console.compose-smoke={name}"
+        self.label = f"{RUN_LABEL}={name}"
         self.images: dict[str, str] = {}
 
     def container(self, service: str) -> str:
@@ -503,6 +507,34 @@ class Stack:
         self.podman.run("network", "rm", "--force", self.network, check=False)
         for volume in self.project.volumes:
             self.podman.run("volume", "rm", "--force", f"{self.name}_{volume}", check=False)
+
+
+def remove_abandoned_runs(podman: Podman) -> None:
+    """Remove what runs killed outright (no teardown) left behind: their process is gone."""
+    listings = {
+        "containers": ("ps", "--all", "--format", "{{.Names}}"),
+        "networks": ("network", "ls", "--format", "{{.Name}}"),
+        "volumes": ("volume", "ls", "--format", "{{.Name}}"),
+    }
+    found: dict[str, list[str]] = {}
+    abandoned: set[str] = set()
+    for kind, listing in listings.items():
+        names = podman.run(*listing, "--filter", f"label={RUN_LABEL}", check=False).stdout
+        found[kind] = []
+        for name in names.split():
+            run = re.match(rf"{RUN_NAME_PREFIX}(\d+)[-_]", name)
+            if run and not Path(f"/proc/{run.group(1)}").exists():
+                found[kind].append(name)
+                abandoned.add(run.group(1))
+    if not abandoned:
+        return
+    say(f"removing what killed runs (process ids {', '.join(sorted(abandoned))}) left behind")
+    if found["containers"]:
+        podman.run("rm", "--force", "--time", "0", *found["containers"], check=False)
+    for name in found["networks"]:
+        podman.run("network", "rm", "--force", name, check=False)
+    for name in found["volumes"]:
+        podman.run("volume", "rm", "--force", name, check=False)
 
 
 # --- A user's visit -----------------------------------------------------------------------------
@@ -667,12 +699,13 @@ def fetch_asset(visitor: Visitor, path: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> Timings:
     timings = Timings()
-    run_name = f"gcsmoke{os.getpid()}"
+    run_name = f"{RUN_NAME_PREFIX}{os.getpid()}"
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     podman = Podman(WORK_DIR / f"{run_name}.log")
     with timings.phase("system packages"):
         ensure_system_packages()
     with timings.phase("local images"):
+        remove_abandoned_runs(podman)
         ensure_local_images(podman)
     web_port = args.web_port or free_port()
     project = compose_file.load(COMPOSE_FILES, smoke_variables(web_port))
