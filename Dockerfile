@@ -1,5 +1,8 @@
 # One image for web (gunicorn + whitenoise), worker and beat; see docker-compose.yml.
-FROM python:3.11-slim
+# BASE_IMAGE: any image with Python 3.11 as `python`/`pip` and `useradd`; the compose smoke test
+# builds on a local Debian one (deploy/compose_smoke/), as no registry can be reached there.
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -12,9 +15,10 @@ WORKDIR /app
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app
 
 # Dependencies first, so code changes do not reinstall them (the project itself is plain
-# source under /app: pyproject.toml declares no packages to install).
-COPY pyproject.toml README.md ./
-RUN pip install .
+# source under /app: pyproject.toml declares no packages to install). pyproject.toml names
+# README.md as the description; an empty stand-in keeps README edits from reinstalling them too.
+COPY pyproject.toml ./
+RUN touch README.md && pip install . && rm README.md
 
 COPY . .
 

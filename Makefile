@@ -16,7 +16,7 @@ run: export AZURE_DEFAULT_CA_BUNDLE ?= $(CURDIR)/$(SANDBOX_DIR)/ca.pem
 # Static analysis imports the settings; debug mode supplies development keys for that.
 typecheck checks: export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint typecheck checks ci clean
+.PHONY: install run test lint typecheck checks compose-smoke ci clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -41,7 +41,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy console galleries groups azure_sandbox
+	$(VENV)/bin/mypy console galleries groups azure_sandbox deploy
 
 checks: install
 	$(PY) manage.py check
@@ -50,6 +50,10 @@ checks: install
 		FIELD_ENCRYPTION_KEY=$$(python3 -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 		ALLOWED_HOSTS=console.example.com SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# docker-compose.yml's stack, built and run in podman, checked as a user would (deploy/compose_smoke).
+compose-smoke: install
+	$(PY) -m deploy.compose_smoke
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ApiToken, AuditEntry, Heartbeat, Membership, Organization, Role
+from .models import Account, ApiToken, AuditEntry, Heartbeat, Membership, Organization, Role
 from .request_context import current_request_id
 
 TOKEN_PREFIX = "gc_"  # noqa: S105 - a public marker, not a secret
@@ -211,6 +211,52 @@ def remove_member(*, membership: Membership, actor: Any) -> None:
         before={"user": username, "role": membership.role},
     )
     membership.delete()
+
+
+# --- Organizations ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_organization(*, name: str, admin: Any, account_name: str) -> Organization:
+    """A new organization with its first admin and first account (an install's first steps)."""
+    name, account_name = name.strip(), account_name.strip()
+    if not name or not account_name:
+        raise ValidationError("The organization and its first account both need a name.")
+    if Organization.objects.filter(name=name).exists():
+        raise ValidationError(f"An organization named {name} already exists.")
+    if not admin.is_active:
+        raise ValidationError(f"{admin.get_username()} is not an active user.")
+    organization = Organization.objects.create(name=name)
+    membership = Membership.objects.create(organization=organization, user=admin, role=Role.ADMIN)
+    account = Account.objects.create(organization=organization, name=account_name)
+    record_audit(
+        organization=organization,
+        actor=None,
+        action="organization.create",
+        obj_type="organization",
+        obj_id=organization.pk,
+        obj_repr=organization.name,
+        after={"name": organization.name},
+    )
+    record_audit(
+        organization=organization,
+        actor=None,
+        action="member.add",
+        obj_type="membership",
+        obj_id=membership.pk,
+        obj_repr=admin.get_username(),
+        after={"user": admin.get_username(), "role": Role.ADMIN},
+    )
+    record_audit(
+        organization=organization,
+        actor=None,
+        action="account.create",
+        obj_type="account",
+        obj_id=account.pk,
+        obj_repr=account.name,
+        after={"name": account.name},
+    )
+    return organization
 
 
 # --- Liveness -----------------------------------------------------------------------------------

@@ -4,9 +4,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from console.models import Account, Membership, Organization, Role
+from console.models import Account, AuditEntry, Membership, Organization, Role
 from console.selectors import authenticate_token
-from tests.factories import MembershipFactory, OrganizationFactory
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +97,43 @@ def test_create_api_token_needs_an_organization_when_the_user_has_several():
 
     with pytest.raises(CommandError, match="no user"):
         run("create_api_token", "ghost")
+
+
+def test_create_organization_lets_its_admin_sign_in_and_open_the_group_editor(client):
+    UserFactory(username="alice")
+
+    output = run("create_organization", "Acme", "--admin", "alice", "--account", "Production")
+
+    acme = Organization.objects.get(name="Acme")
+    account = acme.accounts.get()
+    assert account.name == "Production"
+    assert f"account Production ({account.pk})" in output
+    assert dict(acme.memberships.values_list("user__username", "role")) == {"alice": Role.ADMIN}
+    assert sorted(
+        AuditEntry.objects.filter(organization=acme).values_list("action", flat=True)
+    ) == [
+        "account.create",
+        "member.add",
+        "organization.create",
+    ]
+    client.post("/login/", {"username": "alice", "password": DEFAULT_PASSWORD})
+    response = client.get("/groups/new/")
+    assert response.status_code == 200
+    assert response.context["account"] == account
+
+
+def test_create_organization_refuses_a_taken_name_and_changes_nothing():
+    OrganizationFactory(name="Acme")
+    UserFactory(username="alice")
+    before = counts()
+
+    with pytest.raises(CommandError, match="An organization named Acme already exists"):
+        run("create_organization", "Acme", "--admin", "alice")
+
+    assert counts() == before
+
+
+def test_create_organization_names_a_missing_admin():
+    with pytest.raises(CommandError, match="There is no user 'nobody'; create one first"):
+        run("create_organization", "Acme", "--admin", "nobody")
+    assert not Organization.objects.exists()

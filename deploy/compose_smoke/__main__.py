@@ -1,0 +1,5 @@
+import sys
+
+from deploy.compose_smoke.smoke import main
+
+sys.exit(main())
