@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from azure_sandbox import generate_world  # noqa: E402
 
 GOAL_REQUESTS_PER_SECOND = 1000
+GOAL_GENERATOR_SECONDS = 10  # the 40,000-version estate of benchmarks/refresh.py
 
 
 def _version_list_urls(connection: dict, world_file: Path) -> list[str]:
@@ -113,6 +114,15 @@ def main() -> int:
         "--latency-ms", type=float, default=0, help="world latency per ARM call (default: none)"
     )
     args = parser.parse_args()
+
+    started = time.monotonic()
+    estate = generate_world(seed=7, page_size=50, latency_ms=50)
+    generated = time.monotonic() - started
+    print(
+        f"world generator: {estate.counts()['versions']:,} versions in {generated:.1f} s "
+        f"({generated / GOAL_GENERATOR_SECONDS:.2f}x the {GOAL_GENERATOR_SECONDS} s goal)"
+    )
+    del estate
 
     with tempfile.TemporaryDirectory(prefix="sandbox-bench-") as tmp:
         state_dir, world_file = Path(tmp) / "state", Path(tmp) / "world.json"

