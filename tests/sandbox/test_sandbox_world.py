@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from azure_sandbox import Sandbox, World, default_world, generate_world
