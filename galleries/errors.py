@@ -264,8 +264,7 @@ def describe_failure(exc: BaseException) -> AzureFailure:
         return _authentication_failure(exc)
     if isinstance(exc, HttpResponseError) and exc.status_code is not None:
         status, code = exc.status_code, _arm_code(exc)
-        suffix = f" ({code})" if code else ""
-        spaced = f" {code}" if code else ""
+        suffix = f" {code}" if code else ""
         if status == 401:
             if "tenant" in code.lower():
                 return AzureFailure(
@@ -276,7 +275,7 @@ def describe_failure(exc: BaseException) -> AzureFailure:
             # tried after the first 401: ARM refuses it, which says nothing about the secret.
             return AzureFailure(
                 Verdict.TOKEN_REJECTED,
-                f"Azure Resource Manager rejected the access token (HTTP 401{spaced}), also a "
+                f"Azure Resource Manager rejected the access token (HTTP 401{suffix}), also a "
                 "freshly issued one; Entra ID accepted the credential, so it was not marked "
                 "invalid.",
             )
