@@ -261,13 +261,17 @@ class ConsoleCredential:
     """A client-secret credential that knows why a sign-in failed and can sign in afresh.
 
     Wraps azure-identity's ClientSecretCredential (built by `build`, given a response hook):
-    the hook keeps each thread's last error answer from Entra ID, which `SignInFailed`
-    carries, since the identity library's own exception keeps only a message."""
+    the hook keeps Entra ID's last answer, which `SignInFailed` carries, since the identity
+    library's own exception keeps only a message. Sign-ins take turns, so the last answer is
+    the current one's, also when MSAL answers from its own cache of recent errors (it replays
+    a 5xx/429 for its Retry-After, a 400 for a minute) without a request."""
 
     def __init__(self, build: Callable[[Callable[[PipelineResponse], None]], Any]) -> None:
         self._build = build
         self._lock = threading.Lock()
-        self._answers = threading.local()
+        # One sign-in at a time: threads that need a token at once get the one it brings.
+        self._fetching = threading.Lock()
+        self._answer: SignInAnswer | None = None
         self._inner = build(self._record)
         self._last_token: str | None = None
         self.sign_ins_again = 0
@@ -275,16 +279,18 @@ class ConsoleCredential:
     def _record(self, response: PipelineResponse) -> None:
         http = response.http_response
         if http.status_code >= 400:
-            self._answers.last = _sign_in_answer(http.status_code, http.text())
+            self._answer = _sign_in_answer(http.status_code, http.text())
+        elif not http.request.url.endswith("openid-configuration"):
+            self._answer = None
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        self._answers.last = None
         with self._lock:
             inner = self._inner
-        try:
-            token = getattr(inner, method)(*args, **kwargs)
-        except ClientAuthenticationError as exc:
-            raise SignInFailed(str(exc), getattr(self._answers, "last", None)) from exc
+        with self._fetching:
+            try:
+                token = getattr(inner, method)(*args, **kwargs)
+            except ClientAuthenticationError as exc:
+                raise SignInFailed(str(exc), self._answer) from exc
         self._last_token = token.token
         return token
 
@@ -305,6 +311,7 @@ class ConsoleCredential:
                 return
             old, self._inner = self._inner, self._build(self._record)
             self._last_token = None
+            self._answer = None
             self.sign_ins_again += 1
         old.close()
 
