@@ -51,3 +51,16 @@ def connect(fresh_azure_sandbox: Any, organization: Any) -> Any:
         )
 
     return _connect
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fault matrix's measured figures (how soon a refresh runs again), if it ran."""
+    import sys
+
+    module = sys.modules.get("tests.galleries.test_refresh_faults")
+    figures = getattr(module, "FIGURES", None)
+    if not figures:
+        return
+    terminalreporter.section("refresh fault matrix: measured figures")
+    for database, row, name, seconds in figures:
+        terminalreporter.write_line(f"{database:10} {seconds:6.2f}  {name}  [{row}]")

@@ -140,11 +140,13 @@ def test_control_endpoint_arms_lists_and_clears_faults(
         assert http.post(f"{sandbox.control_url}/faults", json={"kind": "nope"}).status_code == 400
 
 
-def test_a_404_carries_the_chosen_arm_error_code(
-    sandbox: Sandbox, compute: ComputeFactory
-) -> None:
+def test_a_404_carries_the_chosen_arm_error_code(sandbox: Sandbox, compute: ComputeFactory) -> None:
     sandbox.faults.add(
-        kind="fail_page", page=2, status=404, code="SubscriptionNotFound", path_pattern=VERSIONS_LIST
+        kind="fail_page",
+        page=2,
+        status=404,
+        code="SubscriptionNotFound",
+        path_pattern=VERSIONS_LIST,
     )
     pages = compute("Shared Images").gallery_image_versions.list_by_gallery_image(*IMAGE).by_page()
     assert len(list(next(pages))) == sandbox.world.settings.page_size
