@@ -45,6 +45,14 @@ AZURE_STATE_NOTES = {
 }
 
 
+def azure_state_note(state: str) -> str:
+    """What a subscription's Azure state means for its users ("" when Enabled or unknown)."""
+    try:
+        return AZURE_STATE_NOTES.get(AzureState(state), "")
+    except ValueError:
+        return ""
+
+
 class ConnectedSubscription(models.Model):
     organization = models.ForeignKey(
         "console.Organization", on_delete=models.CASCADE, related_name="subscriptions"
@@ -86,8 +94,16 @@ class ConnectedSubscription(models.Model):
 
     @property
     def azure_state_note(self) -> str:
-        """Why the subscription's Azure state matters, or "" when it is Enabled (or unknown)."""
-        return AZURE_STATE_NOTES.get(self.azure_state, "")  # type: ignore[call-overload]
+        return azure_state_note(self.azure_state)
+
+    @property
+    def azure_blocks_deployments(self) -> bool:
+        """Disabled or deleted in Azure: nothing can be deployed there."""
+        return self.azure_state in (AzureState.DISABLED, AzureState.DELETED)
+
+    def get_azure_state_label(self) -> str:
+        known = dict(AzureState.choices)
+        return str(known.get(self.azure_state, self.azure_state))
 
 
 class InventoryRow(models.Model):

@@ -23,6 +23,7 @@ from console.models import Account, Role
 from console.permissions import has_role, role_required
 from galleries import cascade
 from galleries.regions import region_display_name
+from galleries.selectors import troubled_subscriptions
 
 from . import editor
 from .editor_sizes import size_picker
@@ -251,6 +252,7 @@ def _render(
         },
     )
     context.update(
+        azure_trouble=_azure_trouble(request.organization, account, selection),  # type: ignore[attr-defined]
         kind=kind,
         kind_label=Kind(kind).label,
         tabs=TABS,
@@ -280,6 +282,23 @@ def _render(
         ],
     )
     return render(request, "groups/editor.html", context, status=status)
+
+
+def _azure_trouble(
+    organization: Any, account: Account, selection: cascade.Selection
+) -> list[tuple[Any, str]]:
+    """The subscriptions this group deploys to or takes its image from that Azure reports as
+    not plain Enabled (Disabled, Warned...), each with what it is to the group."""
+    troubled = troubled_subscriptions(organization, [account.pk, selection.account])
+    found = []
+    for account_id, subscription in troubled.items():
+        roles = []
+        if account_id == account.pk:
+            roles.append("it deploys there")
+        if account_id == selection.account:
+            roles.append("its image comes from there")
+        found.append((subscription, " and ".join(roles)))
+    return found
 
 
 def _cascade_anchors(levels: list[tuple[str, Any]]) -> dict[str, str]:
