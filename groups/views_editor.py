@@ -132,6 +132,8 @@ def _submit(
         return _render(request, kind, group, account, form, selection, status=200)
     if not form.is_valid():
         return _render(request, kind, group, account, form, selection, status=422)
+    if group is not None and form.cleaned_data.get("revision") is None:
+        return _revision_missing(request, kind, group, account, selection)
     if action == "draft" and not form.cleaned_data.get("name", "").strip():
         form.add_error("name", "A draft needs at least a name: type one, then save the draft.")
         return _render(request, kind, group, account, form, selection, status=422)
@@ -179,6 +181,32 @@ def _submit(
         summary += f" {count} problem{pluralize(count)} {pluralize(count, 'is,are')} listed below."
     messages.success(request, summary)
     return redirect(EDIT_URL[kind], group_id=saved.pk)
+
+
+def _revision_missing(
+    request: HttpRequest,
+    kind: Kind,
+    group: Group,
+    account: Account,
+    selection: cascade.Selection,
+) -> HttpResponse:
+    """An edit that does not say which revision it started from could silently overwrite
+    someone else's save: nothing is saved, and the posted values come back with the current
+    revision, so that saving again is a choice made knowingly."""
+    data = request.POST.copy()
+    data["revision"] = str(group.revision)
+    form = GroupEditorForm(data, kind=kind)
+    form.is_valid()
+    by = f" by {group.updated_by}" if group.updated_by else ""
+    problem = Problem(
+        "REVISION_REQUIRED",
+        f"Not saved: the form did not say which revision of {group.name} it was editing (a "
+        "page from an older console, or a script that left the field out), so saving it "
+        "could overwrite someone else's changes. Your changes are kept below; "
+        f"{group.name} is at revision {group.revision} (saved{by}). Check it, then save again.",
+        "",
+    )
+    return _render(request, kind, group, account, form, selection, errors=[problem], status=409)
 
 
 def _posted_selection(request: HttpRequest, account: Account, *, reload: bool) -> cascade.Selection:
