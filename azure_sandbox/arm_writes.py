@@ -16,7 +16,13 @@ from typing import Any
 from azure_sandbox import arm_json
 from azure_sandbox.arm_lookup import ArmContext, find_gallery, find_group, find_subscription
 from azure_sandbox.messages import ArmError, Response
-from azure_sandbox.world import ImageDefinition, ImageVersion, TargetRegion, region_code
+from azure_sandbox.world import (
+    ImageDefinition,
+    ImageVersion,
+    Subscription,
+    TargetRegion,
+    region_code,
+)
 
 _VERSION_NAME = re.compile(r"^\d{1,9}\.\d{1,9}\.\d{1,9}$")
 
@@ -43,6 +49,22 @@ def _body(ctx: ArmContext) -> dict[str, Any]:
     return body
 
 
+# Azure keeps a subscription in these states readable but refuses every write to it.
+READ_ONLY_STATES = frozenset({"disabled", "deleted"})
+
+
+def _writable_subscription(ctx: ArmContext, sub_id: str) -> Subscription:
+    sub = find_subscription(ctx, sub_id)
+    if sub.state.lower() in READ_ONLY_STATES:
+        raise ArmError(
+            409,
+            "ReadOnlyDisabledSubscription",
+            f"The subscription '{sub.id}' is disabled and therefore marked as read only. You "
+            "cannot perform any write actions on this subscription until it is re-enabled.",
+        )
+    return sub
+
+
 def _missing_parent(name: str) -> ArmError:
     return ArmError(
         404,
@@ -60,7 +82,7 @@ def _gallery_id(ctx: ArmContext, params: dict[str, str]) -> str:
 
 
 def put_image(ctx: ArmContext, params: dict[str, str]) -> Response:
-    sub = find_subscription(ctx, params["sub"])
+    sub = _writable_subscription(ctx, params["sub"])
     image_id = f"{_gallery_id(ctx, params)}/images/{params['image']}"
     ctx.access.require("Microsoft.Compute/galleries/images/write", image_id, write=True)
     body = _body(ctx)
@@ -109,7 +131,7 @@ def put_image(ctx: ArmContext, params: dict[str, str]) -> Response:
 
 
 def delete_image(ctx: ArmContext, params: dict[str, str]) -> Response:
-    sub = find_subscription(ctx, params["sub"])
+    sub = _writable_subscription(ctx, params["sub"])
     image_id = f"{_gallery_id(ctx, params)}/images/{params['image']}"
     ctx.access.require("Microsoft.Compute/galleries/images/delete", image_id, write=True)
     with ctx.write_lock:
@@ -150,7 +172,7 @@ def _target_regions(profile: dict[str, Any], location: str, storage: str) -> lis
 
 
 def put_version(ctx: ArmContext, params: dict[str, str]) -> Response:
-    sub = find_subscription(ctx, params["sub"])
+    sub = _writable_subscription(ctx, params["sub"])
     version_id = f"{_gallery_id(ctx, params)}/images/{params['image']}/versions/{params['version']}"
     ctx.access.require("Microsoft.Compute/galleries/images/versions/write", version_id, write=True)
     if not _VERSION_NAME.match(params["version"]):
@@ -197,7 +219,7 @@ def put_version(ctx: ArmContext, params: dict[str, str]) -> Response:
 
 
 def delete_version(ctx: ArmContext, params: dict[str, str]) -> Response:
-    sub = find_subscription(ctx, params["sub"])
+    sub = _writable_subscription(ctx, params["sub"])
     version_id = f"{_gallery_id(ctx, params)}/images/{params['image']}/versions/{params['version']}"
     ctx.access.require("Microsoft.Compute/galleries/images/versions/delete", version_id, write=True)
     with ctx.write_lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -9,7 +10,7 @@ from typing import Protocol
 
 from azure_sandbox import arm, control, identity
 from azure_sandbox.arm_lookup import ArmContext
-from azure_sandbox.faults import FaultRule, FaultSet
+from azure_sandbox.faults import FaultDecision, FaultRule, FaultSet
 from azure_sandbox.identity import TokenClaims, TokenInvalid, TokenIssuer
 from azure_sandbox.messages import AbortConnection, ArmError, Request, Response
 from azure_sandbox.rbac import Access
@@ -20,7 +21,18 @@ from azure_sandbox.world import World
 _OPENID = re.compile(r"^/(?P<tenant>[^/]+)/v2\.0/\.well-known/openid-configuration$")
 _TOKEN = re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/token$")
 _BUCKET_KIND = {"GET": "reads", "HEAD": "reads", "DELETE": "deletes"}  # anything else: writes
-_ERROR_CODES = {500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable"}
+# The ARM error code an injected fault answers with when its rule names none.
+_ERROR_CODES = {
+    400: "BadRequest",
+    401: "InvalidAuthenticationToken",
+    403: "AuthorizationFailed",
+    404: "NotFound",
+    409: "Conflict",
+    500: "InternalServerError",
+    502: "BadGateway",
+    503: "ServiceUnavailable",
+    504: "GatewayTimeout",
+}
 
 
 class SandboxState(Protocol):
@@ -62,13 +74,13 @@ class Dispatcher:
         world = self.state.world  # one consistent world per request, even if swapped meanwhile
         if request.method == "GET" and (found := _OPENID.match(request.path)):
             trace.route = "identity.openid_configuration"
-            return self._faults(request, trace, 1, 0) or identity.openid_configuration(
+            return self._faults(request, trace, 1, 0, entra=True) or identity.openid_configuration(
                 request, world, found["tenant"]
             )
         if request.method == "POST" and (found := _TOKEN.match(request.path)):
             trace.route = "identity.token"
             trace.client_id = identity.token_client_id(request)
-            return self._faults(request, trace, 1, 0) or identity.token_endpoint(
+            return self._faults(request, trace, 1, 0, entra=True) or identity.token_endpoint(
                 request, world, self.state.token_issuer, found["tenant"]
             )
         try:
@@ -91,9 +103,9 @@ class Dispatcher:
             auth_error = invalid
 
         page = arm.page_number(request, world.settings.page_size)
-        injected = self._faults(request, trace, page, world.settings.latency_ms)
-        if injected is not None:
-            return injected
+        faults = self._decide(request, trace, page, world.settings.latency_ms)
+        if faults.terminal is not None:
+            return self._fire(faults.terminal, entra=False)
         principal = world.principal(claims.client_id) if claims else None
         if claims is None or principal is None:
             reason = auth_error or TokenInvalid(
@@ -128,11 +140,13 @@ class Dispatcher:
             response = error.to_response()
         if remaining is not None:
             response.headers[remaining_header] = str(remaining)
+        if faults.omit and response.status == 200:
+            response = _without_items(response, faults.omit)
         return response
 
-    def _faults(
+    def _decide(
         self, request: Request, trace: LogEntry, page: int, base_latency_ms: float
-    ) -> Response | None:
+    ) -> FaultDecision:
         decision = self.state.faults.decide(
             request.method, request.path_lower, trace.client_id, page
         )
@@ -140,27 +154,40 @@ class Dispatcher:
         delay_ms = base_latency_ms + decision.latency_ms
         if delay_ms > 0:
             self.state.stopping.wait(delay_ms / 1000)  # sleeps this thread only; wakes on stop
-        rule = decision.terminal
-        return None if rule is None else self._fire(rule)
+        return decision
 
-    def _fire(self, rule: FaultRule) -> Response:
+    def _faults(
+        self, request: Request, trace: LogEntry, page: int, base_latency_ms: float, *, entra: bool
+    ) -> Response | None:
+        rule = self._decide(request, trace, page, base_latency_ms).terminal
+        return None if rule is None else self._fire(rule, entra=entra)
+
+    def _fire(self, rule: FaultRule, *, entra: bool) -> Response:
         if rule.kind == "reset":
             raise AbortConnection(reset=True)
         if rule.kind == "hang":
             self.state.stopping.wait(rule.hang_seconds)
             raise AbortConnection(reset=False)
+        if entra:
+            return _entra_fault(rule)
         if rule.kind == "throttle":
             return ArmError(
                 429,
-                "SubscriptionRequestsThrottled",
+                rule.code or "SubscriptionRequestsThrottled",
                 f"Number of requests exceeded the limit (injected fault {rule.id}). Please try "
                 f"again after '{rule.retry_after}' seconds. Refer to https://aka.ms/arm-throttling",
                 {"Retry-After": str(rule.retry_after)},
             ).to_response()
-        code = _ERROR_CODES.get(rule.status, "InternalServerError")
-        return ArmError(
-            rule.status, code, f"An injected {rule.kind} fault ({rule.id}) failed this request."
-        ).to_response()
+        code = rule.code or _ERROR_CODES.get(rule.status, "InternalServerError")
+        message = rule.message or f"An injected {rule.kind} fault ({rule.id}) failed this request."
+        headers = {}
+        if rule.status == 401:
+            # ARM's 401s carry a Bearer challenge; the SDK's auth policy reacts to it.
+            headers["WWW-Authenticate"] = (
+                'Bearer authorization_uri="https://login.microsoftonline.com/common", '
+                f'error="invalid_token", error_description="{message}"'
+            )
+        return ArmError(rule.status, code, message, headers).to_response()
 
     @staticmethod
     def _unauthorized(request: Request, error: TokenInvalid) -> Response:
@@ -189,3 +216,31 @@ class Dispatcher:
             "available. Refer to https://aka.ms/arm-throttling",
             {"Retry-After": str(retry_after), header: "0"},
         ).to_response()
+
+
+def _entra_fault(rule: FaultRule) -> Response:
+    """An injected fault on the token or discovery endpoint, in Entra ID's error shape."""
+    status = 429 if rule.kind == "throttle" else rule.status
+    unavailable = status == 429 or status >= 500
+    error = rule.code or ("temporarily_unavailable" if unavailable else "invalid_request")
+    description = rule.message or f"An injected {rule.kind} fault ({rule.id}) failed this request."
+    headers = {"Retry-After": str(rule.retry_after)} if rule.kind == "throttle" else None
+    if rule.aadsts:
+        return identity.entra_error(status, error, rule.aadsts, description, headers)
+    return Response.json(status, {"error": error, "error_description": description}, headers)
+
+
+def _without_items(response: Response, rules: list[FaultRule]) -> Response:
+    """A list answer minus the items an ``omit`` rule hides."""
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        return response
+    if not isinstance(body, dict) or not isinstance(body.get("value"), list):
+        return response
+    body["value"] = [
+        item
+        for item in body["value"]
+        if not any(rule.omits(str(item.get("id", ""))) for rule in rules)
+    ]
+    return Response.json(response.status, body, response.headers)

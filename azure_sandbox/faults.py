@@ -3,12 +3,19 @@
 Kinds:
 - ``latency``: sleep ``latency_ms`` in the handling thread, then answer normally.
 - ``throttle``: answer 429 ``SubscriptionRequestsThrottled`` with ``Retry-After: retry_after``.
-- ``error``: answer ``status`` (500, 503, ...) with an ARM error body.
+- ``error``: answer ``status`` (500, 503, 404, 401, ...) with an ARM error body whose code
+  is ``code`` (default: one that fits the status, e.g. ``NotFound``); on the Entra ID routes
+  (token, OpenID discovery) the body has Entra's shape instead: ``error`` = ``code``
+  (default ``temporarily_unavailable`` for 429/5xx, ``invalid_request`` otherwise) and, with
+  ``aadsts``, an ``AADSTS{aadsts}`` code in ``error_description``.
 - ``hang``: hold the request ``hang_seconds`` without answering, then drop the connection.
 - ``reset``: close the socket with SO_LINGER 0 (TCP RST) without any response.
-- ``fail_page``: answer ``status`` only for page ``page`` (1-based) of a paged list.
+- ``fail_page``: answer like ``error``, but only for page ``page`` (1-based) of a paged list.
+- ``omit``: answer normally, minus the list items whose id matches ``item_pattern``
+  (a resource that vanished: combine with ``after=1`` for "gone between two listings").
 
-``count`` is how many times a rule fires (``None`` = unlimited); latency rules
+``count`` is how many times a rule fires (``None`` = unlimited); ``after`` lets that many
+matching requests through untouched before the rule starts firing. Latency and omit rules
 stack with each other and with one terminal rule (the first matching one wins).
 """
 
@@ -20,7 +27,8 @@ import threading
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-FAULT_KINDS = ("latency", "throttle", "error", "hang", "reset", "fail_page")
+FAULT_KINDS = ("latency", "throttle", "error", "hang", "reset", "fail_page", "omit")
+MODIFIER_KINDS = ("latency", "omit")  # they change an answer rather than replace it
 _ids = itertools.count(1)
 
 
@@ -36,13 +44,25 @@ class FaultRule:
     retry_after: int = 1
     hang_seconds: float = 30
     page: int = 2
+    code: str = ""  # ARM error code, or Entra's OAuth ``error`` on the identity routes
+    aadsts: int = 0  # Entra's AADSTS code (identity routes only)
+    message: str = ""
+    item_pattern: str = ""  # omit: re.search against each item's lower-cased id
+    after: int = 0
     id: str = field(default_factory=lambda: f"fault-{next(_ids)}")
     fired: int = 0
+    passed: int = 0  # matching requests let through because of ``after``
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {FAULT_KINDS}")
+        if self.kind == "omit" and not self.item_pattern:
+            raise ValueError("an omit rule needs an item_pattern")
         self._regex = re.compile(self.path_pattern)
+        self._item_regex = re.compile(self.item_pattern) if self.item_pattern else None
+
+    def omits(self, item_id: str) -> bool:
+        return self._item_regex is not None and self._item_regex.search(item_id.lower()) is not None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FaultRule:
@@ -75,6 +95,7 @@ class FaultRule:
 class FaultDecision:
     latency_ms: float = 0
     terminal: FaultRule | None = None
+    omit: list[FaultRule] = field(default_factory=list)
     fired_ids: list[str] = field(default_factory=list)
 
 
@@ -119,8 +140,15 @@ class FaultSet:
             for rule in self._rules:
                 if not rule.matches(method, path_lower, client_id, page):
                     continue
+                if rule.kind not in MODIFIER_KINDS and decision.terminal is not None:
+                    continue
+                if rule.passed < rule.after:
+                    rule.passed += 1
+                    continue
                 if rule.kind == "latency":
                     decision.latency_ms += rule.latency_ms
+                elif rule.kind == "omit":
+                    decision.omit.append(rule)
                 elif decision.terminal is None:
                     decision.terminal = rule
                 else:

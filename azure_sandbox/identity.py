@@ -123,7 +123,13 @@ def _arm_time(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%m/%d/%Y %I:%M:%S %p")
 
 
-def _entra_error(status: int, error: str, code: int, description: str) -> Response:
+def entra_error(
+    status: int,
+    error: str,
+    code: int,
+    description: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
     trace_id, correlation_id = str(uuid.uuid4()), str(uuid.uuid4())
     timestamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
     full = (
@@ -141,11 +147,12 @@ def _entra_error(status: int, error: str, code: int, description: str) -> Respon
             "correlation_id": correlation_id,
             "error_uri": f"https://login.microsoftonline.com/error?code={code}",
         },
+        headers,
     )
 
 
 def _unknown_tenant(tenant: str) -> Response:
-    return _entra_error(
+    return entra_error(
         400,
         "invalid_request",
         90002,
@@ -195,7 +202,7 @@ def token_endpoint(request: Request, world: World, issuer: TokenIssuer, tenant: 
     form = {k: v[0] for k, v in parse_qs(request.body.decode(errors="replace")).items()}
     grant_type = form.get("grant_type")
     if grant_type != "client_credentials":
-        return _entra_error(
+        return entra_error(
             400,
             "unsupported_grant_type",
             70003,
@@ -204,7 +211,7 @@ def token_endpoint(request: Request, world: World, issuer: TokenIssuer, tenant: 
     client_id = form.get("client_id", "")
     principal = world.principal(client_id)
     if principal is None or principal.tenant_id.lower() != found_tenant.id.lower():
-        return _entra_error(
+        return entra_error(
             400,
             "unauthorized_client",
             700016,
@@ -215,7 +222,7 @@ def token_endpoint(request: Request, world: World, issuer: TokenIssuer, tenant: 
         )
     secret = form.get("client_secret", "")
     if not hmac.compare_digest(secret.encode(), principal.client_secret.encode()):
-        return _entra_error(
+        return entra_error(
             401,
             "invalid_client",
             7000215,

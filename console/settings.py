@@ -86,11 +86,14 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'console.sqlite3'}"),
 }
+# How long a write waits for another writer's lock before it fails with "the database was
+# busy": SQLite's busy timeout, and PostgreSQL's lock_timeout for the refresh's own writes.
+DATABASE_LOCK_TIMEOUT_SECONDS = env.float("DATABASE_LOCK_TIMEOUT_SECONDS", default=20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server, worker and beat share one SQLite file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "timeout": 20,
+            "timeout": DATABASE_LOCK_TIMEOUT_SECONDS,
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
@@ -172,6 +175,10 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=840)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A pool process that died is reported (and its task redelivered) after this wait for a result
+# it may still have sent; tasks here keep no results, so the 10 s default only delays the
+# takeover of a refresh whose process was killed.
+CELERY_WORKER_LOST_WAIT = env.float("CELERY_WORKER_LOST_WAIT", default=1.0)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -245,13 +252,32 @@ AZURE_DEFAULT_CA_BUNDLE = env.str("AZURE_DEFAULT_CA_BUNDLE", default="")
 INVENTORY_REFRESH_INTERVAL = timedelta(
     minutes=env.int("INVENTORY_REFRESH_INTERVAL_MINUTES", default=15)
 )
-# Inventory refresh: concurrent ARM calls per subscription, subscriptions refreshed at once,
-# and how long a run may go without a heartbeat before it is marked failed.
+# Inventory refresh: concurrent ARM calls per subscription, subscriptions refreshed at once.
 INVENTORY_REFRESH_CONCURRENCY = env.int("INVENTORY_REFRESH_CONCURRENCY", default=8)
 INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS = env.int(
     "INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS", default=4
 )
-INVENTORY_REFRESH_STALE_MINUTES = env.int("INVENTORY_REFRESH_STALE_MINUTES", default=10)
+# A running refresh renews its lease with a heartbeat every few seconds; a run whose lease has
+# run out (a small multiple of the heartbeat) is dead: the next request for that subscription
+# (or beat's sweep) marks it failed and starts anew. While SQLite's single writer applies a
+# snapshot no heartbeat can be written, so the apply gets a longer lease of its own.
+INVENTORY_REFRESH_HEARTBEAT_SECONDS = env.float("INVENTORY_REFRESH_HEARTBEAT_SECONDS", default=3)
+INVENTORY_REFRESH_STALE_SECONDS = env.float(
+    "INVENTORY_REFRESH_STALE_SECONDS", default=5 * INVENTORY_REFRESH_HEARTBEAT_SECONDS
+)
+INVENTORY_REFRESH_APPLY_LEASE_SECONDS = env.float(
+    "INVENTORY_REFRESH_APPLY_LEASE_SECONDS", default=180
+)
+# How long a worker keeps retrying the write of a run's outcome (the database busy) before it
+# hands the outcome to a retried task; a worker that died mid-run is taken over at most this
+# many times before the run is given up.
+INVENTORY_REFRESH_OUTCOME_WRITE_SECONDS = env.float(
+    "INVENTORY_REFRESH_OUTCOME_WRITE_SECONDS", default=60
+)
+INVENTORY_REFRESH_OUTCOME_RETRY_SECONDS = env.float(
+    "INVENTORY_REFRESH_OUTCOME_RETRY_SECONDS", default=10
+)
+INVENTORY_REFRESH_MAX_ATTEMPTS = env.int("INVENTORY_REFRESH_MAX_ATTEMPTS", default=3)
 # Azure SDK retries and timeouts; a Retry-After longer than the cap fails that branch at once
 # (the run is then partial) instead of blocking a worker.
 AZURE_RETRY_TOTAL = env.int("AZURE_RETRY_TOTAL", default=3)

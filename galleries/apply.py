@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from .bulk_sql import insert_rows, update_rows, writer_turn
 from .inventory_data import Snapshot
+from .liveness import bounded_lock_wait
 from .models import (
     ConnectedSubscription,
     Gallery,
@@ -362,5 +363,5 @@ def apply_snapshot(
     subscription: ConnectedSubscription, snapshot: Snapshot, *, gallery_id: str | None = None
 ) -> dict[str, dict[str, int]]:
     """Write `snapshot` (of the whole subscription, or of the gallery `gallery_id`)."""
-    with writer_turn(), transaction.atomic():
+    with writer_turn(), bounded_lock_wait():
         return _Applier(subscription, gallery_id).apply(snapshot)

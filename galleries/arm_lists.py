@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from azure.core.exceptions import (
+    AzureError,
     ClientAuthenticationError,
     HttpResponseError,
     ResourceExistsError,
@@ -23,6 +24,8 @@ from azure.core.pipeline.policies import ContentDecodePolicy
 from azure.core.rest import HttpRequest
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.core.exceptions import ARMErrorFormat
+
+from .errors import ListPageFailed
 
 # The gallery api-version of the pinned azure-mgmt-compute (39.0.0).
 GALLERY_API_VERSION = "2026-03-03"
@@ -38,23 +41,37 @@ def _q(name: str) -> str:
     return quote(name, safe="")
 
 
+def _page(client: ComputeManagementClient, url: str) -> dict[str, Any]:
+    # The pipeline's ContentDecodePolicy has already parsed the page: take its result
+    # (the SDK's own operations read it the same way) instead of parsing the text twice.
+    answer: Any = client.send_request(HttpRequest("GET", url), _return_pipeline_response=True)
+    response = answer.http_response
+    if response.status_code != 200:
+        error = _ERRORS.get(response.status_code, HttpResponseError)
+        raise error(response=response, error_format=ARMErrorFormat)
+    body = answer.context.get(ContentDecodePolicy.CONTEXT_NAME)
+    if not isinstance(body, dict):
+        body = response.json()
+    return dict(body)
+
+
 def _list(client: ComputeManagementClient, path: str) -> list[dict[str, Any]]:
+    """Every item of a paged list. A failure after the first page is a `ListPageFailed`:
+    the list had begun, so a 404 there says nothing about whether its parent exists."""
     url: str | None = f"{path}?api-version={GALLERY_API_VERSION}"
     items: list[dict[str, Any]] = []
+    page = 1
     while url:
-        # The pipeline's ContentDecodePolicy has already parsed the page: take its result
-        # (the SDK's own operations read it the same way) instead of parsing the text twice.
-        answer: Any = client.send_request(HttpRequest("GET", url), _return_pipeline_response=True)
-        response = answer.http_response
-        if response.status_code != 200:
-            error = _ERRORS.get(response.status_code, HttpResponseError)
-            raise error(response=response, error_format=ARMErrorFormat)
-        body = answer.context.get(ContentDecodePolicy.CONTEXT_NAME)
-        if not isinstance(body, dict):
-            body = response.json()
+        try:
+            body = _page(client, url)
+        except AzureError as exc:
+            if page == 1:
+                raise
+            raise ListPageFailed(page, exc) from exc
         items.extend(body.get("value") or [])
         # ARM's nextLink is absolute and carries the api-version; it is followed verbatim.
         url = body.get("nextLink") or None
+        page += 1
     return items
 
 

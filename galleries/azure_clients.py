@@ -4,23 +4,33 @@ Every client gets: the subscription's cloud (ARM endpoint, authority, token scop
 bundle when the endpoint uses a private CA, bounded retries whose Retry-After wait is capped,
 connection/read timeouts, and a `CallMeter` that counts calls and throttled answers and slows
 down when ARM's read budget (`x-ms-ratelimit-remaining-subscription-reads`) runs low.
+
+The credential (`ConsoleCredential`) remembers what Entra ID answered when a sign-in fails
+(HTTP status, OAuth error, AADSTS codes), so that an identity outage is never mistaken for a
+rejected secret, and signs in afresh once when ARM answers 401 to a token it was just given.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from azure.core.credentials import AccessToken, AccessTokenInfo, TokenRequestOptions
+from azure.core.exceptions import ClientAuthenticationError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import RetryPolicy, SansIOHTTPPolicy
 from azure.identity import ClientSecretCredential
 from azure.mgmt.compute import ComputeManagementClient
+from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.resource.subscriptions import SubscriptionClient
 from django.conf import settings
@@ -189,9 +199,12 @@ def _environment_once(base_url: str) -> dict[str, Any]:
     return options
 
 
-def _client_options(connection: ConnectionSettings, meter: CallMeter | None) -> dict[str, Any]:
+def _client_options(
+    connection: ConnectionSettings, meter: CallMeter | None, credential: ConsoleCredential
+) -> dict[str, Any]:
     verify = ca_bundle_path(connection.ca_bundle_pem)
     options: dict[str, Any] = {
+        "authentication_policy": SignInAgainOn401Policy(credential, connection.endpoints[2]),
         "retry_policy": CappedRetryPolicy(
             retry_total=_setting("AZURE_RETRY_TOTAL", 3),
             retry_backoff_factor=_setting("AZURE_RETRY_BACKOFF_FACTOR", 0.5),
@@ -210,7 +223,122 @@ def _client_options(connection: ConnectionSettings, meter: CallMeter | None) -> 
     return options
 
 
-def credential_for(connection: ConnectionSettings) -> ClientSecretCredential:
+@dataclass(frozen=True)
+class SignInAnswer:
+    """Entra ID's error answer to a sign-in (token or authority discovery request)."""
+
+    status: int
+    error: str = ""  # the OAuth "error", e.g. invalid_client
+    codes: tuple[int, ...] = ()  # AADSTS codes, e.g. (7000215,)
+
+
+_AADSTS = re.compile(r"AADSTS(\d+)")
+
+
+def _sign_in_answer(status: int, text: str) -> SignInAnswer:
+    try:
+        body = json.loads(text) if text else {}
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    error = body.get("error")
+    codes = [c for c in body.get("error_codes") or [] if isinstance(c, int)]
+    if not codes:
+        codes = [int(code) for code in _AADSTS.findall(str(body.get("error_description", "")))]
+    return SignInAnswer(status, error if isinstance(error, str) else "", tuple(codes))
+
+
+class SignInFailed(ClientAuthenticationError):
+    """Signing in failed; `answer` is Entra ID's error answer, if one was received."""
+
+    def __init__(self, message: str, answer: SignInAnswer | None) -> None:
+        super().__init__(message=message)
+        self.answer = answer
+
+
+class ConsoleCredential:
+    """A client-secret credential that knows why a sign-in failed and can sign in afresh.
+
+    Wraps azure-identity's ClientSecretCredential (built by `build`, given a response hook):
+    the hook keeps Entra ID's last answer, which `SignInFailed` carries, since the identity
+    library's own exception keeps only a message. Sign-ins take turns, so the last answer is
+    the current one's, also when MSAL answers from its own cache of recent errors (it replays
+    a 5xx/429 for its Retry-After, a 400 for a minute) without a request."""
+
+    def __init__(self, build: Callable[[Callable[[PipelineResponse], None]], Any]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        # One sign-in at a time: threads that need a token at once get the one it brings.
+        self._fetching = threading.Lock()
+        self._answer: SignInAnswer | None = None
+        self._inner = build(self._record)
+        self._last_token: str | None = None
+        self.sign_ins_again = 0
+
+    def _record(self, response: PipelineResponse) -> None:
+        http = response.http_response
+        if http.status_code >= 400:
+            self._answer = _sign_in_answer(http.status_code, http.text())
+        elif not http.request.url.endswith("openid-configuration"):
+            self._answer = None
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            inner = self._inner
+        with self._fetching:
+            try:
+                token = getattr(inner, method)(*args, **kwargs)
+            except ClientAuthenticationError as exc:
+                raise SignInFailed(str(exc), self._answer) from exc
+        self._last_token = token.token
+        return token
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        token: AccessToken = self._call("get_token", *scopes, **kwargs)
+        return token
+
+    def get_token_info(
+        self, *scopes: str, options: TokenRequestOptions | None = None
+    ) -> AccessTokenInfo:
+        token: AccessTokenInfo = self._call("get_token_info", *scopes, options=options)
+        return token
+
+    def sign_in_again(self, rejected_token: str | None) -> None:
+        """Forget cached tokens (a fresh credential) unless another thread already did."""
+        with self._lock:
+            if rejected_token and rejected_token != self._last_token:
+                return
+            old, self._inner = self._inner, self._build(self._record)
+            self._last_token = None
+            self._answer = None
+            self.sign_ins_again += 1
+        old.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._inner.close()
+
+
+class SignInAgainOn401Policy(ARMChallengeAuthenticationPolicy):
+    """ARM answered 401 to a token Entra ID issued: sign in afresh once and resend.
+
+    A token can be revoked or go stale before it expires; only a second 401, to a token
+    fresh from Entra ID, is ARM's answer (azure-core resends at most once per request)."""
+
+    def on_challenge(self, request: PipelineRequest, response: PipelineResponse) -> bool:
+        if super().on_challenge(request, response):
+            return True  # a Continuous Access Evaluation claims challenge, already answered
+        credential = self._credential
+        if not isinstance(credential, ConsoleCredential):
+            return False
+        rejected = request.http_request.headers.get("Authorization", "").partition(" ")[2]
+        credential.sign_in_again(rejected or None)
+        self.authorize_request(request, *self._scopes)
+        return True
+
+
+def credential_for(connection: ConnectionSettings) -> ConsoleCredential:
     _, authority, _ = connection.endpoints
     kwargs: dict[str, Any] = {
         "authority": authority,
@@ -224,9 +352,17 @@ def credential_for(connection: ConnectionSettings) -> ClientSecretCredential:
     verify = ca_bundle_path(connection.ca_bundle_pem)
     if verify:
         kwargs["connection_verify"] = verify
-    return ClientSecretCredential(
-        connection.tenant_id, connection.client_id, connection.client_secret, **kwargs
-    )
+
+    def build(hook: Callable[[PipelineResponse], None]) -> ClientSecretCredential:
+        return ClientSecretCredential(
+            connection.tenant_id,
+            connection.client_id,
+            connection.client_secret,
+            raw_response_hook=hook,
+            **kwargs,
+        )
+
+    return ConsoleCredential(build)
 
 
 @dataclass
@@ -235,11 +371,11 @@ class AzureClients:
 
     connection: ConnectionSettings
     meter: CallMeter = field(default_factory=CallMeter)
-    _credential: ClientSecretCredential | None = None
+    _credential: ConsoleCredential | None = None
     _compute: ComputeManagementClient | None = None
 
     @property
-    def credential(self) -> ClientSecretCredential:
+    def credential(self) -> ConsoleCredential:
         if self._credential is None:
             self._credential = credential_for(self.connection)
         return self._credential
@@ -253,7 +389,7 @@ class AzureClients:
                 self.connection.subscription_id,
                 base_url=base_url,
                 credential_scopes=[scope],
-                **_client_options(self.connection, self.meter),
+                **self._options(),
             )
         return self._compute
 
@@ -265,7 +401,7 @@ class AzureClients:
             subscription_id,
             base_url=base_url,
             credential_scopes=[scope],
-            **_client_options(self.connection, self.meter),
+            **self._options(),
         )
 
     def resources(self) -> ResourceManagementClient:
@@ -275,7 +411,7 @@ class AzureClients:
             self.connection.subscription_id,
             base_url=base_url,
             credential_scopes=[scope],
-            **_client_options(self.connection, self.meter),
+            **self._options(),
         )
 
     def subscriptions(self) -> SubscriptionClient:
@@ -284,8 +420,11 @@ class AzureClients:
             self.credential,
             base_url=base_url,
             credential_scopes=[scope],
-            **_client_options(self.connection, self.meter),
+            **self._options(),
         )
+
+    def _options(self) -> dict[str, Any]:
+        return _client_options(self.connection, self.meter, self.credential)
 
     def close(self) -> None:
         if self._compute is not None:

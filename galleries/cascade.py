@@ -31,7 +31,7 @@ from .cascade_selection import (
     Selection as Selection,
     selection_from as selection_from,
 )
-from .models import Gallery
+from .models import AzureState, Gallery, azure_state_note
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,16 @@ class SubscriptionAge:
     account_id: str
     display_name: str
     refreshed_at: datetime | None
+    azure_state: str = ""
+
+    @property
+    def azure_state_note(self) -> str:
+        """What Azure's state of the subscription means here ("" when plain Enabled)."""
+        return azure_state_note(self.azure_state)
+
+    @property
+    def azure_state_label(self) -> str:
+        return str(dict(AzureState.choices).get(self.azure_state, self.azure_state))
 
 
 @dataclass(frozen=True)
@@ -95,15 +105,16 @@ def subscription_with_age(organization: Organization, account_id: str) -> Subscr
     rows = _rows(
         "SELECT s.id, s.subscription_id, s.account_id, s.display_name,"
         " (SELECT r.finished_at FROM galleries_refreshrun r WHERE r.subscription_id = s.id"
-        "  AND r.status IN ('succeeded', 'partial') ORDER BY r.finished_at DESC LIMIT 1)"
+        "  AND r.status IN ('succeeded', 'partial') ORDER BY r.finished_at DESC LIMIT 1),"
+        " s.azure_state"
         " FROM galleries_connectedsubscription s"
         " WHERE s.organization_id = %s AND s.account_id = %s",
         [organization.pk, account_id],
     )
     if not rows:
         raise Http404("No connected subscription with that account in this organization.")
-    pk, subscription_id, account, name, refreshed = rows[0]
-    return SubscriptionAge(pk, subscription_id, account, name, _datetime(refreshed))
+    pk, subscription_id, account, name, refreshed, state = rows[0]
+    return SubscriptionAge(pk, subscription_id, account, name, _datetime(refreshed), state or "")
 
 
 def resource_group_names(

@@ -21,10 +21,15 @@ from .crypto import SecretUnreadable
 class Verdict:
     OK = "ok"
     WRONG_SECRET = "wrong_secret"  # noqa: S105 (a verdict, not a secret)
+    EXPIRED_SECRET = "expired_secret"  # noqa: S105
     UNKNOWN_CLIENT = "unknown_client"
     UNKNOWN_TENANT = "unknown_tenant"
+    IDENTITY_UNAVAILABLE = "identity_unavailable"
+    SIGN_IN_FAILED = "sign_in_failed"
+    TOKEN_REJECTED = "token_rejected"  # noqa: S105
     NO_ACCESS = "no_access"
     SUBSCRIPTION_NOT_FOUND = "subscription_not_found"
+    NOT_FOUND = "not_found"
     UNREACHABLE = "unreachable"
     UNTRUSTED_CERTIFICATE = "untrusted_certificate"
     TIMED_OUT = "timed_out"
@@ -34,13 +39,61 @@ class Verdict:
     UNEXPECTED = "unexpected"
 
 
-# Verdicts that mean the credential itself is bad (as opposed to Azure or the network).
+# Verdicts that mean the credential itself is bad (as opposed to Azure or the network): only
+# Entra ID's own answers on the credential, and a secret this console cannot decrypt.
 CREDENTIAL_VERDICTS = {
     Verdict.WRONG_SECRET,
+    Verdict.EXPIRED_SECRET,
     Verdict.UNKNOWN_CLIENT,
     Verdict.UNKNOWN_TENANT,
     Verdict.SECRET_UNREADABLE,
 }
+
+
+class NotFoundMeaning:
+    """What a 404 from ARM says, read from its error code."""
+
+    SUBSCRIPTION_GONE = "subscription_gone"  # the whole subscription: nothing may be trusted
+    PARENT_MISSING = "parent_missing"  # the listed resource (or its parent) was not found
+    IN_DOUBT = "in_doubt"  # no telling (generic or unknown code, or a page after the first)
+
+
+# ARM codes that name what was not found. Each is a claim about one resource, and only the
+# listing of that resource's parent can confirm it (a lone 404 can be a replica lagging).
+_PARENT_MISSING_CODES = {
+    "resourcegroupnotfound",
+    "parentresourcenotfound",
+    "resourcenotfound",
+    "gallerynotfound",
+    "galleryimagenotfound",
+    "galleryimageversionnotfound",
+}
+
+
+def not_found_meaning(exc: BaseException) -> str:
+    if isinstance(exc, ListPageFailed):
+        meaning = not_found_meaning(exc.cause)
+        # A later page of a list that has started says nothing about its parent.
+        if meaning == NotFoundMeaning.PARENT_MISSING:
+            return NotFoundMeaning.IN_DOUBT
+        return meaning
+    if not isinstance(exc, HttpResponseError) or exc.status_code != 404:
+        return NotFoundMeaning.IN_DOUBT
+    code = _arm_code(exc).lower()
+    if code == "subscriptionnotfound":
+        return NotFoundMeaning.SUBSCRIPTION_GONE
+    if code in _PARENT_MISSING_CODES:
+        return NotFoundMeaning.PARENT_MISSING
+    return NotFoundMeaning.IN_DOUBT
+
+
+class ListPageFailed(Exception):
+    """Page `page` (> 1) of a paged list failed, after the first page(s) had answered."""
+
+    def __init__(self, page: int, cause: BaseException) -> None:
+        super().__init__(f"page {page}: {cause}")
+        self.page = page
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -90,38 +143,103 @@ def _is_timeout(exc: BaseException) -> bool:
     return False
 
 
+# Entra ID's verdicts on a credential, by AADSTS code and by OAuth error.
+_EXPIRED_SECRET_CODES = {7000222}
+_WRONG_SECRET_CODES = {7000215, 7000216, 7000218}
+_UNKNOWN_CLIENT_CODES = {700016}
+_UNKNOWN_TENANT_CODES = {90002, 900023, 90072}
+# Entra ID's own words for "try again later", whatever the HTTP status.
+_TRANSIENT_ERRORS = {"temporarily_unavailable", "server_error"}
+_TRANSIENT_CODES = {90033, 50196}
+
+_UNAVAILABLE = (
+    "Identity service unavailable: {what}. The credential was not rejected and was not marked "
+    "invalid; the next scheduled refresh will try again."
+)
+
+
+def _codes_in(text: str) -> set[int]:
+    return {int(code) for code in re.findall(r"AADSTS(\d+)", text)}
+
+
 def _authentication_failure(exc: ClientAuthenticationError) -> AzureFailure:
-    text = str(exc)
+    """A failed sign-in: Entra ID's verdict on the credential, or an identity outage."""
+    from .azure_clients import SignInFailed
+
     if _is_certificate_problem(exc):
         return _certificate_failure()
-    if "AADSTS7000215" in text or "AADSTS7000222" in text or "invalid_client" in text:
+    answer = exc.answer if isinstance(exc, SignInFailed) else None
+    text = str(exc)
+    codes = set(answer.codes) if answer else set()
+    codes |= _codes_in(text)
+    error = answer.error if answer else ""
+    status = answer.status if answer else None
+    if codes & _EXPIRED_SECRET_CODES:
+        return AzureFailure(
+            Verdict.EXPIRED_SECRET,
+            "Sign-in failed: the client secret has expired; create a new one and save it here.",
+        )
+    if codes & _WRONG_SECRET_CODES or error == "invalid_client" or "invalid_client" in text:
         return AzureFailure(
             Verdict.WRONG_SECRET,
             "Sign-in failed: the client secret is wrong or has expired.",
         )
-    if "AADSTS700016" in text or "unauthorized_client" in text:
+    if codes & _UNKNOWN_CLIENT_CODES:
         return AzureFailure(
             Verdict.UNKNOWN_CLIENT,
             "Sign-in failed: no application with this client id exists in the tenant.",
         )
-    if "AADSTS90002" in text or "AADSTS900023" in text or "invalid_tenant" in text:
+    if error == "unauthorized_client" or "unauthorized_client" in text:
+        return AzureFailure(
+            Verdict.UNKNOWN_CLIENT,
+            "Sign-in failed: Entra ID does not let this client id sign in to the tenant "
+            "(unauthorized_client).",
+        )
+    if codes & _UNKNOWN_TENANT_CODES or error == "invalid_tenant" or "invalid_tenant" in text:
         return AzureFailure(Verdict.UNKNOWN_TENANT, "Sign-in failed: the tenant id is not known.")
+    if status is not None and (status == 429 or status >= 500):
+        return AzureFailure(
+            Verdict.IDENTITY_UNAVAILABLE,
+            _UNAVAILABLE.format(what=f"Entra ID answered HTTP {status} to the sign-in"),
+        )
+    if error in _TRANSIENT_ERRORS or codes & _TRANSIENT_CODES:
+        return AzureFailure(
+            Verdict.IDENTITY_UNAVAILABLE,
+            _UNAVAILABLE.format(what=f"Entra ID answered {error or 'a transient error'}"),
+        )
     if _is_timeout(exc):
-        return AzureFailure(Verdict.TIMED_OUT, "Sign-in timed out: the authority did not answer.")
-    if any(isinstance(e, ServiceRequestError | ConnectionError) for e in _chain(exc)) or (
+        return AzureFailure(
+            Verdict.IDENTITY_UNAVAILABLE,
+            _UNAVAILABLE.format(what="Entra ID did not answer the sign-in in time (timed out)"),
+        )
+    chain = _chain(exc)
+    if any(isinstance(e, ServiceResponseError) for e in chain):
+        return AzureFailure(
+            Verdict.IDENTITY_UNAVAILABLE,
+            _UNAVAILABLE.format(what="Entra ID dropped the connection during the sign-in"),
+        )
+    if any(isinstance(e, ServiceRequestError | ConnectionError) for e in chain) or (
         "connection" in text.lower() and "refused" in text.lower()
     ):
         return AzureFailure(
             Verdict.UNREACHABLE, "The sign-in endpoint (authority host) could not be reached."
         )
+    answered = f"HTTP {status}" if status is not None else "no verdict"
+    if error:
+        answered += f", {error}" if _SAFE_CODE.match(error) else ""
     return AzureFailure(
-        Verdict.WRONG_SECRET,
-        "Sign-in failed: the tenant, client id or client secret was rejected.",
+        Verdict.SIGN_IN_FAILED,
+        f"Sign-in failed ({answered}) without a verdict on the credential from Entra ID, "
+        "so it was not marked invalid.",
     )
 
 
 def _from_identity(exc: ClientAuthenticationError) -> bool:
     """Raised while getting a token (Entra ID), rather than a 401 from ARM itself."""
+    from .azure_clients import SignInFailed
+
+    if isinstance(exc, SignInFailed):
+        return True
     response = getattr(exc, "response", None)
     url = str(getattr(getattr(response, "request", None), "url", "") or "")
     return response is None or "AADSTS" in str(exc) or "/subscriptions" not in url.lower()
@@ -136,22 +254,30 @@ def _certificate_failure() -> AzureFailure:
 
 def describe_failure(exc: BaseException) -> AzureFailure:
     """Classify an exception raised while talking to Azure."""
+    if isinstance(exc, ListPageFailed):
+        failure = describe_failure(exc.cause)
+        where = f" (on page {exc.page} of the list, after the first had answered)"
+        return AzureFailure(failure.code, failure.message.rstrip(".") + where + ".")
     if isinstance(exc, SecretUnreadable):
         return AzureFailure(Verdict.SECRET_UNREADABLE, str(exc))
     if isinstance(exc, ClientAuthenticationError) and _from_identity(exc):
         return _authentication_failure(exc)
     if isinstance(exc, HttpResponseError) and exc.status_code is not None:
         status, code = exc.status_code, _arm_code(exc)
-        suffix = f" ({code})" if code else ""
+        suffix = f" {code}" if code else ""
         if status == 401:
             if "tenant" in code.lower():
                 return AzureFailure(
                     Verdict.SUBSCRIPTION_NOT_FOUND,
                     "The subscription belongs to another tenant than the one given.",
                 )
+            # The token was issued by Entra ID (so the secret was accepted) and a fresh one was
+            # tried after the first 401: ARM refuses it, which says nothing about the secret.
             return AzureFailure(
-                Verdict.WRONG_SECRET,
-                f"Azure rejected the credentials (HTTP 401{suffix}); check the client secret.",
+                Verdict.TOKEN_REJECTED,
+                f"Azure Resource Manager rejected the access token (HTTP 401{suffix}), also a "
+                "freshly issued one; Entra ID accepted the credential, so it was not marked "
+                "invalid.",
             )
         if status == 403:
             return AzureFailure(
@@ -160,12 +286,16 @@ def describe_failure(exc: BaseException) -> AzureFailure:
                 f"{suffix}); grant it the Reader role on the subscription.",
             )
         if isinstance(exc, ResourceNotFoundError) or status == 404:
-            if code.lower() == "subscriptionnotfound":
+            if not_found_meaning(exc) == NotFoundMeaning.SUBSCRIPTION_GONE:
                 return AzureFailure(
                     Verdict.SUBSCRIPTION_NOT_FOUND,
                     "The subscription was not found; check the subscription id and tenant.",
                 )
-            return AzureFailure(Verdict.SUBSCRIPTION_NOT_FOUND, f"Not found (HTTP 404{suffix}).")
+            if code.lower() == "resourcegroupnotfound":
+                return AzureFailure(
+                    Verdict.NOT_FOUND, f"Its resource group was not found (HTTP 404{suffix})."
+                )
+            return AzureFailure(Verdict.NOT_FOUND, f"Not found (HTTP 404{suffix}).")
         if status == 429:
             return AzureFailure(
                 Verdict.THROTTLED,

@@ -183,7 +183,8 @@ class Snapshot:
 
     Deletion is allowed only below a complete branch: `galleries_complete` (the
     subscription's gallery list), `complete_galleries` (their image lists),
-    `complete_images` (their version lists). `gone_galleries`/`gone_images` answered 404.
+    `complete_images` (their version lists). `gone_galleries`/`gone_images` answered 404
+    and their parent's listing, made again, no longer names them.
     """
 
     resource_groups: dict[str, ResourceGroupData] = field(default_factory=dict)
@@ -196,6 +197,7 @@ class Snapshot:
     gone_galleries: set[str] = field(default_factory=set)
     gone_images: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
+    subscription_state: str = ""  # as Azure reports it: Enabled, Warned, PastDue, Disabled...
 
     def add_gallery(self, gallery: GalleryData) -> None:
         self.galleries[gallery.arm_id] = gallery

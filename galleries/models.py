@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Cloud(models.TextChoices):
@@ -21,6 +22,35 @@ class CredentialStatus(models.TextChoices):
     UNKNOWN = "unknown", "Not checked yet"
     VALID = "valid", "Valid"
     INVALID = "invalid", "Invalid"
+
+
+class AzureState(models.TextChoices):
+    """A subscription's state as Azure reports it (the subscriptions API's `state`)."""
+
+    ENABLED = "Enabled", "Enabled"
+    WARNED = "Warned", "Warned"
+    PAST_DUE = "PastDue", "Past due"
+    DISABLED = "Disabled", "Disabled"
+    DELETED = "Deleted", "Deleted"
+
+
+# What each state means for a console user, when it is not plain Enabled.
+AZURE_STATE_NOTES = {
+    AzureState.WARNED: "Azure has warned that this subscription will be disabled (e.g. a "
+    "billing problem); deployments still work for now.",
+    AzureState.PAST_DUE: "Payment for this subscription is past due; Azure may disable it.",
+    AzureState.DISABLED: "Azure has disabled this subscription: it is read-only, its VMs are "
+    "deallocated and nothing new can be deployed until it is re-enabled.",
+    AzureState.DELETED: "Azure has deleted this subscription: nothing can be deployed in it.",
+}
+
+
+def azure_state_note(state: str) -> str:
+    """What a subscription's Azure state means for its users ("" when Enabled or unknown)."""
+    try:
+        return AZURE_STATE_NOTES.get(AzureState(state), "")
+    except ValueError:
+        return ""
 
 
 class ConnectedSubscription(models.Model):
@@ -45,6 +75,9 @@ class ConnectedSubscription(models.Model):
     )
     credential_checked_at = models.DateTimeField(null=True, blank=True)
     credential_error = models.TextField(blank=True)
+    # Read on every refresh; blank until the first one could read it.
+    azure_state = models.CharField(max_length=16, blank=True)
+    azure_state_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,6 +91,19 @@ class ConnectedSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.subscription_id})"
+
+    @property
+    def azure_state_note(self) -> str:
+        return azure_state_note(self.azure_state)
+
+    @property
+    def azure_blocks_deployments(self) -> bool:
+        """Disabled or deleted in Azure: nothing can be deployed there."""
+        return self.azure_state in (AzureState.DISABLED, AzureState.DELETED)
+
+    def get_azure_state_label(self) -> str:
+        known = dict(AzureState.choices)
+        return str(known.get(self.azure_state, self.azure_state))
 
 
 class InventoryRow(models.Model):
@@ -176,6 +222,15 @@ class RefreshStatus(models.TextChoices):
 ACTIVE_REFRESH_STATUSES = (RefreshStatus.QUEUED, RefreshStatus.RUNNING)
 
 
+class RefreshFailure(models.TextChoices):
+    """Why a run failed, when it is not an Azure verdict (those keep their own codes)."""
+
+    WORKER_LOST = "worker_lost", "The worker stopped responding"
+    NEVER_STARTED = "never_started", "No worker picked the run up"
+    DATABASE = "database", "The database failed"
+    GAVE_UP = "gave_up", "The worker died too often"
+
+
 class RefreshRun(models.Model):
     class Scope(models.TextChoices):
         FULL = "full", "Full"
@@ -198,6 +253,13 @@ class RefreshRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Alive until then: renewed by every heartbeat. Past it, a running run is dead.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Who runs it: the Celery task id (the same on redelivery, so a redelivered task knows the
+    # run is its own) and "host pid N" of the process.
+    claim_token = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
@@ -205,6 +267,7 @@ class RefreshRun(models.Model):
     throttled_responses = models.PositiveIntegerField(default=0)
     merged_requests = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    failure_code = models.CharField(max_length=32, blank=True)
     # Wall time of the two phases: listing in Azure, then writing the difference.
     collect_seconds = models.FloatField(null=True, blank=True)
     apply_seconds = models.FloatField(null=True, blank=True)
@@ -219,10 +282,37 @@ class RefreshRun(models.Model):
                 name="one_active_refresh_per_subscription",
             )
         ]
-        indexes = [models.Index(fields=["subscription", "-requested_at"])]
+        indexes = [
+            models.Index(fields=["subscription", "-requested_at"]),
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=Q(status="running"),
+                name="running_refresh_lease",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scope} refresh of {self.subscription_id}: {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_REFRESH_STATUSES
+
+    @property
+    def silent_seconds(self) -> float | None:
+        """Seconds since the last sign of life of a running run whose lease has run out."""
+        if self.status != RefreshStatus.RUNNING or self.lease_expires_at is None:
+            return None
+        now = timezone.now()
+        if self.lease_expires_at >= now:
+            return None
+        last = self.heartbeat_at or self.started_at or self.lease_expires_at
+        return (now - last).total_seconds()
+
+    @property
+    def is_unresponsive(self) -> bool:
+        """Running, but its lease ran out: the worker is gone (not yet marked failed)."""
+        return self.silent_seconds is not None
 
 
 class ShareVerdict(models.TextChoices):

@@ -1,22 +1,25 @@
-"""Refresh runs: request (merging duplicates), execute (collect, then apply), sweep the dead.
+"""Refresh runs: request (merging duplicates), execute (collect, then apply), finish.
 
 A run's status is honest: `succeeded` only when every list call answered; `partial` when
 some branch failed (nothing below it was deleted); `failed` when nothing could be applied, in
-which case the cached rows are exactly as they were.
+which case the cached rows are exactly as they were. Its message says why in words.
+
+Liveness (leases, heartbeats, takeover of a redelivered run, the sweep of dead runs) lives in
+`liveness`; a request never merges into a dead run, it replaces it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -25,60 +28,44 @@ from .azure_clients import CallMeter, clients_for
 from .collect import CollectionFailed, Progress, collect_gallery, collect_subscription
 from .errors import AzureFailure, describe_failure
 from .inventory_data import Snapshot
+from .liveness import (
+    Heartbeat,
+    bounded_lock_wait,
+    claim,
+    database_problem,
+    give_up_if_worn_out,
+    stale_after,
+    start_apply,
+    sweep_if_dead,
+    sweep_stale_runs,
+)
 from .models import (
     ACTIVE_REFRESH_STATUSES,
+    AzureState,
     ConnectedSubscription,
     CredentialStatus,
     Gallery,
+    RefreshFailure,
     RefreshRun,
     RefreshStatus,
 )
 
+__all__ = [
+    "Collected",
+    "OutcomeNotSaved",
+    "active_run",
+    "collect_run",
+    "execute_run",
+    "finish_run",
+    "refresh_now",
+    "request_refresh",
+    "save_outcome",
+    "sweep_stale_runs",
+]
+
 logger = logging.getLogger(__name__)
 
 MAX_ERRORS_SHOWN = 20
-HEARTBEAT_EVERY_SECONDS = 1.0
-
-
-def stale_after() -> timedelta:
-    return timedelta(minutes=getattr(settings, "INVENTORY_REFRESH_STALE_MINUTES", 10))
-
-
-def queued_timeout() -> timedelta:
-    return max(stale_after(), 2 * settings.INVENTORY_REFRESH_INTERVAL)
-
-
-def sweep_stale_runs(
-    subscription: ConnectedSubscription | None = None, *, organization: Any = None
-) -> int:
-    """Mark failed the runs whose worker died (stale heartbeat) or that never started."""
-    now = timezone.now()
-    runs = RefreshRun.objects.all()
-    if subscription is not None:
-        runs = runs.filter(subscription=subscription)
-    if organization is not None:
-        runs = runs.filter(subscription__organization=organization)
-    stale_cutoff = now - stale_after()
-    dead = runs.filter(
-        Q(status=RefreshStatus.RUNNING)
-        & (
-            Q(heartbeat_at__lt=stale_cutoff)
-            | Q(heartbeat_at__isnull=True, started_at__lt=stale_cutoff)
-        )
-    ).update(
-        status=RefreshStatus.FAILED,
-        finished_at=now,
-        error=f"The worker stopped responding (no sign of life for {stale_after()}); "
-        "the run was marked failed and the cached inventory kept.",
-    )
-    never_started = runs.filter(
-        status=RefreshStatus.QUEUED, requested_at__lt=now - queued_timeout()
-    ).update(
-        status=RefreshStatus.FAILED,
-        finished_at=now,
-        error="No worker picked the run up in time; is the Celery worker running?",
-    )
-    return dead + never_started
 
 
 def active_run(subscription: ConnectedSubscription) -> RefreshRun | None:
@@ -94,8 +81,10 @@ def request_refresh(
     gallery: Gallery | None = None,
     enqueue: bool = True,
 ) -> tuple[RefreshRun, bool]:
-    """Queue a run, or merge into the subscription's queued/running one. Returns (run, new)."""
-    sweep_stale_runs(subscription)
+    """Queue a run, or merge into the subscription's queued/running one. Returns (run, new).
+
+    A run that would be merged into but is dead (its lease ran out) is marked failed first,
+    and a new run is queued instead."""
     scope = RefreshRun.Scope.GALLERY if gallery is not None else RefreshRun.Scope.FULL
     user = requested_by if getattr(requested_by, "is_authenticated", False) else None
     for _attempt in range(5):
@@ -111,6 +100,8 @@ def request_refresh(
             existing = active_run(subscription)
             if existing is None:
                 continue  # it finished in between; try again
+            if sweep_if_dead(existing):
+                continue  # its worker is gone: it is failed now, so a new run can start
             RefreshRun.objects.filter(pk=existing.pk).update(
                 merged_requests=F("merged_requests") + 1
             )
@@ -129,18 +120,6 @@ def request_refresh(
     raise RuntimeError("Could not queue or join a refresh run.")
 
 
-def _claim(run_id: int) -> bool:
-    now = timezone.now()
-    claimable = Q(status=RefreshStatus.QUEUED) | Q(
-        status=RefreshStatus.RUNNING, heartbeat_at__lt=now - stale_after()
-    )
-    return bool(
-        RefreshRun.objects.filter(claimable, pk=run_id).update(
-            status=RefreshStatus.RUNNING, started_at=now, heartbeat_at=now
-        )
-    )
-
-
 def _set_credential_health(
     subscription: ConnectedSubscription, failure: AzureFailure | None
 ) -> None:
@@ -152,28 +131,13 @@ def _set_credential_health(
     )
 
 
-def _progress_writer(run_id: int) -> Callable[[Progress, CallMeter], None]:
-    last = [0.0]
-
-    def write(progress: Progress, meter: CallMeter) -> None:
-        now = time.monotonic()
-        if now - last[0] < HEARTBEAT_EVERY_SECONDS:
-            return
-        # Never wait for SQLite's single writer here: this thread drives the walk, and a
-        # heartbeat skipped now is written a second later.
-        with writer_turn(blocking=False) as got_turn:
-            if not got_turn:
-                return
-            last[0] = now
-            RefreshRun.objects.filter(pk=run_id).update(
-                progress_done=progress.done,
-                progress_total=progress.total,
-                heartbeat_at=timezone.now(),
-                api_calls=meter.calls,
-                throttled_responses=meter.throttled,
-            )
-
-    return write
+def _store_azure_state(subscription: ConnectedSubscription, state: str) -> None:
+    if not state:
+        return  # not read this time (e.g. the principal may not GET the subscription)
+    known = {choice.value.lower(): choice.value for choice in AzureState}
+    ConnectedSubscription.objects.filter(pk=subscription.pk).update(
+        azure_state=known.get(state.lower(), state)[:16], azure_state_checked_at=timezone.now()
+    )
 
 
 def _summarise(errors: list[str]) -> str:
@@ -195,10 +159,11 @@ class Collected:
     seconds: float = 0.0
 
 
-def collect_run(
-    run: RefreshRun, on_progress: Callable[[Progress, CallMeter], None] | None = None
-) -> Collected:
-    """List what the run covers in Azure; writes nothing (except through `on_progress`)."""
+ProgressWriter = Callable[[Progress, CallMeter], None]
+
+
+def collect_run(run: RefreshRun, on_progress: ProgressWriter | None = None) -> Collected:
+    """List what the run covers in Azure; writes nothing."""
     meter = CallMeter()
     progress = Progress()
     clients = None
@@ -222,6 +187,11 @@ def collect_run(
             snapshot = collect_subscription(clients, track)
     except CollectionFailed as exc:
         failure = exc.failure
+    except DatabaseError as exc:
+        failure = AzureFailure(
+            RefreshFailure.DATABASE,
+            f"Reading the subscription failed: {database_problem(exc)}. Nothing was changed.",
+        )
     except Exception as exc:
         failure = describe_failure(exc)
         if failure.code == "unexpected":
@@ -240,77 +210,186 @@ def collect_run(
     )
 
 
-def finish_run(run: RefreshRun, collected: Collected) -> RefreshRun:
-    """Apply what was collected (one transaction) and record the run's outcome."""
+@dataclass
+class Outcome:
+    """How a run ended, ready to be written (JSON-friendly: a retried task may carry it)."""
+
+    status: str
+    error: str = ""
+    failure_code: str = ""
+    counts: dict[str, Any] = field(default_factory=dict)
+    api_calls: int = 0
+    throttled_responses: int = 0
+    progress_done: int = 0
+    progress_total: int = 0
+    collect_seconds: float | None = None
+    apply_seconds: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class OutcomeNotSaved(Exception):
+    """The run's outcome could not be written (the database kept failing)."""
+
+    def __init__(self, run_id: int, outcome: Outcome, problem: str) -> None:
+        super().__init__(f"The outcome of refresh run {run_id} was not saved: {problem}.")
+        self.run_id = run_id
+        self.outcome = outcome
+        self.problem = problem
+
+
+def _outcome(run: RefreshRun, collected: Collected, token: str) -> Outcome | None:
+    """Apply what was collected (one transaction); None if the run is no longer ours."""
+    metrics: dict[str, Any] = {
+        "api_calls": collected.calls,
+        "throttled_responses": collected.throttled,
+        "progress_done": collected.done,
+        "progress_total": collected.total,
+        "collect_seconds": collected.seconds,
+    }
     subscription = run.subscription
-    result: dict[str, Any] = {"counts": {}, "error": "", "status": RefreshStatus.FAILED}
-    try:
-        if collected.failure is not None or collected.snapshot is None:
-            failure = collected.failure or AzureFailure("unexpected", "Nothing was collected.")
-            result["error"] = failure.message
-            if failure.is_credential_problem:
+    if collected.failure is not None or collected.snapshot is None:
+        failure = collected.failure or AzureFailure("unexpected", "Nothing was collected.")
+        if failure.is_credential_problem:
+            try:
                 _set_credential_health(subscription, failure)
-        else:
-            snapshot = collected.snapshot
+            except DatabaseError:
+                logger.warning("Credential health of %s not saved", subscription.pk)
+        return Outcome(RefreshStatus.FAILED, failure.message, failure.code, **metrics)
+    snapshot = collected.snapshot
+    gallery = run.target_gallery if run.scope == RefreshRun.Scope.GALLERY else None
+    try:
+        with writer_turn():  # the apply time below excludes waiting for SQLite's writer
+            # The listing is over: the page now says "Applying changes…".
+            if not start_apply(run.pk, token, **metrics):
+                return None
             _set_credential_health(subscription, None)
-            gallery = run.target_gallery if run.scope == RefreshRun.Scope.GALLERY else None
-            with writer_turn():  # the apply time below excludes waiting for SQLite's writer
-                # The listing is over: the page now says "Applying changes…".
-                RefreshRun.objects.filter(pk=run.pk).update(
-                    heartbeat_at=timezone.now(),
-                    progress_done=collected.done,
-                    progress_total=collected.total,
-                    collect_seconds=collected.seconds,
-                )
-                started = time.monotonic()
-                result["counts"] = apply_snapshot(
-                    subscription, snapshot, gallery_id=gallery.arm_id if gallery else None
-                )
-                result["apply_seconds"] = time.monotonic() - started
-            result["status"] = RefreshStatus.PARTIAL if snapshot.errors else RefreshStatus.SUCCEEDED
-            result["error"] = _summarise(snapshot.errors)
-    except Exception as exc:
-        # Not Azure: the database while applying (rolled back as a whole).
-        result["status"] = RefreshStatus.FAILED
-        result["error"] = (
-            f"Saving the inventory failed ({type(exc).__name__}); "
-            "nothing was changed and the previous inventory is kept."
+            _store_azure_state(subscription, snapshot.subscription_state)
+            started = time.monotonic()
+            counts = apply_snapshot(
+                subscription, snapshot, gallery_id=gallery.arm_id if gallery else None
+            )
+            apply_seconds = time.monotonic() - started
+    except DatabaseError as exc:
+        # Rolled back as a whole: the cached rows are as they were.
+        logger.warning("Refresh run %s not applied: %s", run.pk, exc)
+        return Outcome(
+            RefreshStatus.FAILED,
+            f"Saving the inventory failed: {database_problem(exc)}; nothing was changed and "
+            "the previous inventory is kept. The next refresh will try again.",
+            RefreshFailure.DATABASE,
+            **metrics,
         )
-        logger.exception("Refresh run %s failed while applying", run.pk)
-    finally:
-        RefreshRun.objects.filter(pk=run.pk).update(
-            status=result["status"],
-            finished_at=timezone.now(),
-            heartbeat_at=timezone.now(),
-            counts=result["counts"],
-            error=result["error"],
-            api_calls=collected.calls,
-            throttled_responses=collected.throttled,
-            progress_done=collected.done,
-            progress_total=collected.total,
-            collect_seconds=collected.seconds,
-            apply_seconds=result.get("apply_seconds"),
-        )
+    status = RefreshStatus.PARTIAL if snapshot.errors else RefreshStatus.SUCCEEDED
+    return Outcome(
+        status, _summarise(snapshot.errors), "", counts, apply_seconds=apply_seconds, **metrics
+    )
+
+
+def save_outcome(run_id: int, token: str, outcome: Outcome) -> None:
+    """Write the run's outcome, retrying while the database is busy; raises OutcomeNotSaved
+    after INVENTORY_REFRESH_OUTCOME_WRITE_SECONDS. A run the sweep marked dead meanwhile (while
+    this worker could not reach the database) gets the true outcome."""
+    deadline = time.monotonic() + float(settings.INVENTORY_REFRESH_OUTCOME_WRITE_SECONDS)
+    delay = 0.5
+    ours = Q(status=RefreshStatus.RUNNING) | Q(
+        status=RefreshStatus.FAILED, failure_code=RefreshFailure.WORKER_LOST
+    )
+    while True:
+        try:
+            now = timezone.now()
+            with bounded_lock_wait():
+                written = (
+                    RefreshRun.objects.filter(pk=run_id, claim_token=token)
+                    .filter(ours)
+                    .update(
+                        **outcome.to_dict(),
+                        finished_at=now,
+                        heartbeat_at=now,
+                        lease_expires_at=None,
+                    )
+                )
+            if not written:
+                logger.warning("Refresh run %s was taken over; its outcome was dropped", run_id)
+            return
+        except DatabaseError as exc:
+            problem = database_problem(exc)
+            logger.warning("Refresh run %s: outcome not written yet: %s", run_id, exc)
+            connection.close()  # a broken connection is opened anew on the next try
+            if time.monotonic() + delay > deadline:
+                raise OutcomeNotSaved(run_id, outcome, problem) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def _taken_over(run_id: int, token: str, problem: str) -> None:
+    """The run was marked dead while this worker was still at it: say what really happened."""
+    why = (
+        f"its heartbeats could not be written ({problem})"
+        if problem
+        else "its heartbeats did not reach the database"
+    )
+    seconds = stale_after().total_seconds()
+    try:
+        with bounded_lock_wait():
+            RefreshRun.objects.filter(
+                pk=run_id,
+                claim_token=token,
+                status=RefreshStatus.FAILED,
+                failure_code=RefreshFailure.WORKER_LOST,
+            ).update(
+                failure_code=RefreshFailure.DATABASE if problem else RefreshFailure.WORKER_LOST,
+                error=f"This refresh was still running, but {why} for over {seconds:g} s, so "
+                "it was taken for dead and replaced; its result was dropped and the cached "
+                "inventory kept.",
+            )
+    except DatabaseError:
+        logger.warning("Refresh run %s: could not explain its takeover", run_id)
+
+
+def finish_run(
+    run: RefreshRun, collected: Collected, token: str, heartbeat: Heartbeat | None = None
+) -> RefreshRun:
+    """Apply what was collected and record the run's outcome (see save_outcome)."""
+    outcome = _outcome(run, collected, token)
+    if outcome is None:
+        _taken_over(run.pk, token, heartbeat.problem if heartbeat else "")
+    else:
+        save_outcome(run.pk, token, outcome)
     run.refresh_from_db()
     logger.info(
         "Refresh run %s of subscription %s: %s (%s calls)",
         run.pk,
-        subscription.pk,
+        run.subscription_id,
         run.status,
         run.api_calls,
     )
     return run
 
 
-def execute_run(run_id: int) -> RefreshRun | None:
-    """Run a queued refresh to the end (idempotent: a run already taken is left alone)."""
-    if not _claim(run_id):
+def execute_run(run_id: int, token: str | None = None) -> RefreshRun | None:
+    """Run a queued refresh to the end. `token` (a Celery task id) makes a redelivered task
+    take over the run it already owns; a run owned by another is left alone."""
+    token = token or uuid.uuid4().hex
+    if give_up_if_worn_out(run_id, token) or not claim(run_id, token):
         return RefreshRun.objects.filter(pk=run_id).first()
     run = RefreshRun.objects.select_related(
         "subscription", "target_gallery", "target_gallery__resource_group"
     ).get(pk=run_id)
-    writer = _progress_writer(run_id)
-    return finish_run(run, collect_run(run, writer))
+    latest: dict[str, Any] = {}
+
+    def track(progress: Progress, meter: CallMeter) -> None:
+        latest.update(
+            progress_done=progress.done,
+            progress_total=progress.total,
+            api_calls=meter.calls,
+            throttled_responses=meter.throttled,
+        )
+
+    with Heartbeat(run_id, token, progress=lambda: dict(latest)) as heartbeat:
+        collected = collect_run(run, track)
+        return finish_run(run, collected, token, heartbeat)
 
 
 def refresh_now(

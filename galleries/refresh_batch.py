@@ -10,6 +10,7 @@ arrives, so a single writer feeds the database.
 from __future__ import annotations
 
 import multiprocessing
+import uuid
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -17,15 +18,14 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait as wait_for_any,
 )
+from contextlib import ExitStack
 
 from django.conf import settings
 from django.db import connections
-from django.utils import timezone
 
+from .liveness import Heartbeat, claim, heartbeat_every
 from .models import ConnectedSubscription, RefreshRun
-from .refresh import Collected, _claim, collect_run, finish_run, refresh_now, request_refresh
-
-HEARTBEAT_SECONDS = 5.0
+from .refresh import Collected, collect_run, finish_run, refresh_now, request_refresh
 
 
 def refresh_subscriptions(
@@ -67,30 +67,34 @@ def _collect_in_child(run_id: int) -> Collected:
 
 def _in_processes(subscriptions: list[ConnectedSubscription], workers: int) -> list[RefreshRun]:
     runs: list[RefreshRun] = []
-    claimed: list[RefreshRun] = []
+    claimed: list[tuple[RefreshRun, str]] = []
     for subscription in subscriptions:
         run, created = request_refresh(subscription, enqueue=False)
         runs.append(run)
-        if created and _claim(run.pk):
-            claimed.append(run)
+        token = uuid.uuid4().hex
+        if created and claim(run.pk, token):
+            claimed.append((run, token))
     connections.close_all()  # children open their own connections
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: dict[Future[Collected], RefreshRun] = {
-            pool.submit(_collect_in_child, run.pk): run for run in claimed
+    with ExitStack() as heartbeats:
+        # The children do not write: this process keeps their runs' leases.
+        beating = {
+            run.pk: heartbeats.enter_context(Heartbeat(run.pk, token)) for run, token in claimed
         }
-        while pending:
-            done, _ = wait_for_any(pending, timeout=HEARTBEAT_SECONDS, return_when=FIRST_COMPLETED)
-            for future in done:
-                run = pending.pop(future)
-                run = RefreshRun.objects.select_related("subscription", "target_gallery").get(
-                    pk=run.pk
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            pending: dict[Future[Collected], tuple[RefreshRun, str]] = {
+                pool.submit(_collect_in_child, run.pk): (run, token) for run, token in claimed
+            }
+            while pending:
+                done, _ = wait_for_any(
+                    pending, timeout=heartbeat_every(), return_when=FIRST_COMPLETED
                 )
-                finish_run(run, future.result())
-            # The children do not write: their runs' heartbeats are kept here.
-            RefreshRun.objects.filter(pk__in=[r.pk for r in pending.values()]).update(
-                heartbeat_at=timezone.now()
-            )
+                for future in done:
+                    run, token = pending.pop(future)
+                    run = RefreshRun.objects.select_related("subscription", "target_gallery").get(
+                        pk=run.pk
+                    )
+                    finish_run(run, future.result(), token, beating[run.pk])
     for run in runs:
         run.refresh_from_db()
     return runs

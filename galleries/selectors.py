@@ -6,6 +6,8 @@ the parent and looking it up exactly (unique index) rather than with `__iexact` 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -20,6 +22,7 @@ from .arm_ids import (
     version_sort_key,
 )
 from .models import (
+    AzureState,
     ConnectedSubscription,
     Gallery,
     GalleryImage,
@@ -43,6 +46,7 @@ __all__ = [
     "share_check",
     "subscription_for_account",
     "subscriptions_for",
+    "troubled_subscriptions",
     "version_sort_key",
     "versions_for",
 ]
@@ -58,6 +62,22 @@ def normalize_os_type(os_type: str) -> str:
 
 def subscriptions_for(organization: Organization) -> QuerySet[ConnectedSubscription]:
     return ConnectedSubscription.objects.filter(organization=organization).select_related("account")
+
+
+def troubled_subscriptions(
+    organization: Organization, account_ids: Iterable[str | None]
+) -> dict[str, ConnectedSubscription]:
+    """The subscriptions bound to these accounts whose Azure state is not plain Enabled
+    (Warned, PastDue, Disabled...), by account id: one query for a page of groups."""
+    wanted = {account_id for account_id in account_ids if account_id}
+    if not wanted:
+        return {}
+    found = (
+        subscriptions_for(organization)
+        .filter(account_id__in=wanted)
+        .exclude(azure_state__in=("", AzureState.ENABLED))
+    )
+    return {subscription.account_id: subscription for subscription in found}
 
 
 def subscription_for_account(

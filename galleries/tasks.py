@@ -14,16 +14,29 @@ from django.utils import timezone
 # decide whether it is due (see refresh_due_subscriptions).
 DUE_CHECK_EVERY = timedelta(minutes=1)
 BEAT_ENTRY = "inventory-refresh-due-subscriptions"
+SWEEP_ENTRY = "inventory-sweep-dead-runs"
+# A worker that could not save a run's outcome hands it to a retry of its task (at most).
+OUTCOME_RETRIES = 30
 
 
 def register_beat_schedule(app: Celery) -> None:
-    """Add the periodic inventory refresh to beat (called from GalleriesConfig.ready)."""
+    """Add the periodic inventory refresh, and the sweep of dead runs (as often as a run may
+    stay silent), to beat (called from GalleriesConfig.ready)."""
     app.conf.beat_schedule.setdefault(
         BEAT_ENTRY,
         {
             "task": "galleries.tasks.refresh_due_subscriptions_task",
             "schedule": DUE_CHECK_EVERY,
             "options": {"expires": DUE_CHECK_EVERY.total_seconds()},
+        },
+    )
+    every = max(1.0, float(settings.INVENTORY_REFRESH_STALE_SECONDS))
+    app.conf.beat_schedule.setdefault(
+        SWEEP_ENTRY,
+        {
+            "task": "galleries.tasks.sweep_dead_runs_task",
+            "schedule": timedelta(seconds=every),
+            "options": {"expires": every},
         },
     )
 
@@ -53,26 +66,75 @@ def _check_sharing_after(task: Any, run: Any) -> None:
     )
 
 
+def _token(task: Any) -> str | None:
+    """The task id: the same when the broker redelivers the task, so that the redelivered
+    task knows the run it finds `running` is its own (its previous process died)."""
+    return task.request.id or None
+
+
+def _execute(task: Any, run_id: int, outcome: dict[str, Any] | None, retry: dict[str, Any]) -> Any:
+    """Execute (or take over) the run; an outcome the database would not take is handed to
+    a retry of `task`, called with `retry` plus the outcome."""
+    from .refresh import Outcome, OutcomeNotSaved, execute_run, save_outcome
+
+    token = _token(task)
+    try:
+        if outcome is not None and token is not None:
+            # An earlier try finished the run but could not write how it ended.
+            save_outcome(run_id, token, Outcome(**outcome))
+            return None
+        return execute_run(run_id, token=token)
+    except OutcomeNotSaved as unsaved:
+        raise task.retry(
+            args=(),
+            kwargs={**retry, "outcome": unsaved.outcome.to_dict()},
+            countdown=float(settings.INVENTORY_REFRESH_OUTCOME_RETRY_SECONDS),
+            max_retries=OUTCOME_RETRIES,
+        ) from unsaved
+
+
 @shared_task(bind=True, **_LIMITS)
-def refresh_subscription_task(self: Any, run_id: int) -> None:
-    """Execute a queued refresh run (full or one gallery)."""
-    from .refresh import execute_run
-
-    _check_sharing_after(self, execute_run(run_id))
+def refresh_subscription_task(
+    self: Any, run_id: int, outcome: dict[str, Any] | None = None
+) -> None:
+    """Execute a queued refresh run (full or one gallery), or take over its own run."""
+    _check_sharing_after(self, _execute(self, run_id, outcome, {"run_id": run_id}))
 
 
 @shared_task(bind=True, **_LIMITS)
-def refresh_gallery_task(self: Any, gallery_id: int) -> None:
+def refresh_gallery_task(
+    self: Any, gallery_id: int, run_id: int | None = None, outcome: dict[str, Any] | None = None
+) -> None:
     """Request and execute a targeted refresh of one gallery."""
-    from .models import Gallery
-    from .refresh import execute_run, request_refresh
+    from .models import Gallery, RefreshRun
+    from .refresh import request_refresh
 
+    if run_id is not None:  # a retry that only has an outcome to write
+        _execute(self, run_id, outcome, {"gallery_id": gallery_id, "run_id": run_id})
+        return
     gallery = Gallery.objects.select_related("subscription").filter(pk=gallery_id).first()
     if gallery is None:
         return
-    run, created = request_refresh(gallery.subscription, gallery=gallery, enqueue=False)
-    if created:
-        _check_sharing_after(self, execute_run(run.pk))
+    token = _token(self)
+    mine = RefreshRun.objects.filter(
+        subscription=gallery.subscription, status="running", claim_token=token or "-"
+    ).first()
+    if mine is None:
+        run, created = request_refresh(gallery.subscription, gallery=gallery, enqueue=False)
+        if not created:
+            return  # merged into a run that another task executes
+    else:  # redelivered: the run this task started is still "running"
+        run = mine
+    retry = {"gallery_id": gallery_id, "run_id": run.pk}
+    _check_sharing_after(self, _execute(self, run.pk, None, retry))
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=30, time_limit=40)
+def sweep_dead_runs_task() -> int:
+    """Mark failed the runs whose lease ran out, so that no page shows a ghost for long."""
+    from .liveness import sweep_stale_runs
+
+    return sweep_stale_runs()
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=300, time_limit=330)
@@ -93,8 +155,9 @@ def refresh_due_subscriptions_task() -> int:
     A subscription whose credential is known to be invalid is skipped: every attempt would
     fail the same way (and could lock the principal out). The page says refreshes are paused;
     a manual refresh or a successful Test connection marks the credential valid again."""
+    from .liveness import sweep_stale_runs
     from .models import ConnectedSubscription, CredentialStatus, RefreshRun
-    from .refresh import request_refresh, sweep_stale_runs
+    from .refresh import request_refresh
 
     sweep_stale_runs()
     interval = settings.INVENTORY_REFRESH_INTERVAL

@@ -20,7 +20,7 @@ from . import selectors, services
 from .crypto import SecretUnreadable, decrypt_secret
 from .forms import SubscriptionForm, initial_for
 from .models import ConnectedSubscription, RefreshRun
-from .refresh import request_refresh, sweep_stale_runs
+from .refresh import request_refresh
 
 admin_required = role_required(Role.ADMIN)
 
@@ -45,7 +45,6 @@ def _status_context(subscription: ConnectedSubscription) -> dict[str, Any]:
 @require_GET
 def subscription_list(request: HttpRequest) -> HttpResponse:
     organization = request.organization  # type: ignore[attr-defined]
-    sweep_stale_runs(organization=organization)
     subscriptions = list(selectors.subscriptions_for(organization))
     counts = selectors.inventory_counts(subscriptions)
     rows = [{**_status_context(s), "counts": counts[s.pk]} for s in subscriptions]
@@ -127,7 +126,6 @@ def _test_result(request: HttpRequest, *, ok: bool, message: str) -> HttpRespons
 @require_GET
 def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
-    sweep_stale_runs(subscription)
     context = _status_context(subscription)
     context["counts"] = selectors.inventory_counts([subscription])[subscription.pk]
     context["runs"] = selectors.runs_for(subscription)[:25]
@@ -139,7 +137,6 @@ def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def subscription_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The refresh status fragment; it polls itself only while a run is active."""
     subscription = _subscription(request, pk)
-    sweep_stale_runs(subscription)
     return render(request, "galleries/subscriptions/_status.html", _status_context(subscription))
 
 

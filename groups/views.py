@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
 
 from console.permissions import role_required
+from galleries.selectors import troubled_subscriptions
 
 from . import editor
 from .models import Group, Kind, Status
@@ -43,13 +44,25 @@ def image_summary(group: Group) -> str:
     return "no image yet"
 
 
-def _rows(groups: Any) -> list[dict[str, Any]]:
+def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
+    groups = list(groups)
+    troubled = troubled_subscriptions(
+        organization, [a for g in groups for a in (g.account_id, g.image_account_id)]
+    )
     return [
         {
             "group": g,
             "image": image_summary(g),
             "edit_url": EDIT_URL[Kind(g.kind)],
             "delete_url": DELETE_URL[Kind(g.kind)],
+            # Where it deploys, and where its image lives: once each.
+            "azure_trouble": list(
+                {
+                    s.pk: s
+                    for s in (troubled.get(g.account_id), troubled.get(g.image_account_id))
+                    if s is not None
+                }.values()
+            ),
         }
         for g in groups
     ]
@@ -61,7 +74,7 @@ def _list(request: HttpRequest, kind: Kind) -> HttpResponse:
     context = {
         "kind": kind,
         "kind_label": kind.label,
-        "rows": _rows(groups),
+        "rows": _rows(request.organization, groups),  # type: ignore[attr-defined]
         "account": account,
         "create_url": "groups:stateless_create"
         if kind == Kind.STATELESS
@@ -87,7 +100,11 @@ def stateful_list(request: HttpRequest) -> HttpResponse:
 def drafts(request: HttpRequest) -> HttpResponse:
     """The organization's drafts across accounts: who changed them last, and when."""
     groups = groups_for(request.organization, status=Status.DRAFT).select_related("updated_by")  # type: ignore[attr-defined]
-    return render(request, "groups/drafts.html", {"rows": _rows(groups)})
+    return render(
+        request,
+        "groups/drafts.html",
+        {"rows": _rows(request.organization, groups)},  # type: ignore[attr-defined]
+    )
 
 
 @vary_on_headers("HX-Request")

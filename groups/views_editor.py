@@ -23,6 +23,7 @@ from console.models import Account, Role
 from console.permissions import has_role, role_required
 from galleries import cascade
 from galleries.regions import region_display_name
+from galleries.selectors import troubled_subscriptions
 
 from . import editor
 from .editor_sizes import size_picker
@@ -131,6 +132,8 @@ def _submit(
         return _render(request, kind, group, account, form, selection, status=200)
     if not form.is_valid():
         return _render(request, kind, group, account, form, selection, status=422)
+    if group is not None and form.cleaned_data.get("revision") is None:
+        return _revision_missing(request, kind, group, account, selection)
     if action == "draft" and not form.cleaned_data.get("name", "").strip():
         form.add_error("name", "A draft needs at least a name: type one, then save the draft.")
         return _render(request, kind, group, account, form, selection, status=422)
@@ -178,6 +181,32 @@ def _submit(
         summary += f" {count} problem{pluralize(count)} {pluralize(count, 'is,are')} listed below."
     messages.success(request, summary)
     return redirect(EDIT_URL[kind], group_id=saved.pk)
+
+
+def _revision_missing(
+    request: HttpRequest,
+    kind: Kind,
+    group: Group,
+    account: Account,
+    selection: cascade.Selection,
+) -> HttpResponse:
+    """An edit that does not say which revision it started from could silently overwrite
+    someone else's save: nothing is saved, and the posted values come back with the current
+    revision, so that saving again is a choice made knowingly."""
+    data = request.POST.copy()
+    data["revision"] = str(group.revision)
+    form = GroupEditorForm(data, kind=kind)
+    form.is_valid()
+    by = f" by {group.updated_by}" if group.updated_by else ""
+    problem = Problem(
+        "REVISION_REQUIRED",
+        f"Not saved: the form did not say which revision of {group.name} it was editing (a "
+        "page from an older console, or a script that left the field out), so saving it "
+        "could overwrite someone else's changes. Your changes are kept below; "
+        f"{group.name} is at revision {group.revision} (saved{by}). Check it, then save again.",
+        "",
+    )
+    return _render(request, kind, group, account, form, selection, errors=[problem], status=409)
 
 
 def _posted_selection(request: HttpRequest, account: Account, *, reload: bool) -> cascade.Selection:
@@ -251,6 +280,7 @@ def _render(
         },
     )
     context.update(
+        azure_trouble=_azure_trouble(request.organization, account, selection),  # type: ignore[attr-defined]
         kind=kind,
         kind_label=Kind(kind).label,
         tabs=TABS,
@@ -280,6 +310,23 @@ def _render(
         ],
     )
     return render(request, "groups/editor.html", context, status=status)
+
+
+def _azure_trouble(
+    organization: Any, account: Account, selection: cascade.Selection
+) -> list[tuple[Any, str]]:
+    """The subscriptions this group deploys to or takes its image from that Azure reports as
+    not plain Enabled (Disabled, Warned...), each with what it is to the group."""
+    troubled = troubled_subscriptions(organization, [account.pk, selection.account])
+    found = []
+    for account_id, subscription in troubled.items():
+        roles = []
+        if account_id == account.pk:
+            roles.append("it deploys there")
+        if account_id == selection.account:
+            roles.append("its image comes from there")
+        found.append((subscription, " and ".join(roles)))
+    return found
 
 
 def _cascade_anchors(levels: list[tuple[str, Any]]) -> dict[str, str]:

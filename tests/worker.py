@@ -13,11 +13,17 @@ Use from a test module (or a conftest) with:
 The worker consumes a queue unique to the test (and the test process routes tasks there for
 its duration), so a stray worker on the same broker can never take the test's messages.
 `transaction=True` is required: the worker only sees committed rows.
+
+`start_worker(queue, pool="prefork", env={...})` starts one more worker (a prefork pool whose
+child can be killed alone, or a second worker on the same queue after the first was killed);
+`routed_to(queue)` routes the test's tasks to it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -60,7 +66,7 @@ def database_url_for_subprocess() -> str:
     pytest.fail(f"No worker subprocess support for database engine {engine}")
 
 
-def worker_env() -> dict[str, str]:
+def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of a worker that shares this test's database and broker."""
     env = dict(os.environ)
     env.update(
@@ -70,6 +76,7 @@ def worker_env() -> dict[str, str]:
         CELERY_TASK_ALWAYS_EAGER="0",
         PYTHONUNBUFFERED="1",
     )
+    env.update(extra or {})
     return env
 
 
@@ -93,6 +100,10 @@ class CeleryWorker:
     def log(self) -> str:
         return "\n".join(self.lines[-80:])
 
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
     def wait_until_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> None:
         if not self.ready.wait(timeout):
             pytest.fail(f"The Celery worker was not ready after {timeout:.0f} s:\n{self.log}")
@@ -108,6 +119,70 @@ class CeleryWorker:
             time.sleep(0.2)
         pytest.fail(f"Nothing happened within {timeout:.0f} s; worker log:\n{self.log}")
 
+    def kill_everything(self) -> None:
+        """SIGKILL the worker and its pool children at once (a host or container dying)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill_everything()
+        # Pool children left behind by a killed main process.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        _discard_leftover_messages(self.queue)
+
+
+def new_queue() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def start_worker(
+    queue: str, *, pool: str = "solo", env: dict[str, str] | None = None
+) -> CeleryWorker:
+    """`celery -A console worker` on `queue`, in a process group of its own (so that the
+    whole worker, pool children included, can be killed at once). Ready when it returns."""
+    celery = [str(CELERY)] if CELERY.exists() else [sys.executable, "-m", "celery"]
+    command = [
+        *celery, "-A", "console", "worker",
+        "--pool", pool, "--concurrency", "1",
+        "-Q", queue, "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "--loglevel", "INFO",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=worker_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    worker = CeleryWorker(queue, process)
+    try:
+        worker.wait_until_ready()
+    except BaseException:
+        worker.stop()
+        raise
+    return worker
+
+
+@contextlib.contextmanager
+def routed_to(queue: str) -> Iterator[None]:
+    """Send this process's tasks to `queue` for the duration."""
+    previous_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield
+    finally:
+        celery_app.conf.task_default_queue = previous_queue
+
 
 def _discard_leftover_messages(queue: str) -> None:
     """The embedded broker keeps one file per message; drop any left for our private queue."""
@@ -121,35 +196,10 @@ def _discard_leftover_messages(queue: str) -> None:
 @pytest.fixture
 def celery_worker(transactional_db: None) -> Iterator[CeleryWorker]:
     """Start `celery -A console worker --pool solo` on a private queue; stop it afterwards."""
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    celery = [str(CELERY)] if CELERY.exists() else [sys.executable, "-m", "celery"]
-    command = [
-        *celery, "-A", "console", "worker",
-        "--pool", "solo", "--concurrency", "1",
-        "-Q", queue, "-n", f"{queue}@%h",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "--loglevel", "INFO",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        cwd=REPO,
-        env=worker_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    worker = CeleryWorker(queue, process)
-    previous_queue = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = queue
+    queue = new_queue()
+    worker = start_worker(queue)
     try:
-        worker.wait_until_ready()
-        yield worker
+        with routed_to(queue):
+            yield worker
     finally:
-        celery_app.conf.task_default_queue = previous_queue
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        _discard_leftover_messages(queue)
+        worker.stop()

@@ -20,7 +20,7 @@ from ninja import Router
 from console.models import Role
 from galleries import selectors as inventory, services as subscriptions
 from galleries.models import ConnectedSubscription, GalleryImage, ImageVersion, RefreshRun
-from galleries.refresh import request_refresh, sweep_stale_runs
+from galleries.refresh import request_refresh
 from galleries.regions import normalize_region
 from groups.validation import GALLERY_IMAGE_NOT_FOUND, UNKNOWN_ACCOUNT
 
@@ -61,9 +61,14 @@ def run_item(run: RefreshRun) -> dict[str, Any]:
         "requestedAt": _time(run.requested_at),
         "startedAt": _time(run.started_at),
         "finishedAt": _time(run.finished_at),
+        "heartbeatAt": _time(run.heartbeat_at),
+        # False once a running run's lease ran out: its worker is gone, and the next refresh
+        # request replaces it (beat marks it failed within seconds).
+        "responding": not run.is_unresponsive,
         "progress": {"done": run.progress_done, "total": run.progress_total},
         "counts": run.counts,
         "error": run.error,
+        "failureCode": run.failure_code,
     }
 
 
@@ -76,6 +81,7 @@ def _account_item(subscription: ConnectedSubscription) -> dict[str, Any]:
         "displayName": subscription.display_name,
         "cloud": subscription.cloud,
         "credentialStatus": subscription.credential_status,
+        "azureState": subscription.azure_state,
         "lastRefresh": run_item(last) if last is not None else None,
     }
 
@@ -203,6 +209,4 @@ def get_run(request: HttpRequest, runId: int) -> JsonResponse:
     )
     if run is None:
         raise ApiError(404, ErrorItem(NOT_FOUND, f"Refresh run {runId} does not exist."))
-    sweep_stale_runs(run.subscription)
-    run.refresh_from_db()
     return ok(request, kind=KIND + "refreshRun", items=[run_item(run)])

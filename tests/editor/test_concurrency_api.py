@@ -52,6 +52,33 @@ def test_the_second_save_from_the_same_revision_gets_the_conflict_page(editor_cl
     )
 
 
+def test_an_edit_without_its_revision_saves_nothing_and_keeps_what_was_typed(editor_client, world):
+    editor_client.post("/groups/new/", valid_form(world))
+    group = Group.objects.get()
+    _second_editor(world).post(
+        f"/groups/{group.id}/", valid_form(world, name="alice-web", revision="1")
+    )
+    # A form with no revision (an old page, a script) must not be last-writer-wins.
+    response = editor_client.post(
+        f"/groups/{group.id}/", valid_form(world, name="bob-web", subnet_name="b", revision=None)
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "did not say which revision of alice-web it was editing" in page
+    assert "alice-web is at revision 2" in page
+    assert 'value="bob-web"' in page  # nothing typed is lost
+    assert 'value="b"' in page
+    assert 'name="revision" value="2"' in page  # saving again is a knowing choice
+    group.refresh_from_db()
+    assert (group.name, group.revision) == ("alice-web", 2)
+    again = editor_client.post(
+        f"/groups/{group.id}/", valid_form(world, name="bob-web", subnet_name="b", revision="2")
+    )
+    assert again.status_code == 302
+    group.refresh_from_db()
+    assert (group.name, group.revision) == ("bob-web", 3)
+
+
 def test_a_console_saved_group_reads_back_through_the_api_as_review_shows(editor_client, world):
     editor_client.post("/groups/new/", valid_form(world, image_version="1.10.0"))
     group = Group.objects.get()

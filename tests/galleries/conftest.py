@@ -51,3 +51,26 @@ def connect(fresh_azure_sandbox: Any, organization: Any) -> Any:
         )
 
     return _connect
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fault matrix's measured figures (how soon a refresh runs again), if it ran."""
+    import sys
+
+    module = sys.modules.get("tests.galleries.test_refresh_faults")
+    figures = getattr(module, "FIGURES", None)
+    if not figures:
+        return
+    terminalreporter.section("refresh fault matrix: measured figures")
+    after_run: dict[str, list[float]] = {}
+    for database, row, name, seconds in figures:
+        if name == "new refresh accepted after the run (s)":
+            after_run.setdefault(database, []).append(seconds)
+        else:
+            label = name.removesuffix(" (s)")
+            terminalreporter.write_line(f"{database:10} {seconds:6.2f} s  {label}  [{row}]")
+    for database, values in after_run.items():
+        terminalreporter.write_line(
+            f"{database:10} {max(values):6.2f} s  longest wait for a new refresh right after "
+            f"each of {len(values)} faulted runs"
+        )

@@ -250,19 +250,37 @@ def test_refresh_now_shows_a_polling_progress_bar_until_the_run_ends(
     assert "refreshed" in final
 
 
-def test_a_dead_worker_does_not_leave_a_run_running_forever(
-    client: Any, admin: Any, connect: Any
+def test_a_dead_worker_is_shown_as_such_and_refresh_now_replaces_its_run(
+    client: Any,
+    admin: Any,
+    connect: Any,
+    enqueued: list[int],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     subscription = connect("Production")
-    long_ago = timezone.now() - timedelta(hours=1)
+    silent_since = timezone.now() - timedelta(seconds=40)
     run = RefreshRun.objects.create(
-        subscription=subscription, status="running", started_at=long_ago, heartbeat_at=long_ago
+        subscription=subscription,
+        status="running",
+        started_at=silent_since,
+        heartbeat_at=silent_since,
+        lease_expires_at=silent_since + timedelta(seconds=15),
     )
     page = client.get(reverse("galleries:subscriptions")).content.decode()
     run.refresh_from_db()
+    assert run.status == "running"  # a page that only reads writes nothing
+    assert "stopped responding 40 s ago" in page
+    assert "every 5s" in page
+    assert "Refresh now" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("galleries:subscription_refresh", args=[subscription.pk]))
+    run.refresh_from_db()
     assert run.status == "failed"
-    assert "stopped responding" in run.error
-    assert "every 1s" not in page
+    assert "stopped responding (no heartbeat for over" in run.error
+    assert run.failure_code == "worker_lost"
+    replacement = RefreshRun.objects.exclude(pk=run.pk).get(subscription=subscription)
+    assert replacement.status == "queued"
+    assert enqueued == [replacement.pk]
 
 
 def test_stale_inventory_is_flagged(client: Any, admin: Any, connect: Any, settings: Any) -> None:

@@ -6,7 +6,12 @@ import threading
 import time
 
 import pytest
-from azure.core.exceptions import AzureError, HttpResponseError, ServiceResponseError
+from azure.core.exceptions import (
+    AzureError,
+    HttpResponseError,
+    ResourceNotFoundError,
+    ServiceResponseError,
+)
 
 from azure_sandbox import Sandbox
 from tests.sandbox.conftest import ComputeFactory, http_client
@@ -133,3 +138,66 @@ def test_control_endpoint_arms_lists_and_clears_faults(
         assert {"method", "path", "route", "status", "api_version"} <= log[-1].keys()
         assert log[-1]["api_version"] == "2026-03-03"
         assert http.post(f"{sandbox.control_url}/faults", json={"kind": "nope"}).status_code == 400
+
+
+def test_a_404_carries_the_chosen_arm_error_code(sandbox: Sandbox, compute: ComputeFactory) -> None:
+    sandbox.faults.add(
+        kind="fail_page",
+        page=2,
+        status=404,
+        code="SubscriptionNotFound",
+        path_pattern=VERSIONS_LIST,
+    )
+    pages = compute("Shared Images").gallery_image_versions.list_by_gallery_image(*IMAGE).by_page()
+    assert len(list(next(pages))) == sandbox.world.settings.page_size
+    with pytest.raises(ResourceNotFoundError) as failed:
+        next(pages)
+    assert failed.value.error is not None
+    assert failed.value.error.code == "SubscriptionNotFound"
+
+
+def test_a_404_without_a_chosen_code_says_not_found(
+    sandbox: Sandbox, compute: ComputeFactory
+) -> None:
+    sandbox.faults.add(kind="error", status=404, path_pattern=GALLERIES_LIST)
+    with pytest.raises(ResourceNotFoundError) as failed:
+        list(compute("Shared Images").galleries.list())
+    assert failed.value.error is not None
+    assert failed.value.error.code == "NotFound"
+
+
+def test_after_lets_matching_requests_through_first(
+    sandbox: Sandbox, compute: ComputeFactory
+) -> None:
+    rule = sandbox.faults.add(kind="error", status=503, path_pattern=GALLERIES_LIST, after=1)
+    client = compute("Shared Images", retry_total=0)
+    assert len(list(client.galleries.list())) == 3
+    with pytest.raises(HttpResponseError):
+        list(client.galleries.list())
+    assert (rule.passed, rule.fired) == (1, 1)
+
+
+def test_omit_hides_an_item_from_lists_from_the_second_listing_on(
+    sandbox: Sandbox, compute: ComputeFactory
+) -> None:
+    sandbox.faults.add(
+        kind="omit", path_pattern=GALLERIES_LIST, item_pattern="/gal_shared_archive$", after=1
+    )
+    client = compute("Shared Images")
+    first = sorted(g.name for g in client.galleries.list())
+    second = sorted(g.name for g in client.galleries.list())
+    assert "gal_shared_archive" in first
+    assert second == [name for name in first if name != "gal_shared_archive"]
+    # Only lists are filtered; the gallery itself still answers.
+    assert client.galleries.get("rg-shared-images", "gal_shared_archive").name
+
+
+def test_an_injected_401_carries_a_bearer_challenge(sandbox: Sandbox) -> None:
+    sandbox.faults.add(kind="error", status=401, code="ExpiredAuthenticationToken")
+    sub = sandbox.world.subscription_named("Production")
+    assert sub is not None
+    with http_client(sandbox) as http:
+        response = http.get(f"{sandbox.base_url}/subscriptions/{sub.id}?api-version=2022-12-01")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "ExpiredAuthenticationToken"
+    assert response.headers["www-authenticate"].startswith("Bearer ")

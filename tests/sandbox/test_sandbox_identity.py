@@ -81,3 +81,30 @@ def test_credential_refreshes_an_expired_token(sandbox: Sandbox, compute: Comput
     assert [g.name for g in client.galleries.list()] == ["gal_staging"]
     assert sandbox.request_log.count("identity.token") >= 2
     assert sandbox.request_log.stats()["by_status"].get("401") is None
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "error"),
+    [
+        ({"kind": "error", "status": 503}, 503, "temporarily_unavailable"),
+        ({"kind": "throttle", "retry_after": 0}, 429, "temporarily_unavailable"),
+        ({"kind": "error", "status": 401, "code": "invalid_client", "aadsts": 7000222}, 401, None),
+    ],
+)
+def test_token_endpoint_faults_answer_in_entras_shape(
+    sandbox: Sandbox, fault: dict, status: int, error: str | None
+) -> None:
+    sandbox.faults.add(path_pattern=r"/oauth2/v2\.0/token$", **fault)
+    principal = sandbox.principal("Production")
+    response = http_client(sandbox).post(
+        f"{sandbox.base_url}/{principal.tenant_id}/oauth2/v2.0/token",
+        data={"grant_type": "client_credentials", "client_id": principal.client_id},
+    )
+    assert response.status_code == status
+    body = response.json()
+    assert body["error"] == (error or "invalid_client")
+    if fault.get("aadsts"):
+        assert body["error_codes"] == [7000222]
+        assert body["error_description"].startswith("AADSTS7000222: ")
+    else:
+        assert "AADSTS" not in body["error_description"]

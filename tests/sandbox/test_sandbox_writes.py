@@ -116,3 +116,18 @@ def test_writes_use_the_writes_bucket(sandbox: Sandbox) -> None:
         assert deleted.headers["x-ms-ratelimit-remaining-subscription-deletes"] == "199"
         again = http.delete(url, headers={"Authorization": f"Bearer {token.token}"})
         assert again.status_code == 204
+
+
+def test_a_disabled_subscription_reads_but_refuses_writes(
+    sandbox: Sandbox, compute: ComputeFactory
+) -> None:
+    sub = sandbox.world.subscription_named("Shared Images")
+    assert sub is not None
+    sub.state = "Disabled"
+    client = compute(PIPELINE, "Shared Images")
+    assert _names(client, *IMAGE)  # reads still work
+    with pytest.raises(HttpResponseError) as failed:
+        client.gallery_image_versions.begin_delete(*IMAGE, _names(client, *IMAGE)[0]).result()
+    assert failed.value.status_code == 409
+    assert failed.value.error is not None
+    assert failed.value.error.code == "ReadOnlyDisabledSubscription"

@@ -1,4 +1,4 @@
-"""manage.py refresh_inventory [--subscription ID] [--wait]"""
+"""manage.py refresh_inventory [--subscription ID] [--wait [--timeout SECONDS]]"""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
-from galleries.models import ACTIVE_REFRESH_STATUSES, ConnectedSubscription, RefreshRun
-from galleries.refresh import request_refresh
+from galleries.liveness import sweep_if_dead
+from galleries.models import ConnectedSubscription, RefreshRun
+from galleries.refresh import OutcomeNotSaved, refresh_now, request_refresh
 from galleries.refresh_batch import refresh_subscriptions
+
+POLL_SECONDS = 1.0
 
 
 class Command(BaseCommand):
@@ -24,7 +27,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--wait",
             action="store_true",
-            help="Run inline (no worker needed) and print each run's result.",
+            help="Run inline (no worker needed) and print each run's result. A run already "
+            "under way on a worker is waited for; if that worker dies, its run is marked "
+            "failed and refreshed anew here.",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=1800.0,
+            help="With --wait: give up waiting for a worker's run after this many seconds.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,17 +55,34 @@ class Command(BaseCommand):
                 self.stdout.write(f"{subscription.display_name}: refresh {verb} (run {run.pk}).")
             return
         failed = False
+        deadline = time.monotonic() + options["timeout"]
         # Inline, several subscriptions at a time (see refresh_subscriptions).
-        for run in refresh_subscriptions(list(subscriptions)):
-            run = self._wait_for(run)
+        try:
+            runs = refresh_subscriptions(list(subscriptions))
+        except OutcomeNotSaved as unsaved:
+            raise CommandError(f"{unsaved} The run will be marked failed.") from unsaved
+        for run in runs:
+            run = self._wait_for(run, deadline)
             failed |= run.status == "failed"
             self._report(run.subscription, run)
         if failed:
             raise CommandError("At least one refresh failed.")
 
-    def _wait_for(self, run: RefreshRun) -> RefreshRun:
-        while run.status in ACTIVE_REFRESH_STATUSES:
-            time.sleep(1)
+    def _wait_for(self, run: RefreshRun, deadline: float) -> RefreshRun:
+        """A run merged into (executed by a worker) is waited for, never forever: once its
+        worker stops responding it is marked failed and the refresh is done here instead."""
+        while run.is_active:
+            if sweep_if_dead(run):
+                run.refresh_from_db()
+                self.stdout.write(f"{run.subscription.display_name}: {run.error}")
+                return refresh_now(run.subscription)
+            if time.monotonic() >= deadline:
+                raise CommandError(
+                    f"Gave up waiting for refresh run {run.pk} of "
+                    f"{run.subscription.display_name} ({run.status} on "
+                    f"{run.worker or 'no worker yet'})."
+                )
+            time.sleep(POLL_SECONDS)
             run.refresh_from_db()
         return run
 
