@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from .ids import new_account_id
+from .text import RepairingJSONDecoder
 
 
 class Organization(models.Model):
@@ -117,8 +118,8 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200, blank=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    before = models.JSONField(null=True, blank=True, decoder=RepairingJSONDecoder)
+    after = models.JSONField(null=True, blank=True, decoder=RepairingJSONDecoder)
     request_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -9,6 +9,8 @@ from typing import Any
 from django.urls import URLPattern
 from ninja import NinjaAPI
 
+from .parsing import SpotJsonParser
+
 
 class SpotCompatibleAPI(NinjaAPI):
     """A NinjaAPI whose wrong-method answers are JSON too (see fallback.json_not_allowed)."""
@@ -40,6 +42,7 @@ api = SpotCompatibleAPI(
         "never returned."
     ),
     urls_namespace="api",
+    parser=SpotJsonParser(),
     docs_url="/api/docs",
     openapi_url="/api/openapi.json",
 )

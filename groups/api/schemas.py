@@ -269,5 +269,6 @@ ERRORS = {
     404: ErrorEnvelope,
     405: ErrorEnvelope,
     409: ErrorEnvelope,
+    413: ErrorEnvelope,
 }
 DOCUMENTED = {200: ItemsEnvelope, **ERRORS}

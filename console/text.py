@@ -1,0 +1,52 @@
+"""What text can be stored and shown: the one definition, used by the API's parser and the rules.
+
+PostgreSQL refuses NUL in text and JSON, and a lone UTF-16 surrogate ("\\udc00", which JSON's
+\\u escapes can spell) can be neither stored in PostgreSQL nor encoded into a UTF-8 page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+REPLACEMENT_CHARACTER = "\ufffd"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unstorable_text_reason(value: str) -> str | None:
+    """Why `value` can't be stored, or None when it can."""
+    if "\x00" in value:
+        return "contains a NUL character (\\u0000)"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"is not valid Unicode (it holds a lone surrogate, \\u{ord(value[exc.start]):04x})"
+    return None
+
+
+def printable(value: str) -> str:
+    """`value` safe to print in a message or a page: invalid code points escaped."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+def repaired(data: Any) -> Any:
+    """`data` (decoded JSON) with every lone surrogate replaced by U+FFFD, keys included.
+
+    For values stored before the API refused them: reading them back must never break a page.
+    """
+    if isinstance(data, str):
+        return _SURROGATE.sub(REPLACEMENT_CHARACTER, data)
+    if isinstance(data, list):
+        return [repaired(item) for item in data]
+    if isinstance(data, dict):
+        return {repaired(key): repaired(value) for key, value in data.items()}
+    return data
+
+
+class RepairingJSONDecoder(json.JSONDecoder):
+    """Reads JSON columns written before their text was checked: lone surrogates come back as
+    U+FFFD, so an old stored value can't make a page fail to encode (see `repaired`)."""
+
+    def decode(self, s: str, *args: Any, **kwargs: Any) -> Any:
+        return repaired(super().decode(s, *args, **kwargs))
