@@ -132,3 +132,29 @@ def test_a_surrogate_stored_before_the_parser_refused_it_breaks_no_page(client, 
     status, answer = call(client, "GET", f"{GROUPS}/{group_id}", token=editor)
     assert status == 200
     assert answer["response"]["items"][0]["description"] == "a\ufffdb"
+
+
+def test_unknown_fields_are_kept_as_sent_up_to_a_cap_each_and_in_all(client, editor):
+    from groups.rules import MAX_SPEC_BYTES, MAX_UNKNOWN_FIELD_BYTES
+
+    body = group_body()
+    launch = body["compute"]["launchSpecification"]
+    launch["userData"] = "A" * (MAX_UNKNOWN_FIELD_BYTES - 100)
+    group_id = _created(client, editor, body=body)
+    stored = Group.objects.get(pk=group_id).spec
+    assert stored["compute"]["launchSpecification"]["userData"] == launch["userData"]
+
+    launch["shutdownScript"] = "B" * (MAX_UNKNOWN_FIELD_BYTES + 1)
+    status, answer = call(client, "PUT", f"{GROUPS}/{group_id}", {"group": body}, token=editor)
+    assert status == 400
+    assert error_fields(answer) == {"compute.launchSpecification.shutdownScript"}
+    assert "bytes; a field this API does not know is kept only up to 98,304" in str(answer)
+
+    del launch["shutdownScript"]
+    for n in range(6):
+        body[f"extra{n}"] = "C" * (MAX_UNKNOWN_FIELD_BYTES - 100)
+    status, answer = call(client, "PUT", f"{GROUPS}/{group_id}", {"group": body}, token=editor)
+    assert status == 400
+    message = answer["response"]["errors"][0]["message"]
+    assert message.endswith(f"at most {MAX_SPEC_BYTES:,} are kept.")
+    assert Group.objects.get(pk=group_id).revision == 1

@@ -66,7 +66,7 @@ def test_cross_subscription_gallery_share_verdicts(world):
     )
     spec["compute"]["os"] = "Windows"
     spec["compute"]["launchSpecification"]["login"] = {
-        "userName": "admin1",
+        "userName": "winadmin",
         "password": "Pa55w0rd!",
     }
     assert codes(world, "stateless", spec) == set()
@@ -186,14 +186,14 @@ def test_windows_login_needs_a_password_unless_one_is_stored(world):
         spotAccountId=world.other_account.id,
     )
     spec["compute"]["os"] = "Windows"
-    spec["compute"]["launchSpecification"]["login"] = {"userName": "admin1"}
+    spec["compute"]["launchSpecification"]["login"] = {"userName": "winadmin"}
     with pytest.raises(ValidationFailed) as failure:
         _save(world, spec, kind="stateful")
     assert failure.value.problems[0].field == "compute.launchSpecification.login.password"
     spec["compute"]["launchSpecification"]["login"]["password"] = "Pa55w0rd!"
     node, _ = _save(world, spec, kind="stateful")
     assert node.id.startswith("ssn-")
-    spec["compute"]["launchSpecification"]["login"] = {"userName": "admin2"}
+    spec["compute"]["launchSpecification"]["login"] = {"userName": "winadmin2"}
     node, problems = _save(world, spec, kind="stateful", group=node)
     assert problems == []
 
