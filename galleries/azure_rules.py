@@ -50,6 +50,9 @@ SUBSCRIPTION_ID = _guid_rule("subscription id")
 TENANT_ID = _guid_rule("tenant id")
 CLIENT_ID = _guid_rule("client id")
 
+# Entra ID client secrets are about 40 characters; anything far longer is not one.
+CLIENT_SECRET = TextRule("Client secret", max_length=1_024, source="Entra ID")
+
 # --- resource names (NAMING) ------------------------------------------------------------------
 
 RESOURCE_GROUP_NAME = TextRule(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,20 +11,20 @@ from django import forms
 from django.conf import settings
 
 from console.models import Account, Organization
+from console.rules import ACCOUNT_NAME, TextRule
 
 from .azure_clients import ConnectionSettings
+from .azure_rules import CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION_ID, TENANT_ID, normalized_guid
 from .models import Cloud, ConnectedSubscription
 
 NEW_ACCOUNT = "new"
 
 
-def _guid(value: str, what: str) -> str:
-    try:
-        return str(uuid.UUID(value.strip()))
-    except ValueError:
-        raise forms.ValidationError(
-            f"Enter the {what} as a GUID, e.g. 00000000-0000-0000-0000-000000000000."
-        ) from None
+def _ruled(rule: TextRule, **kwargs: Any) -> forms.CharField:
+    """A text field checked by `rule`, as the API checks the same value."""
+    field = forms.CharField(validators=[rule.validator], **kwargs)
+    field.widget.attrs.update(rule.input_attrs())
+    return field
 
 
 def default_ca_bundle() -> str:
@@ -39,11 +39,13 @@ def default_ca_bundle() -> str:
 
 
 class SubscriptionForm(forms.Form):
-    display_name = forms.CharField(max_length=200)
-    subscription_id = forms.CharField(label="Subscription id", max_length=36)
-    tenant_id = forms.CharField(label="Tenant (directory) id", max_length=36)
-    client_id = forms.CharField(label="Client (application) id", max_length=36)
-    client_secret = forms.CharField(
+    # Also the name of the account it creates: an account name's rule.
+    display_name = _ruled(replace(ACCOUNT_NAME, label="Display name"), label="Display name")
+    subscription_id = _ruled(SUBSCRIPTION_ID, label="Subscription id")
+    tenant_id = _ruled(TENANT_ID, label="Tenant (directory) id")
+    client_id = _ruled(CLIENT_ID, label="Client (application) id")
+    client_secret = _ruled(
+        CLIENT_SECRET,
         label="Client secret",
         required=False,
         strip=False,
@@ -102,7 +104,7 @@ class SubscriptionForm(forms.Form):
             ]
 
     def clean_subscription_id(self) -> str:
-        value = _guid(self.cleaned_data["subscription_id"], "subscription id").lower()
+        value = normalized_guid(self.cleaned_data["subscription_id"])
         taken = ConnectedSubscription.objects.filter(
             organization=self.organization, subscription_id=value
         )
@@ -113,10 +115,10 @@ class SubscriptionForm(forms.Form):
         return value
 
     def clean_tenant_id(self) -> str:
-        return _guid(self.cleaned_data["tenant_id"], "tenant id")
+        return normalized_guid(self.cleaned_data["tenant_id"])
 
     def clean_client_id(self) -> str:
-        return _guid(self.cleaned_data["client_id"], "client id")
+        return normalized_guid(self.cleaned_data["client_id"])
 
     def clean_ca_bundle_pem(self) -> str:
         pem = self.cleaned_data["ca_bundle_pem"].strip()

@@ -45,6 +45,8 @@ def _item(problem: dict[str, Any]) -> ErrorItem:
     where = field or "The request body"
     if not field and kind in ("model_type", "model_attributes_type", "dict_type"):
         return ErrorItem(VALIDATION_ERROR, "The request body must be a JSON object.", field)
+    if kind == "value_error":  # a rule's own message (console.rules), said as the console says it
+        return ErrorItem(VALIDATION_ERROR, str(problem.get("ctx", {}).get("error", "")), field)
     return ErrorItem(VALIDATION_ERROR, f"{where}: {problem.get('msg', 'invalid value')}.", field)
 
 
