@@ -242,6 +242,9 @@ AZURE_DEFAULT_CLOUD = env.str("AZURE_DEFAULT_CLOUD", default="public")
 AZURE_DEFAULT_ARM_ENDPOINT = env.str("AZURE_DEFAULT_ARM_ENDPOINT", default="")
 AZURE_DEFAULT_AUTHORITY_HOST = env.str("AZURE_DEFAULT_AUTHORITY_HOST", default="")
 AZURE_DEFAULT_CA_BUNDLE = env.str("AZURE_DEFAULT_CA_BUNDLE", default="")
+# Hosts (`host` or `host:port`) a custom-cloud connection may use for its ARM endpoint and
+# authority; the public, US Government and China clouds are always allowed. Empty: none.
+AZURE_ALLOWED_CUSTOM_HOSTS = env.list("AZURE_ALLOWED_CUSTOM_HOSTS", default=[])
 INVENTORY_REFRESH_INTERVAL = timedelta(
     minutes=env.int("INVENTORY_REFRESH_INTERVAL_MINUTES", default=15)
 )

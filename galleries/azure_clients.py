@@ -26,6 +26,7 @@ from azure.mgmt.resource.subscriptions import SubscriptionClient
 from django.conf import settings
 from requests.utils import get_environ_proxies
 
+from .endpoints import check_connection_endpoints
 from .models import Cloud, ConnectedSubscription
 
 # Sovereign clouds: ARM endpoint, Entra authority and the token scope ARM expects there.
@@ -211,6 +212,8 @@ def _client_options(connection: ConnectionSettings, meter: CallMeter | None) -> 
 
 
 def credential_for(connection: ConnectionSettings) -> ClientSecretCredential:
+    """The credential; the secret goes only to an allowed authority (galleries.endpoints)."""
+    check_connection_endpoints(connection.cloud, connection.arm_endpoint, connection.authority_host)
     _, authority, _ = connection.endpoints
     kwargs: dict[str, Any] = {
         "authority": authority,
@@ -297,9 +300,12 @@ class AzureClients:
 def clients_for(
     subscription: ConnectedSubscription | ConnectionSettings, meter: CallMeter | None = None
 ) -> AzureClients:
+    """Clients for a subscription; EndpointNotAllowed before anything is sent to a custom
+    endpoint the deployment does not allow (galleries.endpoints)."""
     connection = (
         subscription
         if isinstance(subscription, ConnectionSettings)
         else ConnectionSettings.for_subscription(subscription)
     )
+    check_connection_endpoints(connection.cloud, connection.arm_endpoint, connection.authority_host)
     return AzureClients(connection=connection, meter=meter or CallMeter())

@@ -15,6 +15,7 @@ from console.rules import ACCOUNT_NAME, TextRule
 
 from .azure_clients import ConnectionSettings
 from .azure_rules import CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION_ID, TENANT_ID, normalized_guid
+from .endpoints import allowed_hosts_text, endpoint_problem
 from .models import Cloud, ConnectedSubscription
 
 NEW_ACCOUNT = "new"
@@ -90,11 +91,17 @@ class SubscriptionForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
+        allowed = f"Allowed custom hosts: {allowed_hosts_text()}."
+        self.fields["arm_endpoint"].help_text = allowed
+        self.fields["authority_host"].help_text = allowed
         if instance is not None:
             # Bound to its account for good; the subscription id names what it is.
             del self.fields["account"]
             self.fields["subscription_id"].disabled = True
-            self.fields["client_secret"].help_text = "Leave blank to keep the stored secret."
+            self.fields["client_secret"].help_text = (
+                "Leave blank to keep the stored secret, as long as the tenant, client id, cloud "
+                "and endpoints stay as they are."
+            )
         else:
             self.fields["client_secret"].required = True
             free = Account.objects.filter(organization=organization, subscription__isnull=True)
@@ -147,10 +154,14 @@ class SubscriptionForm(forms.Form):
         data = super().clean() or {}
         if data.get("cloud") == Cloud.CUSTOM:
             for name in ("arm_endpoint", "authority_host"):
-                if not data.get(name) and name not in self.errors:
+                if name in self.errors:
+                    continue
+                if not data.get(name):
                     self.add_error(name, "Required for a custom endpoint.")
-                elif data.get(name, "").startswith("http://"):
-                    self.add_error(name, "Azure endpoints must use https://.")
+                elif (problem := endpoint_problem(data[name])) is not None:
+                    self.add_error(name, problem)
+        if self.instance is not None and not data.get("client_secret"):
+            self._require_secret_if_the_target_changed(data)
         if self.instance is None and "account" in data and data.get("account") is None:
             name = data.get("display_name", "")
             if Account.objects.filter(organization=self.organization, name=name).exists():
@@ -160,8 +171,25 @@ class SubscriptionForm(forms.Form):
                 )
         return data
 
+    def _require_secret_if_the_target_changed(self, data: dict[str, Any]) -> None:
+        """The stored secret goes only where it was saved for: the same tenant, client id,
+        cloud, endpoints and CA bundle. Anything else needs the secret typed again."""
+        from .services import secret_target_changes
+
+        needed = ("tenant_id", "client_id", "cloud", "arm_endpoint", "authority_host")
+        if any(name in self.errors for name in needed) or self.instance is None:
+            return
+        changed = secret_target_changes(self.instance, self.connection())
+        if changed:
+            self.add_error(
+                "client_secret",
+                f"Type the client secret again: the {' and '.join(changed)} changed, and the "
+                "stored secret is only sent where it was saved for.",
+            )
+
     def connection(self, stored_secret: str = "") -> ConnectionSettings:
-        """The entered connection; a blank secret falls back to `stored_secret`."""
+        """The entered connection; a blank secret falls back to `stored_secret` (which the
+        form's validation allows only when the secret's target is unchanged)."""
         data = self.cleaned_data
         subscription_id = (
             self.instance.subscription_id if self.instance else data["subscription_id"]

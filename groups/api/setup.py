@@ -32,6 +32,7 @@ from galleries.azure_rules import (
     TENANT_ID,
     normalized_guid,
 )
+from galleries.endpoints import EndpointNotAllowed, check_connection_endpoints
 from galleries.forms import default_ca_bundle
 from galleries.models import Cloud, ConnectedSubscription
 from galleries.refresh import active_run, request_refresh
@@ -49,6 +50,7 @@ from .envelope import KIND_ACCOUNT, KIND_CREDENTIALS, ApiError, ErrorItem, ok
 from .schemas import DOCUMENTED, WRITE_ONLY_NOTE
 
 router = Router(auth=bearer, tags=["Spot: setup"])
+ENDPOINT_NOT_ALLOWED = "ENDPOINT_NOT_ALLOWED"
 ACCOUNT = Query(None, description="Account (act-…); default: the oldest account.")
 
 
@@ -152,8 +154,15 @@ def delete(request: HttpRequest, accountId: str) -> JsonResponse:
 
 
 def _connection(payload: Credentials) -> ConnectionSettings:
+    """The credentials on the deployment's default cloud, if its endpoints are allowed."""
     cloud = getattr(settings, "AZURE_DEFAULT_CLOUD", Cloud.PUBLIC)
     custom = cloud == Cloud.CUSTOM
+    try:
+        check_connection_endpoints(
+            cloud, settings.AZURE_DEFAULT_ARM_ENDPOINT, settings.AZURE_DEFAULT_AUTHORITY_HOST
+        )
+    except EndpointNotAllowed as exc:
+        raise ApiError(400, ErrorItem(ENDPOINT_NOT_ALLOWED, str(exc))) from exc
     return ConnectionSettings(
         subscription_id=normalized_guid(payload.subscriptionId),
         tenant_id=normalized_guid(payload.tenantId),
