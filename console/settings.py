@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.middleware.TenancyMiddleware",
+    "console.middleware.BadInputMiddleware",
     # Last, so that a lockout response bypasses the view entirely.
     "axes.middleware.AxesMiddleware",
 ]

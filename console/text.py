@@ -50,3 +50,28 @@ class RepairingJSONDecoder(json.JSONDecoder):
 
     def decode(self, s: str, *args: Any, **kwargs: Any) -> Any:
         return repaired(super().decode(s, *args, **kwargs))
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def unstorable_input(request: Any) -> tuple[str, str] | None:
+    """(field, message) for the first part of a request's address, query or form fields that
+    can't be stored or looked up (a NUL: PostgreSQL refuses it even in a WHERE clause), or None.
+
+    Form fields are said by name; a JSON body is the API parser's business.
+    """
+    candidates: list[tuple[str, str, str]] = [("", "The address", request.path_info)]
+    sources = [("query parameter", request.GET)]
+    if request.method == "POST" and request.content_type in _FORM_TYPES:
+        sources.append(("form field", request.POST))
+    for kind, data in sources:
+        for key, values in data.lists():
+            label = f"The {kind} “{printable(key)}”"
+            candidates.append((printable(key), f"The name of a {kind}", key))
+            candidates.extend((printable(key), label, value) for value in values)
+    for field, label, text in candidates:
+        reason = unstorable_text_reason(text)
+        if reason is not None:
+            return field, f"{label} {reason}, which can't be stored."
+    return None

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, NoReturn
 
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja.parser import Parser
 
-from console.text import printable, unstorable_text_reason
+from console.text import printable, unstorable_input, unstorable_text_reason
 from groups.validation import VALIDATION_ERROR
 
-from .envelope import ApiError, ErrorItem
+from .envelope import ApiError, ErrorItem, error
 
 # Spot's deepest documented field sits 8 levels down; anything far deeper is not a Spot body.
 MAX_DEPTH = 32
@@ -82,3 +85,21 @@ def parse_json(body: bytes) -> Any:
 class SpotJsonParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
         return parse_json(request.body)
+
+
+def refuse_unstorable_input(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """`view`, answering a NUL in its path or query (which no lookup survives on PostgreSQL)
+    with a 400 in Spot's envelope, as console.middleware.BadInputMiddleware does for pages."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        problem = unstorable_input(request)
+        if problem is not None:
+            field, message = problem
+            return error(request, 400, [ErrorItem(VALIDATION_ERROR, message, field)])
+        return view(request, *args, **kwargs)
+
+    wrapped.answers_bad_input_itself = True  # type: ignore[attr-defined]
+    return wrapped

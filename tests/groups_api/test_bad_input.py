@@ -158,3 +158,31 @@ def test_unknown_fields_are_kept_as_sent_up_to_a_cap_each_and_in_all(client, edi
     message = answer["response"]["errors"][0]["message"]
     assert message.endswith(f"at most {MAX_SPEC_BYTES:,} are kept.")
     assert Group.objects.get(pk=group_id).revision == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        (f"{GROUPS}?accountId=act-%00", "accountId"),
+        (f"{GROUPS}?name=web%00", "name"),
+        (f"{GROUPS}/sig-%00", ""),
+        ("/setup/account/act-%00", ""),
+    ],
+)
+def test_a_nul_in_the_address_or_query_is_400_not_a_failed_lookup(client, world, path, field):
+    status, answer = call(client, "GET", path, token=world.tokens["admin"])
+    assert status == 400
+    [problem] = answer["response"]["errors"]
+    assert "contains a NUL character" in problem["message"]
+    assert problem.get("field", "") == field
+
+
+def test_a_nul_in_a_page_address_query_or_form_gets_a_400_page(client, world):
+    client.force_login(world.members["admin"].user)
+    for response in (
+        client.get("/groups/sig-%00/"),
+        client.get("/settings/audit/?action=x%00"),
+        client.post("/switch-account/", {"account": "act-\x00"}),
+    ):
+        assert response.status_code == 400
+        assert "contains a NUL character" in response.content.decode()
