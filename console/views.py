@@ -86,7 +86,9 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
     organization_id = request.POST.get("organization", "")
     membership = get_object_or_404(
         memberships_of(request.user),
-        organization_id=organization_id if organization_id.isdigit() else None,
+        organization_id=organization_id
+        if organization_id.isascii() and organization_id.isdigit()
+        else None,
     )
     request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
     # The old account belongs to the other organization; start from the new one's first.

@@ -133,7 +133,11 @@ class CallMeter:
             self.calls += 1
             if status == 429:
                 self.throttled += 1
-            if remaining_reads and remaining_reads.strip().isdigit():
+            if (
+                remaining_reads
+                and remaining_reads.strip().isascii()
+                and remaining_reads.strip().isdigit()
+            ):
                 self.remaining_reads = int(remaining_reads)
 
 
