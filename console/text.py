@@ -55,15 +55,15 @@ class RepairingJSONDecoder(json.JSONDecoder):
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def unstorable_input(request: Any) -> tuple[str, str] | None:
-    """(field, message) for the first part of a request's address, query or form fields that
-    can't be stored or looked up (a NUL: PostgreSQL refuses it even in a WHERE clause), or None.
-
-    Form fields are said by name; a JSON body is the API parser's business.
+def unstorable_input(request: Any, *, form: bool = True) -> tuple[str, str] | None:
+    """(field, message) for the first part of a request's address, query or (with `form`) form
+    fields that can't be stored or looked up (a NUL: PostgreSQL refuses it even in a WHERE
+    clause), or None. A JSON body is the API parser's business: the API passes form=False, as
+    reading the form would consume the body its parser reads.
     """
     candidates: list[tuple[str, str, str]] = [("", "The address", request.path_info)]
     sources = [("query parameter", request.GET)]
-    if request.method == "POST" and request.content_type in _FORM_TYPES:
+    if form and request.method == "POST" and request.content_type in _FORM_TYPES:
         sources.append(("form field", request.POST))
     for kind, data in sources:
         for key, values in data.lists():

@@ -95,7 +95,7 @@ def refuse_unstorable_input(
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        problem = unstorable_input(request)
+        problem = unstorable_input(request, form=False)
         if problem is not None:
             field, message = problem
             return error(request, 400, [ErrorItem(VALIDATION_ERROR, message, field)])

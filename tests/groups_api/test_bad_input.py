@@ -186,3 +186,20 @@ def test_a_nul_in_a_page_address_query_or_form_gets_a_400_page(client, world):
     ):
         assert response.status_code == 400
         assert "contains a NUL character" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "raw"),
+    [
+        ("multipart/form-data; boundary=x", b"--x\r\nbroken"),
+        ("application/x-www-form-urlencoded", b"account=%00"),
+        ("text/plain", b'{"account": {"name": "Plain"}}'),
+    ],
+)
+def test_bodies_of_other_content_types_get_an_answer(client, world, content_type, raw):
+    response = client.generic(
+        "POST", "/setup/account", raw, content_type=content_type,
+        headers={"Authorization": f"Bearer {world.tokens['admin']}"},
+    )  # fmt: skip
+    assert response.status_code in (200, 400)
+    assert response.json()["response"]["status"]["code"] == response.status_code
