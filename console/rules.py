@@ -57,7 +57,8 @@ class TextRule:
                 f"(it has {len(value):,})."
             )
         if len(value) < self.min_length:
-            return f"{self.label} needs at least {self.min_length} characters."
+            unit = "character" if self.min_length == 1 else "characters"
+            return f"{self.label} needs at least {self.min_length} {unit}."
         if self.pattern and not re.fullmatch(self.pattern, value):
             return self.pattern_message
         return self.check(value) if self.check is not None else None

@@ -109,7 +109,8 @@ def subscription_test(request: HttpRequest, pk: int) -> HttpResponse:
             initial=initial_for(subscription),
         )
         if not form.is_valid():
-            message = _endpoint_errors(form) or " ".join(form.errors.get("client_secret", []))
+            secret_errors = [str(error) for error in form.errors.get("client_secret", [])]
+            message = _endpoint_errors(form) or " ".join(secret_errors)
             return _test_result(
                 request, ok=False, message=message or "Correct the form's errors first."
             )

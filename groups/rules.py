@@ -45,7 +45,7 @@ DRAINING_TIMEOUT = {
 SIGNAL_TIMEOUT = NumberRule("Signal timeout", 60, 1_800, unit="seconds", source=SPOT)
 ZONE = TextRule(
     "Zone",
-    max_length=1,
+    max_length=16,
     pattern="[123]",
     pattern_message='An availability zone is "1", "2" or "3".',
     source="Azure availability zones",
