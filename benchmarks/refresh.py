@@ -59,6 +59,8 @@ def setup_django(workdir: Path) -> None:
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # The benchmark's own sandbox listens on 127.0.0.1.
+    os.environ.setdefault("AZURE_ALLOWED_CUSTOM_HOSTS", "127.0.0.1")
     import django
 
     django.setup()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from .models import Role
+from .services import INVITATION_LIFETIMES
 
 
 class TokenCreateForm(forms.Form):
@@ -13,16 +14,39 @@ class TokenCreateForm(forms.Form):
     )
 
 
-class MemberAddForm(forms.Form):
-    username = forms.CharField(
-        max_length=150,
-        help_text="The user must already have a sign-in.",
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
-    )
+class InvitationCreateForm(forms.Form):
     role = forms.ChoiceField(
         choices=Role.choices,
         initial=Role.VIEWER,
         widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    days = forms.TypedChoiceField(
+        label="Valid for",
+        coerce=int,
+        choices=list(INVITATION_LIFETIMES.items()),
+        initial=7,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    note = forms.CharField(
+        label="For (optional)",
+        max_length=100,
+        required=False,
+        help_text="Whom it is for, so you recognise it in the list.",
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label="Invitation code",
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control font-monospace",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
     )
 
 

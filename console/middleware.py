@@ -7,8 +7,10 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from .request_context import current_request_id
+from .text import unstorable_input
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 SESSION_ORGANIZATION_KEY = "organization_id"
@@ -61,3 +63,28 @@ class TenancyMiddleware:
                 request.organization = membership.organization  # type: ignore[attr-defined]
                 request.account = account  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class BadInputMiddleware:
+    """A 400 page, before any view or query runs, for an address, query or form field holding
+    text that can't be stored (NUL): otherwise PostgreSQL refuses the lookup with a 500.
+
+    Views that answer such input themselves (the Spot API, in its envelope) carry
+    `answers_bad_input_itself = True`.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        if getattr(view_func, "answers_bad_input_itself", False):
+            return None
+        problem = unstorable_input(request)
+        if problem is None:
+            return None
+        return render(request, "400.html", {"message": problem[1]}, status=400)

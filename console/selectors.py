@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import Account, ApiToken, AuditEntry, Membership, Organization
+from .models import Account, ApiToken, AuditEntry, Invitation, Membership, Organization
 
 # Token authentication records use, so it lives with the writes; importable from here too.
 from .services import authenticate_token as authenticate_token
@@ -85,3 +86,13 @@ def audit_filter_choices(organization: Organization) -> tuple[list[str], list[st
     actions = sorted(set(entries.values_list("action", flat=True).distinct()))
     object_types = sorted(set(entries.values_list("object_type", flat=True).distinct()))
     return actions, object_types
+
+
+def pending_invitations(organization: Organization) -> QuerySet[Invitation]:
+    """Invitations of the organization not used, revoked or expired yet."""
+    return Invitation.objects.filter(
+        organization=organization,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("created_by")

@@ -8,12 +8,20 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Account, ApiToken, AuditEntry, Heartbeat, Membership, Organization, Role
+from .models import (
+    Account,
+    ApiToken,
+    AuditEntry,
+    Heartbeat,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+)
 from .request_context import current_request_id
 
 TOKEN_PREFIX = "gc_"  # noqa: S105 - a public marker, not a secret
@@ -145,27 +153,6 @@ def _lock_admins(organization: Organization) -> list[Membership]:
     )
 
 
-def add_member(*, organization: Organization, username: str, role: str, actor: Any) -> Membership:
-    _check_role(role)
-    user_model = get_user_model()
-    user = user_model.objects.filter(**{user_model.USERNAME_FIELD: username.strip()}).first()
-    if user is None or not user.is_active:
-        raise ValidationError("There is no active user with that username.")
-    if Membership.objects.filter(organization=organization, user=user).exists():
-        raise ValidationError(f"{user.get_username()} is already a member.")
-    membership = Membership.objects.create(organization=organization, user=user, role=role)
-    record_audit(
-        organization=organization,
-        actor=actor,
-        action="member.add",
-        obj_type="membership",
-        obj_id=membership.pk,
-        obj_repr=user.get_username(),
-        after={"user": user.get_username(), "role": role},
-    )
-    return membership
-
-
 @transaction.atomic
 def change_member_role(*, membership: Membership, role: str, actor: Any) -> Membership:
     _check_role(role)
@@ -257,6 +244,133 @@ def create_organization(*, name: str, admin: Any, account_name: str) -> Organiza
         after={"name": account.name},
     )
     return organization
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+INVITATION_PREFIX = "inv_"
+INVITATION_DISPLAY_LENGTH = 10
+INVITATION_LIFETIMES = {1: "1 day", 7: "7 days", 30: "30 days"}
+# Said for every code that can't be used, whatever the reason: it reveals nothing.
+INVITATION_UNUSABLE = (
+    "This invitation can't be used: it may be mistyped, expired, used already or revoked. "
+    "Ask an admin of the organization for a new one."
+)
+
+
+class InvitationUnusable(Exception):
+    def __init__(self) -> None:
+        super().__init__(INVITATION_UNUSABLE)
+
+
+class AlreadyMember(Exception):
+    pass
+
+
+def _invitation_fields(invitation: Invitation) -> dict[str, Any]:
+    return {
+        "role": invitation.role,
+        "note": invitation.note,
+        "prefix": invitation.prefix,
+        "expires_at": invitation.expires_at.isoformat(),
+    }
+
+
+def create_invitation(
+    *, organization: Organization, role: str, days: int, note: str, actor: Any
+) -> tuple[Invitation, str]:
+    """An invitation to join `organization` as `role`; the raw code is returned once."""
+    _check_role(role)
+    if days not in INVITATION_LIFETIMES:
+        raise ValidationError("Choose how long the invitation stays valid.")
+    raw = INVITATION_PREFIX + secrets.token_urlsafe(24)
+    invitation = Invitation.objects.create(
+        organization=organization,
+        role=role,
+        note=note.strip()[:100],
+        digest=token_digest(raw),
+        prefix=raw[:INVITATION_DISPLAY_LENGTH],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    record_audit(
+        organization=organization,
+        actor=actor,
+        action="invitation.create",
+        obj_type="invitation",
+        obj_id=invitation.pk,
+        obj_repr=str(invitation.prefix),
+        after=_invitation_fields(invitation),
+    )
+    return invitation, raw
+
+
+def revoke_invitation(*, invitation: Invitation, actor: Any) -> None:
+    """Revoke a pending invitation; a used or revoked one stays as it is."""
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if updated:
+        record_audit(
+            organization=invitation.organization,
+            actor=actor,
+            action="invitation.revoke",
+            obj_type="invitation",
+            obj_id=invitation.pk,
+            obj_repr=invitation.prefix,
+            before=_invitation_fields(invitation),
+        )
+
+
+def usable_invitation(raw: str) -> Invitation:
+    """The pending, unexpired invitation whose code is `raw`, else InvitationUnusable."""
+    raw = raw.strip()
+    if not raw.startswith(INVITATION_PREFIX) or len(raw) > 100:
+        raise InvitationUnusable()
+    invitation = (
+        Invitation.objects.select_related("organization")
+        .filter(
+            digest=token_digest(raw),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if invitation is None:
+        raise InvitationUnusable()
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, raw: str, user: Any) -> Membership:
+    """`user` joins with the invitation's role; the invitation is used up (once, even when two
+    people race for it). AlreadyMember leaves the invitation for someone else."""
+    invitation = usable_invitation(raw)
+    if Membership.objects.filter(organization=invitation.organization, user=user).exists():
+        raise AlreadyMember(f"You are already a member of {invitation.organization.name}.")
+    used = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        accepted_at=timezone.now(), accepted_by=user
+    )
+    if not used:
+        raise InvitationUnusable()
+    membership = Membership.objects.create(
+        organization=invitation.organization, user=user, role=invitation.role
+    )
+    record_audit(
+        organization=invitation.organization,
+        actor=user,
+        action="invitation.accept",
+        obj_type="membership",
+        obj_id=membership.pk,
+        obj_repr=user.get_username(),
+        after={
+            "user": user.get_username(),
+            "role": invitation.role,
+            "invitation": invitation.prefix,
+        },
+    )
+    return membership
 
 
 # --- Liveness -----------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.middleware.TenancyMiddleware",
+    "console.middleware.BadInputMiddleware",
     # Last, so that a lockout response bypasses the view entirely.
     "axes.middleware.AxesMiddleware",
 ]
@@ -196,9 +197,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 
 # --- Login throttling (django-axes) -----------------------------------------------------------
+# A username is locked out from an address after LOGIN_FAILURE_LIMIT failures; the address
+# itself after LOGIN_IP_FAILURE_LIMIT failures over any usernames (console.login_throttle).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "console.login_throttle.LoginThrottleHandler"
+# Behind reverse proxies, the client's address is in X-Forwarded-For; say how many there are.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "console.login_throttle.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -249,6 +257,9 @@ AZURE_DEFAULT_CLOUD = env.str("AZURE_DEFAULT_CLOUD", default="public")
 AZURE_DEFAULT_ARM_ENDPOINT = env.str("AZURE_DEFAULT_ARM_ENDPOINT", default="")
 AZURE_DEFAULT_AUTHORITY_HOST = env.str("AZURE_DEFAULT_AUTHORITY_HOST", default="")
 AZURE_DEFAULT_CA_BUNDLE = env.str("AZURE_DEFAULT_CA_BUNDLE", default="")
+# Hosts (`host` or `host:port`) a custom-cloud connection may use for its ARM endpoint and
+# authority; the public, US Government and China clouds are always allowed. Empty: none.
+AZURE_ALLOWED_CUSTOM_HOSTS = env.list("AZURE_ALLOWED_CUSTOM_HOSTS", default=[])
 INVENTORY_REFRESH_INTERVAL = timedelta(
     minutes=env.int("INVENTORY_REFRESH_INTERVAL_MINUTES", default=15)
 )

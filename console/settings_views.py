@@ -1,4 +1,4 @@
-"""Settings pages: API tokens, members and the audit log."""
+"""Settings pages: API tokens, members and their invitations, and the audit log."""
 
 from __future__ import annotations
 
@@ -7,17 +7,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
-from .forms import AuditFilterForm, MemberAddForm, MemberRoleForm, TokenCreateForm
+from .forms import AuditFilterForm, InvitationCreateForm, MemberRoleForm, TokenCreateForm
 from .models import ApiToken, Role
 from .permissions import has_role, role_required
 from .selectors import (
     audit_entries_for,
     audit_filter_choices,
     members_of,
+    pending_invitations,
     tokens_in,
     tokens_of,
     tokens_of_other_members,
@@ -88,44 +90,56 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def members(request: HttpRequest) -> HttpResponse:
-    return _render_members(request, MemberAddForm())
+    return _render_members(request, InvitationCreateForm())
 
 
 def _render_members(
-    request: HttpRequest, add_form: MemberAddForm, status: int = 200
+    request: HttpRequest, invite_form: InvitationCreateForm, status: int = 200
 ) -> HttpResponse:
+    organization = request.organization  # type: ignore[attr-defined]
     return render(
         request,
         "console/members.html",
         {
-            "memberships": members_of(request.organization),  # type: ignore[attr-defined]
+            "memberships": members_of(organization),
+            "invitations": pending_invitations(organization),
             "roles": Role.choices,
-            "add_form": add_form,
+            "invite_form": invite_form,
         },
         status=status,
     )
 
 
 @require_POST
+@never_cache
 @role_required(Role.ADMIN)
-def member_add(request: HttpRequest) -> HttpResponse:
-    form = MemberAddForm(request.POST)
-    if form.is_valid():
-        try:
-            membership = services.add_member(
-                organization=request.organization,  # type: ignore[attr-defined]
-                username=form.cleaned_data["username"],
-                role=form.cleaned_data["role"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error("username", exc)
-        else:
-            messages.success(
-                request, f"{membership.user.get_username()} joined as {membership.role}."
-            )
-            return redirect("console:members")
-    return _render_members(request, form, status=400)
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    form = InvitationCreateForm(request.POST)
+    if not form.is_valid():
+        return _render_members(request, form, status=400)
+    invitation, raw = services.create_invitation(
+        organization=request.organization,  # type: ignore[attr-defined]
+        role=form.cleaned_data["role"],
+        days=form.cleaned_data["days"],
+        note=form.cleaned_data["note"],
+        actor=request.user,
+    )
+    # Rendered, not redirected to, so the code never touches the session; never cached.
+    link = request.build_absolute_uri(reverse("console:join_code", args=[raw]))
+    return render(
+        request,
+        "console/invitation_created.html",
+        {"invitation": invitation, "raw_code": raw, "link": link},
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(pending_invitations(request.organization), pk=pk)  # type: ignore[attr-defined]
+    services.revoke_invitation(invitation=invitation, actor=request.user)
+    messages.success(request, f"Invitation {invitation.prefix}… is revoked.")
+    return redirect("console:members")
 
 
 @require_POST

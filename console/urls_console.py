@@ -15,7 +15,16 @@ urlpatterns = [
     path("settings/tokens/new/", settings_views.token_create, name="token_create"),
     path("settings/tokens/<int:pk>/revoke/", settings_views.token_revoke, name="token_revoke"),
     path("settings/members/", settings_views.members, name="members"),
-    path("settings/members/add/", settings_views.member_add, name="member_add"),
+    path(
+        "settings/members/invitations/", settings_views.invitation_create, name="invitation_create"
+    ),
+    path(
+        "settings/members/invitations/<int:pk>/revoke/",
+        settings_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("join/", views.join, name="join"),
+    path("join/<str:code>/", views.join, name="join_code"),
     path("settings/members/<int:pk>/role/", settings_views.member_role, name="member_role"),
     path("settings/members/<int:pk>/remove/", settings_views.member_remove, name="member_remove"),
     path("settings/audit/", settings_views.audit_log, name="audit"),

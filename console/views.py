@@ -1,18 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from . import services
+from .forms import JoinForm
 from .health import health_report
 from .middleware import SESSION_ACCOUNT_KEY, SESSION_ORGANIZATION_KEY
 from .permissions import role_required
 from .selectors import accounts_for, memberships_of
 
 
-@role_required()
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "membership", None) is None:
+        return redirect("console:join")  # signed in, but a member of no organization yet
     return redirect("groups:stateless_list")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Accept an invitation while signed in: from its link (/join/<code>/, confirmed with a
+    POST) or by typing its code. Every unusable code gets the same words."""
+    form = JoinForm(request.POST or None, initial={"code": code})
+    invitation, problem, status = None, "", 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.accept_invitation(
+                raw=form.cleaned_data["code"], user=request.user
+            )
+        except services.InvitationUnusable as exc:
+            problem, status = str(exc), 400
+        except services.AlreadyMember as exc:
+            problem, status = str(exc), 400
+        else:
+            request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
+            request.session.pop(SESSION_ACCOUNT_KEY, None)
+            messages.success(
+                request,
+                f"You joined {membership.organization.name} as {membership.get_role_display()}.",
+            )
+            return redirect("console:home")
+    elif code:
+        try:
+            invitation = services.usable_invitation(code)
+        except services.InvitationUnusable as exc:
+            problem, status = str(exc), 404
+    return render(
+        request,
+        "console/join.html",
+        {"form": form, "invitation": invitation, "code": code, "problem": problem},
+        status=status,
+    )
 
 
 @role_required()
@@ -42,7 +86,9 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
     organization_id = request.POST.get("organization", "")
     membership = get_object_or_404(
         memberships_of(request.user),
-        organization_id=organization_id if organization_id.isdigit() else None,
+        organization_id=organization_id
+        if organization_id.isascii() and organization_id.isdigit()
+        else None,
     )
     request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
     # The old account belongs to the other organization; start from the new one's first.

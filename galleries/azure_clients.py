@@ -36,6 +36,7 @@ from azure.mgmt.resource.subscriptions import SubscriptionClient
 from django.conf import settings
 from requests.utils import get_environ_proxies
 
+from .endpoints import check_connection_endpoints
 from .models import Cloud, ConnectedSubscription
 
 # Sovereign clouds: ARM endpoint, Entra authority and the token scope ARM expects there.
@@ -142,7 +143,11 @@ class CallMeter:
             self.calls += 1
             if status == 429:
                 self.throttled += 1
-            if remaining_reads and remaining_reads.strip().isdigit():
+            if (
+                remaining_reads
+                and remaining_reads.strip().isascii()
+                and remaining_reads.strip().isdigit()
+            ):
                 self.remaining_reads = int(remaining_reads)
 
 
@@ -339,6 +344,8 @@ class SignInAgainOn401Policy(ARMChallengeAuthenticationPolicy):
 
 
 def credential_for(connection: ConnectionSettings) -> ConsoleCredential:
+    """The credential; the secret goes only to an allowed authority (galleries.endpoints)."""
+    check_connection_endpoints(connection.cloud, connection.arm_endpoint, connection.authority_host)
     _, authority, _ = connection.endpoints
     kwargs: dict[str, Any] = {
         "authority": authority,
@@ -436,9 +443,12 @@ class AzureClients:
 def clients_for(
     subscription: ConnectedSubscription | ConnectionSettings, meter: CallMeter | None = None
 ) -> AzureClients:
+    """Clients for a subscription; EndpointNotAllowed before anything is sent to a custom
+    endpoint the deployment does not allow (galleries.endpoints)."""
     connection = (
         subscription
         if isinstance(subscription, ConnectionSettings)
         else ConnectionSettings.for_subscription(subscription)
     )
+    check_connection_endpoints(connection.cloud, connection.arm_endpoint, connection.authority_host)
     return AzureClients(connection=connection, meter=meter or CallMeter())

@@ -16,6 +16,7 @@ from azure.core.exceptions import (
 )
 
 from .crypto import SecretUnreadable
+from .endpoints import EndpointNotAllowed
 
 
 class Verdict:
@@ -36,6 +37,7 @@ class Verdict:
     THROTTLED = "throttled"
     SERVER_ERROR = "server_error"
     SECRET_UNREADABLE = "secret_unreadable"  # noqa: S105
+    ENDPOINT_NOT_ALLOWED = "endpoint_not_allowed"
     UNEXPECTED = "unexpected"
 
 
@@ -260,6 +262,8 @@ def describe_failure(exc: BaseException) -> AzureFailure:
         return AzureFailure(failure.code, failure.message.rstrip(".") + where + ".")
     if isinstance(exc, SecretUnreadable):
         return AzureFailure(Verdict.SECRET_UNREADABLE, str(exc))
+    if isinstance(exc, EndpointNotAllowed):
+        return AzureFailure(Verdict.ENDPOINT_NOT_ALLOWED, str(exc))
     if isinstance(exc, ClientAuthenticationError) and _from_identity(exc):
         return _authentication_failure(exc)
     if isinstance(exc, HttpResponseError) and exc.status_code is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,20 +11,21 @@ from django import forms
 from django.conf import settings
 
 from console.models import Account, Organization
+from console.rules import ACCOUNT_NAME, TextRule
 
 from .azure_clients import ConnectionSettings
+from .azure_rules import CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION_ID, TENANT_ID, normalized_guid
+from .endpoints import allowed_hosts_text, endpoint_problem
 from .models import Cloud, ConnectedSubscription
 
 NEW_ACCOUNT = "new"
 
 
-def _guid(value: str, what: str) -> str:
-    try:
-        return str(uuid.UUID(value.strip()))
-    except ValueError:
-        raise forms.ValidationError(
-            f"Enter the {what} as a GUID, e.g. 00000000-0000-0000-0000-000000000000."
-        ) from None
+def _ruled(rule: TextRule, **kwargs: Any) -> forms.CharField:
+    """A text field checked by `rule`, as the API checks the same value."""
+    field = forms.CharField(validators=[rule.validator], **kwargs)
+    field.widget.attrs.update(rule.input_attrs())
+    return field
 
 
 def default_ca_bundle() -> str:
@@ -39,11 +40,13 @@ def default_ca_bundle() -> str:
 
 
 class SubscriptionForm(forms.Form):
-    display_name = forms.CharField(max_length=200)
-    subscription_id = forms.CharField(label="Subscription id", max_length=36)
-    tenant_id = forms.CharField(label="Tenant (directory) id", max_length=36)
-    client_id = forms.CharField(label="Client (application) id", max_length=36)
-    client_secret = forms.CharField(
+    # Also the name of the account it creates: an account name's rule.
+    display_name = _ruled(replace(ACCOUNT_NAME, label="Display name"), label="Display name")
+    subscription_id = _ruled(SUBSCRIPTION_ID, label="Subscription id")
+    tenant_id = _ruled(TENANT_ID, label="Tenant (directory) id")
+    client_id = _ruled(CLIENT_ID, label="Client (application) id")
+    client_secret = _ruled(
+        CLIENT_SECRET,
         label="Client secret",
         required=False,
         strip=False,
@@ -88,11 +91,17 @@ class SubscriptionForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
+        allowed = f"Allowed custom hosts: {allowed_hosts_text()}."
+        self.fields["arm_endpoint"].help_text = allowed
+        self.fields["authority_host"].help_text = allowed
         if instance is not None:
             # Bound to its account for good; the subscription id names what it is.
             del self.fields["account"]
             self.fields["subscription_id"].disabled = True
-            self.fields["client_secret"].help_text = "Leave blank to keep the stored secret."
+            self.fields["client_secret"].help_text = (
+                "Leave blank to keep the stored secret, as long as the tenant, client id, cloud "
+                "and endpoints stay as they are."
+            )
         else:
             self.fields["client_secret"].required = True
             free = Account.objects.filter(organization=organization, subscription__isnull=True)
@@ -102,7 +111,7 @@ class SubscriptionForm(forms.Form):
             ]
 
     def clean_subscription_id(self) -> str:
-        value = _guid(self.cleaned_data["subscription_id"], "subscription id").lower()
+        value = normalized_guid(self.cleaned_data["subscription_id"])
         taken = ConnectedSubscription.objects.filter(
             organization=self.organization, subscription_id=value
         )
@@ -113,10 +122,10 @@ class SubscriptionForm(forms.Form):
         return value
 
     def clean_tenant_id(self) -> str:
-        return _guid(self.cleaned_data["tenant_id"], "tenant id")
+        return normalized_guid(self.cleaned_data["tenant_id"])
 
     def clean_client_id(self) -> str:
-        return _guid(self.cleaned_data["client_id"], "client id")
+        return normalized_guid(self.cleaned_data["client_id"])
 
     def clean_ca_bundle_pem(self) -> str:
         pem = self.cleaned_data["ca_bundle_pem"].strip()
@@ -145,10 +154,14 @@ class SubscriptionForm(forms.Form):
         data = super().clean() or {}
         if data.get("cloud") == Cloud.CUSTOM:
             for name in ("arm_endpoint", "authority_host"):
-                if not data.get(name) and name not in self.errors:
+                if name in self.errors:
+                    continue
+                if not data.get(name):
                     self.add_error(name, "Required for a custom endpoint.")
-                elif data.get(name, "").startswith("http://"):
-                    self.add_error(name, "Azure endpoints must use https://.")
+                elif (problem := endpoint_problem(data[name])) is not None:
+                    self.add_error(name, problem)
+        if self.instance is not None and not data.get("client_secret"):
+            self._require_secret_if_the_target_changed(data)
         if self.instance is None and "account" in data and data.get("account") is None:
             name = data.get("display_name", "")
             if Account.objects.filter(organization=self.organization, name=name).exists():
@@ -158,8 +171,25 @@ class SubscriptionForm(forms.Form):
                 )
         return data
 
+    def _require_secret_if_the_target_changed(self, data: dict[str, Any]) -> None:
+        """The stored secret goes only where it was saved for: the same tenant, client id,
+        cloud, endpoints and CA bundle. Anything else needs the secret typed again."""
+        from .services import secret_target_changes
+
+        needed = ("tenant_id", "client_id", "cloud", "arm_endpoint", "authority_host")
+        if any(name in self.errors for name in needed) or self.instance is None:
+            return
+        changed = secret_target_changes(self.instance, self.connection())
+        if changed:
+            self.add_error(
+                "client_secret",
+                f"Type the client secret again: the {' and '.join(changed)} changed, and the "
+                "stored secret is only sent where it was saved for.",
+            )
+
     def connection(self, stored_secret: str = "") -> ConnectionSettings:
-        """The entered connection; a blank secret falls back to `stored_secret`."""
+        """The entered connection; a blank secret falls back to `stored_secret` (which the
+        form's validation allows only when the secret's target is unchanged)."""
         data = self.cleaned_data
         subscription_id = (
             self.instance.subscription_id if self.instance else data["subscription_id"]

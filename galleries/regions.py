@@ -50,7 +50,22 @@ AZURE_REGIONS: list[tuple[str, str]] = [
     ("westus3", "West US 3"),
 ]
 
-REGION_DISPLAY_NAMES: dict[str, str] = dict(AZURE_REGIONS)
+# Azure Government and Azure China (the usgov and china clouds).
+SOVEREIGN_REGIONS: list[tuple[str, str]] = [
+    ("usgovarizona", "US Gov Arizona"),
+    ("usgovtexas", "US Gov Texas"),
+    ("usgovvirginia", "US Gov Virginia"),
+    ("usdodcentral", "US DoD Central"),
+    ("usdodeast", "US DoD East"),
+    ("chinaeast", "China East"),
+    ("chinaeast2", "China East 2"),
+    ("chinaeast3", "China East 3"),
+    ("chinanorth", "China North"),
+    ("chinanorth2", "China North 2"),
+    ("chinanorth3", "China North 3"),
+]
+
+REGION_DISPLAY_NAMES: dict[str, str] = dict(AZURE_REGIONS + SOVEREIGN_REGIONS)
 
 _NOT_NAME_CHARACTERS = re.compile(r"[^a-z0-9]")
 
@@ -64,3 +79,16 @@ def region_display_name(name: str) -> str:
     """ "eastus2" -> "East US 2"; unknown (sovereign, sandbox) regions are shown as they are."""
     key = normalize_region(name)
     return REGION_DISPLAY_NAMES.get(key, name)
+
+
+def region_problem(value: str, *, in_inventory: bool = False) -> str | None:
+    """Why `value` is not an Azure region name (as ARM spells it: "eastus2"), or None.
+
+    Regions of a custom cloud (Azure Stack Hub's "local") are known from the inventory.
+    """
+    if value.lower() in REGION_DISPLAY_NAMES or in_inventory:
+        return None
+    suggestion = normalize_region(value)
+    if suggestion in REGION_DISPLAY_NAMES:
+        return f'Use the region\'s name as Azure spells it: "{suggestion}".'
+    return f'"{value[:64]}" is not an Azure region; use a name like eastus or westeurope.'

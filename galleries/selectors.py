@@ -244,3 +244,16 @@ def is_stale(completed: RefreshRun | None) -> bool:
         return True
     limit = 3 * settings.INVENTORY_REFRESH_INTERVAL
     return timezone.now() - completed.finished_at > limit
+
+
+def is_inventory_region(organization: Organization, region: str) -> bool:
+    """Whether a gallery or an image version of the organization's inventory is in `region`
+    (how the regions of a custom cloud, unknown to the public list, become known)."""
+    region = normalize_region(region)
+    galleries = Gallery.objects.filter(
+        subscription__organization=organization, location=region, deleted_at__isnull=True
+    )
+    versions = VersionRegion.objects.filter(
+        version__subscription__organization=organization, region=region
+    )
+    return bool(region) and (galleries.exists() or versions.exists())

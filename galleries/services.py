@@ -21,6 +21,7 @@ from console.models import Account, Organization
 
 from .azure_clients import ConnectionSettings, clients_for
 from .crypto import SecretUnreadable, encrypt_secret
+from .endpoints import check_connection_endpoints
 from .errors import AzureFailure, Verdict, describe_failure
 from .models import Cloud, ConnectedSubscription, CredentialStatus
 
@@ -77,6 +78,7 @@ def connect_subscription(
     refresh: bool = True,
 ) -> ConnectedSubscription:
     """Connect a subscription bound to `account` (or a new account named `display_name`)."""
+    check_connection_endpoints(connection.cloud, connection.arm_endpoint, connection.authority_host)
     with transaction.atomic():
         if account is None:
             account = Account.objects.create(organization=organization, name=display_name)
@@ -112,6 +114,43 @@ def connect_subscription(
     return subscription
 
 
+def _secret_target(connection: ConnectionSettings) -> dict[str, Any]:
+    """Where a connection sends its secret and tokens, and whom it signs in as."""
+    custom = connection.cloud == Cloud.CUSTOM
+    arm, authority, _ = connection.endpoints
+    return {
+        "tenant id": connection.tenant_id.strip().lower(),
+        "client id": connection.client_id.strip().lower(),
+        "cloud": connection.cloud,
+        "ARM endpoint": arm.lower(),
+        "authority host": authority.lower(),
+        "CA bundle": connection.ca_bundle_pem.strip() if custom else "",
+    }
+
+
+def secret_target_changes(
+    subscription: ConnectedSubscription, connection: ConnectionSettings
+) -> list[str]:
+    """What differs between the subscription's stored connection and `connection` (the tenant,
+    client id, cloud, endpoints or CA bundle): the stored secret may be reused only if nothing."""
+    stored = ConnectionSettings(
+        subscription_id=subscription.subscription_id,
+        tenant_id=subscription.tenant_id,
+        client_id=subscription.client_id,
+        client_secret="",
+        cloud=subscription.cloud,
+        arm_endpoint=subscription.arm_endpoint,
+        authority_host=subscription.authority_host,
+        ca_bundle_pem=subscription.ca_bundle_pem,
+    )
+    before, after = _secret_target(stored), _secret_target(connection)
+    return [name for name in before if before[name] != after[name]]
+
+
+class SecretNeeded(ValueError):
+    """A changed connection target without a newly typed secret."""
+
+
 def update_subscription(
     subscription: ConnectedSubscription,
     *,
@@ -120,6 +159,9 @@ def update_subscription(
     connection: ConnectionSettings,
 ) -> ConnectedSubscription:
     """Edit a subscription; an empty `connection.client_secret` keeps the stored one."""
+    if not connection.client_secret and secret_target_changes(subscription, connection):
+        raise SecretNeeded("The stored secret can't be reused for another tenant or endpoint.")
+    check_connection_endpoints(connection.cloud, connection.arm_endpoint, connection.authority_host)
     before = audit_view(subscription)
     custom = connection.cloud == Cloud.CUSTOM
     subscription.display_name = display_name

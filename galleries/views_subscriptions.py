@@ -82,6 +82,9 @@ def subscription_test_unsaved(request: HttpRequest) -> HttpResponse:
     """Test the connection typed into the connect form, before anything is saved."""
     form = SubscriptionForm(request.POST, organization=request.organization)  # type: ignore[attr-defined]
     form.is_valid()
+    refused = _endpoint_errors(form)
+    if refused:
+        return _test_result(request, ok=False, message=refused)
     needed = ("subscription_id", "tenant_id", "client_id", "client_secret", "cloud")
     problems = [name for name in needed if name in form.errors or not form.cleaned_data.get(name)]
     problems += [n for n in ("arm_endpoint", "authority_host", "ca_bundle_pem") if n in form.errors]
@@ -105,7 +108,11 @@ def subscription_test(request: HttpRequest, pk: int) -> HttpResponse:
             initial=initial_for(subscription),
         )
         if not form.is_valid():
-            return _test_result(request, ok=False, message="Correct the form's errors first.")
+            secret_errors = [str(error) for error in form.errors.get("client_secret", [])]
+            message = _endpoint_errors(form) or " ".join(secret_errors)
+            return _test_result(
+                request, ok=False, message=message or "Correct the form's errors first."
+            )
         try:
             stored = decrypt_secret(subscription.client_secret_encrypted)
         except SecretUnreadable as exc:
@@ -114,6 +121,14 @@ def subscription_test(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         result = services.check_credentials(subscription, actor=request.user)
     return _test_result(request, ok=result.ok, message=result.message)
+
+
+def _endpoint_errors(form: SubscriptionForm) -> str:
+    """What the form says about endpoints the deployment refuses, if anything."""
+    errors = [
+        str(e) for name in ("authority_host", "arm_endpoint") for e in form.errors.get(name, [])
+    ]
+    return " ".join(dict.fromkeys(errors))
 
 
 def _test_result(request: HttpRequest, *, ok: bool, message: str) -> HttpResponse:

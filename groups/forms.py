@@ -12,9 +12,10 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
-from galleries.regions import AZURE_REGIONS
+from galleries.regions import AZURE_REGIONS, SOVEREIGN_REGIONS
 
 from .models import Kind
+from .rules import IMAGE, LAUNCH, rule_at
 from .vm_sizes import OS_CHOICES, VM_SIZE_CHOICES
 
 IMAGE_TYPE_CHOICES = [
@@ -39,6 +40,29 @@ STATEFUL_ONLY = (
     "should_persist_data_disks",
     "should_persist_network",
 )
+# Form fields whose limits are groups.rules' (by Spot JSON path): the inputs show them
+# (maxlength, min, max) and validate_spec checks them, with the API's message at the field.
+RULED_FIELDS = {
+    "name": "name",
+    "description": "description",
+    "resource_group_name": "resourceGroupName",
+    "capacity_minimum": "capacity.minimum",
+    "capacity_target": "capacity.target",
+    "capacity_maximum": "capacity.maximum",
+    "marketplace_publisher": f"{IMAGE}.marketplace.publisher",
+    "marketplace_offer": f"{IMAGE}.marketplace.offer",
+    "marketplace_sku": f"{IMAGE}.marketplace.sku",
+    "marketplace_version": f"{IMAGE}.marketplace.version",
+    "custom_resource_group_name": f"{IMAGE}.custom.resourceGroupName",
+    "custom_image_name": f"{IMAGE}.custom.name",
+    "network_resource_group_name": f"{LAUNCH}.network.resourceGroupName",
+    "virtual_network_name": f"{LAUNCH}.network.virtualNetworkName",
+    "subnet_name": f"{LAUNCH}.network.networkInterfaces.*.subnetName",
+    "login_user_name": f"{LAUNCH}.login.userName",
+    "login_ssh_public_key": f"{LAUNCH}.login.sshPublicKey",
+    "login_password": f"{LAUNCH}.login.password",
+    "custom_data": f"{LAUNCH}.customData",
+}
 # htmx reloads parts of the cascade when these change (see the editor template).
 CASCADE_ATTRS = {"data-cascade": ""}
 
@@ -58,17 +82,21 @@ def _with_current(choices: list, current: Any) -> list:
 
 class GroupEditorForm(forms.Form):
     # General
-    name = forms.CharField(max_length=200, required=False)
+    name = forms.CharField(required=False)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     region = forms.ChoiceField(
-        choices=[("", "Choose a region…"), *AZURE_REGIONS],
+        choices=[
+            ("", "Choose a region…"),
+            ("Azure", AZURE_REGIONS),
+            ("Azure Government and Azure China", SOVEREIGN_REGIONS),
+        ],
         required=False,
         widget=forms.Select(attrs=CASCADE_ATTRS),
     )
-    resource_group_name = forms.CharField(max_length=90, required=False, label="Resource group")
-    capacity_minimum = forms.IntegerField(required=False, min_value=0, label="Minimum")
-    capacity_target = forms.IntegerField(required=False, min_value=0, label="Target")
-    capacity_maximum = forms.IntegerField(required=False, min_value=0, label="Maximum")
+    resource_group_name = forms.CharField(required=False, label="Resource group")
+    capacity_minimum = forms.IntegerField(required=False, label="Minimum")
+    capacity_target = forms.IntegerField(required=False, label="Target")
+    capacity_maximum = forms.IntegerField(required=False, label="Maximum")
     # Compute
     os = forms.ChoiceField(
         choices=OS_CHOICES, label="Operating system", widget=forms.Select(attrs=CASCADE_ATTRS)
@@ -102,29 +130,25 @@ class GroupEditorForm(forms.Form):
     image_type = forms.ChoiceField(
         choices=IMAGE_TYPE_CHOICES, widget=forms.RadioSelect, label="Image type"
     )
-    marketplace_publisher = forms.CharField(max_length=200, required=False, label="Publisher")
-    marketplace_offer = forms.CharField(max_length=200, required=False, label="Offer")
-    marketplace_sku = forms.CharField(max_length=200, required=False, label="SKU")
-    marketplace_version = forms.CharField(max_length=64, required=False, label="Version")
-    custom_resource_group_name = forms.CharField(
-        max_length=90, required=False, label="Image resource group"
-    )
-    custom_image_name = forms.CharField(max_length=200, required=False, label="Image name")
+    marketplace_publisher = forms.CharField(required=False, label="Publisher")
+    marketplace_offer = forms.CharField(required=False, label="Offer")
+    marketplace_sku = forms.CharField(required=False, label="SKU")
+    marketplace_version = forms.CharField(required=False, label="Version")
+    custom_resource_group_name = forms.CharField(required=False, label="Image resource group")
+    custom_image_name = forms.CharField(required=False, label="Image name")
     # The Shared Image cascade (rendered by the cascade templates, validated by validate_spec).
-    image_account = forms.CharField(max_length=12, required=False)
-    image_resource_group = forms.CharField(max_length=90, required=False)
-    image_gallery = forms.CharField(max_length=200, required=False)
-    image_name = forms.CharField(max_length=200, required=False)
-    image_version = forms.CharField(max_length=64, required=False)
+    image_account = forms.CharField(required=False)
+    image_resource_group = forms.CharField(required=False)
+    image_gallery = forms.CharField(required=False)
+    image_name = forms.CharField(required=False)
+    image_version = forms.CharField(required=False)
     # Network
-    network_resource_group_name = forms.CharField(
-        max_length=90, required=False, label="Network resource group"
-    )
-    virtual_network_name = forms.CharField(max_length=80, required=False, label="Virtual network")
-    subnet_name = forms.CharField(max_length=80, required=False, label="Subnet")
+    network_resource_group_name = forms.CharField(required=False, label="Network resource group")
+    virtual_network_name = forms.CharField(required=False, label="Virtual network")
+    subnet_name = forms.CharField(required=False, label="Subnet")
     assign_public_ip = forms.BooleanField(required=False, label="Assign a public IP")
     # Login
-    login_user_name = forms.CharField(max_length=64, required=False, label="User name")
+    login_user_name = forms.CharField(required=False, label="User name")
     login_ssh_public_key = forms.CharField(
         required=False, label="SSH public key", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -153,6 +177,11 @@ class GroupEditorForm(forms.Form):
                 current = self._current(name)
                 field = self.fields[name]
                 field.choices = _with_current(list(field.choices), current)  # type: ignore[attr-defined]
+        os_name = self._current("os") or "Linux"
+        for name, path in RULED_FIELDS.items():
+            if name in self.fields:
+                rule = rule_at(path, self.kind, os_name)
+                self.fields[name].widget.attrs.update(rule.input_attrs())
         for field in self.fields.values():
             if not isinstance(
                 field.widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple

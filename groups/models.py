@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from console.ids import new_public_id
+from console.text import RepairingJSONDecoder
 
 
 class Kind(models.TextChoices):
@@ -40,7 +41,7 @@ class Group(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     name = models.CharField(max_length=200)
     region = models.CharField(max_length=64, blank=True)
-    spec = models.JSONField(default=dict)
+    spec = models.JSONField(default=dict, decoder=RepairingJSONDecoder)
     # The latest revision number; an edit made from an older one is a conflict.
     revision = models.PositiveIntegerField(default=0)
     # Denormalised from spec's gallery image, to find what references a gallery.
@@ -81,7 +82,7 @@ class Revision(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices)
-    spec = models.JSONField()
+    spec = models.JSONField(decoder=RepairingJSONDecoder)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -95,7 +95,8 @@ def save_group(
     """Create or update a group; returns it with its remaining problems (warnings).
 
     Active: any error raises ValidationFailed and nothing is saved. Draft: saved anyway, with
-    the problems returned. A stale `expected_revision` raises RevisionConflict.
+    the problems returned, unless a value breaks a field rule (a hard error). A stale
+    `expected_revision` raises RevisionConflict.
     """
     kind = Kind(kind)
     status = Status(status)
@@ -121,6 +122,9 @@ def save_group(
             has_stored_password=has_password,
             previous_spec=previous,
         )
+        hard = [problem for problem in problems if problem.hard]
+        if hard:  # never stored, not even in a draft
+            raise ValidationFailed(hard)
         if status == Status.ACTIVE and errors_in(problems):
             raise ValidationFailed(errors_in(problems))
         before = without_password(current.spec) if current is not None else None

@@ -2,18 +2,23 @@
 
 Each problem names the Spot JSON field it is about (a dotted path) and says what is wrong in the
 words a user knows from the console. A `warning` never blocks a save; an `error` blocks saving a
-group as active (a draft keeps it, listed as a warning of the draft).
+group as active (a draft keeps it, listed as a warning of the draft); a `hard` error (a value
+that breaks a rule of groups.rules: a length, a range, a naming rule) blocks drafts too.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from console.models import Account, Organization
+from console.rules import TextRule
+from galleries.azure_rules import REGION
+from galleries.selectors import is_inventory_region
 
 from .models import Kind
+from .rules import FIELD_RULES, MAX_SPEC_BYTES, rule_for, values_at
 from .spot_json import IMAGE_PATH, LOGIN_PATH, dig, gallery_version_key
 
 VALIDATION_ERROR = "VALIDATION_ERROR"
@@ -32,7 +37,6 @@ GALLERY_END_OF_LIFE = "GALLERY_END_OF_LIFE"
 ERROR = "error"
 WARNING = "warning"
 
-VERSION_FORMAT = re.compile(r"^(latest|\d+\.\d+\.\d+)$")
 OS_VALUES = ("Linux", "Windows")
 PERSISTENCE_MODES = ("reattach", "onLaunch")
 LIFECYCLES = ("spot", "od")
@@ -48,6 +52,7 @@ class Problem:
     message: str
     field: str
     severity: str = ERROR
+    hard: bool = False
 
     @property
     def is_error(self) -> bool:
@@ -75,8 +80,10 @@ class _Checker:
         previous = self.previous_spec
         return previous is not None and dig(previous, IMAGE_PATH) != dig(self.spec, IMAGE_PATH)
 
-    def add(self, code: str, message: str, field: str, severity: str = ERROR) -> None:
-        self.problems.append(Problem(code, message, field, severity))
+    def add(
+        self, code: str, message: str, field: str, severity: str = ERROR, *, hard: bool = False
+    ) -> None:
+        self.problems.append(Problem(code, message, field, severity, hard))
 
     def required(self, path: str, label: str, expected: type | tuple[type, ...]) -> Any:
         """The value at `path` if present and of the expected type, else a problem and None."""
@@ -129,6 +136,8 @@ def validate_spec(
 
     kind = Kind(kind)
     check = _Checker(kind, spec if isinstance(spec, dict) else {}, previous_spec)
+    _check_size(check)
+    _check_field_rules(check, organization)
     _check_common(check)
     if kind == Kind.STATELESS:
         _check_stateless(check)
@@ -200,13 +209,11 @@ def _check_network(check: _Checker) -> None:
 
 
 def _check_stateless(check: _Checker) -> None:
+    high = None
     if check.required("capacity", "Capacity", dict) is not None:
         values = {}
         for key in ("minimum", "target", "maximum"):
-            value = check.required(f"capacity.{key}", f"Capacity {key}", int)
-            if value is not None and value < 0:
-                check.add(VALIDATION_ERROR, f"Capacity {key} can't be negative.", f"capacity.{key}")
-            values[key] = value
+            values[key] = check.required(f"capacity.{key}", f"Capacity {key}", int)
         low, target, high = values["minimum"], values["target"], values["maximum"]
         if None not in (low, target, high) and not (low <= target <= high):
             check.add(
@@ -215,14 +222,14 @@ def _check_stateless(check: _Checker) -> None:
                 "capacity.target",
             )
     if check.required("strategy", "Strategy", dict) is not None:
-        percentage = check.optional("strategy.spotPercentage", "Spot percentage", int)
-        if percentage is not None and not 0 <= percentage <= 100:
+        check.optional("strategy.spotPercentage", "Spot percentage", int)
+        on_demand = check.optional("strategy.onDemandCount", "On-demand count", int)
+        if on_demand is not None and high is not None and on_demand > high:
             check.add(
                 VALIDATION_ERROR,
-                "Spot percentage must be between 0 and 100.",
-                "strategy.spotPercentage",
+                f"On-demand count ({on_demand}) can't be more than capacity maximum ({high}).",
+                "strategy.onDemandCount",
             )
-        check.optional("strategy.onDemandCount", "On-demand count", int)
         check.optional("strategy.fallbackToOd", "Fallback to on-demand", bool)
     if isinstance(dig(check.spec, "compute.vmSizes"), dict):
         spot_sizes = dig(check.spec, "compute.vmSizes.spotSizes")
@@ -306,14 +313,6 @@ def _check_image(check: _Checker) -> str | None:
     for key, label in required:
         check.required(f"{IMAGE}.{variant}.{key}", label, str)
     if variant == "gallery":
-        key = gallery_version_key(check.kind)
-        version = dig(image, ("gallery", key))
-        if isinstance(version, str) and version and not VERSION_FORMAT.match(version.strip()):
-            check.add(
-                VALIDATION_ERROR,
-                f'Version must be "latest" or three numbers like 1.0.0 (got "{version}").',
-                f"{GALLERY}.{key}",
-            )
         check.optional(f"{GALLERY}.spotAccountId", "Account of the gallery", str)
     return variant
 
@@ -358,3 +357,39 @@ def _check_login(
             "An SSH public key (or a password) is required for Linux VMs.",
             f"{LOGIN}.sshPublicKey",
         )
+
+
+def _check_size(check: _Checker) -> None:
+    size = len(json.dumps(check.spec, ensure_ascii=False).encode())
+    if size > MAX_SPEC_BYTES:
+        check.add(
+            VALIDATION_ERROR,
+            f"The group's JSON is {size:,} bytes; at most {MAX_SPEC_BYTES:,} are kept.",
+            "",
+            hard=True,
+        )
+
+
+def _check_field_rules(check: _Checker, organization: Organization) -> None:
+    """groups.rules, at every path they name: a broken rule is a hard error at the field."""
+    os_name = dig(check.spec, "compute.os")
+    for field_rule in FIELD_RULES:
+        if check.kind not in field_rule.kinds:
+            continue
+        rule = rule_for(field_rule, os_name)
+        for path, value in values_at(check.spec, field_rule.path):
+            if value is None or value == "":
+                continue  # absent: the required-field checks speak for it
+            if isinstance(rule, TextRule):
+                if not isinstance(value, str):
+                    check.add(VALIDATION_ERROR, f"{rule.label} must be text.", path)
+                    continue
+                message = rule.problem(value)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                message = rule.problem(value)
+            else:
+                continue  # not a number: the type checks speak for it
+            if message is not None and rule is REGION and is_inventory_region(organization, value):
+                continue  # a custom cloud's region (Azure Stack Hub's "local")
+            if message is not None:
+                check.add(VALIDATION_ERROR, message, path, hard=True)

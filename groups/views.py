@@ -117,7 +117,8 @@ def compare(request: HttpRequest, group_id: str) -> HttpResponse:
 
     def chosen(name: str, default: int) -> int:
         value = request.GET.get(name, "")
-        return int(value) if value.isdigit() and int(value) in by_number else default
+        number = int(value) if value.isascii() and value.isdigit() else None
+        return number if number in by_number else default
 
     newest = revisions[0].number if revisions else 0
     after = chosen("b", newest)

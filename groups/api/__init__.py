@@ -9,9 +9,12 @@ from typing import Any
 from django.urls import URLPattern
 from ninja import NinjaAPI
 
+from .parsing import SpotJsonParser, refuse_unstorable_input
+
 
 class SpotCompatibleAPI(NinjaAPI):
-    """A NinjaAPI whose wrong-method answers are JSON too (see fallback.json_not_allowed)."""
+    """A NinjaAPI whose wrong-method answers are JSON too (see fallback.json_not_allowed), and
+    whose views refuse a NUL in their path or query in Spot's envelope (parsing)."""
 
     @property
     def urls(self) -> Any:
@@ -20,7 +23,7 @@ class SpotCompatibleAPI(NinjaAPI):
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
-                pattern.callback = json_not_allowed(pattern.callback)
+                pattern.callback = refuse_unstorable_input(json_not_allowed(pattern.callback))
         return patterns, app_name, namespace
 
 
@@ -40,6 +43,7 @@ api = SpotCompatibleAPI(
         "never returned."
     ),
     urls_namespace="api",
+    parser=SpotJsonParser(),
     docs_url="/api/docs",
     openapi_url="/api/openapi.json",
 )

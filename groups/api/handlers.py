@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -15,6 +17,7 @@ from .envelope import (
     FORBIDDEN,
     INTERNAL_ERROR,
     NOT_FOUND,
+    PAYLOAD_TOO_LARGE,
     UNAUTHORIZED,
     ApiError,
     ErrorItem,
@@ -42,6 +45,8 @@ def _item(problem: dict[str, Any]) -> ErrorItem:
     where = field or "The request body"
     if not field and kind in ("model_type", "model_attributes_type", "dict_type"):
         return ErrorItem(VALIDATION_ERROR, "The request body must be a JSON object.", field)
+    if kind == "value_error":  # a rule's own message (console.rules), said as the console says it
+        return ErrorItem(VALIDATION_ERROR, str(problem.get("ctx", {}).get("error", "")), field)
     return ErrorItem(VALIDATION_ERROR, f"{where}: {problem.get('msg', 'invalid value')}.", field)
 
 
@@ -68,12 +73,28 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> J
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> JsonResponse:
+    if isinstance(exc.__cause__, ApiError):  # ninja wraps what the body parser refused
+        return error(request, exc.__cause__.status, exc.__cause__.errors)
     codes = {400: VALIDATION_ERROR, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND}
     status = exc.status_code
     message = str(exc)
     if status == 400 and message.startswith("Cannot parse request body"):
         message = "The request body is not valid JSON."
     return error(request, status, [ErrorItem(codes.get(status, f"HTTP_{status}"), message)])
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    message = f"The request body is larger than {limit:,} bytes, the most this server accepts."
+    return error(request, 413, [ErrorItem(PAYLOAD_TOO_LARGE, message)])
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> JsonResponse:
+    """Django's refusals of a malformed request (too many fields, a bad header) are the
+    client's mistake: a 400, never a 500."""
+    return error(request, 400, [ErrorItem(VALIDATION_ERROR, "The request is malformed.")])
 
 
 @api.exception_handler(Http404)

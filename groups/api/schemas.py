@@ -1,21 +1,38 @@
 """Request and response bodies of the Spot-compatible API, as pydantic models.
 
 Field names are Spot's camelCase; unknown fields are allowed and kept (`extra="allow"`), so a
-client may send anything Spot accepts. The create models enforce Spot's required fields; the
-update models are the same with every field optional (PUT is a partial update; null clears).
+client may send anything Spot accepts (each within groups.rules.MAX_UNKNOWN_FIELD_BYTES). The
+models check types and Spot's required fields; the limits and naming rules are groups.rules',
+checked by groups.validation for the editor and the API alike, and shown here (`rule`) in the
+OpenAPI document. The update models are the create models with every field optional (PUT is a
+partial update; null clears).
 Where Spot's sources spell a field two ways both are accepted (see groups.spot_json).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from groups.models import Kind
+from groups.rules import MAX_UNKNOWN_FIELD_BYTES, rule_at
 
 WRITE_ONLY_NOTE = (
     "Write-only: stored encrypted, never returned (the field is absent from every response). "
     "Leave it out of an update to keep the stored password; send null to remove it."
 )
+
+
+def rule(path: str, kind: Kind = Kind.STATELESS) -> Any:
+    """A field documented with the limits of its rule in groups.rules."""
+    return Field(json_schema_extra=rule_at(path, kind).json_schema())
+
+
+def optional_rule(path: str, kind: Kind = Kind.STATELESS) -> Any:
+    return Field(default=None, json_schema_extra=rule_at(path, kind).json_schema())
 
 
 class SpotModel(BaseModel):
@@ -24,22 +41,22 @@ class SpotModel(BaseModel):
 
 
 class Capacity(SpotModel):
-    minimum: int = Field(ge=0)
-    maximum: int = Field(ge=0)
-    target: int = Field(ge=0)
+    minimum: int = rule("capacity.minimum")
+    maximum: int = rule("capacity.maximum")
+    target: int = rule("capacity.target")
 
 
 class StatelessStrategy(SpotModel):
-    spotPercentage: int | None = Field(default=None, ge=0, le=100)
-    onDemandCount: int | None = Field(default=None, ge=0)
+    spotPercentage: int | None = optional_rule("strategy.spotPercentage")
+    onDemandCount: int | None = optional_rule("strategy.onDemandCount")
     fallbackToOd: bool | None = None
-    drainingTimeout: int | None = None
+    drainingTimeout: int | None = optional_rule("strategy.drainingTimeout")
 
 
 class StatefulStrategy(SpotModel):
     fallbackToOd: bool
     preferredLifecycle: Literal["spot", "od"] | None = None
-    drainingTimeout: int | None = None
+    drainingTimeout: int | None = optional_rule("strategy.drainingTimeout", Kind.STATEFUL)
 
 
 class Persistence(SpotModel):
@@ -136,20 +153,20 @@ class StatefulCompute(StatelessCompute):
 
 
 class GroupSpec(SpotModel):
-    name: str = Field(min_length=1)
-    region: str = Field(min_length=1)
-    resourceGroupName: str = Field(min_length=1)
-    description: str | None = None
+    name: str = rule("name")
+    region: str = rule("region")
+    resourceGroupName: str = rule("resourceGroupName")
+    description: str | None = optional_rule("description")
     capacity: Capacity
     strategy: StatelessStrategy
     compute: StatelessCompute
 
 
 class StatefulNodeSpec(SpotModel):
-    name: str = Field(min_length=1)
-    region: str = Field(min_length=1)
-    resourceGroupName: str = Field(min_length=1)
-    description: str | None = None
+    name: str = rule("name")
+    region: str = rule("region")
+    resourceGroupName: str = rule("resourceGroupName")
+    description: str | None = optional_rule("description")
     strategy: StatefulStrategy
     persistence: Persistence
     compute: StatefulCompute
@@ -178,13 +195,31 @@ def partial_model(model: type[BaseModel], cache: dict[type, type] | None = None)
         return cache[model]
     fields: dict[str, Any] = {}
     for name, info in model.model_fields.items():
-        field = Field(default=None, description=info.description)
+        field = Field(
+            default=None, description=info.description, json_schema_extra=info.json_schema_extra
+        )
         fields[name] = (_optional(info.annotation, cache) | None, field)
     partial: type = create_model(
         f"{model.__name__}Update", __base__=SpotModel, __doc__=model.__doc__, **fields
     )
     cache[model] = partial
     return partial
+
+
+def oversized_unknown_fields(model: BaseModel, path: str = "") -> Iterator[tuple[str, int]]:
+    """(path, size in bytes) of each field the schema does not know that is over the cap."""
+    prefix = f"{path}." if path else ""
+    for name, value in (model.model_extra or {}).items():
+        size = len(json.dumps(value, ensure_ascii=False).encode())
+        if size > MAX_UNKNOWN_FIELD_BYTES:
+            yield f"{prefix}{name}", size
+    for name in model.model_fields_set:
+        value = getattr(model, name)
+        children = value if isinstance(value, list) else [value]
+        for index, child in enumerate(children):
+            if isinstance(child, BaseModel):
+                where = f"{prefix}{name}.{index}" if isinstance(value, list) else f"{prefix}{name}"
+                yield from oversized_unknown_fields(child, where)
 
 
 GroupUpdate = partial_model(GroupSpec)
@@ -269,5 +304,6 @@ ERRORS = {
     404: ErrorEnvelope,
     405: ErrorEnvelope,
     409: ErrorEnvelope,
+    413: ErrorEnvelope,
 }
 DOCUMENTED = {200: ItemsEnvelope, **ERRORS}

@@ -12,18 +12,27 @@ is stored encrypted by galleries.services and never echoed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db import IntegrityError
 from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from console.models import Account, Membership, Role
+from console.rules import ACCOUNT_NAME, TextRule
 from console.selectors import accounts_for
 from galleries import services as subscriptions
 from galleries.azure_clients import ConnectionSettings
+from galleries.azure_rules import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SUBSCRIPTION_ID,
+    TENANT_ID,
+    normalized_guid,
+)
+from galleries.endpoints import EndpointNotAllowed, check_connection_endpoints
 from galleries.forms import default_ca_bundle
 from galleries.models import Cloud, ConnectedSubscription
 from galleries.refresh import active_run, request_refresh
@@ -41,12 +50,29 @@ from .envelope import KIND_ACCOUNT, KIND_CREDENTIALS, ApiError, ErrorItem, ok
 from .schemas import DOCUMENTED, WRITE_ONLY_NOTE
 
 router = Router(auth=bearer, tags=["Spot: setup"])
+ENDPOINT_NOT_ALLOWED = "ENDPOINT_NOT_ALLOWED"
 ACCOUNT = Query(None, description="Account (act-…); default: the oldest account.")
+
+
+def checked_by(rule: TextRule) -> AfterValidator:
+    """Checks a text field with `rule` (the console's forms check it the same way)."""
+
+    def check(value: str) -> str:
+        message = rule.problem(value)
+        if message is not None:
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
+def documented(rule: TextRule, **extra: Any) -> Any:
+    return Field(json_schema_extra={**rule.json_schema(), **extra})
 
 
 class AccountFields(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
-    name: str = Field(min_length=1, max_length=200)
+    name: Annotated[str, checked_by(ACCOUNT_NAME), documented(ACCOUNT_NAME)]
 
 
 class AccountBody(BaseModel):
@@ -56,12 +82,14 @@ class AccountBody(BaseModel):
 
 class Credentials(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
-    clientId: str = Field(min_length=1, max_length=36)
-    clientSecret: str = Field(
-        min_length=1, description=WRITE_ONLY_NOTE, json_schema_extra={"writeOnly": True}
-    )
-    tenantId: str = Field(min_length=1, max_length=36)
-    subscriptionId: str = Field(min_length=1, max_length=36)
+    clientId: Annotated[str, checked_by(CLIENT_ID), documented(CLIENT_ID)]
+    clientSecret: Annotated[
+        str,
+        checked_by(CLIENT_SECRET),
+        documented(CLIENT_SECRET, writeOnly=True, description=WRITE_ONLY_NOTE),
+    ]
+    tenantId: Annotated[str, checked_by(TENANT_ID), documented(TENANT_ID)]
+    subscriptionId: Annotated[str, checked_by(SUBSCRIPTION_ID), documented(SUBSCRIPTION_ID)]
 
 
 def account_item(account: Account) -> dict[str, Any]:
@@ -126,12 +154,19 @@ def delete(request: HttpRequest, accountId: str) -> JsonResponse:
 
 
 def _connection(payload: Credentials) -> ConnectionSettings:
+    """The credentials on the deployment's default cloud, if its endpoints are allowed."""
     cloud = getattr(settings, "AZURE_DEFAULT_CLOUD", Cloud.PUBLIC)
     custom = cloud == Cloud.CUSTOM
+    try:
+        check_connection_endpoints(
+            cloud, settings.AZURE_DEFAULT_ARM_ENDPOINT, settings.AZURE_DEFAULT_AUTHORITY_HOST
+        )
+    except EndpointNotAllowed as exc:
+        raise ApiError(400, ErrorItem(ENDPOINT_NOT_ALLOWED, str(exc))) from exc
     return ConnectionSettings(
-        subscription_id=payload.subscriptionId.strip().lower(),
-        tenant_id=payload.tenantId.strip(),
-        client_id=payload.clientId.strip(),
+        subscription_id=normalized_guid(payload.subscriptionId),
+        tenant_id=normalized_guid(payload.tenantId),
+        client_id=normalized_guid(payload.clientId),
         client_secret=payload.clientSecret,
         cloud=cloud,
         arm_endpoint=settings.AZURE_DEFAULT_ARM_ENDPOINT if custom else "",

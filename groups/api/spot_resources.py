@@ -98,6 +98,22 @@ def _find(resource: Resource, who: Caller, object_id: str) -> Group:
 
 
 def _body(payload: BaseModel, resource: Resource) -> dict[str, Any]:
+    wrapped = getattr(payload, resource.wrapper)
+    oversized = list(schemas.oversized_unknown_fields(wrapped)) if wrapped is not None else []
+    if oversized:
+        limit = schemas.MAX_UNKNOWN_FIELD_BYTES
+        raise ApiError(
+            400,
+            [
+                ErrorItem(
+                    VALIDATION_ERROR,
+                    f"{path} is {size:,} bytes; a field this API does not know is kept only up "
+                    f"to {limit:,} bytes.",
+                    path,
+                )
+                for path, size in oversized
+            ],
+        )
     dumped = payload.model_dump(exclude_unset=True)
     return parse_body(resource.kind, dumped.get(resource.wrapper) or {})
 

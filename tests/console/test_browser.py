@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from console.models import Role
-from tests.factories import DEFAULT_PASSWORD, AccountFactory, MembershipFactory
+from tests.factories import DEFAULT_PASSWORD, AccountFactory, MembershipFactory, UserFactory
 
 # Nav link -> the start of the page's heading.
 NAVIGATION = [
@@ -103,3 +103,46 @@ def test_create_a_token_and_copy_it_from_the_keyboard(chromium, live_server):
         expect(page.get_by_text(raw)).to_have_count(0)
     finally:
         context.close()
+
+
+def _signed_in(chromium, live_server, username, next_path):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/login/?next={next_path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    return context, page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_invites_and_the_invitee_joins_from_the_link(chromium, live_server):
+    admin = MembershipFactory(role=Role.ADMIN, user__username="ada", organization__name="Contoso")
+    UserFactory(username="bob")
+    admin_context, page = _signed_in(chromium, live_server, "ada", "/settings/members/")
+    bob_context = None
+    try:
+        form = page.get_by_role("region", name="Invite a member")
+        form.get_by_label("Role").select_option("editor")
+        form.get_by_label("For (optional)").fill("Bob from ops")
+        form.get_by_role("button", name="Create invitation").click()
+        link = page.get_by_label("Link", exact=True).input_value()
+        assert link.startswith(f"{live_server.url}/join/inv_")
+        page.get_by_role("link", name="Done").click()
+        expect(page.get_by_role("cell", name="Bob from ops")).to_be_visible()
+
+        bob_context, bob = _signed_in(chromium, live_server, "bob", link.split(live_server.url)[1])
+        expect(bob.get_by_text("You are invited to join Contoso as Editor")).to_be_visible()
+        bob.get_by_role("button", name="Join Contoso").click()
+        expect(bob.get_by_text("You joined Contoso as Editor.")).to_be_visible()
+
+        page.reload()
+        expect(page.get_by_role("cell", name="Bob from ops")).to_have_count(0)
+        expect(page.get_by_role("cell", name="bob", exact=True)).to_be_visible()
+        assert admin.organization.memberships.filter(user__username="bob").exists()
+    finally:
+        admin_context.close()
+        if bob_context is not None:
+            bob_context.close()

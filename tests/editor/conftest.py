@@ -19,6 +19,7 @@ from playwright.sync_api import Page
 from console.models import Role
 from galleries.models import RefreshRun
 from tests.factories import AccountFactory, OrganizationFactory, log_in_as
+from tests.groups_api.bodies import SSH_KEY
 from tests.inventory_factories import connect_account, gallery_image, share
 
 UBUNTU_VERSIONS = {
@@ -103,7 +104,7 @@ def valid_form(world: SimpleNamespace, **overrides: Any) -> dict[str, Any]:
         "virtual_network_name": "vnet",
         "subnet_name": "default",
         "login_user_name": "azureuser",
-        "login_ssh_public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITEST test@example",
+        "login_ssh_public_key": SSH_KEY,
         "revision": "0",
         "action": "save",
     }

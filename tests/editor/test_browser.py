@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from groups.models import Group
 from groups.spot_json import to_item
+from tests.groups_api.bodies import SSH_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +48,7 @@ def fill_the_rest(page: Page) -> None:
     page.get_by_label("Subnet").fill("default")
     open_tab(page, "Login")
     page.get_by_label("User name").fill("azureuser")
-    page.get_by_label("SSH public key").fill("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 test@example")
+    page.get_by_label("SSH public key").fill(SSH_KEY)
 
 
 def fill_general(page: Page, name: str = "web") -> None:
@@ -208,7 +209,7 @@ def test_without_javascript_the_same_selection_saves(nojs_page, live_server, wor
     page.get_by_label("Virtual network").fill("vnet")
     page.get_by_label("Subnet").fill("default")
     page.get_by_label("User name").fill("azureuser")
-    page.get_by_label("SSH public key").fill("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 test@example")
+    page.get_by_label("SSH public key").fill(SSH_KEY)
     page.get_by_role("button", name="Create").click()
     expect(page).to_have_url(re.compile(r"/groups/sig-[0-9a-f]{8}/$"))
     group = Group.objects.get()

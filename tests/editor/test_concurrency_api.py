@@ -11,6 +11,7 @@ from console.services import create_api_token
 from groups.models import Group, Status
 from groups.spot_json import to_item
 from tests.factories import log_in_as
+from tests.groups_api.bodies import SSH_KEY
 
 from .conftest import valid_form
 
@@ -120,7 +121,7 @@ def test_a_group_created_by_post_through_the_api_opens_in_the_editor(editor_clie
                         "virtualNetworkName": "vnet",
                         "networkInterfaces": [{"isPrimary": True, "subnetName": "default"}],
                     },
-                    "login": {"userName": "azureuser", "sshPublicKey": "ssh-rsa AAA"},
+                    "login": {"userName": "azureuser", "sshPublicKey": SSH_KEY},
                 },
             },
         }

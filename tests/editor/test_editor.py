@@ -8,6 +8,7 @@ from typing import Any
 from groups.models import Group, Kind, Revision, Status
 from groups.services import save_group
 from groups.spot_json import to_item
+from tests.groups_api.bodies import SSH_KEY
 
 from .conftest import valid_form
 
@@ -179,7 +180,7 @@ def _api_group(world: Any) -> Group:
                         {"isPrimary": True, "subnetName": "default", "assignPublicIp": False}
                     ],
                 },
-                "login": {"userName": "azureuser", "sshPublicKey": "ssh-ed25519 AAAA api"},
+                "login": {"userName": "azureuser", "sshPublicKey": SSH_KEY},
             },
         },
     }
@@ -205,7 +206,7 @@ def test_a_group_made_through_the_api_opens_with_every_choice_shown(editor_clien
         world, name="from-api", image_account=world.other.id, image_resource_group="shared-rg",
         image_gallery="sharedgal", image_name="golden", image_version="5.0.0",
         spot_sizes=["standard_x9_custom"], capacity_maximum="3", revision="1",
-        login_ssh_public_key="ssh-ed25519 AAAA api",
+        login_ssh_public_key=SSH_KEY,
     )  # fmt: skip
     before = group.spec
     assert editor_client.post(f"/groups/{group.id}/", form).status_code == 302

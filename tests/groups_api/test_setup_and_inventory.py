@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from console.models import Account, AuditEntry
 from galleries.models import ConnectedSubscription
 from galleries.refresh import execute_run
@@ -53,6 +55,9 @@ def test_accounts_can_be_created_listed_renamed_and_deleted_by_admins(client, wo
     assert AuditEntry.objects.filter(action="account.delete").exists()
 
 
+GUID = "00000000-0000-0000-0000-000000000001"
+
+
 def test_setup_is_for_admins_only(client, world):
     for role in ("editor", "viewer"):
         status, answer = call(client, "GET", "/setup/account", token=world.tokens[role])
@@ -62,7 +67,7 @@ def test_setup_is_for_admins_only(client, world):
         client,
         "POST",
         "/azure/setup/credentials",
-        {"clientId": "a", "clientSecret": "b", "tenantId": "c", "subscriptionId": "d"},
+        {"clientId": GUID, "clientSecret": "b", "tenantId": GUID, "subscriptionId": GUID},
         token=world.tokens["editor"],
     )
     assert status == 403
@@ -175,3 +180,35 @@ def test_inventory_with_factory_rows_and_refresh_request(client, world):
         client, "GET", "/api/inventory/accounts/act-00000000/resourceGroups", token=viewer
     )
     assert error_codes(answer) == ["UNKNOWN_ACCOUNT"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"name": "   "}, "account.name", "Account name can't be blank."),
+        ({"name": "a\u0000b"}, "account.name", "account.name contains a NUL character"),
+        ({"name": "tab\there"}, "account.name", "Account name can't contain control characters"),
+        ({"name": "x" * 201}, "account.name", "Account name can be at most 200 characters long"),
+    ],
+)
+def test_account_names_follow_the_consoles_rule(client, world, body, field, message):
+    status, answer = call(
+        client, "POST", "/setup/account", {"account": body}, token=world.tokens["admin"]
+    )
+    assert status == 400
+    [problem] = answer["response"]["errors"]
+    assert problem["field"] == field
+    assert problem["message"].startswith(message)
+
+
+@pytest.mark.parametrize("key", ["clientId", "tenantId", "subscriptionId"])
+def test_credentials_need_guids_said_at_the_field(client, world, key):
+    body = {"clientId": GUID, "clientSecret": "s3cret", "tenantId": GUID, "subscriptionId": GUID}
+    body[key] = "not-a-guid"
+    for path in ("/azure/setup/credentials", "/azure/setup/credentials/validation"):
+        status, answer = call(client, "POST", path, body, token=world.tokens["admin"])
+        assert status == 400
+        [problem] = answer["response"]["errors"]
+        assert problem["field"] == key
+        assert problem["message"].startswith("Enter the ")
+        assert "as a GUID" in problem["message"]

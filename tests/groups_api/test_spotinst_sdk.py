@@ -75,7 +75,7 @@ def test_stateless_group_lifecycle_through_the_sdk(session, world):
                 spot_account_id=world.other_account.id,
             ),
             os="Windows",
-            login=eg.Login(user_name="admin1", password="Pa55w0rd!Pa55"),
+            login=eg.Login(user_name="winadmin", password="Pa55w0rd!Pa55"),
         )
     )
     assert shared["compute"]["launch_specification"]["image"]["gallery"]["spot_account_id"] == (
@@ -170,7 +170,7 @@ def test_stateful_node_lifecycle_through_the_sdk(session, world):
     )
     shared_node.compute.os = "Windows"
     shared_node.compute.launch_specification.login = sn.Login(
-        user_name="admin1", password="Pa55w0rd!"
+        user_name="winadmin", password="Pa55w0rd!"
     )
     shared = client.create_stateful_node(shared_node)
     assert shared["compute"]["launch_specification"]["image"]["gallery"]["spot_account_id"] == (

@@ -66,7 +66,7 @@ def test_cross_subscription_gallery_share_verdicts(world):
     )
     spec["compute"]["os"] = "Windows"
     spec["compute"]["launchSpecification"]["login"] = {
-        "userName": "admin1",
+        "userName": "winadmin",
         "password": "Pa55w0rd!",
     }
     assert codes(world, "stateless", spec) == set()
@@ -186,14 +186,14 @@ def test_windows_login_needs_a_password_unless_one_is_stored(world):
         spotAccountId=world.other_account.id,
     )
     spec["compute"]["os"] = "Windows"
-    spec["compute"]["launchSpecification"]["login"] = {"userName": "admin1"}
+    spec["compute"]["launchSpecification"]["login"] = {"userName": "winadmin"}
     with pytest.raises(ValidationFailed) as failure:
         _save(world, spec, kind="stateful")
     assert failure.value.problems[0].field == "compute.launchSpecification.login.password"
     spec["compute"]["launchSpecification"]["login"]["password"] = "Pa55w0rd!"
     node, _ = _save(world, spec, kind="stateful")
     assert node.id.startswith("ssn-")
-    spec["compute"]["launchSpecification"]["login"] = {"userName": "admin2"}
+    spec["compute"]["launchSpecification"]["login"] = {"userName": "winadmin2"}
     node, problems = _save(world, spec, kind="stateful", group=node)
     assert problems == []
 
@@ -225,3 +225,54 @@ def test_node_persisting_data_disks_cannot_switch_to_an_image_with_data_disks(wo
     switched["persistence"]["shouldPersistDataDisks"] = False
     _, problems = _save(world, switched, kind="stateful", group=other)
     assert problems == []
+
+
+LAUNCH = ("compute", "launchSpecification")
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "value", "message"),
+    [
+        ("stateless", ("strategy", "drainingTimeout"), 10**12,
+         "Draining timeout must be between 0 and 3,600 seconds (got 1,000,000,000,000)."),
+        ("stateful", ("strategy", "drainingTimeout"), 0,
+         "Draining timeout must be between 1 and 3,600 seconds (got 0)."),
+        ("stateless", ("strategy", "onDemandCount"), 10**12,
+         "On-demand count must be between 0 and 25,000 (got 1,000,000,000,000)."),
+        ("stateless", ("strategy", "onDemandCount"), 3,
+         "On-demand count (3) can't be more than capacity maximum (2)."),
+        ("stateless", ("strategy", "spotPercentage"), 101,
+         "Spot percentage must be between 0 and 100 (got 101)."),
+        ("stateless", (*LAUNCH, "vmNamePrefix"), "web_", "VM name prefix can't contain spaces "
+         "or these characters: _"),
+        ("stateless", (*LAUNCH, "vmNamePrefix"), "a" * 26,
+         "VM name prefix can be at most 25 characters long (it has 26)."),
+        ("stateful", (*LAUNCH, "vmName"), "db-", "VM name can't end with a hyphen."),
+        ("stateless", (*LAUNCH, "osDisk", "sizeGB"), 4096,
+         "Disk size must be between 1 and 1,023 GB (got 4,096)."),
+        ("stateless", (*LAUNCH, "tags"), [{"tagKey": "a/b", "tagValue": "x"}],
+         "A tag name can't contain < > % & \\ ? or /."),
+        ("stateless", ("compute", "preferredZones"), ["4"],
+         'An availability zone is "1", "2" or "3".'),
+        ("stateful", ("compute", "preferredZone"), "zone-1",
+         'An availability zone is "1", "2" or "3".'),
+        ("stateless", ("compute", "vmSizes", "odSizes"), ["Standard D2"],
+         "A VM size is a name like Standard_D2s_v5."),
+        ("stateless", ("description",), "x" * 1025,
+         "Description can be at most 1,024 characters long (it has 1,025)."),
+    ],
+)  # fmt: skip
+def test_spots_and_azures_limits_with_their_message_at_the_field(world, kind, path, value, message):
+    spec = group_body() if kind == "stateless" else node_body()
+    target = spec
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+    found = codes(world, kind, spec)
+    problems = validate_spec(
+        organization=world.organization, account=world.account, kind=kind, spec=spec
+    )
+    assert message in {p.message for p in problems}, problems
+    [problem] = [p for p in problems if p.message == message]
+    assert problem.field.startswith(".".join(path))
+    assert found
