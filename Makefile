@@ -13,6 +13,7 @@ run: export AZURE_DEFAULT_CLOUD ?= custom
 run: export AZURE_DEFAULT_ARM_ENDPOINT ?= https://127.0.0.1:$(SANDBOX_PORT)
 run: export AZURE_DEFAULT_AUTHORITY_HOST ?= https://127.0.0.1:$(SANDBOX_PORT)
 run: export AZURE_DEFAULT_CA_BUNDLE ?= $(CURDIR)/$(SANDBOX_DIR)/ca.pem
+run: export API_DOCS_ENABLED ?= 1
 # Static analysis imports the settings; debug mode supplies development keys for that.
 typecheck checks: export DJANGO_DEBUG ?= 1
 

@@ -286,3 +286,6 @@ AZURE_MAX_RETRY_AFTER_SECONDS = env.int("AZURE_MAX_RETRY_AFTER_SECONDS", default
 AZURE_CALL_TIMEOUT_SECONDS = env.int("AZURE_CALL_TIMEOUT_SECONDS", default=90)
 AZURE_CONNECT_TIMEOUT_SECONDS = env.int("AZURE_CONNECT_TIMEOUT_SECONDS", default=10)
 AZURE_READ_TIMEOUT_SECONDS = env.int("AZURE_READ_TIMEOUT_SECONDS", default=30)
+# /api/docs (Swagger UI) and /api/openapi.json: on while debugging (the demo), off by default
+# in production, where they would map the API for anyone who can reach it.
+API_DOCS_ENABLED = env.bool("API_DOCS_ENABLED", default=DEBUG)

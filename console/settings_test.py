@@ -6,6 +6,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-product
 # A valid Fernet key (32 url-safe base64 bytes) used only by the tests.
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+# The OpenAPI schema drives the API fuzz tests.
+os.environ.setdefault("API_DOCS_ENABLED", "1")
 
 from .settings import *  # noqa: F403
 from .settings import DATABASES, VAR_DIR

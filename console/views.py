@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @role_required()
 def settings_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/settings_index.html")
+    return render(
+        request, "console/settings_index.html", {"api_docs_enabled": settings.API_DOCS_ENABLED}
+    )
 
 
 @require_POST

@@ -1,4 +1,5 @@
-"""The Spot-compatible JSON API, mounted at the site root (Spot's own paths), docs at /api/docs.
+"""The Spot-compatible JSON API, mounted at the site root (Spot's own paths), docs at /api/docs
+(when settings.API_DOCS_ENABLED).
 
 Every answer, including errors, unknown paths and wrong methods, is in Spot's envelope
 (groups.api.envelope), because Spot's clients parse `response` from every body.
@@ -9,14 +10,14 @@ from typing import Any
 from django.urls import URLPattern
 from ninja import NinjaAPI
 
+from .fallback import docs_when_enabled, json_not_allowed
+
 
 class SpotCompatibleAPI(NinjaAPI):
     """A NinjaAPI whose wrong-method answers are JSON too (see fallback.json_not_allowed)."""
 
     @property
     def urls(self) -> Any:
-        from .fallback import json_not_allowed
-
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
@@ -42,6 +43,7 @@ api = SpotCompatibleAPI(
     urls_namespace="api",
     docs_url="/api/docs",
     openapi_url="/api/openapi.json",
+    docs_decorator=docs_when_enabled,
 )
 
 from . import handlers  # noqa: E402, F401  (Spot's envelope for every error)
