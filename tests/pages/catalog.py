@@ -230,9 +230,7 @@ CATALOG: tuple[Entry, ...] = (
     Entry(
         "galleries:subscription_test", post_only(Role.ADMIN), kwargs=_subscription, kind="action"
     ),
-    Entry(
-        "galleries:subscription_status", page(Role.ADMIN), kwargs=_subscription, kind="fragment"
-    ),
+    Entry("galleries:subscription_status", page(Role.ADMIN), kwargs=_subscription, kind="fragment"),
     Entry(
         "galleries:subscription_refresh",
         post_only(Role.ADMIN),

@@ -7,6 +7,7 @@ pytest-django's transactional tests do.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from .browser import ProbeResult, Rendered, render_in_chromium
 from .catalog import VIEWERS, Visit, visits
 from .production import Gunicorn, collect_static, production_server
 from .world import Tenant, build_two_tenants
@@ -83,12 +85,53 @@ def walk(
     """Every visit of the catalog for the walked organization, answered by the server."""
     with django_db_blocker.unblock():
         planned = [(viewer, list(visits(tenants.walked, viewers=(viewer,)))) for viewer in VIEWERS]
-    answers: list[Answer] = []
-    for viewer, viewer_visits in planned:
+
+    def answer_all(viewer: str | None, viewer_visits: list[Visit]) -> list[Answer]:
+        answers = []
         with httpx.Client(
             base_url=server.url, cookies=session_cookies[viewer], timeout=30
         ) as client:
             for visit in viewer_visits:
                 response = client.get(visit.url, headers=visit.headers)
                 answers.append(Answer(visit, response.status_code, response.headers, response.text))
-    return answers
+        return answers
+
+    # One client per viewer, all at once, as several users would.
+    with ThreadPoolExecutor(max_workers=len(planned)) as pool:
+        answered = pool.map(lambda item: answer_all(*item), planned)
+    return [answer for answers in answered for answer in answers]
+
+
+@dataclass(frozen=True)
+class BrowserWalk:
+    rendered: list[Rendered]
+    probes: dict[str | None, ProbeResult]  # viewer -> the inline-script probe on their last page
+
+
+@pytest.fixture(scope="package")
+def browser_walk(
+    server: Gunicorn,
+    tenants: Tenants,
+    session_cookies: dict[str | None, dict[str, str]],
+    django_db_blocker: Any,
+) -> BrowserWalk:
+    """Every full page of the catalog in Chromium, for each viewer, on the production server.
+
+    Done here, before any test opens a transaction: on SQLite a test's transaction holds the
+    write lock, and the server writes (sessions, stale-run sweeps) while pages load.
+    """
+    with django_db_blocker.unblock():
+        plan = {
+            viewer: (
+                session_cookies[viewer],
+                [
+                    visit
+                    for visit in visits(tenants.walked, viewers=(viewer,))
+                    if visit.entry.kind == "page" and visit.expected.status in (200, 403, 404)
+                ],
+            )
+            for viewer in VIEWERS
+        }
+    results = render_in_chromium(server.url, plan)
+    rendered = [page for pages, _ in results.values() for page in pages]
+    return BrowserWalk(rendered, {viewer: probe for viewer, (_, probe) in results.items()})

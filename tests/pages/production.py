@@ -73,13 +73,12 @@ def collect_static(static_root: Path) -> None:
 class Gunicorn:
     """gunicorn serving console.wsgi with production settings; `url` once it accepts requests."""
 
-    def __init__(self, static_root: Path, workers: int = 2) -> None:
+    def __init__(self, static_root: Path, workers: int = 3) -> None:
+        # As the Dockerfile runs it (without its public bind), on an address the OS picks.
+        command = [sys.executable, "-m", "gunicorn", "console.wsgi:application"]
+        command += ["--bind", "127.0.0.1:0", "--workers", str(workers)]
         self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "console.wsgi:application",
-                "--bind", "127.0.0.1:0", "--workers", str(workers),
-                "--worker-tmp-dir", "/dev/shm" if Path("/dev/shm").is_dir() else "/tmp",
-            ],  # fmt: skip
+            command,
             cwd=REPO,
             env=production_env(static_root),
             stdout=subprocess.PIPE,

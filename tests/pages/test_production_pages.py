@@ -115,7 +115,8 @@ def test_static_files_of_every_page_load_under_hashed_names(walk, server):
             assert response.headers["content-type"].startswith(CONTENT_TYPES[extension]), url
             # Hashed names never change content, so WhiteNoise lets browsers keep them a year.
             cache = response.headers["cache-control"]
-            assert "immutable" in cache and int(re.search(r"max-age=(\d+)", cache)[1]) >= ONE_YEAR
+            assert "immutable" in cache, url
+            assert int(re.search(r"max-age=(\d+)", cache)[1]) >= ONE_YEAR, url
             # The vendored files point at their source maps: those exist, hashed too.
             found = re.search(r"sourceMappingURL=(\S+?)\s*(?:\*/)?\s*$", response.text)
             if found:
@@ -126,4 +127,3 @@ def test_static_files_of_every_page_load_under_hashed_names(walk, server):
             response = client.get(url)
             assert response.status_code == 200, url
             assert json.loads(response.text)["version"] == 3
-

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -139,35 +140,25 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
         role=Role.VIEWER,
     )
 
-    editor = members[Role.EDITOR].user
-    group_spec = _spec(brand, group_body(
-        resourceGroupName=resource_group, galleryName=gallery_name, imageName=image.name,
-        version=versions[0],
-    ), f"{brand}-storefront", regions[0])  # fmt: skip
-    group, _ = save_group(
-        actor=editor, organization=organization, account=account, kind=Kind.STATELESS,
-        spec=group_spec, status=Status.ACTIVE, source="console",
-    )  # fmt: skip
-    group_spec["capacity"] = {"minimum": 1, "maximum": 3, "target": 2}
-    group, _ = save_group(
-        actor=editor, organization=organization, account=account, kind=Kind.STATELESS,
-        spec=group_spec, status=Status.ACTIVE, source="console", group=group,
-    )  # fmt: skip
-    node_spec = _spec(brand, node_body(
-        resourceGroupName=resource_group, galleryName=gallery_name, imageName=image.name,
-    ), f"{brand}-ledger-db", regions[0])  # fmt: skip
-    node, _ = save_group(
-        actor=editor, organization=organization, account=account, kind=Kind.STATEFUL,
-        spec=node_spec, status=Status.ACTIVE, source="api",
-    )  # fmt: skip
-    draft_spec = _spec(brand, group_body(
-        resourceGroupName=resource_group, galleryName=gallery_name, imageName=image.name,
-        version="latest",
-    ), f"{brand}-canary", regions[1])  # fmt: skip
-    draft, _ = save_group(
-        actor=editor, organization=organization, account=account, kind=Kind.STATELESS,
-        spec=draft_spec, status=Status.DRAFT, source="console",
-    )  # fmt: skip
+    image_ref = {"resourceGroupName": resource_group, "galleryName": gallery_name}
+    image_ref["imageName"] = image.name
+    save = partial(
+        save_group, actor=members[Role.EDITOR].user, organization=organization, account=account
+    )
+    group_spec = _spec(
+        brand, group_body(**image_ref, version=versions[0]), f"{brand}-storefront", regions[0]
+    )
+    group, _ = save(kind=Kind.STATELESS, spec=group_spec, status=Status.ACTIVE, source="console")
+    group_spec["capacity"] = {"minimum": 1, "maximum": 3, "target": 2}  # a second revision
+    group, _ = save(
+        kind=Kind.STATELESS, spec=group_spec, status=Status.ACTIVE, source="console", group=group
+    )
+    node_spec = _spec(brand, node_body(**image_ref), f"{brand}-ledger-db", regions[0])
+    node, _ = save(kind=Kind.STATEFUL, spec=node_spec, status=Status.ACTIVE, source="api")
+    draft_spec = _spec(
+        brand, group_body(**image_ref, version="latest"), f"{brand}-canary", regions[1]
+    )
+    draft, _ = save(kind=Kind.STATELESS, spec=draft_spec, status=Status.DRAFT, source="console")
 
     return Tenant(
         brand=brand,
