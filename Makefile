@@ -6,6 +6,8 @@ INSTALLED := $(VENV)/.installed
 SANDBOX_DIR := var/sandbox
 SANDBOX_PORT ?= 8765
 WEB_PORT ?= 8000
+# The browser tests drive Debian's Chromium at this path (tests/conftest.py).
+CHROMIUM := /usr/bin/chromium
 
 # The demo runs in debug mode against the bundled Azure sandbox.
 run: export DJANGO_DEBUG ?= 1
@@ -17,7 +19,7 @@ run: export API_DOCS_ENABLED ?= 1
 # Static analysis imports the settings; debug mode supplies development keys for that.
 typecheck checks: export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint typecheck checks ci clean
+.PHONY: install chromium run test lint typecheck checks ci clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -34,7 +36,21 @@ run: install
 	SANDBOX_DIR=$(SANDBOX_DIR) SANDBOX_PORT=$(SANDBOX_PORT) WEB_PORT=$(WEB_PORT) \
 		$(VENV)/bin/honcho start -f Procfile.dev
 
-test: install
+# What the suite needs from the system: Debian's chromium, installed quietly when root;
+# otherwise make stops before running anything and says what to install.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" -eq 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+	    apt-get update -qq >/dev/null && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "make test needs Debian's chromium for its browser tests: sudo apt-get install chromium" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: chromium install
 	$(PY) -m pytest
 
 lint: install
