@@ -3,7 +3,7 @@
 `build_tenant("contoso", regions=("eastus", "westeurope"))` makes an organization with one
 member per role (plus a fourth member to remove), an API token per member, two accounts with
 connected subscriptions, a gallery inventory (one gallery shared from the other account), refresh
-runs (one that failed with an error), an active stateless group with two revisions, an active
+runs (one under way, one that failed with an error), an active stateless group with two revisions, an active
 stateful node and a draft. Every name, description, tag, region and version comes from the
 brand, so what one tenant's pages may never show is exactly what only the other tenant has.
 """
@@ -117,6 +117,15 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
         finished_at=now - timedelta(minutes=5),
         progress_done=4,
         progress_total=4,
+    )
+    # Under way: its progress bar polls on the subscription pages.
+    RefreshRun.objects.create(
+        subscription=subscription,
+        status="running",
+        started_at=now - timedelta(seconds=20),
+        heartbeat_at=now,
+        progress_done=3,
+        progress_total=8,
     )
     failed_run = RefreshRun.objects.create(
         subscription=images_subscription,
