@@ -1,11 +1,11 @@
 """Two organizations built the same way from different names, for walking every page.
 
-`build_tenant("contoso", regions=("eastus", "westeurope"))` makes an organization with one
-member per role (plus a fourth member to remove), an API token per member, two accounts with
-connected subscriptions, a gallery inventory (one gallery shared from the other account), refresh
-runs (one under way, one that failed with an error), an active stateless group with two revisions, an active
-stateful node and a draft. Every name, description, tag, region and version comes from the
-brand, so what one tenant's pages may never show is exactly what only the other tenant has.
+`build_tenant("contoso", regions=..., versions=...)` makes an organization with one member per
+role (plus a fourth member to remove), an API token per member, two accounts with connected
+subscriptions, a gallery inventory (one gallery shared from the other account), refresh runs
+(one under way, one that failed with an error), an active stateless group with two revisions,
+an active stateful node and a draft. Every name, description, tag, region and version comes from
+the brand, so what one tenant's pages may never show is exactly what only the other tenant has.
 """
 
 from __future__ import annotations
