@@ -1,6 +1,6 @@
 """The catalog's pages in Chromium, recording what each one's Content-Security-Policy refused.
 
-Each viewer gets a signed-in browser context of their own, and the contexts run at once.
+Each browser context is signed in as one viewer, and the contexts run at once.
 """
 
 from __future__ import annotations
@@ -73,18 +73,17 @@ async def _render_as(
 
 
 def render_in_chromium(
-    base_url: str, plan: dict[str | None, tuple[dict[str, str], list[Visit]]]
-) -> dict[str | None, tuple[list[Rendered], ProbeResult]]:
-    """viewer -> (cookies, visits) in, viewer -> (rendered pages, probe) out."""
+    base_url: str, chunks: list[tuple[dict[str, str], list[Visit]]]
+) -> list[tuple[list[Rendered], ProbeResult]]:
+    """(session cookies, visits) per browser context in; (rendered pages, probe) per context
+    out. The contexts run at once."""
 
-    async def main() -> dict[str | None, tuple[list[Rendered], ProbeResult]]:
+    async def main() -> list[tuple[list[Rendered], ProbeResult]]:
         async with launched_chromium_async() as browser:
-            results = await asyncio.gather(
-                *(
-                    _render_as(browser, base_url, cookies, planned)
-                    for cookies, planned in plan.values()
+            return list(
+                await asyncio.gather(
+                    *(_render_as(browser, base_url, cookies, visits) for cookies, visits in chunks)
                 )
             )
-        return dict(zip(plan, results, strict=True))
 
     return asyncio.run(main())

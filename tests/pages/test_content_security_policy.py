@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
+from .catalog import CATALOG, VIEWERS
+
 pytestmark = pytest.mark.django_db
 
 POLICY = {
@@ -75,7 +77,7 @@ def test_no_page_or_fragment_holds_code_the_policy_refuses(walk):
 
 
 @pytest.mark.browser
-def test_chromium_reports_no_violation_on_any_page_for_any_role(browser_walk):
+def test_chromium_reports_no_violation_on_any_page(browser_walk, tenants):
     wrong_status = [
         f"{page.visit.id}: {page.status}, expected {page.visit.expected.status}"
         for page in browser_walk.rendered
@@ -88,13 +90,22 @@ def test_chromium_reports_no_violation_on_any_page_for_any_role(browser_walk):
         for violation in page.violations
     ]
     assert not found, "\n".join(found)
-    seen = {(page.visit.viewer, page.visit.entry.id) for page in browser_walk.rendered}
-    assert len(seen) == len(browser_walk.rendered) > 60
+    # Every page of the catalog that renders for someone, signed out included; a 403, a 404.
+    pages = {
+        entry.id
+        for entry in CATALOG
+        if entry.kind == "page" and any(entry.expect(v, "/").status == 200 for v in VIEWERS)
+    }
+    opened = {page.visit.entry.id for page in browser_walk.rendered}
+    assert pages <= opened
+    assert {page.status for page in browser_walk.rendered} == {200, 403, 404}
+    assert None in {page.visit.viewer for page in browser_walk.rendered}
 
 
 @pytest.mark.browser
 def test_the_violation_check_sees_what_the_policy_refuses(browser_walk):
-    """An inline script added to the last page each viewer saw was refused, and reported."""
-    for viewer, probe in browser_walk.probes.items():
-        assert probe.reported, viewer
-        assert not probe.ran, viewer
+    """An inline script added to the last page of each context was refused, and reported."""
+    assert len(browser_walk.probes) >= 3
+    for probe in browser_walk.probes:
+        assert probe.reported
+        assert not probe.ran
