@@ -19,14 +19,11 @@ def test_swagger_ui_renders_the_operations_without_a_csp_violation(chromium, liv
         page.set_default_timeout(20_000)
         response = page.goto(f"{live_server.url}/api/docs")
         assert response is not None
-        assert "script-src 'self';" in response.headers["content-security-policy"]
-        expect(page.get_by_text("Gallery Console API").first).to_be_visible()
-        # The schema was fetched and rendered: Spot's group operations are listed.
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        # Swagger UI ran and rendered the fetched schema: Spot's group operations are listed.
         expect(
             page.locator(".opblock-summary-path", has_text="/azure/compute/group").first
         ).to_be_visible()
-        page.locator(".opblock-summary", has_text="/azure/compute/group").first.click()
-        expect(page.get_by_text("Try it out").first).to_be_visible()
     finally:
         context.close()
     assert not violations
