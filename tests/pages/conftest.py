@@ -113,8 +113,9 @@ BROWSER_CONTEXTS = 4
 
 def browser_plan(tenant: Tenant) -> list[Visit]:
     """Each full page once, as the first viewer (admin, editor, viewer, signed out) it renders
-    for; the error pages once each (403 as the viewer, 404). Every role's markup of every page
-    is checked for code the policy refuses by test_content_security_policy's HTML check."""
+    for; the error pages once each (a 403, a 404). Every role's markup of every page and
+    fragment is checked for code the policy refuses by test_content_security_policy's HTML
+    check."""
     chosen: dict[str, Visit] = {}
     for visit in visits(tenant):
         if visit.entry.kind != "page":
