@@ -6,6 +6,7 @@ INSTALLED := $(VENV)/.installed
 SANDBOX_DIR := var/sandbox
 SANDBOX_PORT ?= 8765
 WEB_PORT ?= 8000
+# The browser tests drive Debian's Chromium at this path (tests/conftest.py).
 
 # The demo runs in debug mode against the bundled Azure sandbox.
 run: export DJANGO_DEBUG ?= 1
@@ -14,10 +15,11 @@ run: export AZURE_DEFAULT_ARM_ENDPOINT ?= https://127.0.0.1:$(SANDBOX_PORT)
 run: export AZURE_DEFAULT_AUTHORITY_HOST ?= https://127.0.0.1:$(SANDBOX_PORT)
 run: export AZURE_DEFAULT_CA_BUNDLE ?= $(CURDIR)/$(SANDBOX_DIR)/ca.pem
 run: export AZURE_ALLOWED_CUSTOM_HOSTS ?= 127.0.0.1:$(SANDBOX_PORT)
+run: export API_DOCS_ENABLED ?= 1
 # Static analysis imports the settings; debug mode supplies development keys for that.
 typecheck checks: export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint typecheck checks compose-smoke ci clean
+.PHONY: install system-packages run test lint typecheck checks compose-smoke ci clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -34,7 +36,26 @@ run: install
 	SANDBOX_DIR=$(SANDBOX_DIR) SANDBOX_PORT=$(SANDBOX_PORT) WEB_PORT=$(WEB_PORT) \
 		$(VENV)/bin/honcho start -f Procfile.dev
 
-test: install
+# What the suite needs from the system: Debian's chromium (browser tests) and golang-go (the
+# check that decodes answers as spotinst-sdk-go does), installed quietly when root; otherwise
+# make stops before running anything and says what to install.
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium golang-go:/usr/bin/go
+system-packages:
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
+	  [ -x "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" -eq 0 ]; then \
+	    echo "Installing Debian's$$missing for the suite (apt-get)"; \
+	    apt-get update -qq >/dev/null && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "make test needs Debian's$$missing: sudo apt-get install$$missing" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: system-packages install
 	$(PY) -m pytest
 
 lint: install

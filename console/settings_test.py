@@ -8,6 +8,8 @@ os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzN
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 # The Azure sandbox the tests run against listens on 127.0.0.1 (any port; "localhost" too).
 os.environ.setdefault("AZURE_ALLOWED_CUSTOM_HOSTS", "127.0.0.1,localhost")
+# The OpenAPI schema drives the API fuzz tests.
+os.environ.setdefault("API_DOCS_ENABLED", "1")
 
 from .settings import *  # noqa: F403
 from .settings import DATABASES, VAR_DIR

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -61,7 +62,9 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
 
 @role_required()
 def settings_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/settings_index.html")
+    return render(
+        request, "console/settings_index.html", {"api_docs_enabled": settings.API_DOCS_ENABLED}
+    )
 
 
 @require_POST

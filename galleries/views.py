@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from console.models import Organization
 from console.permissions import role_required
 
 from . import selectors
@@ -48,8 +49,16 @@ def _version_filter(filters: dict[str, str], prefix: str = "") -> Q:
     return q
 
 
-def _region_choices() -> list[tuple[str, str]]:
-    used = VersionRegion.objects.values_list("region", flat=True).distinct().order_by("region")
+def _region_choices(organization: Organization) -> list[tuple[str, str]]:
+    """The regions this organization's inventory has versions in (never another's)."""
+    used = (
+        VersionRegion.objects.filter(
+            version__subscription__organization=organization, version__deleted_at=None
+        )
+        .values_list("region", flat=True)
+        .distinct()
+        .order_by("region")
+    )
     return [("", "Any region"), *((r, region_display_name(r)) for r in used[:200])]
 
 
@@ -58,7 +67,7 @@ def _context(request: HttpRequest, filters: dict[str, str], **extra: object) -> 
         "filters": filters,
         "os_choices": OS_CHOICES,
         "state_choices": STATE_CHOICES,
-        "region_choices": _region_choices(),
+        "region_choices": _region_choices(request.organization),  # type: ignore[attr-defined]
         **extra,
     }
 

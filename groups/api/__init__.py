@@ -1,4 +1,5 @@
-"""The Spot-compatible JSON API, mounted at the site root (Spot's own paths), docs at /api/docs.
+"""The Spot-compatible JSON API, mounted at the site root (Spot's own paths), docs at /api/docs
+(when settings.API_DOCS_ENABLED).
 
 Every answer, including errors, unknown paths and wrong methods, is in Spot's envelope
 (groups.api.envelope), because Spot's clients parse `response` from every body.
@@ -9,6 +10,7 @@ from typing import Any
 from django.urls import URLPattern
 from ninja import NinjaAPI
 
+from .fallback import docs_when_enabled, json_not_allowed
 from .parsing import SpotJsonParser, refuse_unstorable_input
 
 
@@ -18,8 +20,6 @@ class SpotCompatibleAPI(NinjaAPI):
 
     @property
     def urls(self) -> Any:
-        from .fallback import json_not_allowed
-
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
@@ -46,6 +46,7 @@ api = SpotCompatibleAPI(
     parser=SpotJsonParser(),
     docs_url="/api/docs",
     openapi_url="/api/openapi.json",
+    docs_decorator=docs_when_enabled,
 )
 
 from . import handlers  # noqa: E402, F401  (Spot's envelope for every error)

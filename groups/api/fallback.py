@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.http.response import HttpResponseBase
 from ninja import Router
@@ -30,6 +31,19 @@ def json_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
         answer = error(request, 405, [ErrorItem(METHOD_NOT_ALLOWED, message)])
         answer["Allow"] = allow
         return answer
+
+    return wrapped
+
+
+def docs_when_enabled(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """/api/docs and /api/openapi.json, answered only while settings.API_DOCS_ENABLED is on;
+    otherwise they are the same JSON 404 as any unknown API path (read per request)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not settings.API_DOCS_ENABLED:
+            return _unknown_path(request, request.path)
+        return view(request, *args, **kwargs)
 
     return wrapped
 

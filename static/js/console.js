@@ -45,3 +45,28 @@
     }
   });
 })();
+
+// "Go back" links: <a href="/fallback" data-history-back> go back in history when there is one.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("a[data-history-back]");
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
+
+// Settings → Subscriptions form: the endpoint fields matter only for a custom cloud.
+(function () {
+  function sync(cloud) {
+    document.querySelectorAll("[data-custom-cloud]").forEach(function (field) {
+      field.hidden = cloud.value !== "custom";
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("#subscription-form [name=cloud]")) sync(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var cloud = document.querySelector("#subscription-form [name=cloud]");
+    if (cloud) sync(cloud);
+  });
+})();

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from console.models import Role
+from tests.conftest import watch_csp_violations
 from tests.factories import DEFAULT_PASSWORD, AccountFactory, MembershipFactory, UserFactory
 
 # Nav link -> the start of the page's heading.
@@ -21,10 +22,12 @@ NAVIGATION = [
 @pytest.fixture
 def console_page(chromium):
     context = chromium.new_context(viewport={"width": 1366, "height": 768})
+    csp_violations = watch_csp_violations(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    assert not csp_violations
 
 
 @pytest.mark.browser
@@ -80,6 +83,7 @@ def test_sign_in_switch_account_and_visit_every_page(console_page: Page, live_se
 def test_create_a_token_and_copy_it_from_the_keyboard(chromium, live_server):
     membership = MembershipFactory(role=Role.VIEWER, user__username="bob")
     context = chromium.new_context(permissions=["clipboard-read", "clipboard-write"])
+    csp_violations = watch_csp_violations(context)
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -103,6 +107,7 @@ def test_create_a_token_and_copy_it_from_the_keyboard(chromium, live_server):
         expect(page.get_by_text(raw)).to_have_count(0)
     finally:
         context.close()
+    assert not csp_violations
 
 
 def _signed_in(chromium, live_server, username, next_path):

@@ -18,6 +18,7 @@ from playwright.sync_api import Page
 
 from console.models import Role
 from galleries.models import RefreshRun
+from tests.conftest import watch_csp_violations
 from tests.factories import AccountFactory, OrganizationFactory, log_in_as
 from tests.groups_api.bodies import SSH_KEY
 from tests.inventory_factories import connect_account, gallery_image, share
@@ -114,27 +115,34 @@ def valid_form(world: SimpleNamespace, **overrides: Any) -> dict[str, Any]:
 
 # Browser tests: a Chromium page signed in as an editor of the world's organization (the
 # `chromium` browser fixture is the shared one in tests/conftest.py).
-def _signed_in_page(chromium: Any, live_server: Any, world: Any, **context_args: Any) -> Page:
+# Every test fails if a page reported a Content-Security-Policy violation (the cascade's htmx
+# swaps included).
+def _signed_in_page(
+    chromium: Any, live_server: Any, world: Any, **context_args: Any
+) -> tuple[Page, list[str]]:
     client = Client()
     log_in_as(client, Role.EDITOR, organization=world.org)
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, **context_args)
+    csp_violations = watch_csp_violations(context)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
-    return page
+    return page, csp_violations
 
 
 @pytest.fixture
 def page(chromium, live_server, world):
-    page = _signed_in_page(chromium, live_server, world)
+    page, csp_violations = _signed_in_page(chromium, live_server, world)
     yield page
     page.context.close()
+    assert not csp_violations
 
 
 @pytest.fixture
 def nojs_page(chromium, live_server, world):
-    page = _signed_in_page(chromium, live_server, world, java_script_enabled=False)
+    page, csp_violations = _signed_in_page(chromium, live_server, world, java_script_enabled=False)
     yield page
     page.context.close()
+    assert not csp_violations

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from console.models import Role
 from galleries.refresh import execute_run
+from tests.conftest import watch_csp_violations
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory
 
 from .conftest import sandbox_connection
@@ -22,10 +23,12 @@ from .conftest import sandbox_connection
 @pytest.fixture
 def page(chromium: Browser) -> Iterator[Page]:
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    csp_violations = watch_csp_violations(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert not csp_violations
 
 
 @pytest.fixture

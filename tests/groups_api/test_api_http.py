@@ -317,3 +317,18 @@ def test_docs_page_loads_swagger_from_this_server(client):
     for url in assets:
         assert url.startswith(settings.STATIC_URL), url
         assert finders.find(url.removeprefix(settings.STATIC_URL)), url
+
+
+@pytest.mark.parametrize("path", ["/api/docs", "/api/openapi.json"])
+def test_docs_switched_off_answer_like_any_unknown_api_path(client, settings, path, world):
+    settings.API_DOCS_ENABLED = False
+    response = client.get(path)
+    assert response.status_code == 404
+    assert error_codes(response.json()) == ["NOT_FOUND"]
+    assert response.json()["response"]["status"]["code"] == 404
+    # The settings page no longer links to them.
+    client.force_login(world.members["admin"].user)
+    assert "/api/docs" not in client.get("/settings/").content.decode()
+    settings.API_DOCS_ENABLED = True
+    assert client.get(path).status_code == 200
+    assert 'href="/api/docs"' in client.get("/settings/").content.decode()
