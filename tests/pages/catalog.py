@@ -148,6 +148,15 @@ def _removable_member(tenant: Tenant, viewer: str | None) -> dict[str, Any]:
     return {"pk": tenant.removable.pk}
 
 
+def _invitation(tenant: Tenant, viewer: str | None) -> dict[str, Any]:
+    assert tenant.invitation is not None
+    return {"pk": tenant.invitation.pk}
+
+
+def _invitation_code(tenant: Tenant, viewer: str | None) -> dict[str, Any]:
+    return {"code": tenant.invitation_code}
+
+
 def _cascade_selection(tenant: Tenant) -> dict[str, Any]:
     """The editor's Shared Image choice all the way down, as the cascade's requests carry it."""
     return {
@@ -192,7 +201,11 @@ CATALOG: tuple[Entry, ...] = (
     Entry("console:token_create", post_only(None), kind="action"),
     Entry("console:token_revoke", page(), kwargs=_own_token),
     Entry("console:members", page(Role.ADMIN)),
-    Entry("console:member_add", post_only(None), kind="action"),
+    Entry("console:invitation_create", post_only(None), kind="action"),
+    Entry("console:invitation_revoke", post_only(None), kwargs=_invitation, kind="action"),
+    # Any signed-in user may open an invitation's link (it is accepted with a POST).
+    Entry("console:join", page()),
+    Entry("console:join_code", page(), kwargs=_invitation_code),
     Entry("console:member_role", post_only(None), kwargs=_removable_member, kind="action"),
     Entry("console:member_remove", page(Role.ADMIN), kwargs=_removable_member),
     Entry("console:audit", page(Role.ADMIN)),

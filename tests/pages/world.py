@@ -17,8 +17,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from console.models import Account, ApiToken, Membership, Organization, Role
-from console.services import create_api_token
+from console.models import Account, ApiToken, Invitation, Membership, Organization, Role
+from console.services import create_api_token, create_invitation
 from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun
 from groups.models import Group, Kind, Status
 from groups.services import save_group
@@ -49,6 +49,8 @@ class Tenant:
     members: dict[str, Membership] = field(default_factory=dict)  # role -> membership
     tokens: dict[str, ApiToken] = field(default_factory=dict)  # role -> that member's token
     removable: Membership | None = None  # a fourth member, for the remove page
+    invitation: Invitation | None = None  # pending, for the members, revoke and join pages
+    invitation_code: str = ""  # its raw code, as its link carries it
 
 
 def _spec(tenant_brand: str, body: dict[str, Any], name: str, region: str) -> dict[str, Any]:
@@ -149,6 +151,14 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
         role=Role.VIEWER,
     )
 
+    invitation, invitation_code = create_invitation(
+        organization=organization,
+        role=Role.EDITOR,
+        days=7,
+        note=f"{title} new release manager",
+        actor=members[Role.ADMIN].user,
+    )
+
     image_ref = {"resourceGroupName": resource_group, "galleryName": gallery_name}
     image_ref["imageName"] = image.name
     save = partial(
@@ -188,6 +198,8 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
         members=members,
         tokens=tokens,
         removable=removable,
+        invitation=invitation,
+        invitation_code=invitation_code,
     )
 
 
