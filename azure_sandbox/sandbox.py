@@ -37,8 +37,8 @@ class Sandbox:
         port: int = 0,
         host: str = "127.0.0.1",
     ) -> None:
-        self._initial_world = (world or default_world()).to_dict()  # pristine copy for reset()
-        self.world: World = World.from_dict(self._initial_world)
+        self._initial_world = (world or default_world()).to_bytes()  # pristine, for reset()
+        self.world: World = World.from_bytes(self._initial_world)
         self._owns_state_dir = state_dir is None
         self.state_dir = Path(state_dir or tempfile.mkdtemp(prefix="azure-sandbox-")).resolve()
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -100,7 +100,7 @@ class Sandbox:
         Clears faults (re-arming the world's own), throttle buckets and the request log.
         """
         with self.write_lock:
-            self.world = world if world is not None else World.from_dict(self._initial_world)
+            self.world = world if world is not None else World.from_bytes(self._initial_world)
         self.faults.clear()
         for rule in self.world.faults:
             self.faults.add(FaultRule.from_dict(rule))
