@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Protocol
 
-from azure_sandbox import arm, control, identity
+from azure_sandbox import arm, arm_paging, control, identity
 from azure_sandbox.arm_lookup import ArmContext
 from azure_sandbox.faults import FaultDecision, FaultRule, FaultSet
 from azure_sandbox.identity import TokenClaims, TokenInvalid, TokenIssuer
@@ -102,7 +102,7 @@ class Dispatcher:
         except TokenInvalid as invalid:
             auth_error = invalid
 
-        page = arm.page_number(request, world.settings.page_size)
+        page = arm_paging.page_number(request, world.settings.page_size)
         faults = self._decide(request, trace, page, world.settings.latency_ms)
         if faults.terminal is not None:
             return self._fire(faults.terminal, entra=False)
