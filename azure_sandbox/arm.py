@@ -1,4 +1,5 @@
-"""ARM routes the console uses: subscriptions, resource groups, galleries, images, versions.
+"""ARM routes the console uses: subscriptions, resource groups, galleries, images, versions,
+virtual networks and subnets.
 
 Paths are matched case-insensitively (the SDKs mix ``resourcegroups`` and
 ``resourceGroups``); ``api-version`` is logged by the server but never checked.
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from azure_sandbox import arm_json, arm_writes
+from azure_sandbox import arm_json, arm_writes, network
 from azure_sandbox.arm_lookup import (
     ArmContext,
     find_gallery,
@@ -40,6 +41,7 @@ _RG = _SUB + r"/resourcegroups/(?P<rg>[^/]+)"
 _GAL = _RG + r"/providers/microsoft\.compute/galleries/(?P<gallery>[^/]+)"
 _IMG = _GAL + r"/images/(?P<image>[^/]+)"
 _VER = _IMG + r"/versions/(?P<version>[^/]+)"
+_VNET = _RG + r"/providers/microsoft\.network/virtualnetworks/(?P<vnet>[^/]+)"
 
 
 # --- read handlers ------------------------------------------------------------------------
@@ -231,6 +233,21 @@ ROUTES: list[Route] = [
     _route("GET", "^" + _VER, "gallery_image_versions.get", get_version),
     _route("PUT", "^" + _VER, "gallery_image_versions.create_or_update", arm_writes.put_version),
     _route("DELETE", "^" + _VER, "gallery_image_versions.delete", arm_writes.delete_version),
+    _route(
+        "GET",
+        "^" + _SUB + r"/providers/microsoft\.network/virtualnetworks",
+        "virtual_networks.list_all",
+        network.list_all,
+    ),
+    _route(
+        "GET",
+        "^" + _RG + r"/providers/microsoft\.network/virtualnetworks",
+        "virtual_networks.list",
+        network.list_by_group,
+    ),
+    _route("GET", "^" + _VNET, "virtual_networks.get", network.get),
+    _route("GET", "^" + _VNET + "/subnets", "subnets.list", network.list_subnets),
+    _route("GET", "^" + _VNET + r"/subnets/(?P<subnet>[^/]+)", "subnets.get", network.get_subnet),
 ]
 
 

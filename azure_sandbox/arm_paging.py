@@ -60,5 +60,3 @@ def visible(
     if not ctx.access.has_any_below(scope):
         raise ctx.access.denied(action, scope)
     return [(item_id, item) for item_id, item in items if ctx.access.can(item_id)]
-
-
