@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from azure_sandbox import arm_json, arm_writes, network
+from azure_sandbox import arm_json, arm_writes, network, resource_graph
 from azure_sandbox.arm_lookup import (
     ArmContext,
     find_gallery,
@@ -34,6 +34,7 @@ class Route:
     pattern: re.Pattern[str]
     name: str
     handler: Handler
+    kind: str = "arm"  # or "resource_graph": its own throttling, paging and error shapes
 
 
 _SUB = r"/subscriptions/(?P<sub>[^/]+)"
@@ -198,8 +199,8 @@ def get_version(ctx: ArmContext, params: dict[str, str]) -> Response:
 # --- routing ---------------------------------------------------------------------------
 
 
-def _route(method: str, pattern: str, name: str, handler: Handler) -> Route:
-    return Route(method, re.compile(pattern + r"/?$"), name, handler)
+def _route(method: str, pattern: str, name: str, handler: Handler, kind: str = "arm") -> Route:
+    return Route(method, re.compile(pattern + r"/?$"), name, handler, kind)
 
 
 ROUTES: list[Route] = [
@@ -248,6 +249,13 @@ ROUTES: list[Route] = [
     _route("GET", "^" + _VNET, "virtual_networks.get", network.get),
     _route("GET", "^" + _VNET + "/subnets", "subnets.list", network.list_subnets),
     _route("GET", "^" + _VNET + r"/subnets/(?P<subnet>[^/]+)", "subnets.get", network.get_subnet),
+    _route(
+        "POST",
+        r"^/providers/microsoft\.resourcegraph/resources",
+        "resource_graph.resources",
+        resource_graph.query_resources,
+        kind="resource_graph",
+    ),
 ]
 
 

@@ -19,10 +19,11 @@ from azure_sandbox.certs import CA_CERT_FILE, issue_server_certificate
 from azure_sandbox.control import PREFIX
 from azure_sandbox.dispatch import Dispatcher
 from azure_sandbox.faults import FaultRule, FaultSet
+from azure_sandbox.graph_journal import GraphJournal
 from azure_sandbox.identity import TokenIssuer, load_signing_key
 from azure_sandbox.request_log import RequestLog
 from azure_sandbox.server import SandboxHTTPServer
-from azure_sandbox.throttle import Throttler
+from azure_sandbox.throttle import GraphQuota, Throttler
 from azure_sandbox.world import Principal, World
 from azure_sandbox.worldgen import default_world
 
@@ -46,6 +47,8 @@ class Sandbox:
         self.faults = FaultSet([FaultRule.from_dict(f) for f in self.world.faults])
         self.request_log = RequestLog()
         self.throttler = Throttler()
+        self.graph_quota = GraphQuota()
+        self.graph_journal = GraphJournal()
         self.token_issuer = TokenIssuer(load_signing_key(self.state_dir))
         self.write_lock = threading.Lock()
         self.stopping = threading.Event()
@@ -105,6 +108,8 @@ class Sandbox:
         for rule in self.world.faults:
             self.faults.add(FaultRule.from_dict(rule))
         self.throttler.reset()
+        self.graph_quota.reset()
+        self.graph_journal.clear()
         self.request_log.clear()
 
     # --- addresses -------------------------------------------------------------------
