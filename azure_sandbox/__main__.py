@@ -8,6 +8,7 @@ the default world (or a generated one) as JSON, a starting point for a custom ``
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 import threading
@@ -36,13 +37,21 @@ def _generated(args: argparse.Namespace) -> World:
 def _serve(args: argparse.Namespace) -> int:
     if args.world and args.generate:
         raise SystemExit("give --world or --generate, not both")
-    if args.generate:
-        world = _generated(args)
-    else:
-        world = World.load(args.world) if args.world else default_world()
-    if args.resource_graph_lag_seconds is not None:
-        world.settings.resource_graph_lag_seconds = args.resource_graph_lag_seconds
-    sandbox = Sandbox(world, state_dir=args.state_dir, port=args.port, host=args.host)
+
+    def build() -> World:
+        """The served world, built again (not copied) on every reset: cheap for large ones."""
+        if args.generate:
+            world = _generated(args)
+        else:
+            world = World.load(args.world) if args.world else default_world()
+        if args.resource_graph_lag_seconds is not None:
+            world.settings.resource_graph_lag_seconds = args.resource_graph_lag_seconds
+        return world
+
+    sandbox = Sandbox(state_dir=args.state_dir, port=args.port, host=args.host, world_factory=build)
+    # The world lives as long as the server: keep the cyclic GC from rescanning its objects.
+    gc.collect()
+    gc.freeze()
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:

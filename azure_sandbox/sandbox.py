@@ -11,6 +11,7 @@ import json
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -37,9 +38,20 @@ class Sandbox:
         state_dir: str | Path | None = None,
         port: int = 0,
         host: str = "127.0.0.1",
+        *,
+        world_factory: Callable[[], World] | None = None,
     ) -> None:
-        self._initial_world = (world or default_world()).to_bytes()  # pristine, for reset()
-        self.world: World = World.from_bytes(self._initial_world)
+        """``world`` is copied (the caller's object is never changed); or ``world_factory``
+        builds the world now and again on every ``reset()`` (no copy kept: for large worlds).
+        """
+        if world_factory is not None:
+            if world is not None:
+                raise ValueError("give a world or a world_factory, not both")
+            self._initial_world: bytes | Callable[[], World] = world_factory
+            self.world: World = world_factory()
+        else:
+            self._initial_world = (world or default_world()).to_bytes()  # pristine, for reset()
+            self.world = World.from_bytes(self._initial_world)
         self._owns_state_dir = state_dir is None
         self.state_dir = Path(state_dir or tempfile.mkdtemp(prefix="azure-sandbox-")).resolve()
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -103,7 +115,12 @@ class Sandbox:
         Clears faults (re-arming the world's own), throttle buckets and the request log.
         """
         with self.write_lock:
-            self.world = world if world is not None else World.from_bytes(self._initial_world)
+            if world is not None:
+                self.world = world
+            elif isinstance(self._initial_world, bytes):
+                self.world = World.from_bytes(self._initial_world)
+            else:
+                self.world = self._initial_world()
         self.faults.clear()
         for rule in self.world.faults:
             self.faults.add(FaultRule.from_dict(rule))
