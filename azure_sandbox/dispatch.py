@@ -123,22 +123,50 @@ class Dispatcher:
             )
             return self._unauthorized(request, reason)
 
-        throttle = world.settings.throttle
         if graph:
-            quota_headers: dict[str, str] = {}
-            if throttle.enabled:
-                quota = self.state.graph_quota.take(principal.client_id, throttle.resource_graph)
-                quota_headers = {
-                    "x-ms-user-quota-remaining": str(quota.remaining),
-                    "x-ms-user-quota-resets-after": quota.resets_after,
-                }
-                if not quota.allowed:
-                    retry_after = max(1, math.ceil(quota.resets_after_seconds))
-                    return resource_graph.rate_limited(retry_after, quota_headers)
-            response = self._handle(route, request, world, principal, claims, params)
-            response.headers.update(quota_headers)
-            return _without_items(response, faults.omit) if faults.omit else response
+            response = self._resource_graph(route, request, world, principal, claims, params)
+        else:
+            response = self._arm(route, request, world, principal, claims, params)
+        if faults.omit and response.status == 200:
+            response = _without_items(response, faults.omit)
+        return response
 
+    def _resource_graph(
+        self,
+        route: arm.Route,
+        request: Request,
+        world: World,
+        principal: Principal,
+        claims: TokenClaims,
+        params: dict[str, str],
+    ) -> Response:
+        """Resource Graph's per-user quota (not ARM's buckets), then the query."""
+        throttle = world.settings.throttle
+        quota_headers: dict[str, str] = {}
+        if throttle.enabled:
+            quota = self.state.graph_quota.take(principal.client_id, throttle.resource_graph)
+            quota_headers = {
+                "x-ms-user-quota-remaining": str(quota.remaining),
+                "x-ms-user-quota-resets-after": quota.resets_after,
+            }
+            if not quota.allowed:
+                retry_after = max(1, math.ceil(quota.resets_after_seconds))
+                return resource_graph.rate_limited(retry_after, quota_headers)
+        response = self._handle(route, request, world, principal, claims, params)
+        response.headers.update(quota_headers)
+        return response
+
+    def _arm(
+        self,
+        route: arm.Route,
+        request: Request,
+        world: World,
+        principal: Principal,
+        claims: TokenClaims,
+        params: dict[str, str],
+    ) -> Response:
+        """ARM's token buckets per (subscription or tenant, principal, operation), then the call."""
+        throttle = world.settings.throttle
         kind = _BUCKET_KIND.get(request.method, "writes")
         if "sub" in params:
             bucket_scope, header_scope = f"/subscriptions/{params['sub']}", "subscription"
@@ -159,8 +187,6 @@ class Dispatcher:
         response = self._handle(route, request, world, principal, claims, params)
         if remaining is not None:
             response.headers[remaining_header] = str(remaining)
-        if faults.omit and response.status == 200:
-            response = _without_items(response, faults.omit)
         return response
 
     def _handle(

@@ -474,3 +474,15 @@ def test_a_thousand_subscriptions_in_one_query(tmp_path: Any) -> None:
             ResourceGraphClient(own, **sandbox.client_kwargs()), typed_query(GALLERIES), scope
         )
         assert [row["name"] for row in mine] == ["gallery_007_00"]
+
+
+def test_an_omit_fault_hides_rows_from_resource_graph(
+    sandbox: Sandbox, graph: GraphFactory
+) -> None:
+    sandbox.faults.add(kind="omit", path_pattern="resourcegraph", item_pattern="/gal_staging$")
+    answer = graph("Staging").resources(
+        QueryRequest(
+            subscriptions=subscription_ids(sandbox, "Staging"), query=typed_query(GALLERIES)
+        )
+    )
+    assert (answer.count, answer.data) == (0, [])
