@@ -276,7 +276,10 @@ def _request_body(ctx: ArmContext) -> dict[str, Any]:
 
 
 def _options(body: dict[str, Any]) -> tuple[int, int, str | None, str]:
-    options = body.get("options") or {}
+    options = body.get("options")
+    options = {} if options is None else options
+    if not isinstance(options, dict):
+        raise _bad_request("InvalidRequestContent", "'options' must be an object.")
     top, skip = options.get("$top", MAX_TOP), options.get("$skip", 0)
     if not isinstance(top, int) or not 1 <= top <= MAX_TOP:
         raise _bad_request("InvalidParameter", f"$top must be between 1 and {MAX_TOP}.")
@@ -299,7 +302,7 @@ def _scopes(
     requested = body.get("subscriptions")
     world, tenant = ctx.world, ctx.token_tenant_id.lower()
     if requested is None:
-        candidates = [s for s in list(world.subscriptions.values()) if s.tenant_id == tenant]
+        candidates = list(world.subscriptions.values())  # the tenant's: filtered below
     else:
         if not isinstance(requested, list) or not requested:
             raise _bad_request(

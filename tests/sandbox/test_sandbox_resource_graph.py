@@ -491,3 +491,38 @@ def test_an_omit_fault_hides_rows_from_resource_graph(
         )
     )
     assert (answer.count, answer.data) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b"not json", "InvalidRequestContent"),
+        (b'{"subscriptions": []}', "InvalidRequestContent"),
+        (b'{"query": "resources | where type =~ \'x\'", "options": []}', "InvalidRequestContent"),
+        (
+            b'{"query": "resources | where type =~ \'x\'", "options": {"$top": 5000}}',
+            "InvalidParameter",
+        ),
+        (
+            b'{"query": "resources | where type =~ \'x\'", "options": {"$skipToken": "%%"}}',
+            "InvalidSkipToken",
+        ),
+        (
+            b'{"query": "resources | where type =~ \'x\'", "managementGroups": ["root"]}',
+            "UnsupportedScope",
+        ),
+    ],
+)
+def test_malformed_requests_are_400s_with_a_reason(
+    sandbox: Sandbox, body: bytes, code: str
+) -> None:
+    token = sandbox.credential("Staging").get_token("https://management.azure.com/.default")
+    with http_client(sandbox) as http:
+        answer = http.post(
+            f"{sandbox.base_url}/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01",
+            content=body,
+            headers={"Authorization": f"Bearer {token.token}", "Content-Type": "application/json"},
+        )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "BadRequest"
+    assert answer.json()["error"]["details"][0]["code"] == code
