@@ -1,4 +1,5 @@
-"""ARM routes the console uses: subscriptions, resource groups, galleries, images, versions.
+"""ARM routes the console uses: subscriptions, resource groups, galleries, images, versions,
+virtual networks and subnets.
 
 Paths are matched case-insensitively (the SDKs mix ``resourcegroups`` and
 ``resourceGroups``); ``api-version`` is logged by the server but never checked.
@@ -7,12 +8,11 @@ Paths are matched case-insensitively (the SDKs mix ``resourcegroups`` and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
 
-from azure_sandbox import arm_json, arm_writes
+from azure_sandbox import arm_json, arm_writes, network, resource_graph
 from azure_sandbox.arm_lookup import (
     ArmContext,
     find_gallery,
@@ -21,7 +21,8 @@ from azure_sandbox.arm_lookup import (
     find_subscription,
     not_found,
 )
-from azure_sandbox.messages import ArmError, Request, Response
+from azure_sandbox.arm_paging import json_headers, paged, paged_encoded, visible
+from azure_sandbox.messages import ArmError, Response
 from azure_sandbox.world import Gallery, Subscription
 
 Handler = Callable[[ArmContext, dict[str, str]], Response]
@@ -33,10 +34,7 @@ class Route:
     pattern: re.Pattern[str]
     name: str
     handler: Handler
-
-
-def _json_headers() -> dict[str, str]:
-    return {"Content-Type": "application/json; charset=utf-8"}  # fresh: dispatch adds headers
+    kind: str = "arm"  # or "resource_graph": its own throttling, paging and error shapes
 
 
 _SUB = r"/subscriptions/(?P<sub>[^/]+)"
@@ -44,49 +42,7 @@ _RG = _SUB + r"/resourcegroups/(?P<rg>[^/]+)"
 _GAL = _RG + r"/providers/microsoft\.compute/galleries/(?P<gallery>[^/]+)"
 _IMG = _GAL + r"/images/(?P<image>[^/]+)"
 _VER = _IMG + r"/versions/(?P<version>[^/]+)"
-
-
-# --- paging -------------------------------------------------------------------
-
-
-def page_offset(request: Request) -> int:
-    token = request.query.get("$skiptoken", "")
-    return int(token) if token.isdigit() else 0
-
-
-def page_number(request: Request, page_size: int) -> int:
-    """1-based page index of a list request, derived from its ``$skiptoken``."""
-    return page_offset(request) // max(1, page_size) + 1
-
-
-def _paged(ctx: ArmContext, items: list[Any], render: Callable[[Any], dict[str, Any]]) -> Response:
-    return _paged_encoded(ctx, items, lambda item: arm_json.encode(render(item)))
-
-
-def _paged_encoded(ctx: ArmContext, items: list[Any], encode: Callable[[Any], bytes]) -> Response:
-    """One page of ``items`` as ``{"value": [...], "nextLink": ...}`` from pre-encoded items."""
-    size = max(1, ctx.world.settings.page_size)
-    offset = page_offset(ctx.request)
-    body = b'{"value":[' + b",".join(encode(item) for item in items[offset : offset + size]) + b"]"
-    if offset + size < len(items):
-        # Absolute link to ourselves that keeps api-version: the SDK requests it verbatim.
-        query = {k: v for k, v in ctx.request.query.items() if k != "$skiptoken"}
-        query["$skiptoken"] = str(offset + size)
-        path = quote(ctx.request.path, safe="/()-._~")
-        next_link = f"{ctx.request.base_url}{path}?{urlencode(query, safe='$')}"
-        body += b',"nextLink":' + arm_json.encode(next_link)
-    return Response(200, body + b"}", _json_headers())
-
-
-def _visible(
-    ctx: ArmContext, action: str, scope: str, items: Iterable[tuple[str, Any]]
-) -> list[Any]:
-    """Items of a collection the caller may read: all, a filtered subset, or 403."""
-    if ctx.access.can(scope):
-        return list(items)
-    if not ctx.access.has_any_below(scope):
-        raise ctx.access.denied(action, scope)
-    return [(item_id, item) for item_id, item in items if ctx.access.can(item_id)]
+_VNET = _RG + r"/providers/microsoft\.network/virtualnetworks/(?P<vnet>[^/]+)"
 
 
 # --- read handlers ------------------------------------------------------------------------
@@ -99,7 +55,7 @@ def list_subscriptions(ctx: ArmContext, params: dict[str, str]) -> Response:
         if s.tenant_id.lower() == ctx.token_tenant_id.lower()
         and ctx.access.has_any_below(arm_json.subscription_id(s))
     ]
-    return _paged(ctx, subs, arm_json.render_subscription)
+    return paged(ctx, subs, arm_json.render_subscription)
 
 
 def get_subscription(ctx: ArmContext, params: dict[str, str]) -> Response:
@@ -122,7 +78,7 @@ def list_resource_groups(ctx: ArmContext, params: dict[str, str]) -> Response:
         for g in list(sub.resource_groups.values())
         if ctx.access.can(arm_json.resource_group_id(sub, g))
     ]
-    return _paged(ctx, groups, lambda g: arm_json.render_resource_group(sub, g))
+    return paged(ctx, groups, lambda g: arm_json.render_resource_group(sub, g))
 
 
 def get_resource_group(ctx: ArmContext, params: dict[str, str]) -> Response:
@@ -144,10 +100,10 @@ def list_galleries(ctx: ArmContext, params: dict[str, str]) -> Response:
         for group in list(sub.resource_groups.values())
         for gallery in list(group.galleries.values())
     ]
-    visible = _visible(
+    readable = visible(
         ctx, "Microsoft.Compute/galleries/read", arm_json.subscription_id(sub), pairs
     )
-    return _paged(ctx, visible, _render_gallery(sub))
+    return paged(ctx, readable, _render_gallery(sub))
 
 
 def list_galleries_by_group(ctx: ArmContext, params: dict[str, str]) -> Response:
@@ -157,8 +113,8 @@ def list_galleries_by_group(ctx: ArmContext, params: dict[str, str]) -> Response
         raise ctx.access.denied("Microsoft.Compute/galleries/read", scope)
     group = find_group(sub, params["rg"])
     pairs = [(arm_json.gallery_id(sub, group, g), g) for g in list(group.galleries.values())]
-    visible = _visible(ctx, "Microsoft.Compute/galleries/read", scope, pairs)
-    return _paged(ctx, visible, _render_gallery(sub))
+    readable = visible(ctx, "Microsoft.Compute/galleries/read", scope, pairs)
+    return paged(ctx, readable, _render_gallery(sub))
 
 
 def _gallery_scope(sub: Subscription, params: dict[str, str]) -> str:
@@ -187,8 +143,8 @@ def list_images(ctx: ArmContext, params: dict[str, str]) -> Response:
     gallery = find_gallery(group, params["gallery"])
     base = arm_json.gallery_id(sub, group, gallery)
     pairs = [(f"{base}/images/{i.name}", i) for i in list(gallery.images.values())]
-    visible = _visible(ctx, "Microsoft.Compute/galleries/images/read", scope, pairs)
-    return _paged_encoded(ctx, visible, lambda pair: arm_json.encoded_image(pair[0], pair[1]))
+    readable = visible(ctx, "Microsoft.Compute/galleries/images/read", scope, pairs)
+    return paged_encoded(ctx, readable, lambda pair: arm_json.encoded_image(pair[0], pair[1]))
 
 
 def get_image(ctx: ArmContext, params: dict[str, str]) -> Response:
@@ -201,7 +157,7 @@ def get_image(ctx: ArmContext, params: dict[str, str]) -> Response:
     gallery = find_gallery(group, params["gallery"])
     image = find_image(group, gallery, params["image"])
     image_id = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}"
-    return Response(200, arm_json.encoded_image(image_id, image), _json_headers())
+    return Response(200, arm_json.encoded_image(image_id, image), json_headers())
 
 
 def list_versions(ctx: ArmContext, params: dict[str, str]) -> Response:
@@ -215,8 +171,8 @@ def list_versions(ctx: ArmContext, params: dict[str, str]) -> Response:
     image = find_image(group, gallery, params["image"])
     base = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}/versions"
     pairs = [(f"{base}/{v.name}", v) for v in list(image.versions.values())]
-    visible = _visible(ctx, action, scope, pairs)
-    return _paged_encoded(ctx, visible, lambda pair: arm_json.encoded_version(pair[0], pair[1]))
+    readable = visible(ctx, action, scope, pairs)
+    return paged_encoded(ctx, readable, lambda pair: arm_json.encoded_version(pair[0], pair[1]))
 
 
 def get_version(ctx: ArmContext, params: dict[str, str]) -> Response:
@@ -237,14 +193,14 @@ def get_version(ctx: ArmContext, params: dict[str, str]) -> Response:
         f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}/versions/{version.name}"
     )
     body = arm_json.encoded_version(version_id, version, expand == "replicationstatus")
-    return Response(200, body, _json_headers())
+    return Response(200, body, json_headers())
 
 
 # --- routing ---------------------------------------------------------------------------
 
 
-def _route(method: str, pattern: str, name: str, handler: Handler) -> Route:
-    return Route(method, re.compile(pattern + r"/?$"), name, handler)
+def _route(method: str, pattern: str, name: str, handler: Handler, kind: str = "arm") -> Route:
+    return Route(method, re.compile(pattern + r"/?$"), name, handler, kind)
 
 
 ROUTES: list[Route] = [
@@ -278,6 +234,28 @@ ROUTES: list[Route] = [
     _route("GET", "^" + _VER, "gallery_image_versions.get", get_version),
     _route("PUT", "^" + _VER, "gallery_image_versions.create_or_update", arm_writes.put_version),
     _route("DELETE", "^" + _VER, "gallery_image_versions.delete", arm_writes.delete_version),
+    _route(
+        "GET",
+        "^" + _SUB + r"/providers/microsoft\.network/virtualnetworks",
+        "virtual_networks.list_all",
+        network.list_all,
+    ),
+    _route(
+        "GET",
+        "^" + _RG + r"/providers/microsoft\.network/virtualnetworks",
+        "virtual_networks.list",
+        network.list_by_group,
+    ),
+    _route("GET", "^" + _VNET, "virtual_networks.get", network.get),
+    _route("GET", "^" + _VNET + "/subnets", "subnets.list", network.list_subnets),
+    _route("GET", "^" + _VNET + r"/subnets/(?P<subnet>[^/]+)", "subnets.get", network.get_subnet),
+    _route(
+        "POST",
+        r"^/providers/microsoft\.resourcegraph/resources",
+        "resource_graph.resources",
+        resource_graph.query_resources,
+        kind="resource_graph",
+    ),
 ]
 
 

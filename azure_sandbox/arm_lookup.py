@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from azure_sandbox.graph_journal import GraphJournal
 from azure_sandbox.messages import ArmError, Request
 from azure_sandbox.rbac import Access
 from azure_sandbox.world import Gallery, ImageDefinition, ResourceGroup, Subscription, World
@@ -17,6 +18,7 @@ class ArmContext:
     access: Access
     token_tenant_id: str
     write_lock: threading.Lock
+    journal: GraphJournal  # ARM writes, for Resource Graph's lag
 
 
 def find_subscription(ctx: ArmContext, sub_id: str) -> Subscription:

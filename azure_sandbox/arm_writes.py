@@ -10,11 +10,14 @@ as ARM does.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
-from azure_sandbox import arm_json
+from azure_sandbox import arm_json, resource_graph
 from azure_sandbox.arm_lookup import ArmContext, find_gallery, find_group, find_subscription
+from azure_sandbox.graph_journal import Row
 from azure_sandbox.messages import ArmError, Response
 from azure_sandbox.world import (
     ImageDefinition,
@@ -63,6 +66,13 @@ def _writable_subscription(ctx: ArmContext, sub_id: str) -> Subscription:
             "cannot perform any write actions on this subscription until it is re-enabled.",
         )
     return sub
+
+
+def _journal(ctx: ArmContext, resource_id: str, previous: Callable[[], Row] | None) -> None:
+    """Tell Resource Graph's lag what ``resource_id`` looked like before this write."""
+    lag = ctx.world.settings.resource_graph_lag_seconds
+    if lag > 0:
+        ctx.journal.record(resource_id, previous() if previous else None, lag)
 
 
 def _missing_parent(name: str) -> ArmError:
@@ -125,8 +135,13 @@ def put_image(ctx: ArmContext, params: dict[str, str]) -> Response:
         if existing is not None:
             image.name = existing.name
             image.versions = existing.versions
-        gallery.add_image(image)
         rendered_id = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}"
+        _journal(
+            ctx,
+            rendered_id,
+            partial(resource_graph.image_row, sub, group, gallery, existing) if existing else None,
+        )
+        gallery.add_image(image)
     return Response.json(200 if existing else 201, arm_json.render_image(rendered_id, image))
 
 
@@ -152,6 +167,8 @@ def delete_image(ctx: ArmContext, params: dict[str, str]) -> Response:
                 f"resource IDs include: '{nested}'. Please delete all nested resources before "
                 "deleting this resource.",
             )
+        image_id = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}"
+        _journal(ctx, image_id, partial(resource_graph.image_row, sub, group, gallery, image))
         del gallery.images[params["image"].lower()]
     return Response(200)
 
@@ -210,11 +227,14 @@ def put_version(ctx: ArmContext, params: dict[str, str]) -> Response:
         if group is None or gallery is None or image is None:
             raise _missing_parent(f"{params['gallery']}/{params['image']}")
         existing = image.versions.get(version.name.lower())
-        if existing is not None:
-            version.published_date = existing.published_date  # set once, at first publish
-        image.add_version(version)
         image_id = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}"
         rendered_id = f"{image_id}/versions/{version.name}"
+        previous = None
+        if existing is not None:
+            version.published_date = existing.published_date  # set once, at first publish
+            previous = partial(resource_graph.version_row, sub, group, gallery, image, existing)
+        _journal(ctx, rendered_id, previous)
+        image.add_version(version)
     return Response.json(200 if existing else 201, arm_json.render_version(rendered_id, version))
 
 
@@ -226,6 +246,13 @@ def delete_version(ctx: ArmContext, params: dict[str, str]) -> Response:
         group = find_group(sub, params["rg"])
         gallery = find_gallery(group, params["gallery"])
         image = gallery.images.get(params["image"].lower())
-        if image is None or image.versions.pop(params["version"].lower(), None) is None:
+        version = image.versions.pop(params["version"].lower(), None) if image else None
+        if image is None or version is None:
             return Response(204)  # ARM answers 204 for deleting what is not there
+        image_id = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}"
+        _journal(
+            ctx,
+            f"{image_id}/versions/{version.name}",
+            partial(resource_graph.version_row, sub, group, gallery, image, version),
+        )
     return Response(200)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 import time
 from typing import Protocol
 
-from azure_sandbox import arm, control, identity
+from azure_sandbox import arm, arm_paging, control, identity, resource_graph
 from azure_sandbox.arm_lookup import ArmContext
 from azure_sandbox.faults import FaultDecision, FaultRule, FaultSet
+from azure_sandbox.graph_journal import GraphJournal
 from azure_sandbox.identity import TokenClaims, TokenInvalid, TokenIssuer
 from azure_sandbox.messages import AbortConnection, ArmError, Request, Response
 from azure_sandbox.rbac import Access
 from azure_sandbox.request_log import LogEntry, RequestLog
-from azure_sandbox.throttle import Throttler
-from azure_sandbox.world import World
+from azure_sandbox.throttle import GraphQuota, Throttler
+from azure_sandbox.world import Principal, World
 
 _OPENID = re.compile(r"^/(?P<tenant>[^/]+)/v2\.0/\.well-known/openid-configuration$")
 _TOKEN = re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/token$")
@@ -40,6 +42,8 @@ class SandboxState(Protocol):
     faults: FaultSet
     request_log: RequestLog
     throttler: Throttler
+    graph_quota: GraphQuota
+    graph_journal: GraphJournal
     token_issuer: TokenIssuer
     write_lock: threading.Lock
     stopping: threading.Event
@@ -102,9 +106,15 @@ class Dispatcher:
         except TokenInvalid as invalid:
             auth_error = invalid
 
-        page = arm.page_number(request, world.settings.page_size)
+        graph = route.kind == "resource_graph"
+        if graph:
+            page = resource_graph.page_number(request)
+        else:
+            page = arm_paging.page_number(request, world.settings.page_size)
         faults = self._decide(request, trace, page, world.settings.latency_ms)
         if faults.terminal is not None:
+            if graph and faults.terminal.kind == "throttle":
+                return resource_graph.rate_limited(faults.terminal.retry_after, {})
             return self._fire(faults.terminal, entra=False)
         principal = world.principal(claims.client_id) if claims else None
         if claims is None or principal is None:
@@ -113,13 +123,56 @@ class Dispatcher:
             )
             return self._unauthorized(request, reason)
 
+        if graph:
+            response = self._resource_graph(route, request, world, principal, claims, params)
+        else:
+            response = self._arm(route, request, world, principal, claims, params)
+        if faults.omit and response.status == 200:
+            response = _without_items(response, faults.omit)
+        return response
+
+    def _resource_graph(
+        self,
+        route: arm.Route,
+        request: Request,
+        world: World,
+        principal: Principal,
+        claims: TokenClaims,
+        params: dict[str, str],
+    ) -> Response:
+        """Resource Graph's per-user quota (not ARM's buckets), then the query."""
+        throttle = world.settings.throttle
+        quota_headers: dict[str, str] = {}
+        if throttle.enabled:
+            quota = self.state.graph_quota.take(principal.client_id, throttle.resource_graph)
+            quota_headers = {
+                "x-ms-user-quota-remaining": str(quota.remaining),
+                "x-ms-user-quota-resets-after": quota.resets_after,
+            }
+            if not quota.allowed:
+                retry_after = max(1, math.ceil(quota.resets_after_seconds))
+                return resource_graph.rate_limited(retry_after, quota_headers)
+        response = self._handle(route, request, world, principal, claims, params)
+        response.headers.update(quota_headers)
+        return response
+
+    def _arm(
+        self,
+        route: arm.Route,
+        request: Request,
+        world: World,
+        principal: Principal,
+        claims: TokenClaims,
+        params: dict[str, str],
+    ) -> Response:
+        """ARM's token buckets per (subscription or tenant, principal, operation), then the call."""
+        throttle = world.settings.throttle
         kind = _BUCKET_KIND.get(request.method, "writes")
         if "sub" in params:
             bucket_scope, header_scope = f"/subscriptions/{params['sub']}", "subscription"
         else:
             bucket_scope, header_scope = f"/tenants/{claims.tenant_id}", "tenant"
         remaining_header = f"x-ms-ratelimit-remaining-{header_scope}-{kind}"
-        throttle = world.settings.throttle
         remaining = None
         if throttle.enabled:
             decision = self.state.throttler.take(
@@ -131,18 +184,32 @@ class Dispatcher:
                 )
             remaining = decision.remaining
 
-        context = ArmContext(
-            request, world, Access(world, principal), claims.tenant_id, self.state.write_lock
-        )
-        try:
-            response = route.handler(context, params)
-        except ArmError as error:
-            response = error.to_response()
+        response = self._handle(route, request, world, principal, claims, params)
         if remaining is not None:
             response.headers[remaining_header] = str(remaining)
-        if faults.omit and response.status == 200:
-            response = _without_items(response, faults.omit)
         return response
+
+    def _handle(
+        self,
+        route: arm.Route,
+        request: Request,
+        world: World,
+        principal: Principal,
+        claims: TokenClaims,
+        params: dict[str, str],
+    ) -> Response:
+        context = ArmContext(
+            request,
+            world,
+            Access(world, principal),
+            claims.tenant_id,
+            self.state.write_lock,
+            self.state.graph_journal,
+        )
+        try:
+            return route.handler(context, params)
+        except ArmError as error:
+            return error.to_response()
 
     def _decide(
         self, request: Request, trace: LogEntry, page: int, base_latency_ms: float
@@ -231,16 +298,22 @@ def _entra_fault(rule: FaultRule) -> Response:
 
 
 def _without_items(response: Response, rules: list[FaultRule]) -> Response:
-    """A list answer minus the items an ``omit`` rule hides."""
+    """A list answer (ARM's ``value``, Resource Graph's ``data``) minus the items an
+    ``omit`` rule hides."""
     try:
         body = json.loads(response.body)
     except ValueError:
         return response
-    if not isinstance(body, dict) or not isinstance(body.get("value"), list):
+    key = next((k for k in ("value", "data") if isinstance(body, dict) and k in body), None)
+    if key is None or not isinstance(body[key], list):
         return response
-    body["value"] = [
+    body[key] = [
         item
-        for item in body["value"]
-        if not any(rule.omits(str(item.get("id", ""))) for rule in rules)
+        for item in body[key]
+        if not (
+            isinstance(item, dict) and any(rule.omits(str(item.get("id", ""))) for rule in rules)
+        )
     ]
+    if key == "data":
+        body["count"] = len(body["data"])
     return Response.json(response.status, body, response.headers)

@@ -49,11 +49,13 @@ class ArmError(Exception):
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.details: list[dict[str, Any]] = []  # Resource Graph explains its errors here
 
     def to_response(self) -> Response:
-        return Response.json(
-            self.status, {"error": {"code": self.code, "message": self.message}}, self.headers
-        )
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details:
+            error["details"] = self.details
+        return Response.json(self.status, {"error": error}, self.headers)
 
 
 class AbortConnection(Exception):

@@ -11,6 +11,7 @@ import json
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -19,10 +20,11 @@ from azure_sandbox.certs import CA_CERT_FILE, issue_server_certificate
 from azure_sandbox.control import PREFIX
 from azure_sandbox.dispatch import Dispatcher
 from azure_sandbox.faults import FaultRule, FaultSet
+from azure_sandbox.graph_journal import GraphJournal
 from azure_sandbox.identity import TokenIssuer, load_signing_key
 from azure_sandbox.request_log import RequestLog
 from azure_sandbox.server import SandboxHTTPServer
-from azure_sandbox.throttle import Throttler
+from azure_sandbox.throttle import GraphQuota, Throttler
 from azure_sandbox.world import Principal, World
 from azure_sandbox.worldgen import default_world
 
@@ -36,9 +38,20 @@ class Sandbox:
         state_dir: str | Path | None = None,
         port: int = 0,
         host: str = "127.0.0.1",
+        *,
+        world_factory: Callable[[], World] | None = None,
     ) -> None:
-        self._initial_world = (world or default_world()).to_dict()  # pristine copy for reset()
-        self.world: World = World.from_dict(self._initial_world)
+        """``world`` is copied (the caller's object is never changed); or ``world_factory``
+        builds the world now and again on every ``reset()`` (no copy kept: for large worlds).
+        """
+        if world_factory is not None:
+            if world is not None:
+                raise ValueError("give a world or a world_factory, not both")
+            self._initial_world: bytes | Callable[[], World] = world_factory
+            self.world: World = world_factory()
+        else:
+            self._initial_world = (world or default_world()).to_bytes()  # pristine, for reset()
+            self.world = World.from_bytes(self._initial_world)
         self._owns_state_dir = state_dir is None
         self.state_dir = Path(state_dir or tempfile.mkdtemp(prefix="azure-sandbox-")).resolve()
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -46,6 +59,8 @@ class Sandbox:
         self.faults = FaultSet([FaultRule.from_dict(f) for f in self.world.faults])
         self.request_log = RequestLog()
         self.throttler = Throttler()
+        self.graph_quota = GraphQuota()
+        self.graph_journal = GraphJournal()
         self.token_issuer = TokenIssuer(load_signing_key(self.state_dir))
         self.write_lock = threading.Lock()
         self.stopping = threading.Event()
@@ -100,11 +115,18 @@ class Sandbox:
         Clears faults (re-arming the world's own), throttle buckets and the request log.
         """
         with self.write_lock:
-            self.world = world if world is not None else World.from_dict(self._initial_world)
+            if world is not None:
+                self.world = world
+            elif isinstance(self._initial_world, bytes):
+                self.world = World.from_bytes(self._initial_world)
+            else:
+                self.world = self._initial_world()
         self.faults.clear()
         for rule in self.world.faults:
             self.faults.add(FaultRule.from_dict(rule))
         self.throttler.reset()
+        self.graph_quota.reset()
+        self.graph_journal.clear()
         self.request_log.clear()
 
     # --- addresses -------------------------------------------------------------------

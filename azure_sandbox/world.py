@@ -12,8 +12,12 @@ is frozen. If you mutate a nested container in place (``version.tags[...] = ...`
 
 from __future__ import annotations
 
+import gc
 import json
-from dataclasses import asdict, dataclass, field, fields
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +59,20 @@ def render_epoch() -> int:
     return _render_epoch[0]
 
 
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic GC while building or copying a world: plain data makes no cycles,
+    and with hundreds of thousands of objects the collector would rescan them over and over.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class RenderCached:
     """Mixin: rendered JSON is cached in ``_rendered``; assigning any attribute forgets it."""
 
@@ -71,11 +89,20 @@ class BucketSettings:
 
 
 @dataclass
+class QuotaSettings:
+    """Resource Graph's user quota: ``queries`` per fixed window of ``window_seconds``."""
+
+    queries: int = 15
+    window_seconds: float = 5
+
+
+@dataclass
 class ThrottleSettings:
     enabled: bool = True
     reads: BucketSettings = field(default_factory=lambda: BucketSettings(250, 25))
     writes: BucketSettings = field(default_factory=lambda: BucketSettings(200, 10))
     deletes: BucketSettings = field(default_factory=lambda: BucketSettings(200, 10))
+    resource_graph: QuotaSettings = field(default_factory=QuotaSettings)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ThrottleSettings:
@@ -85,6 +112,9 @@ class ThrottleSettings:
             reads=BucketSettings(**data["reads"]) if "reads" in data else defaults.reads,
             writes=BucketSettings(**data["writes"]) if "writes" in data else defaults.writes,
             deletes=BucketSettings(**data["deletes"]) if "deletes" in data else defaults.deletes,
+            resource_graph=QuotaSettings(**data["resource_graph"])
+            if "resource_graph" in data
+            else defaults.resource_graph,
         )
 
 
@@ -94,6 +124,8 @@ class Settings:
     token_lifetime_seconds: float = 3600
     latency_ms: float = 0  # added to every ARM call (not token or control calls)
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
+    # Resource Graph sees an ARM write (PUT/DELETE through the sandbox) this long after it.
+    resource_graph_lag_seconds: float = 0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -102,6 +134,7 @@ class Settings:
             token_lifetime_seconds=float(data.get("token_lifetime_seconds", 3600)),
             latency_ms=float(data.get("latency_ms", 0)),
             throttle=ThrottleSettings.from_dict(data.get("throttle", {})),
+            resource_graph_lag_seconds=float(data.get("resource_graph_lag_seconds", 0)),
         )
 
 
@@ -136,6 +169,43 @@ class TargetRegion:
     replication_state: str = "Completed"  # Completed | Replicating | Failed | Unknown
     replication_progress: int = 100
 
+    @classmethod
+    def shared(
+        cls,
+        name: str,
+        regional_replica_count: int = 1,
+        storage_account_type: str = "Standard_LRS",
+        exclude_from_latest: bool = False,
+        replication_state: str = "Completed",
+        replication_progress: int = 100,
+    ) -> TargetRegion:
+        """An equal, immutable instance shared by every version that has it (saves memory)."""
+        key = (
+            name,
+            regional_replica_count,
+            storage_account_type,
+            exclude_from_latest,
+            replication_state,
+            replication_progress,
+        )
+        region = _SHARED_REGIONS.get(key)
+        if region is None:
+            region = _SHARED_REGIONS[key] = cls(*key)
+        return region
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "regional_replica_count": self.regional_replica_count,
+            "storage_account_type": self.storage_account_type,
+            "exclude_from_latest": self.exclude_from_latest,
+            "replication_state": self.replication_state,
+            "replication_progress": self.replication_progress,
+        }
+
+
+_SHARED_REGIONS: dict[tuple[Any, ...], TargetRegion] = {}
+
 
 @dataclass
 class ImageVersion(RenderCached):
@@ -154,10 +224,63 @@ class ImageVersion(RenderCached):
     tags: dict[str, str] = field(default_factory=dict)
 
     @classmethod
+    def build(cls, **values: Any) -> ImageVersion:
+        """Like ``ImageVersion(...)``, without the per-field cache invalidation of ``__init__``.
+
+        Worlds with hundreds of thousands of versions are built and loaded through this.
+        """
+        version = object.__new__(cls)
+        unknown = set(values) - _VERSION_DEFAULTS.keys() - _VERSION_REQUIRED
+        missing = _VERSION_REQUIRED - set(values)
+        if unknown or missing:
+            raise TypeError(f"ImageVersion: unknown fields {unknown}, missing fields {missing}")
+        state = version.__dict__
+        for name, default in _VERSION_DEFAULTS.items():
+            state[name] = values[name] if name in values else default()
+        for name in _VERSION_REQUIRED:
+            state[name] = values[name]
+        return version
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "location": self.location,
+            "published_date": self.published_date,
+            "target_regions": [region.to_dict() for region in self.target_regions],
+            "replica_count": self.replica_count,
+            "storage_account_type": self.storage_account_type,
+            "exclude_from_latest": self.exclude_from_latest,
+            "end_of_life_date": self.end_of_life_date,
+            "os_disk_size_gb": self.os_disk_size_gb,
+            "data_disk_sizes_gb": list(self.data_disk_sizes_gb),
+            "source_id": self.source_id,
+            "provisioning_state": self.provisioning_state,
+            "tags": dict(self.tags),
+        }
+
+    @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImageVersion:
         values = dict(data)
-        values["target_regions"] = [TargetRegion(**r) for r in data.get("target_regions", [])]
-        return cls(**values)
+        values["target_regions"] = [
+            TargetRegion.shared(**r) for r in data.get("target_regions", [])
+        ]
+        return cls.build(**values)
+
+
+def _field_defaults(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    defaults: dict[str, Any] = {}
+    required = set()
+    for f in fields(cls):
+        if f.default_factory is not MISSING:
+            defaults[f.name] = f.default_factory
+        elif f.default is not MISSING:
+            defaults[f.name] = lambda value=f.default: value
+        else:
+            required.add(f.name)
+    return defaults, frozenset(required)
+
+
+_VERSION_DEFAULTS, _VERSION_REQUIRED = _field_defaults(ImageVersion)
 
 
 @dataclass
@@ -186,7 +309,7 @@ class ImageDefinition(RenderCached):
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "versions"}
-        data["versions"] = [asdict(v) for v in self.versions.values()]
+        data["versions"] = [v.to_dict() for v in self.versions.values()]
         return data
 
     @classmethod
@@ -231,15 +354,69 @@ class Gallery:
 
 
 @dataclass
+class Subnet:
+    name: str
+    address_prefix: str  # e.g. "10.10.1.0/24"
+    network_security_group: str | None = None  # an NSG name in the virtual network's group
+    service_endpoints: list[str] = field(default_factory=list)  # e.g. ["Microsoft.Storage"]
+    delegations: list[str] = field(default_factory=list)  # e.g. ["Microsoft.Web/serverFarms"]
+
+
+@dataclass
+class VirtualNetwork:
+    name: str
+    location: str
+    address_prefixes: list[str]
+    resource_guid: str
+    subnets: dict[str, Subnet] = field(default_factory=dict)
+    dns_servers: list[str] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def add_subnet(self, subnet: Subnet) -> Subnet:
+        self.subnets[subnet.name.lower()] = subnet
+        return subnet
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "location": self.location,
+            "address_prefixes": list(self.address_prefixes),
+            "resource_guid": self.resource_guid,
+            "dns_servers": list(self.dns_servers),
+            "tags": self.tags,
+            "subnets": [asdict(s) for s in self.subnets.values()],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VirtualNetwork:
+        network = cls(
+            data["name"],
+            data["location"],
+            list(data.get("address_prefixes", [])),
+            data["resource_guid"],
+            dns_servers=list(data.get("dns_servers", [])),
+            tags=data.get("tags", {}),
+        )
+        for subnet in data.get("subnets", []):
+            network.add_subnet(Subnet(**subnet))
+        return network
+
+
+@dataclass
 class ResourceGroup:
     name: str
     location: str
     tags: dict[str, str] = field(default_factory=dict)
     galleries: dict[str, Gallery] = field(default_factory=dict)
+    virtual_networks: dict[str, VirtualNetwork] = field(default_factory=dict)
 
     def add_gallery(self, gallery: Gallery) -> Gallery:
         self.galleries[gallery.name.lower()] = gallery
         return gallery
+
+    def add_virtual_network(self, network: VirtualNetwork) -> VirtualNetwork:
+        self.virtual_networks[network.name.lower()] = network
+        return network
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -247,6 +424,7 @@ class ResourceGroup:
             "location": self.location,
             "tags": self.tags,
             "galleries": [g.to_dict() for g in self.galleries.values()],
+            "virtual_networks": [n.to_dict() for n in self.virtual_networks.values()],
         }
 
     @classmethod
@@ -254,6 +432,8 @@ class ResourceGroup:
         group = cls(data["name"], data["location"], data.get("tags", {}))
         for gallery in data.get("galleries", []):
             group.add_gallery(Gallery.from_dict(gallery))
+        for network in data.get("virtual_networks", []):
+            group.add_virtual_network(VirtualNetwork.from_dict(network))
         return group
 
 
@@ -336,10 +516,12 @@ class World:
     def counts(self) -> dict[str, int]:
         """How many resources of each kind the world holds."""
         totals = {"subscriptions": len(self.subscriptions), "resource_groups": 0}
-        totals.update(galleries=0, images=0, versions=0)
+        totals.update(galleries=0, images=0, versions=0, virtual_networks=0, subnets=0)
         for sub in self.subscriptions.values():
             totals["resource_groups"] += len(sub.resource_groups)
             for group in sub.resource_groups.values():
+                totals["virtual_networks"] += len(group.virtual_networks)
+                totals["subnets"] += sum(len(n.subnets) for n in group.virtual_networks.values())
                 totals["galleries"] += len(group.galleries)
                 for gallery in group.galleries.values():
                     totals["images"] += len(gallery.images)
@@ -348,6 +530,10 @@ class World:
 
     # --- serialisation ----------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
+        with no_cycle_collection():
+            return self._to_dict()
+
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "format": WORLD_FORMAT,
             "settings": asdict(self.settings),
@@ -360,6 +546,11 @@ class World:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> World:
+        with no_cycle_collection():
+            return cls._from_dict(data)
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> World:
         world = cls(
             settings=Settings.from_dict(data.get("settings", {})),
             tenants=[Tenant(**t) for t in data.get("tenants", [])],
@@ -377,6 +568,16 @@ class World:
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=1))
 
+    def to_bytes(self) -> bytes:
+        """A compact, compressed copy (a large world's pristine state costs little to keep)."""
+        return zlib.compress(json.dumps(self.to_dict(), separators=(",", ":")).encode(), 1)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> World:
+        with no_cycle_collection():
+            return cls.from_dict(json.loads(zlib.decompress(data)))
+
     @classmethod
     def load(cls, path: str | Path) -> World:
-        return cls.from_dict(json.loads(Path(path).read_text()))
+        with no_cycle_collection():
+            return cls.from_dict(json.loads(Path(path).read_text()))
