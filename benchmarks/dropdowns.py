@@ -4,7 +4,7 @@
 
 Each (database, size) pair runs in a child process on a fresh database of its own (SQLite: a
 file under /tmp; PostgreSQL: `gallery_console_bench_dropdowns` next to `test`), seeded in bulk
-by inventory_world.py, which http.py shares.
+by inventory_world.py, which end_to_end.py shares.
 
 Goals: p50 <= 5 ms, p99 <= 15 ms, p50 at 1M / p50 at 1k <= 1.5, <= 3 queries per fragment.
 """

@@ -1,6 +1,6 @@
 """The benchmarks' shared world: a fresh database, seeded in bulk with `size` cached versions.
 
-Used by dropdowns.py (fragments timed in-process) and http.py (the same fragments through
+Used by dropdowns.py (fragments timed in-process) and end_to_end.py (the same fragments through
 gunicorn). The path the fragments read has the same shape at every size (one resource group,
 one gallery of 10 images, an image of 200 versions); what grows is the inventory around it
 (more subscriptions, galleries, images and versions), which is what the indexes must absorb.
