@@ -11,8 +11,9 @@ threads, an access log. SQLite runs on the defaults (no Redis); PostgreSQL runs 
 (REDIS_URL from BENCHMARK_REDIS_URL, keys under a prefix of the run's own). Debian's `wrk`
 (installed with apt-get when missing) then loads each URL with 16 connections. Printed per URL:
 requests/s, p50 and p99 latency (wrk's), errors (socket errors, and any answer other than 200
-in the access log) and SQL statements per request, counted in the server by
-gunicorn_counting.py. `--server-env` passes settings to the server only, e.g.
+in the access log), SQL statements per request, counted in the server by gunicorn_counting.py,
+and gunicorn's CPU time per request (which, unlike the rest, other load on the machine barely
+moves). `--server-env` passes settings to the server only, e.g.
 `--server-env DATABASE_CONN_MAX_AGE=0` to compare connection strategies.
 
 Goals (the fragments; the editor page is shown for reference): >= 500 requests/s, p99 <= 50 ms,
@@ -30,6 +31,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -157,7 +159,7 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
     )
     header = (
         f"{'database':9} {'versions':>9} {'URL':15} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}"
-        f" {'errors':>6} {'queries':>7}  {'load':>5}  ratios: req/s p99 queries"
+        f" {'errors':>6} {'queries':>7} {'CPU ms':>6} {'load':>5}  ratios: req/s  p99 queries"
     )
     print(header)
     print("-" * len(header))
@@ -172,8 +174,9 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
                 print(
                     f"{database:9} {result['seeded']:>9,} {name:15} {figures['rps']:7.0f}"
                     f" {figures['p50']:7.1f} {figures['p99']:7.1f} {figures['errors']:6d}"
-                    f" {figures['queries']:7.2f}  {figures['load']:5.1f}"
-                    f"          {rps_ratio:5.2f} {p99_ratio:4.2f} {q_ratio:4.2f}"
+                    f" {figures['queries']:7.2f} {figures['server_cpu_ms']:6.2f}"
+                    f" {figures['load']:5.1f}         {rps_ratio:5.2f} {p99_ratio:5.2f}"
+                    f" {q_ratio:7.2f}"
                 )
                 if name == EDITOR:
                     continue
@@ -188,6 +191,7 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
                     failures.append(f"{where}: {figures['queries']:.2f} queries")
     print(
         "(ratios to the goals: req/s / 500 (>= 1), p99 / 50 ms (<= 1), queries / 3 (<= 1);"
+        " CPU ms: gunicorn's CPU time per request, which other load on the machine barely moves;"
         " load: 1-minute load average before the run, on 2 cores)"
     )
     if len(sizes) > 1:
@@ -238,17 +242,18 @@ def run_child(args: Any) -> dict[str, Any]:
     port = args.port or free_port()
     urls: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-http-") as workdir:
-        with serving(server_env, port, Path(workdir)) as access_log:
+        with serving(server_env, port, Path(workdir)) as server_pid:
             for name, path, htmx in targets:
                 headers = {"Cookie": cookie, **({"HX-Request": "true"} if htmx else {})}
                 check_answer(port, path, headers)
-                load(port, path, headers, 3, args.connections, Path(workdir))  # warm-up
+                run = (port, path, headers)
+                load(*run, 3, args.connections, Path(workdir), server_pid)  # warm-up
                 rounds = [
-                    load(port, path, headers, args.duration, args.connections, Path(workdir))
+                    load(*run, args.duration, args.connections, Path(workdir), server_pid)
                     for _ in range(args.rounds)
                 ]
                 urls[name] = {"path": path, **max(rounds, key=lambda r: r["rps"])}
-        statuses = access_log_statuses(access_log)
+        statuses = access_log_statuses(Path(workdir) / "access.log")
         tally = query_tally(Path(workdir))
     for figures in urls.values():
         requests, queries = tally.get(figures["path"], [0, 0])
@@ -322,9 +327,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], port: int, workdir: Path) -> Iterator[Path]:
-    """gunicorn on 127.0.0.1:port until the block ends, then stopped gracefully (its workers
-    write their query tallies as they exit)."""
+def serving(env: dict[str, str], port: int, workdir: Path) -> Iterator[int]:
+    """gunicorn on 127.0.0.1:port until the block ends (yields its pid), then stopped
+    gracefully (its workers write their query tallies as they exit)."""
     access_log = workdir / "access.log"
     env = {**env, "BENCHMARK_COUNTS_DIR": str(workdir)}
     command = [
@@ -345,7 +350,7 @@ def serving(env: dict[str, str], port: int, workdir: Path) -> Iterator[Path]:
                     log = (workdir / "error.log").read_text()
                     raise SystemExit(f"gunicorn did not start:\n{log}") from None
                 time.sleep(0.1)
-        yield access_log
+        yield server.pid
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
@@ -362,8 +367,29 @@ def check_answer(port: int, path: str, headers: dict[str, str]) -> None:
         raise SystemExit(f"GET {path} answered {response.status}: {body[:300]!r}")
 
 
+def process_tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of a process and its children (gunicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if root in (pid, parent):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def load(
-    port: int, path: str, headers: dict[str, str], seconds: int, connections: int, workdir: Path
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    seconds: int,
+    connections: int,
+    workdir: Path,
+    server_pid: int,
 ) -> dict[str, Any]:
     script = workdir / "report.lua"
     script.write_text(WRK_REPORT)
@@ -372,11 +398,19 @@ def load(
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     load_average = os.getloadavg()[0]
+    server_cpu = process_tree_cpu_seconds(server_pid)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{path}"], check=True, capture_output=True, text=True
     ).stdout
+    server_cpu = process_tree_cpu_seconds(server_pid) - server_cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     figures = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
+    requests = max(1, figures["requests"])
     return {
+        "server_cpu_ms": server_cpu * 1000 / requests,
+        "wrk_cpu_ms": wrk_cpu * 1000 / requests,
         "rps": figures["requests"] / (figures["duration_us"] / 1e6),
         "p50": figures["p50_us"] / 1000,
         "p99": figures["p99_us"] / 1000,

@@ -95,6 +95,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# Connections outlive a request (opening one is most of a small request's time on PostgreSQL):
+# each thread keeps its own for DATABASE_CONN_MAX_AGE seconds, checked before reuse, unless
+# DATABASE_POOL_SIZE > 0 gives each process a psycopg pool of that many (PostgreSQL only).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
+DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=0)
+if DATABASE_POOL_SIZE > 0:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL_SIZE needs PostgreSQL.")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": env.int("DATABASE_POOL_TIMEOUT_SECONDS", default=10),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -123,7 +138,7 @@ else:
         # file), so files are a cache they all see, and reading one costs no query.
         CACHES["files"] = {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env.path("CACHE_DIR", default=VAR_DIR / "cache"),
+            "LOCATION": env.str("CACHE_DIR", default="") or str(VAR_DIR / "cache"),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
@@ -133,7 +148,7 @@ else:
 PRINCIPAL_CACHE = "default" if REDIS_URL else ("files" if _SQLITE else None)
 # db, cached_db (the database, read through the cache) or cache (the cache alone: faster
 # writes, but a Redis restart signs everyone out).
-SESSION_STORE = env.str("SESSION_STORE", default="cached_db" if PRINCIPAL_CACHE else "db")
+SESSION_STORE = env.str("SESSION_STORE", default="") or ("cached_db" if PRINCIPAL_CACHE else "db")
 if SESSION_STORE not in ("db", "cached_db", "cache"):
     raise ImproperlyConfigured("SESSION_STORE must be db, cached_db or cache.")
 if SESSION_STORE != "db" and PRINCIPAL_CACHE is None:
