@@ -159,7 +159,8 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
     )
     header = (
         f"{'database':9} {'versions':>9} {'URL':15} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}"
-        f" {'errors':>6} {'queries':>7} {'CPU ms':>6} {'load':>5}  ratios: req/s  p99 queries"
+        f" {'errors':>6} {'queries':>7} {'CPU ms':>6} {'DB ms':>5} {'load':>5}"
+        "  ratios: req/s  p99 queries"
     )
     print(header)
     print("-" * len(header))
@@ -175,7 +176,8 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
                     f"{database:9} {result['seeded']:>9,} {name:15} {figures['rps']:7.0f}"
                     f" {figures['p50']:7.1f} {figures['p99']:7.1f} {figures['errors']:6d}"
                     f" {figures['queries']:7.2f} {figures['server_cpu_ms']:6.2f}"
-                    f" {figures['load']:5.1f}         {rps_ratio:5.2f} {p99_ratio:5.2f}"
+                    f" {database_cpu(database, figures):>5} {figures['load']:5.1f}"
+                    f"         {rps_ratio:5.2f} {p99_ratio:5.2f}"
                     f" {q_ratio:7.2f}"
                 )
                 if name == EDITOR:
@@ -192,6 +194,7 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
     print(
         "(ratios to the goals: req/s / 500 (>= 1), p99 / 50 ms (<= 1), queries / 3 (<= 1);"
         " CPU ms: gunicorn's CPU time per request, which other load on the machine barely moves;"
+        " DB ms: PostgreSQL's, in the connections gunicorn keeps open;"
         " load: 1-minute load average before the run, on 2 cores)"
     )
     if len(sizes) > 1:
@@ -204,6 +207,10 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
                 if ratio > GOALS["flat"] and name != EDITOR:
                     failures.append(f"{database} {name}: {ratio:.2f} times slower at {large:,}")
     print("\nAll goals met." if not failures else "\nOver goal:\n  " + "\n  ".join(failures))
+
+
+def database_cpu(database: str, figures: dict[str, Any]) -> str:
+    return f"{figures['database_cpu_ms']:.2f}" if database == "postgres" else "-"
 
 
 # --- child: a fresh database, a signed-in session, gunicorn, wrk --------------------------------
@@ -367,19 +374,35 @@ def check_answer(port: int, path: str, headers: dict[str, str]) -> None:
         raise SystemExit(f"GET {path} answered {response.status}: {body[:300]!r}")
 
 
-def process_tree_cpu_seconds(root: int) -> float:
-    """User + system CPU seconds of a process and its children (gunicorn's workers)."""
+def _cpu_seconds(pids: set[int] | None, root: int | None = None) -> float:
+    """User + system CPU seconds of these processes, or of `root` and its children."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
+        pid = int(stat.parent.name)
+        if pids is not None and pid not in pids:
+            continue
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # gone meanwhile
-        pid, parent = int(stat.parent.name), int(fields[1])
-        if root in (pid, parent):
+        if pids is not None or root in (pid, int(fields[1])):
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
+
+
+def database_backends() -> set[int]:
+    """PostgreSQL's server processes serving the benchmark's database (none on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+        return {pid for (pid,) in cursor.fetchall()}
 
 
 def load(
@@ -398,18 +421,21 @@ def load(
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     load_average = os.getloadavg()[0]
-    server_cpu = process_tree_cpu_seconds(server_pid)
+    backends = database_backends()  # connections kept by the server (not those made per request)
+    server_cpu, database_cpu = _cpu_seconds(None, server_pid), _cpu_seconds(backends)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{path}"], check=True, capture_output=True, text=True
     ).stdout
-    server_cpu = process_tree_cpu_seconds(server_pid) - server_cpu
+    server_cpu = _cpu_seconds(None, server_pid) - server_cpu
+    database_cpu = _cpu_seconds(backends) - database_cpu
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     figures = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
     requests = max(1, figures["requests"])
     return {
         "server_cpu_ms": server_cpu * 1000 / requests,
+        "database_cpu_ms": database_cpu * 1000 / requests,
         "wrk_cpu_ms": wrk_cpu * 1000 / requests,
         "rps": figures["requests"] / (figures["duration_us"] / 1e6),
         "p50": figures["p50_us"] / 1000,
