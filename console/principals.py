@@ -17,6 +17,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -42,18 +43,20 @@ GENERATION_TIMEOUT = 24 * 60 * 60
 Row = tuple[Any, ...]
 
 
-def _names(model: type[models.Model], *, without: str = "") -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields if field.attname != without]
+@cache
+def _names(model: type[models.Model], *, without: str = "") -> tuple[str, ...]:
+    """The model's column names in field order (fixed for the life of the process)."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname != without)
 
 
-def _build(model: type[Any], names: list[str], values: Row) -> Any:
+def _build(model: type[Any], names: tuple[str, ...], values: Row) -> Any:
     """A model instance from its column values in the model's field order, as a queryset would
     make it (fields left out, such as the user's password, stay deferred: loaded from the
     database if ever read)."""
     return model.from_db(model._default_manager.db, names, values)
 
 
-def _ordered(rows: Iterable[Row], names: list[str]) -> list[Row]:
+def _ordered(rows: Iterable[Row], names: tuple[str, ...]) -> list[Row]:
     """Rows in the order the console lists them everywhere: oldest first."""
     created, pk = names.index("created_at"), names.index("id")
     return sorted(rows, key=lambda row: (row[created], row[pk]))
@@ -107,7 +110,7 @@ class Principal:
         return membership
 
 
-def _user_names() -> list[str]:
+def _user_names() -> tuple[str, ...]:
     return _names(get_user_model(), without="password")
 
 
