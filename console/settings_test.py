@@ -36,3 +36,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Connections close after each request, as before persistent connections: the test database is
+# dropped right after the last test, and a connection closed only then can still be on its way
+# out when PostgreSQL is asked to drop the database ("being accessed by other users").
+DATABASES["default"]["CONN_MAX_AGE"] = 0
