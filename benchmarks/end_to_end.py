@@ -286,34 +286,15 @@ def signed_in_cookie(world: dict[str, Any]) -> str:
 def editor_group(world: dict[str, Any]) -> str:
     """A draft stateless group whose image is the hot one, for the editor page."""
     from groups.services import save_group
+    from tests.groups_api.bodies import group_body
 
     hot = world["hot"]
-    gallery = {
-        "resourceGroupName": hot.gallery.resource_group.name,
-        "galleryName": hot.gallery.name,
-        "imageName": hot.name,
-        "version": "1.1.0",
-    }
-    spec = {
-        "name": "web",
-        "region": "eastus",
-        "resourceGroupName": "rg-web",
-        "capacity": {"minimum": 0, "maximum": 2, "target": 1},
-        "strategy": {"spotPercentage": 100, "fallbackToOd": True},
-        "compute": {
-            "os": "Linux",
-            "vmSizes": {"odSizes": ["standard_d2s_v5"], "spotSizes": ["standard_d2s_v5"]},
-            "launchSpecification": {
-                "image": {"gallery": gallery},
-                "network": {
-                    "resourceGroupName": "rg-net",
-                    "virtualNetworkName": "vnet",
-                    "networkInterfaces": [{"isPrimary": True, "subnetName": "default"}],
-                },
-                "login": {"userName": "azureuser", "sshPublicKey": "ssh-ed25519 AAAA bench"},
-            },
-        },
-    }
+    spec = group_body(
+        resourceGroupName=hot.gallery.resource_group.name,
+        galleryName=hot.gallery.name,
+        imageName=hot.name,
+        version="1.1.0",
+    )
     membership = world["membership"]
     group, _ = save_group(
         actor=membership.user,
