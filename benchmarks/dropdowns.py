@@ -21,7 +21,7 @@ import sys
 import time
 from typing import Any
 
-from inventory_world import ROOT, fresh_database_url, hot_path, seed
+from inventory_world import ROOT, drop_database, fresh_database_url, hot_path, seed
 
 FRAGMENTS: list[tuple[str, dict[str, str]]] = [
     ("resource_group", {}),
@@ -123,6 +123,7 @@ def run_child(database: str, size: int, requests: int) -> dict[str, Any]:
     seed_seconds = time.perf_counter() - started
     gc.collect()  # the seeding's garbage is not the fragments' to collect
     fragments = {name: measure(world, name, extra, requests) for name, extra in FRAGMENTS}
+    drop_database(database, f"dropdowns_{size}")
     return {"seeded": world["versions"], "seed_seconds": seed_seconds, "fragments": fragments}
 
 

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from inventory_world import ROOT, fresh_database_url, hot_path, seed
+from inventory_world import ROOT, drop_database, fresh_database_url, hot_path, seed
 
 REDIS_URL = os.environ.get("BENCHMARK_REDIS_URL", "redis://127.0.0.1:6379/0")
 WORKERS, THREADS = 2, 4
@@ -210,7 +210,8 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
 
 
 def database_cpu(database: str, figures: dict[str, Any]) -> str:
-    return f"{figures['database_cpu_ms']:.2f}" if database == "postgres" else "-"
+    milliseconds = figures["database_cpu_ms"]
+    return f"{milliseconds:.2f}" if database == "postgres" and milliseconds is not None else "-"
 
 
 # --- child: a fresh database, a signed-in session, gunicorn, wrk --------------------------------
@@ -270,6 +271,7 @@ def run_child(args: Any) -> dict[str, Any]:
         )
     if args.database == "postgres":
         forget_cache_keys(env["CACHE_KEY_PREFIX"])
+    drop_database(args.database, label)
     return {"seeded": world["versions"], "urls": urls}
 
 
@@ -355,10 +357,10 @@ def check_answer(port: int, path: str, headers: dict[str, str]) -> None:
         raise SystemExit(f"GET {path} answered {response.status}: {body[:300]!r}")
 
 
-def _cpu_seconds(pids: set[int] | None, root: int | None = None) -> float:
-    """User + system CPU seconds of these processes, or of `root` and its children."""
+def _cpu_seconds(pids: set[int] | None, root: int | None = None) -> dict[int, float]:
+    """User + system CPU seconds of these processes, or of `root` and its children, by pid."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    found: dict[int, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         pid = int(stat.parent.name)
         if pids is not None and pid not in pids:
@@ -368,8 +370,13 @@ def _cpu_seconds(pids: set[int] | None, root: int | None = None) -> float:
         except OSError:
             continue  # gone meanwhile
         if pids is not None or root in (pid, int(fields[1])):
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+            found[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def _cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings by the processes alive at both."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def database_backends() -> set[int]:
@@ -403,20 +410,21 @@ def load(
         command += ["-H", f"{name}: {value}"]
     load_average = os.getloadavg()[0]
     backends = database_backends()  # connections kept by the server (not those made per request)
-    server_cpu, database_cpu = _cpu_seconds(None, server_pid), _cpu_seconds(backends)
+    server_start, database_start = _cpu_seconds(None, server_pid), _cpu_seconds(backends)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{path}"], check=True, capture_output=True, text=True
     ).stdout
-    server_cpu = _cpu_seconds(None, server_pid) - server_cpu
-    database_cpu = _cpu_seconds(backends) - database_cpu
+    server_cpu = _cpu_spent(server_start, _cpu_seconds(None, server_pid))
+    database_cpu = _cpu_spent(database_start, _cpu_seconds(backends))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     figures = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
     requests = max(1, figures["requests"])
     return {
         "server_cpu_ms": server_cpu * 1000 / requests,
-        "database_cpu_ms": database_cpu * 1000 / requests,
+        # Unknown when the server opens a connection per request (each gone by the end).
+        "database_cpu_ms": database_cpu * 1000 / requests if backends else None,
         "wrk_cpu_ms": wrk_cpu * 1000 / requests,
         "rps": figures["requests"] / (figures["duration_us"] / 1e6),
         "p50": figures["p50_us"] / 1000,

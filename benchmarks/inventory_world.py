@@ -44,6 +44,22 @@ def fresh_database_url(database: str, label: str) -> str:
     return f"sqlite:///{path}"
 
 
+def drop_database(database: str, label: str) -> None:
+    """Remove what fresh_database_url made (a 1M-version database takes about 1 GB)."""
+    from django.db import connections
+
+    connections.close_all()
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE_PREFIX}_{label}" WITH (FORCE)')
+        return
+    path = Path(tempfile.gettempdir()) / f"{DATABASE_PREFIX}-{label}.sqlite3"
+    for leftover in path.parent.glob(path.name + "*"):
+        leftover.unlink()
+
+
 def hot_path(world: dict[str, Any]) -> dict[str, str]:
     """The cascade's query parameters down to the hot image and one of its versions."""
     hot = world["hot"]
