@@ -9,7 +9,11 @@ session store) and starts gunicorn as production runs it: console.settings with 
 static files collected into a temporary directory and served by WhiteNoise, 2 workers x 4
 threads, an access log. SQLite runs on the defaults (no Redis); PostgreSQL runs with Redis
 (REDIS_URL from BENCHMARK_REDIS_URL, keys under a prefix of the run's own). Debian's `wrk`
-(installed with apt-get when missing) then loads each URL with 16 connections. Printed per URL:
+(installed with apt-get when missing) then loads each URL with 16 connections, each request on
+a new connection, as a reverse proxy in front of gunicorn sends them by default (nginx speaks
+HTTP/1.0 upstream). With `--keep-alive` wrk keeps its 16 connections instead, and each stays
+with the gunicorn worker that happened to accept it: often most, or all, land on one worker,
+which then serves alone. The share of the busiest worker is printed either way. Printed per URL:
 requests/s, p50 and p99 latency (wrk's), errors (socket errors, and any answer other than 200
 in the access log), SQL statements per request, counted in the server by gunicorn_counting.py,
 and gunicorn's CPU time per request (which, unlike the rest, other load on the machine barely
@@ -40,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,6 +64,7 @@ FRAGMENTS: list[tuple[str, str, dict[str, str]]] = [
     ("details", "details", {"image_version": "latest"}),
 ]
 EDITOR = "editor page"
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" pid=%(p)s'
 WRK_REPORT = """
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -81,6 +87,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per URL")
     parser.add_argument("--rounds", type=int, default=1, help="runs per URL; the best is kept")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--keep-alive", action="store_true", help="keep wrk's connections open between requests"
+    )
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--only", default="", help="comma-separated URL names to load")
@@ -104,6 +113,7 @@ def main() -> None:
                 command += ["--size", str(size), "--static-root", static_root]
                 command += ["--duration", str(args.duration), "--rounds", str(args.rounds)]
                 command += ["--connections", str(args.connections), "--port", str(args.port)]
+                command += ["--keep-alive"] if args.keep_alive else []
                 command += ["--only", args.only]
                 command += [f"--server-env={item}" for item in args.server_env]
                 output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
@@ -153,13 +163,14 @@ def production_environment() -> dict[str, str]:
 def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> None:
     print()
     print(
-        f"gunicorn {WORKERS} workers x {THREADS} threads, wrk {args.connections} connections,"
+        f"gunicorn {WORKERS} workers x {THREADS} threads, wrk {args.connections} connections"
+        f" ({'kept alive' if args.keep_alive else 'a new one per request'}),"
         f" {args.duration} s per URL, best of {args.rounds}"
         + (f", server env {' '.join(args.server_env)}" if args.server_env else "")
     )
     header = (
         f"{'database':9} {'versions':>9} {'URL':15} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}"
-        f" {'errors':>6} {'queries':>7} {'CPU ms':>6} {'DB ms':>5} {'load':>5}"
+        f" {'errors':>6} {'queries':>7} {'CPU ms':>6} {'DB ms':>5} {'worker':>6} {'load':>5}"
         "  ratios: req/s  p99 queries"
     )
     print(header)
@@ -176,7 +187,8 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
                     f"{database:9} {result['seeded']:>9,} {name:15} {figures['rps']:7.0f}"
                     f" {figures['p50']:7.1f} {figures['p99']:7.1f} {figures['errors']:6d}"
                     f" {figures['queries']:7.2f} {figures['server_cpu_ms']:6.2f}"
-                    f" {database_cpu(database, figures):>5} {figures['load']:5.1f}"
+                    f" {database_cpu(database, figures):>5} {figures['busiest_worker']:6.0%}"
+                    f" {figures['load']:5.1f}"
                     f"         {rps_ratio:5.2f} {p99_ratio:5.2f}"
                     f" {q_ratio:7.2f}"
                 )
@@ -195,6 +207,7 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
         "(ratios to the goals: req/s / 500 (>= 1), p99 / 50 ms (<= 1), queries / 3 (<= 1);"
         " CPU ms: gunicorn's CPU time per request, which other load on the machine barely moves;"
         " DB ms: PostgreSQL's, in the connections gunicorn keeps open;"
+        " worker: the busiest worker's share of the requests (50% is an even split);"
         " load: 1-minute load average before the run, on 2 cores)"
     )
     if len(sizes) > 1:
@@ -253,6 +266,8 @@ def run_child(args: Any) -> dict[str, Any]:
         with serving(server_env, port, Path(workdir)) as server_pid:
             for name, path, htmx in targets:
                 headers = {"Cookie": cookie, **({"HX-Request": "true"} if htmx else {})}
+                if not args.keep_alive:
+                    headers["Connection"] = "close"
                 check_answer(port, path, headers)
                 run = (port, path, headers)
                 load(*run, 3, args.connections, Path(workdir), server_pid)  # warm-up
@@ -327,6 +342,8 @@ def serving(env: dict[str, str], port: int, workdir: Path) -> Iterator[int]:
         "-c", str(ROOT / "benchmarks" / "gunicorn_counting.py"),
         "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
         "--access-logfile", str(access_log), "--error-logfile", str(workdir / "error.log"),
+        # gunicorn's default format, and the worker's pid (to see how the load was shared).
+        "--access-logformat", ACCESS_LOG_FORMAT,
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
@@ -409,6 +426,8 @@ def load(
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     load_average = os.getloadavg()[0]
+    access_log = workdir / "access.log"
+    log_offset = access_log.stat().st_size
     backends = database_backends()  # connections kept by the server (not those made per request)
     server_start, database_start = _cpu_seconds(None, server_pid), _cpu_seconds(backends)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -421,7 +440,11 @@ def load(
     wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     figures = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
     requests = max(1, figures["requests"])
+    with access_log.open("rb") as log:
+        log.seek(log_offset)
+        by_worker = Counter(re.findall(rb" pid=<(\d+)>$", log.read(), re.MULTILINE))
     return {
+        "busiest_worker": max(by_worker.values(), default=0) / max(1, by_worker.total()),
         "server_cpu_ms": server_cpu * 1000 / requests,
         # Unknown when the server opens a connection per request (each gone by the end).
         "database_cpu_ms": database_cpu * 1000 / requests if backends else None,
