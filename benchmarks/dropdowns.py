@@ -3,10 +3,8 @@
     python benchmarks/dropdowns.py [--sizes 1000,1000000] [--database sqlite|postgres|both]
 
 Each (database, size) pair runs in a child process on a fresh database of its own (SQLite: a
-file under /tmp; PostgreSQL: the `gallery_console_bench` database next to `test`), seeded with
-bulk inserts. The path the fragments read has the same shape at every size (one resource group,
-one gallery of 10 images, an image of 200 versions); what grows is the inventory around it
-(more subscriptions, galleries, images and versions), which is what the indexes must absorb.
+file under /tmp; PostgreSQL: `gallery_console_bench_dropdowns` next to `test`), seeded in bulk
+by inventory_world.py, which end_to_end.py shares.
 
 Goals: p50 <= 5 ms, p99 <= 15 ms, p50 at 1M / p50 at 1k <= 1.5, <= 3 queries per fragment.
 """
@@ -17,21 +15,14 @@ import argparse
 import gc
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
-POSTGRES_DATABASE = "gallery_console_bench"
-VERSIONS_PER_SUBSCRIPTION = 1000  # 5 resource groups x 2 galleries x 10 images x 10 versions
-HOT_VERSIONS = 200
-REGIONS = [("eastus", 0.8), ("westus", 0.5), ("northeurope", 0.3)]
+from inventory_world import ROOT, drop_database, fresh_database_url, hot_path, seed
+
 FRAGMENTS: list[tuple[str, dict[str, str]]] = [
     ("resource_group", {}),
     ("gallery", {}),
@@ -118,14 +109,7 @@ def report(results: dict, databases: list[str], sizes: list[int]) -> None:
 
 
 def run_child(database: str, size: int, requests: int) -> dict[str, Any]:
-    if database == "postgres":
-        _recreate_postgres_database()
-        os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER}/{POSTGRES_DATABASE}"
-    else:
-        path = Path(f"/tmp/gallery-console-bench-{size}.sqlite3")  # noqa: S108
-        for leftover in path.parent.glob(path.name + "*"):
-            leftover.unlink()
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = fresh_database_url(database, f"dropdowns_{size}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "console.settings_test"
     sys.path.insert(0, str(ROOT))
     import django
@@ -139,155 +123,8 @@ def run_child(database: str, size: int, requests: int) -> dict[str, Any]:
     seed_seconds = time.perf_counter() - started
     gc.collect()  # the seeding's garbage is not the fragments' to collect
     fragments = {name: measure(world, name, extra, requests) for name, extra in FRAGMENTS}
+    drop_database(database, f"dropdowns_{size}")
     return {"seeded": world["versions"], "seed_seconds": seed_seconds, "fragments": fragments}
-
-
-def _recreate_postgres_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{POSTGRES_DATABASE}"')
-
-
-def seed(size: int) -> dict[str, Any]:
-    """Bulk-insert `size` versions: subscriptions of 1,000 versions each, the first one hot."""
-    from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from console.models import Account, Membership, Organization
-    from galleries import arm_ids
-    from galleries.crypto import encrypt_secret
-    from galleries.models import (
-        ConnectedSubscription,
-        Gallery,
-        GalleryImage,
-        RefreshRun,
-        ResourceGroup,
-    )
-
-    rng = random.Random(7)
-    now = timezone.now()
-    subscription_count = max(1, size // VERSIONS_PER_SUBSCRIPTION)
-    secret = encrypt_secret("bench")
-    with transaction.atomic():
-        organizations = Organization.objects.bulk_create(
-            [
-                Organization(name=f"Org {n}", public_id=f"ou-{n:08x}")
-                for n in range(subscription_count)
-            ]
-        )
-        accounts = Account.objects.bulk_create(
-            [
-                Account(id=f"act-{n:08x}", organization=o, name="Main")
-                for n, o in enumerate(organizations)
-            ]
-        )
-        subscriptions = ConnectedSubscription.objects.bulk_create(
-            [
-                ConnectedSubscription(
-                    organization=o, account=a, display_name=f"Sub {n}",
-                    subscription_id=f"00000000-0000-0000-0000-{n:012d}", tenant_id="t",
-                    client_id="c", client_secret_encrypted=secret,
-                )
-                for n, (o, a) in enumerate(zip(organizations, accounts, strict=True))
-            ]
-        )  # fmt: skip
-        RefreshRun.objects.bulk_create(
-            [
-                RefreshRun(
-                    subscription=s, status="succeeded", finished_at=now - timedelta(minutes=4)
-                )
-                for s in subscriptions
-            ]
-        )
-        groups = ResourceGroup.objects.bulk_create(
-            [
-                ResourceGroup(
-                    subscription=s, name=f"rg-{r}", last_seen_at=now,
-                    arm_id=arm_ids.resource_group_arm_id(s.subscription_id, f"rg-{r}"),
-                )
-                for s in subscriptions for r in range(5)
-            ],
-            batch_size=5000,
-        )  # fmt: skip
-        galleries = Gallery.objects.bulk_create(
-            [
-                Gallery(
-                    subscription=rg.subscription, resource_group=rg, name=f"gal{g}",
-                    last_seen_at=now,
-                    arm_id=arm_ids.gallery_arm_id(
-                        rg.subscription.subscription_id, rg.name, f"gal{g}"
-                    ),
-                )
-                for rg in groups for g in range(2)
-            ],
-            batch_size=5000,
-        )  # fmt: skip
-        images = GalleryImage.objects.bulk_create(
-            [
-                GalleryImage(
-                    subscription=g.subscription, gallery=g, name=f"img-{i:02d}",
-                    os_type="Linux", os_state="Generalized", last_seen_at=now,
-                    arm_id=arm_ids.image_arm_id(
-                        g.subscription.subscription_id, g.resource_group.name, g.name,
-                        f"img-{i:02d}",
-                    ),
-                )
-                for g in galleries for i in range(10)
-            ],
-            batch_size=5000,
-        )  # fmt: skip
-        hot = images[0]
-        version_rows, region_rows = [], []
-        version_id = 0
-        budget = size
-        for image in images:
-            count = HOT_VERSIONS if image is hot else 10
-            count = min(count, budget)
-            budget -= count
-            for n in range(count):
-                version_id += 1
-                name = f"1.{n // 10}.{n % 10}"
-                failed = rng.random() < 0.02
-                version_rows.append(
-                    (
-                        version_id, image.subscription_id, image.pk, name,
-                        arm_ids.version_arm_id(image.arm_id, name), arm_ids.version_sort_key(name),
-                        now, now, now, rng.random() < 0.05, "Failed" if failed else "Succeeded", 0,
-                    )
-                )  # fmt: skip
-                for region, share in REGIONS:
-                    if rng.random() < share:
-                        region_rows.append((version_id, region, 1, "Standard_LRS", False))
-            if budget <= 0:
-                break
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO galleries_imageversion (id, subscription_id, image_id, name, arm_id,"
-                " sort_key, first_seen_at, last_seen_at, published_date, exclude_from_latest,"
-                " provisioning_state, data_disk_count)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                version_rows,
-            )
-            cursor.executemany(
-                "INSERT INTO galleries_versionregion (version_id, region, replica_count,"
-                " storage_account_type, exclude_from_latest) VALUES (%s, %s, %s, %s, %s)",
-                region_rows,
-            )
-    with connection.cursor() as cursor:
-        # Fresh statistics (and, on PostgreSQL, a visibility map), as autovacuum would leave them.
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    user = get_user_model().objects.create(username="bench")
-    membership = Membership.objects.create(user=user, organization=organizations[0], role="editor")
-    return {
-        "versions": version_id,
-        "regions": len(region_rows),
-        "membership": membership,
-        "account": accounts[0],
-        "hot": hot,
-    }
 
 
 def measure(world: dict[str, Any], name: str, extra: dict[str, str], requests: int) -> dict:
@@ -299,18 +136,7 @@ def measure(world: dict[str, Any], name: str, extra: dict[str, str], requests: i
     from groups import views_cascade
 
     key = name.split(" ")[0]
-    hot = world["hot"]
-    params = {
-        "group_account": world["account"].pk,
-        "image_account": world["account"].pk,
-        "image_resource_group": hot.gallery.resource_group.name,
-        "image_gallery": hot.gallery.name,
-        "image_name": hot.name,
-        "image_version": "1.1.0",
-        "os": "Linux",
-        "region": "eastus",
-        **extra,
-    }
+    params = {**hot_path(world), **extra}
     factory = RequestFactory()
     membership = world["membership"]
 

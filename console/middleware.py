@@ -1,14 +1,20 @@
-"""Per-request context: a request id, and the user's organization, membership and account."""
+"""Per-request context: a request id, the signed-in user, and their organization, membership
+and account (read from console.principals: no query once cached)."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
+from django.contrib import auth
+from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
+from . import principals
 from .request_context import current_request_id
 from .text import unstorable_input
 
@@ -36,6 +42,24 @@ class RequestIdMiddleware:
         return response
 
 
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with `request.user` built from the cached principal when the session is one
+    Django would accept as it stands; any other case is Django's own get_user()."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _signed_in_user(request))  # type: ignore[assignment]
+
+
+def _signed_in_user(request: HttpRequest) -> Any:
+    if not hasattr(request, "_cached_user"):
+        principal = principals.from_session(request.session)
+        request.principal = principal  # type: ignore[attr-defined]
+        user = principal.user() if principal is not None else auth.get_user(request)
+        request._cached_user = user  # type: ignore[attr-defined]
+    return request._cached_user  # type: ignore[attr-defined]
+
+
 class TenancyMiddleware:
     """Attach `membership`, `organization` and `account` for a signed-in user.
 
@@ -47,16 +71,21 @@ class TenancyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from .selectors import resolve_tenancy
-
         request.membership = None  # type: ignore[attr-defined]
         request.organization = None  # type: ignore[attr-defined]
         request.account = None  # type: ignore[attr-defined]
         if request.user.is_authenticated:
-            membership, account = resolve_tenancy(
-                request.user,
-                organization_id=request.session.get(SESSION_ORGANIZATION_KEY),
-                account_id=request.session.get(SESSION_ACCOUNT_KEY),
+            principal = getattr(request, "principal", None)
+            if principal is None:  # signed in by another backend, or a test's own user
+                principal = principals.principal_for(request.user.pk)
+                request.principal = principal  # type: ignore[attr-defined]
+            membership, account = (
+                principal.tenancy(
+                    request.session.get(SESSION_ORGANIZATION_KEY),
+                    request.session.get(SESSION_ACCOUNT_KEY),
+                )
+                if principal is not None
+                else (None, None)
             )
             if membership is not None:
                 request.membership = membership  # type: ignore[attr-defined]

@@ -13,22 +13,6 @@ from .models import Account, ApiToken, AuditEntry, Invitation, Membership, Organ
 from .services import authenticate_token as authenticate_token
 
 
-def resolve_tenancy(
-    user: Any, *, organization_id: int | None, account_id: str | None
-) -> tuple[Membership | None, Account | None]:
-    memberships = memberships_of(user)
-    membership = None
-    if organization_id is not None:
-        membership = memberships.filter(organization_id=organization_id).first()
-    if membership is None:
-        membership = memberships.first()
-    if membership is None:
-        return None, None
-    accounts = accounts_for(membership.organization)
-    account = accounts.filter(pk=account_id).first() if account_id else None
-    return membership, account or accounts.first()
-
-
 def memberships_of(user: Any) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user)

@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "console.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -103,21 +103,75 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# Connections outlive a request (opening one is most of a small request's time on PostgreSQL):
+# each thread keeps its own for DATABASE_CONN_MAX_AGE seconds, checked before reuse, unless
+# DATABASE_POOL_SIZE > 0 gives each process a psycopg pool of that many (PostgreSQL only).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # Parameters bound by the server, and a statement run a few times on a connection prepared:
+    # PostgreSQL then plans the cascade's queries once per connection, not on every request
+    # (planning cost more than running them). Not for PgBouncer in transaction mode.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 2}
+    )
+DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=0)
+if DATABASE_POOL_SIZE > 0:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL_SIZE needs PostgreSQL.")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": env.int("DATABASE_POOL_TIMEOUT_SECONDS", default=10),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Prefixes every cache key, so that several consoles (or test runs) can share one Redis database.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="")
+_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "console.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "console_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+    if _SQLITE:
+        # Every process of a SQLite deployment runs on this machine (they share the database
+        # file), so files are a cache they all see, and reading one costs no query.
+        CACHES["files"] = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default="") or str(VAR_DIR / "cache"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+# Every request reads its session and its signed-in user (console.principals), so both are
+# cached where every web process sees the same values and a read costs no query: Redis, or
+# files on SQLite. PostgreSQL without Redis reads them from the database.
+PRINCIPAL_CACHE = "default" if REDIS_URL else ("files" if _SQLITE else None)
+# db, cached_db (the database, read through the cache) or cache (the cache alone: faster
+# writes, but a Redis restart signs everyone out).
+SESSION_STORE = env.str("SESSION_STORE", default="") or ("cached_db" if PRINCIPAL_CACHE else "db")
+if SESSION_STORE not in ("db", "cached_db", "cache"):
+    raise ImproperlyConfigured("SESSION_STORE must be db, cached_db or cache.")
+if SESSION_STORE != "db" and PRINCIPAL_CACHE is None:
+    raise ImproperlyConfigured(f"SESSION_STORE={SESSION_STORE} needs REDIS_URL (or SQLite).")
+SESSION_ENGINE = f"django.contrib.sessions.backends.{SESSION_STORE}"
+SESSION_CACHE_ALIAS = PRINCIPAL_CACHE or "default"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

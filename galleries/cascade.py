@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.http import Http404
@@ -273,10 +273,9 @@ def chosen_image(sub: SubscriptionAge, selection: Selection) -> ImageRow | None:
     return ImageRow(*row)
 
 
-@dataclass(frozen=True)
-class VersionRow:
+class VersionRow(NamedTuple):
     """What a version's <option> shows; read as plain columns, since a list of a hundred
-    model instances costs more than the query itself."""
+    model instances (or even frozen dataclasses) costs more than the query itself."""
 
     name: str
     published_on: str | None  # "YYYY-MM-DD": a date to show, so never parsed into a datetime

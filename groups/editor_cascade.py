@@ -190,7 +190,10 @@ def version_level(organization: Organization, selection: Selection) -> Level:
         latest_label = f"Latest (currently {latest_name})"
     else:
         latest_label = "Latest (nothing eligible in this region yet)" if region else "Latest"
-    options = [Option(LATEST, latest_label)] + [_version_option(v, region) for v in versions]
+    today = timezone.now().date().isoformat()
+    not_in_region = f"not in {region_display_name(region)}" if region else ""
+    options = [Option(LATEST, latest_label)]
+    options += [_version_option(version, today, not_in_region) for version in versions]
     wanted = selection.image_version.lower()
     selected = next((o.value for o in options if o.value.lower() == wanted and not o.disabled), "")
     level = Level("version", options, selected, query=query, truncated=truncated, subscription=sub)
@@ -231,7 +234,8 @@ def _explain_unlisted_version(
         )
 
 
-def _version_option(version: VersionRow, region: str) -> Option:
+def _version_option(version: VersionRow, today: str, not_in_region: str) -> Option:
+    """`not_in_region`: what a version missing from the chosen region is marked with, if any."""
     parts = [version.name]
     if version.published_on:
         parts.append(f"published {version.published_on}")
@@ -239,12 +243,12 @@ def _version_option(version: VersionRow, region: str) -> Option:
     if failed:
         parts.append("failed, cannot be used")
     if version.end_of_life_on:
-        passed = version.end_of_life_on < timezone.now().date().isoformat()
+        passed = version.end_of_life_on < today
         parts.append(f"end of life {'passed ' if passed else ''}{version.end_of_life_on}")
     if version.exclude_from_latest:
         parts.append("excluded from latest")
-    if region and not version.in_region:
-        parts.append(f"not in {region_display_name(region)}")
+    if not_in_region and not version.in_region:
+        parts.append(not_in_region)
     return Option(version.name, " · ".join(parts), disabled=failed)
 
 

@@ -1,3 +1,4 @@
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -104,3 +105,20 @@ async def watch_csp_violations_async(context: AsyncBrowserContext) -> list[str]:
 def go_decoder(tmp_path_factory: pytest.TempPathFactory) -> GoDecoder:
     """spotinst-sdk-go's reading of an answer (tests/go_decode.py), built once per session."""
     return GoDecoder(build(tmp_path_factory.mktemp("spotdecode")))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop this run's cache namespace (console.settings_test): its files, or its Redis keys."""
+    from django.conf import settings
+
+    prefix = settings.CACHE_KEY_PREFIX
+    if not prefix.startswith("gallery-console-test-"):
+        return
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+    elif "files" in settings.CACHES:
+        shutil.rmtree(settings.CACHES["files"]["LOCATION"], ignore_errors=True)

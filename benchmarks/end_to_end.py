@@ -1,0 +1,495 @@
+"""The cascade's fragments and the editor page as a signed-in user gets them: through gunicorn.
+
+    python benchmarks/end_to_end.py [--sizes 1000,1000000] [--database sqlite|postgres|both]
+                              [--duration 10] [--rounds 1] [--server-env NAME=VALUE ...]
+
+For each (database, size) pair a child process makes a fresh database (inventory_world.py, the
+world dropdowns.py times in-process), signs a user in (a real session in the configured
+session store) and starts gunicorn as production runs it: console.settings with DEBUG off,
+static files collected into a temporary directory and served by WhiteNoise, 2 workers x 4
+threads, an access log. SQLite runs on the defaults (no Redis); PostgreSQL runs with Redis
+(REDIS_URL from BENCHMARK_REDIS_URL, keys under a prefix of the run's own). Debian's `wrk`
+(installed with apt-get when missing) then loads each URL with 16 connections, each request on
+a new connection, as a reverse proxy in front of gunicorn sends them by default (nginx speaks
+HTTP/1.0 upstream). With `--keep-alive` wrk keeps its 16 connections instead, and each stays
+with the gunicorn worker that happened to accept it: often most, or all, land on one worker,
+which then serves alone. The share of the busiest worker is printed either way. Printed per URL:
+requests/s, p50 and p99 latency (wrk's), errors (socket errors, and any answer other than 200
+in the access log), SQL statements per request, counted in the server by gunicorn_counting.py,
+and gunicorn's CPU time per request (which, unlike the rest, other load on the machine barely
+moves). `--server-env` passes settings to the server only, e.g.
+`--server-env DATABASE_CONN_MAX_AGE=0` to compare connection strategies.
+
+Goals (the fragments; the editor page is shown for reference): >= 500 requests/s, p99 <= 50 ms,
+0 errors, <= 3 queries per request in all, requests/s at 1M >= 1/1.5 of that at 1k, on both
+databases. The machine's load average is printed with each figure: other processes on a
+shared machine lower them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import http.client
+import json
+import os
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from inventory_world import ROOT, drop_database, fresh_database_url, hot_path, seed
+
+REDIS_URL = os.environ.get("BENCHMARK_REDIS_URL", "redis://127.0.0.1:6379/0")
+WORKERS, THREADS = 2, 4
+GOALS = {"rps": 500.0, "p99": 50.0, "queries": 3.0, "flat": 1.5}
+FRAGMENTS: list[tuple[str, str, dict[str, str]]] = [
+    # (name, level, parameters over the hot path)
+    ("resource_group", "resource_group", {}),
+    ("gallery", "gallery", {}),
+    ("image", "image", {}),
+    ("version", "version", {}),
+    ("details", "details", {"image_version": "latest"}),
+]
+EDITOR = "editor page"
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" pid=%(p)s'
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\n{"requests": %d, "duration_us": %d, "socket_errors": %d, "status_errors": %d,'
+    .. ' "p50_us": %d, "p99_us": %d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+# --- parent: one child per (database, size), then the report ------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,1000000")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per URL")
+    parser.add_argument("--rounds", type=int, default=1, help="runs per URL; the best is kept")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--keep-alive", action="store_true", help="keep wrk's connections open between requests"
+    )
+    parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--only", default="", help="comma-separated URL names to load")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--static-root", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_child(args)))
+        return
+    ensure_wrk()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    results: dict[tuple[str, int], dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-http-static-") as static_root:
+        collect_static(static_root)
+        for database in databases:
+            for size in sizes:
+                print(f"… {database}, {size:,} versions: seeding, serving, loading", flush=True)
+                command = [sys.executable, __file__, "--child", "--database", database]
+                command += ["--size", str(size), "--static-root", static_root]
+                command += ["--duration", str(args.duration), "--rounds", str(args.rounds)]
+                command += ["--connections", str(args.connections), "--port", str(args.port)]
+                command += ["--keep-alive"] if args.keep_alive else []
+                command += ["--only", args.only]
+                command += [f"--server-env={item}" for item in args.server_env]
+                output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+                results[database, size] = json.loads(output.stdout.strip().splitlines()[-1])
+    report(results, databases, sizes, args)
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    print("… installing Debian's wrk", flush=True)
+    apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*apt, "update", "-qq"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*apt, "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL, env=env
+    )
+
+
+def collect_static(static_root: str) -> None:
+    env = {**production_environment(), "STATIC_ROOT": static_root}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def production_environment() -> dict[str, str]:
+    """What a deployment sets: DEBUG off, its own keys. Only settings, no benchmark switches."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "CACHE_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="console.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-" + secrets.token_urlsafe(40),
+        FIELD_ENCRYPTION_KEY=base64.urlsafe_b64encode(b"benchmark-only-key-0123456789abc").decode(),
+        ALLOWED_HOSTS="127.0.0.1",
+    )
+    return env
+
+
+def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> None:
+    print()
+    print(
+        f"gunicorn {WORKERS} workers x {THREADS} threads, wrk {args.connections} connections"
+        f" ({'kept alive' if args.keep_alive else 'a new one per request'}),"
+        f" {args.duration} s per URL, best of {args.rounds}"
+        + (f", server env {' '.join(args.server_env)}" if args.server_env else "")
+    )
+    header = (
+        f"{'database':9} {'versions':>9} {'URL':15} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}"
+        f" {'errors':>6} {'queries':>7} {'CPU ms':>6} {'DB ms':>5} {'worker':>6} {'load':>5}"
+        "  ratios: req/s  p99 queries"
+    )
+    print(header)
+    print("-" * len(header))
+    failures: list[str] = []
+    for database in databases:
+        for size in sizes:
+            result = results[database, size]
+            for name, figures in result["urls"].items():
+                rps_ratio = figures["rps"] / GOALS["rps"]
+                p99_ratio = figures["p99"] / GOALS["p99"]
+                q_ratio = figures["queries"] / GOALS["queries"]
+                print(
+                    f"{database:9} {result['seeded']:>9,} {name:15} {figures['rps']:7.0f}"
+                    f" {figures['p50']:7.1f} {figures['p99']:7.1f} {figures['errors']:6d}"
+                    f" {figures['queries']:7.2f} {figures['server_cpu_ms']:6.2f}"
+                    f" {database_cpu(database, figures):>5} {figures['busiest_worker']:6.0%}"
+                    f" {figures['load']:5.1f}"
+                    f"         {rps_ratio:5.2f} {p99_ratio:5.2f}"
+                    f" {q_ratio:7.2f}"
+                )
+                if name == EDITOR:
+                    continue
+                where = f"{database} {size:,} {name}"
+                if rps_ratio < 1:
+                    failures.append(f"{where}: {figures['rps']:.0f} req/s")
+                if p99_ratio > 1:
+                    failures.append(f"{where}: p99 {figures['p99']:.1f} ms")
+                if figures["errors"]:
+                    failures.append(f"{where}: {figures['errors']} errors")
+                if q_ratio > 1:
+                    failures.append(f"{where}: {figures['queries']:.2f} queries")
+    print(
+        "(ratios to the goals: req/s / 500 (>= 1), p99 / 50 ms (<= 1), queries / 3 (<= 1);"
+        " CPU ms: gunicorn's CPU time per request, which other load on the machine barely moves;"
+        " DB ms: PostgreSQL's, in the connections gunicorn keeps open;"
+        " worker: the busiest worker's share of the requests (50% is an even split);"
+        " load: 1-minute load average before the run, on 2 cores)"
+    )
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
+        print(f"\nreq/s at {small:,} / req/s at {large:,} versions (flat: <= {GOALS['flat']})")
+        for database in databases:
+            for name, figures in results[database, small]["urls"].items():
+                ratio = figures["rps"] / results[database, large]["urls"][name]["rps"]
+                print(f"{database:9} {name:15} {ratio:5.2f}")
+                if ratio > GOALS["flat"] and name != EDITOR:
+                    failures.append(f"{database} {name}: {ratio:.2f} times slower at {large:,}")
+    print("\nAll goals met." if not failures else "\nOver goal:\n  " + "\n  ".join(failures))
+
+
+def database_cpu(database: str, figures: dict[str, Any]) -> str:
+    milliseconds = figures["database_cpu_ms"]
+    return f"{milliseconds:.2f}" if database == "postgres" and milliseconds is not None else "-"
+
+
+# --- child: a fresh database, a signed-in session, gunicorn, wrk --------------------------------
+
+
+def run_child(args: Any) -> dict[str, Any]:
+    label = f"http_{args.size}"
+    env = production_environment()
+    env.update(STATIC_ROOT=args.static_root, DATABASE_URL=fresh_database_url(args.database, label))
+    if args.database == "postgres":
+        env.update(REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=f"bench-{secrets.token_hex(4)}")
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    world = seed(args.size)
+    cookie = signed_in_cookie(world)
+    group_id = editor_group(world)
+    connections.close_all()
+
+    targets = [
+        (name, f"/cascade/level/{level}/?{urlencode({**hot_path(world), **extra})}", True)
+        for name, level, extra in FRAGMENTS
+    ]
+    targets.append((EDITOR, f"/groups/{group_id}/", False))
+    if args.only:
+        wanted = args.only.split(",")
+        targets = [target for target in targets if target[0] in wanted]
+    server_env = dict(env, **dict(item.split("=", 1) for item in args.server_env))
+    port = args.port or free_port()
+    urls: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-http-") as workdir:
+        with serving(server_env, port, Path(workdir)) as server_pid:
+            for name, path, htmx in targets:
+                headers = {"Cookie": cookie, **({"HX-Request": "true"} if htmx else {})}
+                if not args.keep_alive:
+                    headers["Connection"] = "close"
+                check_answer(port, path, headers)
+                run = (port, path, headers)
+                load(*run, 3, args.connections, Path(workdir), server_pid)  # warm-up
+                rounds = [
+                    load(*run, args.duration, args.connections, Path(workdir), server_pid)
+                    for _ in range(args.rounds)
+                ]
+                urls[name] = {"path": path, **max(rounds, key=lambda r: r["rps"])}
+        statuses = access_log_statuses(Path(workdir) / "access.log")
+        tally = query_tally(Path(workdir))
+    for figures in urls.values():
+        requests, queries = tally.get(figures["path"], [0, 0])
+        figures["queries"] = queries / requests if requests else float("nan")
+        figures["errors"] += sum(
+            count for status, count in statuses.get(figures["path"], {}).items() if status != 200
+        )
+    if args.database == "postgres":
+        forget_cache_keys(env["CACHE_KEY_PREFIX"])
+    drop_database(args.database, label)
+    return {"seeded": world["versions"], "urls": urls}
+
+
+def signed_in_cookie(world: dict[str, Any]) -> str:
+    """A session of the bench user, made by Django's own login in the configured store."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world["membership"].user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def editor_group(world: dict[str, Any]) -> str:
+    """A draft stateless group whose image is the hot one, for the editor page."""
+    from groups.services import save_group
+    from tests.groups_api.bodies import group_body
+
+    hot = world["hot"]
+    spec = group_body(
+        resourceGroupName=hot.gallery.resource_group.name,
+        galleryName=hot.gallery.name,
+        imageName=hot.name,
+        version="1.1.0",
+    )
+    membership = world["membership"]
+    group, _ = save_group(
+        actor=membership.user,
+        organization=membership.organization,
+        account=world["account"],
+        kind="stateless",
+        spec=spec,
+        status="draft",
+        source="console",
+    )
+    return group.id
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], port: int, workdir: Path) -> Iterator[int]:
+    """gunicorn on 127.0.0.1:port until the block ends (yields its pid), then stopped
+    gracefully (its workers write their query tallies as they exit)."""
+    access_log = workdir / "access.log"
+    env = {**env, "BENCHMARK_COUNTS_DIR": str(workdir)}
+    command = [
+        sys.executable, "-m", "gunicorn", "console.wsgi:application",
+        "-c", str(ROOT / "benchmarks" / "gunicorn_counting.py"),
+        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
+        "--access-logfile", str(access_log), "--error-logfile", str(workdir / "error.log"),
+        # gunicorn's default format, and the worker's pid (to see how the load was shared).
+        "--access-logformat", ACCESS_LOG_FORMAT,
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log = (workdir / "error.log").read_text()
+                    raise SystemExit(f"gunicorn did not start:\n{log}") from None
+                time.sleep(0.1)
+        yield server.pid
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def check_answer(port: int, path: str, headers: dict[str, str]) -> None:
+    """The URL answers 200 with a page, not a redirect to the login form."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    if response.status != 200:
+        raise SystemExit(f"GET {path} answered {response.status}: {body[:300]!r}")
+
+
+def _cpu_seconds(pids: set[int] | None, root: int | None = None) -> dict[int, float]:
+    """User + system CPU seconds of these processes, or of `root` and its children, by pid."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        pid = int(stat.parent.name)
+        if pids is not None and pid not in pids:
+            continue
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if pids is not None or root in (pid, int(fields[1])):
+            found[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def _cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings by the processes alive at both."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
+
+
+def database_backends() -> set[int]:
+    """PostgreSQL's server processes serving the benchmark's database (none on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def load(
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    seconds: int,
+    connections: int,
+    workdir: Path,
+    server_pid: int,
+) -> dict[str, Any]:
+    script = workdir / "report.lua"
+    script.write_text(WRK_REPORT)
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s"]
+    command += ["-s", str(script)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    load_average = os.getloadavg()[0]
+    access_log = workdir / "access.log"
+    log_offset = access_log.stat().st_size
+    backends = database_backends()  # connections kept by the server (not those made per request)
+    server_start, database_start = _cpu_seconds(None, server_pid), _cpu_seconds(backends)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], check=True, capture_output=True, text=True
+    ).stdout
+    server_cpu = _cpu_spent(server_start, _cpu_seconds(None, server_pid))
+    database_cpu = _cpu_spent(database_start, _cpu_seconds(backends))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    figures = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
+    requests = max(1, figures["requests"])
+    with access_log.open("rb") as log:
+        log.seek(log_offset)
+        by_worker = Counter(re.findall(rb" pid=<(\d+)>$", log.read(), re.MULTILINE))
+    return {
+        "busiest_worker": max(by_worker.values(), default=0) / max(1, by_worker.total()),
+        "server_cpu_ms": server_cpu * 1000 / requests,
+        # Unknown when the server opens a connection per request (each gone by the end).
+        "database_cpu_ms": database_cpu * 1000 / requests if backends else None,
+        "wrk_cpu_ms": wrk_cpu * 1000 / requests,
+        "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+        "p50": figures["p50_us"] / 1000,
+        "p99": figures["p99_us"] / 1000,
+        "errors": figures["socket_errors"] + figures["status_errors"],
+        "load": load_average,
+    }
+
+
+_ACCESS_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d{3}) ')
+
+
+def access_log_statuses(access_log: Path) -> dict[str, dict[int, int]]:
+    statuses: dict[str, dict[int, int]] = {}
+    for line in access_log.read_text().splitlines():
+        match = _ACCESS_LINE.search(line)
+        if match:
+            path, status = match.group(1), int(match.group(2))
+            by_status = statuses.setdefault(path, {})
+            by_status[status] = by_status.get(status, 0) + 1
+    return statuses
+
+
+def query_tally(workdir: Path) -> dict[str, list[int]]:
+    """Requests and SQL statements per URL, summed over the workers' tallies."""
+    total: dict[str, list[int]] = {}
+    for tally in workdir.glob("[0-9]*.json"):
+        for url, (requests, queries) in json.loads(tally.read_text()).items():
+            path = url.rstrip("?")
+            counts = total.setdefault(path, [0, 0])
+            counts[0] += requests
+            counts[1] += queries
+    return total
+
+
+def forget_cache_keys(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+        client.delete(key)
+
+
+if __name__ == "__main__":
+    main()
