@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import auth
 from django.contrib.auth import middleware as auth_middleware
@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from . import principals
+from .http import ConsoleRequest
 from .request_context import current_request_id
 from .text import unstorable_input
 
@@ -29,10 +30,10 @@ class RequestIdMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: ConsoleRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-Id", "")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else str(uuid.uuid4())
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id
         token = current_request_id.set(request_id)
         try:
             response = self.get_response(request)
@@ -48,13 +49,14 @@ class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _signed_in_user(request))  # type: ignore[assignment]
+        console_request = cast(ConsoleRequest, request)
+        request.user = SimpleLazyObject(lambda: _signed_in_user(console_request))  # type: ignore[assignment]
 
 
-def _signed_in_user(request: HttpRequest) -> Any:
+def _signed_in_user(request: ConsoleRequest) -> Any:
     if not hasattr(request, "_cached_user"):
         principal = principals.from_session(request.session)
-        request.principal = principal  # type: ignore[attr-defined]
+        request.principal = principal
         user = principal.user() if principal is not None else auth.get_user(request)
         request._cached_user = user  # type: ignore[attr-defined]
     return request._cached_user  # type: ignore[attr-defined]
@@ -70,15 +72,15 @@ class TenancyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = None  # type: ignore[attr-defined]
-        request.organization = None  # type: ignore[attr-defined]
-        request.account = None  # type: ignore[attr-defined]
+    def __call__(self, request: ConsoleRequest) -> HttpResponse:
+        request.membership = None
+        request.organization = None
+        request.account = None
         if request.user.is_authenticated:
             principal = getattr(request, "principal", None)
             if principal is None:  # signed in by another backend, or a test's own user
                 principal = principals.principal_for(request.user.pk)
-                request.principal = principal  # type: ignore[attr-defined]
+                request.principal = principal
             membership, account = (
                 principal.tenancy(
                     request.session.get(SESSION_ORGANIZATION_KEY),
@@ -88,9 +90,9 @@ class TenancyMiddleware:
                 else (None, None)
             )
             if membership is not None:
-                request.membership = membership  # type: ignore[attr-defined]
-                request.organization = membership.organization  # type: ignore[attr-defined]
-                request.account = account  # type: ignore[attr-defined]
+                request.membership = membership
+                request.organization = membership.organization
+                request.account = account
         return self.get_response(request)
 
 
