@@ -31,6 +31,7 @@ from .cascade_selection import (
     Selection as Selection,
     selection_from as selection_from,
 )
+from .inventory.latest import latest_version_params, latest_version_sql
 from .models import AzureState, Gallery, azure_state_note
 
 
@@ -205,20 +206,6 @@ def share_verdict(
     return ShareVerdictRow(verdict, detail, _datetime(checked_at))
 
 
-# "Latest" in a region, as Azure resolves it: the highest version replicated there that is
-# excluded from latest neither as a whole nor for that region, and did not fail.
-_LATEST = (
-    "SELECT v.{column} FROM galleries_imageversion v"
-    " WHERE v.image_id = i.id AND v.deleted_at IS NULL AND v.exclude_from_latest = %s"
-    " AND LOWER(v.provisioning_state) <> 'failed' AND EXISTS ("
-    "  SELECT 1 FROM galleries_versionregion r WHERE r.version_id = v.id AND r.region = %s"
-    "  AND r.exclude_from_latest = %s)"
-    # deleted_at (always NULL here) leads the ORDER BY so that it matches the
-    # (image, deleted_at, -sort_key) index: PostgreSQL then stops at the first eligible row.
-    " ORDER BY v.deleted_at, v.sort_key DESC LIMIT 1"
-)
-
-
 @dataclass(frozen=True)
 class ImageRow:
     """The chosen image as the details panel shows it, with what "latest" is in the region."""
@@ -250,11 +237,11 @@ def chosen_image(sub: SubscriptionAge, selection: Selection) -> ImageRow | None:
     )
     region = selection.region or ""
     selected_id = version_arm_id(arm_id, selection.image_version or "-")
-    latest_params = (False, region, False)
+    latest_params = latest_version_params(region)
     rows = _rows(
         "SELECT i.id, i.subscription_id, i.arm_id, i.name, i.os_type, i.os_state,"
         " i.hyper_v_generation, i.architecture, i.security_type, i.end_of_life_date,"
-        f" ({_LATEST.format(column='name')}), ({_LATEST.format(column='id')}),"
+        f" ({latest_version_sql('i.id', 'v.name')}), ({latest_version_sql('i.id', 'v.id')}),"
         " (SELECT v.name FROM galleries_imageversion v WHERE v.subscription_id = i.subscription_id"
         "  AND v.arm_id = %s AND v.deleted_at IS NULL),"
         " (SELECT 1 FROM galleries_imageversion v JOIN galleries_versionregion r"

@@ -10,6 +10,7 @@ from console.models import Organization
 from console.permissions import role_required
 
 from . import selectors
+from .inventory.latest import latest_version
 from .models import Gallery, GalleryImage, ImageVersion, VersionRegion
 from .regions import normalize_region, region_display_name
 
@@ -162,8 +163,7 @@ def image_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     latest = [
-        (region, region_display_name(region), selectors.resolve_latest(image, region))
-        for region in regions
+        (region, region_display_name(region), latest_version(image, region)) for region in regions
     ]
     return render(
         request,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from console.models import Account, Organization
 from console.selectors import accounts_for
 from galleries import selectors as inventory
+from galleries.inventory.latest import latest_version
 from galleries.models import GalleryImage, ImageVersion, ShareVerdict
 from galleries.regions import normalize_region
 
@@ -119,7 +120,7 @@ def _check_version(
     if not region:
         return  # the missing region is reported by the required-field rules
     if version_name.lower() == "latest":
-        latest = inventory.resolve_latest(image, region)
+        latest = latest_version(image, region)
         if latest is None:
             check.add(
                 GALLERY_VERSION_NOT_IN_REGION,

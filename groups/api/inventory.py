@@ -19,6 +19,7 @@ from ninja import Router
 
 from console.models import Role
 from galleries import selectors as inventory, services as subscriptions
+from galleries.inventory.latest import latest_version
 from galleries.models import ConnectedSubscription, GalleryImage, ImageVersion, RefreshRun
 from galleries.refresh import request_refresh
 from galleries.regions import normalize_region
@@ -184,7 +185,7 @@ def list_versions(
     if found is None:
         raise ApiError(404, ErrorItem(GALLERY_IMAGE_NOT_FOUND, f"Image {image} was not found."))
     region = normalize_region(region or "")
-    latest = inventory.resolve_latest(found, region) if region else None
+    latest = latest_version(found, region) if region else None
     versions = inventory.versions_for(found, region or None).prefetch_related("regions")
     items = [version_item(v, latest.pk if latest else None, region) for v in versions]
     return ok(request, kind=KIND + "version", items=items)
