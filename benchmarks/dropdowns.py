@@ -133,7 +133,7 @@ def measure(world: dict[str, Any], name: str, extra: dict[str, str], requests: i
     from django.test.utils import CaptureQueriesContext
     from django_htmx.middleware import HtmxDetails
 
-    from groups import views_cascade
+    from galleries.cascade import views as cascade_views
 
     key = name.split(" ")[0]
     params = {**hot_path(world), **extra}
@@ -147,7 +147,7 @@ def measure(world: dict[str, Any], name: str, extra: dict[str, str], requests: i
         request.organization = membership.organization  # type: ignore[attr-defined]
         request.account = world["account"]  # type: ignore[attr-defined]
         request.htmx = HtmxDetails(request)  # type: ignore[attr-defined]
-        response = views_cascade.level(request, key)
+        response = cascade_views.level(request, key)
         assert response.status_code == 200, response.status_code
         return len(response.content)
 

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from console.models import Organization
-from galleries.cascade import ImageRow
+from galleries.cascade.queries import ImageRow
 from galleries.models import GalleryImage
 from galleries.selectors import find_image
 

@@ -21,7 +21,8 @@ from django.views.decorators.vary import vary_on_headers
 from console.middleware import SESSION_ACCOUNT_KEY
 from console.models import Account, Role
 from console.permissions import has_role, role_required
-from galleries import cascade
+from galleries.cascade.selection import FIELDS as CASCADE_FIELDS, Selection, selection_from
+from galleries.cascade.views import cascade_context
 from galleries.regions import region_display_name
 from galleries.selectors import troubled_subscriptions
 
@@ -39,7 +40,6 @@ from .spot_json import (
     without_password,
 )
 from .validation import Problem, validate_spec
-from .views_cascade import cascade_context
 from .vm_sizes import normalize_architecture
 
 LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
@@ -104,7 +104,7 @@ def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpRespo
             spec=group.spec,
             has_stored_password=bool(group.login_password_encrypted),
         )
-    selection = cascade.selection_from({**initial, "group_account": account.pk})
+    selection = selection_from({**initial, "group_account": account.pk})
     return _render(request, kind, group, account, form, selection, warnings=warnings)
 
 
@@ -188,7 +188,7 @@ def _revision_missing(
     kind: Kind,
     group: Group,
     account: Account,
-    selection: cascade.Selection,
+    selection: Selection,
 ) -> HttpResponse:
     """An edit that does not say which revision it started from could silently overwrite
     someone else's save: nothing is saved, and the posted values come back with the current
@@ -209,16 +209,16 @@ def _revision_missing(
     return _render(request, kind, group, account, form, selection, errors=[problem], status=409)
 
 
-def _posted_selection(request: HttpRequest, account: Account, *, reload: bool) -> cascade.Selection:
+def _posted_selection(request: HttpRequest, account: Account, *, reload: bool) -> Selection:
     """The cascade as posted; on a no-JavaScript reload, a changed parent clears its children."""
     data = {**request.POST.dict(), "group_account": account.pk}
     changed = None
     if reload:
-        for name in cascade.FIELDS:
+        for name in CASCADE_FIELDS:
             if data.get(name, "") != data.get(f"cascade_prev_{name}", ""):
                 changed = name
                 break
-    return cascade.selection_from(data, changed=changed)
+    return selection_from(data, changed=changed)
 
 
 def _render(
@@ -227,7 +227,7 @@ def _render(
     group: Group | None,
     account: Account,
     form: GroupEditorForm,
-    selection: cascade.Selection,
+    selection: Selection,
     *,
     warnings: list[Problem] | None = None,
     errors: list[Problem] | None = None,
@@ -248,7 +248,7 @@ def _render(
         name: FieldView(form[name], [p.message for p in warned.get(name, [])])
         for name in form.fields
     }
-    context = cascade_context(request, selection)
+    context = cascade_context(request.organization, selection)  # type: ignore[attr-defined]
     for _key, level in context["cascade_levels"]:
         if level is not None and level.field in form.fields:
             level.errors = list(form.errors.get(level.field, []))
@@ -306,14 +306,14 @@ def _render(
         revisions=list(revisions_for(group)[:10]) if group else [],
         cascade_prev=[
             (name, selection.account if name == "image_account" else getattr(selection, name))
-            for name in cascade.FIELDS
+            for name in CASCADE_FIELDS
         ],
     )
     return render(request, "groups/editor.html", context, status=status)
 
 
 def _azure_trouble(
-    organization: Any, account: Account, selection: cascade.Selection
+    organization: Any, account: Account, selection: Selection
 ) -> list[tuple[Any, str]]:
     """The subscriptions this group deploys to or takes its image from that Azure reports as
     not plain Enabled (Disabled, Warned...), each with what it is to the group."""
@@ -337,7 +337,7 @@ def _cascade_anchors(levels: list[tuple[str, Any]]) -> dict[str, str]:
         return {}
     waiting = next((level for level in rendered if not level.selected), rendered[-1])
     shown = {level.field for level in rendered}
-    return {name: waiting.field for name in cascade.FIELDS if name not in shown}
+    return {name: waiting.field for name in CASCADE_FIELDS if name not in shown}
 
 
 def _conflict(

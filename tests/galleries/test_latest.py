@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from galleries import cascade
+from galleries.cascade.queries import chosen_image, subscription_with_age
+from galleries.cascade.selection import selection_from
 from galleries.inventory.latest import latest_version
 from galleries.models import ImageVersion, VersionRegion
 from tests.factories import AccountFactory
@@ -90,8 +91,8 @@ def test_latest_in_region(versions: dict, change: str | None, region: str, expec
     assert len(queries) == 1
 
     # The Version dropdown's "Latest (currently …)" reads the same rule inside its own SQL.
-    sub = cascade.subscription_with_age(subscription.organization, subscription.account_id)
-    selection = cascade.selection_from(
+    sub = subscription_with_age(subscription.organization, subscription.account_id)
+    selection = selection_from(
         {
             "image_account": subscription.account_id,
             "image_resource_group": "rg-images",
@@ -100,7 +101,7 @@ def test_latest_in_region(versions: dict, change: str | None, region: str, expec
             "region": region,
         }
     )
-    chosen = cascade.chosen_image(sub, selection)
+    chosen = chosen_image(sub, selection)
     assert chosen is not None
     assert chosen.latest_name == expected
     assert chosen.latest_id == (found.pk if found else None)

@@ -1,4 +1,4 @@
-"""The Shared Image cascade's levels, built from a Selection with galleries.cascade's reads.
+"""The Shared Image cascade's levels, built from a Selection with queries.py's reads.
 
 A fragment builds one level (at most three queries); the editor page builds them all.
 """
@@ -16,12 +16,14 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from console.models import Organization
-from galleries import cascade
-from galleries.cascade import LATEST, Selection, SubscriptionAge, VersionRow
 from galleries.regions import region_display_name
 from galleries.selectors import FAILED_PROVISIONING, subscriptions_for
 
-ALL_LEVELS = (*cascade.LEVEL_KEYS, "details")
+from . import queries
+from .queries import ImageRow, SubscriptionAge, VersionRow
+from .selection import FIELDS, LATEST, LEVEL_KEYS, Selection
+
+ALL_LEVELS = (*LEVEL_KEYS, "details")
 NEXT_LEVEL = dict(itertools.pairwise(ALL_LEVELS))
 LABELS = {
     "account": "Account",
@@ -57,7 +59,7 @@ class Level:
 
     @property
     def field(self) -> str:
-        return cascade.FIELDS[cascade.LEVEL_KEYS.index(self.key)] if self.key != "details" else ""
+        return FIELDS[LEVEL_KEYS.index(self.key)] if self.key != "details" else ""
 
     @property
     def label(self) -> str:
@@ -133,18 +135,18 @@ def account_level(organization: Organization, selection: Selection) -> Level:
 
 
 def resource_group_level(organization: Organization, selection: Selection) -> Level:
-    sub = cascade.subscription_with_age(organization, selection.account)
+    sub = queries.subscription_with_age(organization, selection.account)
     query = selection.queries.get("resource_group", "")
-    names, truncated = cascade.resource_group_names(sub, selection.image_resource_group, query)
+    names, truncated = queries.resource_group_names(sub, selection.image_resource_group, query)
     return _named_level(
         "resource_group", names, truncated, selection.image_resource_group, sub, query
     )
 
 
 def gallery_level(organization: Organization, selection: Selection) -> Level:
-    sub = cascade.subscription_with_age(organization, selection.account)
+    sub = queries.subscription_with_age(organization, selection.account)
     query = selection.queries.get("gallery", "")
-    names, truncated = cascade.gallery_names(
+    names, truncated = queries.gallery_names(
         sub, selection.image_resource_group, selection.image_gallery, query
     )
     return _named_level("gallery", names, truncated, selection.image_gallery, sub, query)
@@ -152,9 +154,9 @@ def gallery_level(organization: Organization, selection: Selection) -> Level:
 
 def image_level(organization: Organization, selection: Selection) -> Level:
     """Images for the chosen OS, and the share check's verdict for another subscription's."""
-    sub = cascade.subscription_with_age(organization, selection.account)
+    sub = queries.subscription_with_age(organization, selection.account)
     query = selection.queries.get("image", "")
-    names, truncated = cascade.image_names(sub, selection, query)
+    names, truncated = queries.image_names(sub, selection, query)
     # An image that no longer fits (the OS changed, or it is gone) is dropped, not kept.
     level = _named_level(
         "image", names, truncated, selection.image_name, sub, query, keep_vanished=False
@@ -166,7 +168,7 @@ def image_level(organization: Organization, selection: Selection) -> Level:
         )
     if selection.group_account and selection.group_account != sub.account_id:
         level.extra["cross_subscription"] = True
-        level.extra["share_check"] = cascade.share_verdict(
+        level.extra["share_check"] = queries.share_verdict(
             organization, selection.group_account, sub, selection
         )
     return level
@@ -174,8 +176,8 @@ def image_level(organization: Organization, selection: Selection) -> Level:
 
 def version_level(organization: Organization, selection: Selection) -> Level:
     """ "Latest (currently x)" first, then versions newest first, failed ones disabled."""
-    sub = cascade.subscription_with_age(organization, selection.account)
-    image = cascade.chosen_image(sub, selection)
+    sub = queries.subscription_with_age(organization, selection.account)
+    image = queries.chosen_image(sub, selection)
     if image is None:
         kept = selection.image_version
         options = [Option(kept, f"{kept} (image not in the inventory)")] if kept else []
@@ -183,7 +185,7 @@ def version_level(organization: Organization, selection: Selection) -> Level:
         level.notice = "The chosen image is not in the inventory; its versions can't be listed."
         return level
     query = selection.queries.get("version", "")
-    versions, truncated = cascade.versions_of(image, selection, query)
+    versions, truncated = queries.versions_of(image, selection, query)
     region = selection.region
     latest_name = image.latest_name
     if latest_name:
@@ -208,9 +210,7 @@ def version_level(organization: Organization, selection: Selection) -> Level:
     return level
 
 
-def _explain_unlisted_version(
-    level: Level, image: cascade.ImageRow, kept: str, region: str
-) -> None:
+def _explain_unlisted_version(level: Level, image: ImageRow, kept: str, region: str) -> None:
     """The stored version is not among the options: past the cap, deleted, or unusable here."""
     listed = any(option.value.lower() == kept.lower() for option in level.options)
     if image.selected_version is None:
@@ -254,13 +254,13 @@ def _version_option(version: VersionRow, today: str, not_in_region: str) -> Opti
 
 def version_details(organization: Organization, selection: Selection) -> Level:
     """The chosen version (or what "latest" resolves to) with its regions and replica counts."""
-    sub = cascade.subscription_with_age(organization, selection.account)
-    image = cascade.chosen_image(sub, selection)
+    sub = queries.subscription_with_age(organization, selection.account)
+    image = queries.chosen_image(sub, selection)
     details: dict[str, Any] = {"image": image, "version": None, "region": selection.region}
     level = Level("details", [], selection.image_version, subscription=sub, extra=details)
     if image is None or not selection.image_version:
         return level
-    version, regions = cascade.version_with_regions(image, selection.image_version)
+    version, regions = queries.version_with_regions(image, selection.image_version)
     for region in regions:
         region["name"] = region_display_name(region["key"])
     details.update(

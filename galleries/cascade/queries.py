@@ -5,7 +5,7 @@ Each dropdown is filled by at most three SQL statements (the subscription with i
 age, the level's rows, one lookup), written by hand so that every one is a single indexed probe
 whose cost does not grow with the inventory: parents are found by their lower-cased ARM id
 (unique per subscription), lists are capped at OPTION_CAP and read in index order.
-The levels themselves are assembled in groups.editor_cascade.
+The levels themselves are assembled in levels.py.
 """
 
 from __future__ import annotations
@@ -19,20 +19,11 @@ from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from console.models import Organization
+from galleries.arm_ids import gallery_arm_id, image_arm_id, resource_group_arm_id, version_arm_id
+from galleries.inventory.latest import latest_version_params, latest_version_sql
+from galleries.models import AzureState, Gallery, azure_state_note
 
-from .arm_ids import gallery_arm_id, image_arm_id, resource_group_arm_id, version_arm_id
-
-# The selection lives in its own module; it is part of this module's interface too.
-from .cascade_selection import (
-    FIELDS as FIELDS,
-    LATEST as LATEST,
-    LEVEL_KEYS as LEVEL_KEYS,
-    OPTION_CAP as OPTION_CAP,
-    Selection as Selection,
-    selection_from as selection_from,
-)
-from .inventory.latest import latest_version_params, latest_version_sql
-from .models import AzureState, Gallery, azure_state_note
+from .selection import LATEST, OPTION_CAP, Selection
 
 
 @dataclass(frozen=True)

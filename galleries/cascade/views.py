@@ -9,42 +9,44 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from console.models import Role
+from console.http import AuthedRequest
+from console.models import Organization, Role
 from console.permissions import has_role, role_required
-from galleries import cascade
 from galleries.models import ACTIVE_REFRESH_STATUSES, RefreshRun
 from galleries.refresh import request_refresh
 from galleries.regions import AZURE_REGIONS
 from galleries.services import record_refresh_requested
 
-from . import editor_cascade
-from .vm_sizes import OS_CHOICES
+from .levels import ALL_LEVELS, BUILDERS, NEXT_LEVEL, full_cascade
+from .queries import find_gallery
+from .selection import FIELDS, LEVEL_KEYS, Selection, selection_from
+
+# The browse page's OS filter (the editor takes the group's OS instead).
+OS_CHOICES = [("Linux", "Linux"), ("Windows", "Windows")]
 
 
-def is_fragment_request(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+def is_fragment_request(request: AuthedRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def changed_field(request: HttpRequest) -> str | None:
+def changed_field(request: AuthedRequest) -> str | None:
     """The cascade field whose change sent this request (its children are then cleared)."""
-    htmx = getattr(request, "htmx", None)
-    return htmx.trigger_name if htmx else None
+    return request.htmx.trigger_name if request.htmx else None
 
 
-def cascade_context(request: HttpRequest, selection: cascade.Selection) -> dict[str, Any]:
-    """Context for rendering the whole cascade (editor page and browser page)."""
-    organization = request.organization  # type: ignore[attr-defined]
-    built = {level.key: level for level in editor_cascade.full_cascade(organization, selection)}
+def cascade_context(organization: Organization, selection: Selection) -> dict[str, Any]:
+    """Context for rendering the whole cascade (cascade/_cascade.html), on the browse page
+    and in the group editor."""
+    built = {level.key: level for level in full_cascade(organization, selection)}
     return {
-        "cascade_levels": [(key, built.get(key)) for key in editor_cascade.ALL_LEVELS],
+        "cascade_levels": [(key, built.get(key)) for key in ALL_LEVELS],
         "selection": selection,
     }
 
@@ -52,32 +54,30 @@ def cascade_context(request: HttpRequest, selection: cascade.Selection) -> dict[
 @require_GET
 @vary_on_headers("HX-Request")
 @role_required()
-def browse(request: HttpRequest) -> HttpResponse:
+def browse(request: AuthedRequest) -> HttpResponse:
     """The cascade on its own page: a direct load of any fragment URL lands here too."""
-    selection = cascade.selection_from(request.GET)
-    if not selection.group_account and request.account is not None:  # type: ignore[attr-defined]
-        selection = cascade.selection_from(
-            {**request.GET.dict(), "group_account": request.account.pk}  # type: ignore[attr-defined]
-        )
-    context = cascade_context(request, selection)
+    selection = selection_from(request.GET)
+    if not selection.group_account and request.account is not None:
+        selection = selection_from({**request.GET.dict(), "group_account": request.account.pk})
+    context = cascade_context(request.organization, selection)
     context.update(regions=AZURE_REGIONS, os_choices=OS_CHOICES)
-    return render(request, "galleries/cascade/browse.html", context)
+    return render(request, "cascade/browse.html", context)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 @role_required()
-def level(request: HttpRequest, key: str) -> HttpResponse:
-    if key not in editor_cascade.BUILDERS:
+def level(request: AuthedRequest, key: str) -> HttpResponse:
+    if key not in BUILDERS:
         raise Http404("No such level.")
     if not is_fragment_request(request):
         return browse(request)
-    selection = cascade.selection_from(request.GET, changed=changed_field(request))
-    position = editor_cascade.ALL_LEVELS.index(key)
+    selection = selection_from(request.GET, changed=changed_field(request))
+    position = ALL_LEVELS.index(key)
     context: dict[str, Any] = {
         "key": key,
-        "next_key": editor_cascade.NEXT_LEVEL.get(key),
-        "cleared": editor_cascade.ALL_LEVELS[position + 2 :],
+        "next_key": NEXT_LEVEL.get(key),
+        "cleared": ALL_LEVELS[position + 2 :],
         "selection": selection,
         "only_options": request.GET.get("part") == "options",
     }
@@ -85,7 +85,7 @@ def level(request: HttpRequest, key: str) -> HttpResponse:
         # Nothing to list until the parent is chosen (e.g. the OS changed before any gallery).
         context.update(level=None, lazy_next=False)
     else:
-        built = editor_cascade.BUILDERS[key](request.organization, selection)  # type: ignore[attr-defined]
+        built = BUILDERS[key](request.organization, selection)
         lazy_next = bool(built.selected) and key != "details"
         keep = _kept_child(selection, key) if lazy_next else {}
         context.update(
@@ -94,28 +94,28 @@ def level(request: HttpRequest, key: str) -> HttpResponse:
     context["refreshed"] = request.GET.get("refreshed") == "1"
     # Rendered without the request's context processors: a fragment needs none of their queries.
     context["can_edit"] = has_role(request, Role.EDITOR)
-    return HttpResponse(render_to_string("galleries/cascade/fragment.html", context))
+    return HttpResponse(render_to_string("cascade/fragment.html", context))
 
 
-def _kept_child(selection: cascade.Selection, key: str) -> dict[str, str]:
+def _kept_child(selection: Selection, key: str) -> dict[str, str]:
     """The next level's current choice, sent along when it reloads lazily: its dropdown is
     swapped out first, so it would otherwise be lost (e.g. after "Refresh this gallery")."""
-    next_key = editor_cascade.NEXT_LEVEL.get(key)
-    if next_key not in cascade.LEVEL_KEYS:
+    next_key = NEXT_LEVEL.get(key)
+    if next_key not in LEVEL_KEYS:
         return {}
-    name = cascade.FIELDS[cascade.LEVEL_KEYS.index(next_key)]
+    name = FIELDS[LEVEL_KEYS.index(next_key)]
     value = getattr(selection, name)
     return {name: value} if value else {}
 
 
-def _parent_chosen(selection: cascade.Selection, position: int) -> bool:
+def _parent_chosen(selection: Selection, position: int) -> bool:
     if position == 1:
         return bool(selection.account)
-    return bool(getattr(selection, cascade.FIELDS[position - 1]))
+    return bool(getattr(selection, FIELDS[position - 1]))
 
 
 @role_required()
-def refresh(request: HttpRequest) -> HttpResponse:
+def refresh(request: AuthedRequest) -> HttpResponse:
     """POST starts a refresh; a GET (a bookmarked or typed URL) lands on the browser page with
     the same selection instead of a blank 405."""
     if request.method == "POST":
@@ -125,7 +125,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("cascade:browse") + (f"?{query}" if query else ""))
     response = render(
         request,
-        "galleries/cascade/method_not_allowed.html",
+        "cascade/method_not_allowed.html",
         {"browse_url": reverse("cascade:browse")},
         status=405,
     )
@@ -134,10 +134,10 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.EDITOR)
-def refresh_gallery(request: HttpRequest) -> HttpResponse:
+def refresh_gallery(request: AuthedRequest) -> HttpResponse:
     """Ask for a targeted refresh of the chosen gallery; the answer polls until it is done."""
-    selection = cascade.selection_from(request.POST)
-    gallery = cascade.find_gallery(request.organization, selection)  # type: ignore[attr-defined]
+    selection = selection_from(request.POST)
+    gallery = find_gallery(request.organization, selection)
     if gallery is None:
         raise Http404("That gallery is not in the inventory.")
     run, new = request_refresh(gallery.subscription, requested_by=request.user, gallery=gallery)
@@ -148,23 +148,20 @@ def refresh_gallery(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 @role_required()
-def refresh_status(request: HttpRequest, run_id: int) -> HttpResponse:
+def refresh_status(request: AuthedRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(
-        RefreshRun.objects.filter(subscription__organization=request.organization),  # type: ignore[attr-defined]
-        pk=run_id,
+        RefreshRun.objects.filter(subscription__organization=request.organization), pk=run_id
     )
-    selection = cascade.selection_from(request.GET)
+    selection = selection_from(request.GET)
     if not is_fragment_request(request):
         return browse(request)
     return _refresh_status(request, run, selection)
 
 
-def _refresh_status(
-    request: HttpRequest, run: RefreshRun, selection: cascade.Selection
-) -> HttpResponse:
+def _refresh_status(request: AuthedRequest, run: RefreshRun, selection: Selection) -> HttpResponse:
     context = {
         "run": run,
         "running": run.status in ACTIVE_REFRESH_STATUSES,
         "selection": selection,
     }
-    return render(request, "galleries/cascade/refresh_status.html", context)
+    return render(request, "cascade/refresh_status.html", context)

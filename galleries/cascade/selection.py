@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .regions import normalize_region
-from .selectors import normalize_os_type
+from galleries.regions import normalize_region
+from galleries.selectors import normalize_os_type
 
 # Longer lists are cut here, with "type to narrow" (NetBox caps its dropdowns the same way).
 OPTION_CAP = 100
