@@ -48,12 +48,12 @@ PROBLEM_FIELDS: dict[str, str] = {
     "compute.launchSpecification.image.custom.resourceGroupName": "custom_resource_group_name",
     "compute.launchSpecification.image.custom.name": "custom_image_name",
     "compute.launchSpecification.image.gallery": "image_name",
-    "compute.launchSpecification.image.gallery.spotAccountId": "image_account",
-    "compute.launchSpecification.image.gallery.resourceGroupName": "image_resource_group",
-    "compute.launchSpecification.image.gallery.galleryName": "image_gallery",
+    "compute.launchSpecification.image.gallery.spotAccountId": "spot_account_id",
+    "compute.launchSpecification.image.gallery.resourceGroupName": "gallery_resource_group_name",
+    "compute.launchSpecification.image.gallery.galleryName": "gallery_name",
     "compute.launchSpecification.image.gallery.imageName": "image_name",
-    "compute.launchSpecification.image.gallery.version": "image_version",
-    "compute.launchSpecification.image.gallery.versionName": "image_version",
+    "compute.launchSpecification.image.gallery.version": "version_name",
+    "compute.launchSpecification.image.gallery.versionName": "version_name",
     "compute.launchSpecification.network": "virtual_network_name",
     "compute.launchSpecification.network.resourceGroupName": "network_resource_group_name",
     "compute.launchSpecification.network.virtualNetworkName": "virtual_network_name",
@@ -96,7 +96,7 @@ def initial_from_fields(fields: EditorFields, group_account_id: str) -> dict[str
     initial.pop("login_password", None)
     for form_name, attribute in CASCADE_TO_EDITOR.items():
         initial[form_name] = initial.pop(attribute)
-    initial["image_account"] = initial["image_account"] or group_account_id
+    initial["spot_account_id"] = initial["spot_account_id"] or group_account_id
     return initial
 
 

@@ -1,8 +1,8 @@
 """The group editor's form: one form whose sections are the editor's tabs.
 
 Field names follow `spot_json.EditorFields`, except the Shared Image cascade, whose fields keep
-the cascade's own names (`image_account` … `image_version`) so that htmx fragments and full
-submits read the same parameters.
+the cascade's own names (`spot_account_id` … `version_name`, galleries.cascade.selection.FIELDS)
+so that htmx fragments and full submits read the same parameters.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ IMAGE_TYPE_CHOICES = [
 LIFECYCLE_CHOICES = [("spot", "Spot"), ("od", "On-demand")]
 # Cascade form fields -> EditorFields attributes.
 CASCADE_TO_EDITOR = {
-    "image_account": "gallery_account_id",
-    "image_resource_group": "gallery_resource_group_name",
-    "image_gallery": "gallery_name",
+    "spot_account_id": "gallery_account_id",
+    "gallery_resource_group_name": "gallery_resource_group_name",
+    "gallery_name": "gallery_name",
     "image_name": "gallery_image_name",
-    "image_version": "gallery_version",
+    "version_name": "gallery_version",
 }
 STATELESS_ONLY = ("capacity_minimum", "capacity_target", "capacity_maximum", "spot_sizes")
 STATEFUL_ONLY = (
@@ -137,11 +137,11 @@ class GroupEditorForm(forms.Form):
     custom_resource_group_name = forms.CharField(required=False, label="Image resource group")
     custom_image_name = forms.CharField(required=False, label="Image name")
     # The Shared Image cascade (rendered by the cascade templates, validated by validate_spec).
-    image_account = forms.CharField(required=False)
-    image_resource_group = forms.CharField(required=False)
-    image_gallery = forms.CharField(required=False)
+    spot_account_id = forms.CharField(required=False)
+    gallery_resource_group_name = forms.CharField(required=False)
+    gallery_name = forms.CharField(required=False)
     image_name = forms.CharField(required=False)
-    image_version = forms.CharField(required=False)
+    version_name = forms.CharField(required=False)
     # Network
     network_resource_group_name = forms.CharField(required=False, label="Network resource group")
     virtual_network_name = forms.CharField(required=False, label="Virtual network")
@@ -189,8 +189,8 @@ class GroupEditorForm(forms.Form):
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs.setdefault("class", css)
         # Changing the OS re-filters the images; changing the region re-filters the versions.
-        self._reloads("os", "image")
-        self._reloads("region", "version")
+        self._reloads("os", "image_name")
+        self._reloads("region", "version_name")
 
     def _reloads(self, name: str, level: str) -> None:
         self.fields[name].widget.attrs.update(

@@ -264,7 +264,7 @@ def _render(
         (anchor.get(name, name), warning) for name, fv in views.items() for warning in fv.warnings
     ]
     image_type = form["image_type"].value() or "gallery"
-    version_level = dict(context["cascade_levels"]).get("version")
+    version_level = dict(context["cascade_levels"]).get("version_name")
     chosen = version_level.extra.get("image") if version_level is not None else None
     if image_type != "gallery":
         chosen = None
@@ -305,7 +305,7 @@ def _render(
         delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",
         revisions=list(revisions_for(group)[:10]) if group else [],
         cascade_prev=[
-            (name, selection.account if name == "image_account" else getattr(selection, name))
+            (name, selection.account if name == "spot_account_id" else getattr(selection, name))
             for name in CASCADE_FIELDS
         ],
     )

@@ -18,6 +18,6 @@ def _level_url(script_prefix: str, key: str) -> str:
 
 @register.filter
 def level_url(key: str) -> str:
-    """`{{ "version"|level_url }}` is `{% url 'cascade:level' 'version' %}`."""
+    """`{{ "version_name"|level_url }}` is `{% url 'cascade:level' 'version_name' %}`."""
     # Keyed by the script prefix too: reverse() puts it in front, and it may differ per request.
     return _level_url(get_script_prefix(), key)

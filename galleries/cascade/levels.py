@@ -21,16 +21,16 @@ from galleries.selectors import FAILED_PROVISIONING, subscriptions_for
 
 from . import queries
 from .queries import ImageRow, SubscriptionAge, VersionRow
-from .selection import FIELDS, LATEST, LEVEL_KEYS, Selection
+from .selection import FIELDS, LATEST, Selection
 
-ALL_LEVELS = (*LEVEL_KEYS, "details")
+ALL_LEVELS = (*FIELDS, "details")
 NEXT_LEVEL = dict(itertools.pairwise(ALL_LEVELS))
 LABELS = {
-    "account": "Account",
-    "resource_group": "Image resource group",
-    "gallery": "Gallery name",
-    "image": "Image name",
-    "version": "Version",
+    "spot_account_id": "Account",
+    "gallery_resource_group_name": "Image resource group",
+    "gallery_name": "Gallery name",
+    "image_name": "Image name",
+    "version_name": "Version",
     "details": "Details",
 }
 
@@ -59,7 +59,7 @@ class Level:
 
     @property
     def field(self) -> str:
-        return FIELDS[LEVEL_KEYS.index(self.key)] if self.key != "details" else ""
+        return self.key if self.key != "details" else ""
 
     @property
     def label(self) -> str:
@@ -71,12 +71,12 @@ class Level:
 
     @property
     def searchable(self) -> bool:
-        return self.key not in ("account", "details")
+        return self.key not in ("spot_account_id", "details")
 
     @property
     def shows_inventory_age(self) -> bool:
         """Said once, under the first level of the subscription's inventory."""
-        return self.subscription is not None and self.key == "resource_group"
+        return self.subscription is not None and self.key == "gallery_resource_group_name"
 
     @property
     def refreshed_at(self) -> Any:
@@ -131,35 +131,42 @@ def account_level(organization: Organization, selection: Selection) -> Level:
         Option(sub.account_id, f"{sub.display_name} ({sub.account_id})")
         for sub in subscriptions_for(organization)
     ]
-    return Level("account", options, selection.account)
+    return Level("spot_account_id", options, selection.account)
 
 
 def resource_group_level(organization: Organization, selection: Selection) -> Level:
     sub = queries.subscription_with_age(organization, selection.account)
-    query = selection.queries.get("resource_group", "")
-    names, truncated = queries.resource_group_names(sub, selection.image_resource_group, query)
+    query = selection.queries.get("gallery_resource_group_name", "")
+    names, truncated = queries.resource_group_names(
+        sub, selection.gallery_resource_group_name, query
+    )
     return _named_level(
-        "resource_group", names, truncated, selection.image_resource_group, sub, query
+        "gallery_resource_group_name",
+        names,
+        truncated,
+        selection.gallery_resource_group_name,
+        sub,
+        query,
     )
 
 
 def gallery_level(organization: Organization, selection: Selection) -> Level:
     sub = queries.subscription_with_age(organization, selection.account)
-    query = selection.queries.get("gallery", "")
+    query = selection.queries.get("gallery_name", "")
     names, truncated = queries.gallery_names(
-        sub, selection.image_resource_group, selection.image_gallery, query
+        sub, selection.gallery_resource_group_name, selection.gallery_name, query
     )
-    return _named_level("gallery", names, truncated, selection.image_gallery, sub, query)
+    return _named_level("gallery_name", names, truncated, selection.gallery_name, sub, query)
 
 
 def image_level(organization: Organization, selection: Selection) -> Level:
     """Images for the chosen OS, and the share check's verdict for another subscription's."""
     sub = queries.subscription_with_age(organization, selection.account)
-    query = selection.queries.get("image", "")
+    query = selection.queries.get("image_name", "")
     names, truncated = queries.image_names(sub, selection, query)
     # An image that no longer fits (the OS changed, or it is gone) is dropped, not kept.
     level = _named_level(
-        "image", names, truncated, selection.image_name, sub, query, keep_vanished=False
+        "image_name", names, truncated, selection.image_name, sub, query, keep_vanished=False
     )
     if selection.image_name and not level.selected and not query:
         kind = f"{selection.os} " if selection.os else ""
@@ -179,12 +186,12 @@ def version_level(organization: Organization, selection: Selection) -> Level:
     sub = queries.subscription_with_age(organization, selection.account)
     image = queries.chosen_image(sub, selection)
     if image is None:
-        kept = selection.image_version
+        kept = selection.version_name
         options = [Option(kept, f"{kept} (image not in the inventory)")] if kept else []
-        level = Level("version", options, kept, subscription=sub)
+        level = Level("version_name", options, kept, subscription=sub)
         level.notice = "The chosen image is not in the inventory; its versions can't be listed."
         return level
-    query = selection.queries.get("version", "")
+    query = selection.queries.get("version_name", "")
     versions, truncated = queries.versions_of(image, selection, query)
     region = selection.region
     latest_name = image.latest_name
@@ -196,17 +203,19 @@ def version_level(organization: Organization, selection: Selection) -> Level:
     not_in_region = f"not in {region_display_name(region)}" if region else ""
     options = [Option(LATEST, latest_label)]
     options += [_version_option(version, today, not_in_region) for version in versions]
-    wanted = selection.image_version.lower()
+    wanted = selection.version_name.lower()
     selected = next((o.value for o in options if o.value.lower() == wanted and not o.disabled), "")
-    level = Level("version", options, selected, query=query, truncated=truncated, subscription=sub)
+    level = Level(
+        "version_name", options, selected, query=query, truncated=truncated, subscription=sub
+    )
     level.extra.update(
         image=image,
         region=region,
         region_name=region_display_name(region),
         image_end_of_life_passed=_passed(image.end_of_life_date),
     )
-    if selection.image_version and not selected and not query:
-        _explain_unlisted_version(level, image, selection.image_version, region)
+    if selection.version_name and not selected and not query:
+        _explain_unlisted_version(level, image, selection.version_name, region)
     return level
 
 
@@ -257,17 +266,17 @@ def version_details(organization: Organization, selection: Selection) -> Level:
     sub = queries.subscription_with_age(organization, selection.account)
     image = queries.chosen_image(sub, selection)
     details: dict[str, Any] = {"image": image, "version": None, "region": selection.region}
-    level = Level("details", [], selection.image_version, subscription=sub, extra=details)
-    if image is None or not selection.image_version:
+    level = Level("details", [], selection.version_name, subscription=sub, extra=details)
+    if image is None or not selection.version_name:
         return level
-    version, regions = queries.version_with_regions(image, selection.image_version)
+    version, regions = queries.version_with_regions(image, selection.version_name)
     for region in regions:
         region["name"] = region_display_name(region["key"])
     details.update(
         version=version,
         regions=regions,
         in_region=any(region["key"] == selection.region for region in regions),
-        is_latest=selection.image_version.lower() == LATEST,
+        is_latest=selection.version_name.lower() == LATEST,
         end_of_life_passed=_passed(version.end_of_life_date if version else None),
         region_name=region_display_name(selection.region),
     )
@@ -279,10 +288,10 @@ def _passed(moment: Any) -> bool:
 
 
 BUILDERS = {
-    "resource_group": resource_group_level,
-    "gallery": gallery_level,
-    "image": image_level,
-    "version": version_level,
+    "gallery_resource_group_name": resource_group_level,
+    "gallery_name": gallery_level,
+    "image_name": image_level,
+    "version_name": version_level,
     "details": version_details,
 }
 
@@ -297,10 +306,10 @@ def full_cascade(organization: Organization, selection: Selection) -> list[Level
     except Http404:
         return levels  # an account without a connected subscription: nothing to list
     steps = (
-        ("image_resource_group", gallery_level),
-        ("image_gallery", image_level),
+        ("gallery_resource_group_name", gallery_level),
+        ("gallery_name", image_level),
         ("image_name", version_level),
-        ("image_version", version_details),
+        ("version_name", version_details),
     )
     for parent_field, build in steps:
         if not levels[-1].selected:

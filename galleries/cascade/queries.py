@@ -151,7 +151,7 @@ def image_names(
     sub: SubscriptionAge, selection: Selection, query: str = ""
 ) -> tuple[list[str], bool]:
     """Images of the chosen gallery, only those of the chosen OS when there is one."""
-    rg, gallery = selection.image_resource_group, selection.image_gallery
+    rg, gallery = selection.gallery_resource_group_name, selection.gallery_name
     wanted = image_arm_id(sub.subscription_id, rg, gallery, selection.image_name)
     search, params = _search("i", query, wanted)
     os_filter, os_params = (" AND i.os_type = %s", [selection.os]) if selection.os else ("", [])
@@ -187,7 +187,7 @@ def share_verdict(
             reader_account_id,
             sub.pk,
             gallery_arm_id(
-                sub.subscription_id, selection.image_resource_group, selection.image_gallery
+                sub.subscription_id, selection.gallery_resource_group_name, selection.gallery_name
             ),
         ],
     )
@@ -222,12 +222,12 @@ class ImageRow:
 def chosen_image(sub: SubscriptionAge, selection: Selection) -> ImageRow | None:
     arm_id = image_arm_id(
         sub.subscription_id,
-        selection.image_resource_group,
-        selection.image_gallery,
+        selection.gallery_resource_group_name,
+        selection.gallery_name,
         selection.image_name,
     )
     region = selection.region or ""
-    selected_id = version_arm_id(arm_id, selection.image_version or "-")
+    selected_id = version_arm_id(arm_id, selection.version_name or "-")
     latest_params = latest_version_params(region)
     rows = _rows(
         "SELECT i.id, i.subscription_id, i.arm_id, i.name, i.os_type, i.os_state,"
@@ -267,7 +267,7 @@ def versions_of(
     image: ImageRow, selection: Selection, query: str = ""
 ) -> tuple[list[VersionRow], bool]:
     """Live versions newest first, each with `in_region`; only the region's unless showing all."""
-    wanted = version_arm_id(image.arm_id, selection.image_version)
+    wanted = version_arm_id(image.arm_id, selection.version_name)
     search, params = _search("v", query, wanted)
     in_region = (
         "EXISTS (SELECT 1 FROM galleries_versionregion r"
@@ -344,7 +344,7 @@ def find_gallery(organization: Organization, selection: Selection) -> Gallery | 
     """The chosen gallery (for a targeted refresh), scoped to the organization."""
     sub = subscription_with_age(organization, selection.account)
     g_id = gallery_arm_id(
-        sub.subscription_id, selection.image_resource_group, selection.image_gallery
+        sub.subscription_id, selection.gallery_resource_group_name, selection.gallery_name
     )
     return (
         Gallery.objects.filter(subscription_id=sub.pk, arm_id=g_id, deleted_at=None)

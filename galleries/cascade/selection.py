@@ -14,9 +14,17 @@ from galleries.selectors import normalize_os_type
 OPTION_CAP = 100
 LATEST = "latest"
 
-# The cascade's fields, parent first; the editor form uses the same names.
-FIELDS = ("image_account", "image_resource_group", "image_gallery", "image_name", "image_version")
-LEVEL_KEYS = ("account", "resource_group", "gallery", "image", "version")
+# The cascade's levels, parent first, named as everywhere in Python (Spot's gallery reference,
+# snake_cased; the gallery's resource group is prefixed, as a group has a resource group of its
+# own in the same editor form). Each is a level's key, its query parameter and the editor
+# form's field; "<name>_q" narrows the level's list.
+FIELDS = (
+    "spot_account_id",
+    "gallery_resource_group_name",
+    "gallery_name",
+    "image_name",
+    "version_name",
+)
 
 
 @dataclass(frozen=True)
@@ -26,17 +34,17 @@ class Selection:
     group_account: str = ""
     os: str = ""
     region: str = ""
-    image_account: str = ""
-    image_resource_group: str = ""
-    image_gallery: str = ""
+    spot_account_id: str = ""
+    gallery_resource_group_name: str = ""
+    gallery_name: str = ""
     image_name: str = ""
-    image_version: str = ""
+    version_name: str = ""
     all_versions: bool = False
     queries: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def account(self) -> str:
-        return self.image_account or self.group_account
+        return self.spot_account_id or self.group_account
 
     def cleared_below(self, field_name: str) -> Selection:
         """The selection with every level under `field_name` emptied (a parent changed)."""
@@ -60,12 +68,12 @@ def selection_from(params: Mapping[str, Any], changed: str | None = None) -> Sel
         group_account=value("group_account"),
         os=normalize_os_type(value("os")) if value("os") else "",
         region=normalize_region(value("region")),
-        image_account=value("image_account"),
-        image_resource_group=value("image_resource_group"),
-        image_gallery=value("image_gallery"),
+        spot_account_id=value("spot_account_id"),
+        gallery_resource_group_name=value("gallery_resource_group_name"),
+        gallery_name=value("gallery_name"),
         image_name=value("image_name"),
-        image_version=value("image_version"),
+        version_name=value("version_name"),
         all_versions=value("all_versions") in ("1", "on", "true"),
-        queries={key: value(f"{key}_q") for key in LEVEL_KEYS if value(f"{key}_q")},
+        queries={name: value(f"{name}_q") for name in FIELDS if value(f"{name}_q")},
     )
     return selection.cleared_below(changed) if changed else selection

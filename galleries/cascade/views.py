@@ -26,7 +26,7 @@ from galleries.services import record_refresh_requested
 
 from .levels import ALL_LEVELS, BUILDERS, NEXT_LEVEL, full_cascade
 from .queries import find_gallery
-from .selection import FIELDS, LEVEL_KEYS, Selection, selection_from
+from .selection import FIELDS, Selection, selection_from
 
 # The browse page's OS filter (the editor takes the group's OS instead).
 OS_CHOICES = [("Linux", "Linux"), ("Windows", "Windows")]
@@ -101,11 +101,10 @@ def _kept_child(selection: Selection, key: str) -> dict[str, str]:
     """The next level's current choice, sent along when it reloads lazily: its dropdown is
     swapped out first, so it would otherwise be lost (e.g. after "Refresh this gallery")."""
     next_key = NEXT_LEVEL.get(key)
-    if next_key not in LEVEL_KEYS:
+    if next_key not in FIELDS:
         return {}
-    name = FIELDS[LEVEL_KEYS.index(next_key)]
-    value = getattr(selection, name)
-    return {name: value} if value else {}
+    value = getattr(selection, next_key)
+    return {next_key: value} if value else {}
 
 
 def _parent_chosen(selection: Selection, position: int) -> bool:

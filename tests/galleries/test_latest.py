@@ -94,9 +94,9 @@ def test_latest_in_region(versions: dict, change: str | None, region: str, expec
     sub = subscription_with_age(subscription.organization, subscription.account_id)
     selection = selection_from(
         {
-            "image_account": subscription.account_id,
-            "image_resource_group": "rg-images",
-            "image_gallery": "contosogallery",
+            "spot_account_id": subscription.account_id,
+            "gallery_resource_group_name": "rg-images",
+            "gallery_name": "contosogallery",
             "image_name": image.name,
             "region": region,
         }
