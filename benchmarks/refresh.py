@@ -129,7 +129,7 @@ def connect_all(info: dict[str, Any]) -> list[Any]:
 
 def sequential_walk(subscription: Any) -> int:
     """The naive walk: one call after another with the same SDK and client factory."""
-    from galleries.azure_clients import clients_for
+    from galleries.azure.clients import clients_for
 
     clients = clients_for(subscription)
     compute = clients.compute

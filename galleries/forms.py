@@ -13,7 +13,7 @@ from django.conf import settings
 from console.models import Account, Organization
 from console.rules import ACCOUNT_NAME, TextRule
 
-from .azure_clients import ConnectionSettings
+from .azure.clients import ConnectionSettings
 from .azure_rules import CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION_ID, TENANT_ID, normalized_guid
 from .endpoints import allowed_hosts_text, endpoint_problem
 from .models import Cloud, ConnectedSubscription

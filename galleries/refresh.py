@@ -24,9 +24,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .apply import apply_snapshot, writer_turn
-from .azure_clients import CallMeter, clients_for
+from .azure.clients import CallMeter
+from .azure.errors import AzureFailure, describe_failure
+from .azure.gateway import AzureGateway, gateway_for
 from .collect import CollectionFailed, Progress, collect_gallery, collect_subscription
-from .errors import AzureFailure, describe_failure
 from .inventory_data import Snapshot
 from .liveness import (
     Heartbeat,
@@ -166,7 +167,7 @@ def collect_run(run: RefreshRun, on_progress: ProgressWriter | None = None) -> C
     """List what the run covers in Azure; writes nothing."""
     meter = CallMeter()
     progress = Progress()
-    clients = None
+    gateway: AzureGateway | None = None
 
     def track(p: Progress) -> None:
         progress.done, progress.total = p.done, p.total
@@ -177,14 +178,14 @@ def collect_run(run: RefreshRun, on_progress: ProgressWriter | None = None) -> C
     snapshot: Snapshot | None = None
     failure: AzureFailure | None = None
     try:
-        clients = clients_for(run.subscription, meter)
+        gateway = gateway_for(run.subscription, meter)
         gallery = run.target_gallery if run.scope == RefreshRun.Scope.GALLERY else None
         if gallery is not None:
             snapshot = collect_gallery(
-                clients, gallery.resource_group.name, gallery.name, gallery.arm_id, track
+                gateway, gallery.resource_group.name, gallery.name, gallery.arm_id, track
             )
         else:
-            snapshot = collect_subscription(clients, track)
+            snapshot = collect_subscription(gateway, track)
     except CollectionFailed as exc:
         failure = exc.failure
     except DatabaseError as exc:
@@ -197,8 +198,8 @@ def collect_run(run: RefreshRun, on_progress: ProgressWriter | None = None) -> C
         if failure.code == "unexpected":
             logger.exception("Refresh run %s failed while listing", run.pk)
     finally:
-        if clients is not None:
-            clients.close()
+        if gateway is not None:
+            gateway.close()
     return Collected(
         snapshot,
         failure,

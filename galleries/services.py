@@ -12,17 +12,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from azure.core.exceptions import HttpResponseError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from console.models import Account, Organization
 
-from .azure_clients import ConnectionSettings, clients_for
+from .azure.clients import ConnectionSettings
+from .azure.errors import AzureCallFailed, AzureFailure, Verdict, describe_failure
+from .azure.gateway import gateway_for
 from .crypto import SecretUnreadable, encrypt_secret
 from .endpoints import check_connection_endpoints
-from .errors import AzureFailure, Verdict, describe_failure
 from .models import Cloud, ConnectedSubscription, CredentialStatus
 
 logger = logging.getLogger(__name__)
@@ -242,31 +242,13 @@ class ConnectionTestResult:
 
 def test_connection(connection: ConnectionSettings) -> ConnectionTestResult:
     """Sign in, GET the subscription, list its galleries: the verdict in plain words."""
-    clients = None
     try:
-        clients = clients_for(replace(connection))
-        base_url, _, scope = connection.endpoints
-        if not base_url:
-            return ConnectionTestResult(False, Verdict.UNREACHABLE, "No ARM endpoint is set.")
-        clients.credential.get_token(scope)
-        name = ""
-        subscriptions = clients.subscriptions()
-        try:
-            name = subscriptions.subscriptions.get(connection.subscription_id).display_name or ""
-        except HttpResponseError as exc:
-            if exc.status_code != 404:
-                raise
-            # ARM answers 404 both for a missing subscription and one the principal may not
-            # see; listing its galleries tells the two apart (404 vs 403).
-        finally:
-            subscriptions.close()
-        count = sum(1 for _ in clients.compute.galleries.list())
-    except Exception as exc:
-        failure = describe_failure(exc)
-        return ConnectionTestResult(False, failure.code, failure.message)
-    finally:
-        if clients is not None:
-            clients.close()
+        with gateway_for(replace(connection)) as gateway:
+            if not connection.endpoints[0]:
+                return ConnectionTestResult(False, Verdict.UNREACHABLE, "No ARM endpoint is set.")
+            name, count = gateway.probe()
+    except AzureCallFailed as exc:
+        return ConnectionTestResult(False, exc.failure.code, exc.failure.message)
     if not name:
         name = connection.subscription_id
     galleries = f"{count} galleries" if count != 1 else "1 gallery"

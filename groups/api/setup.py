@@ -24,7 +24,7 @@ from console.models import Account, Membership, Role
 from console.rules import ACCOUNT_NAME, TextRule
 from console.selectors import accounts_for
 from galleries import services as subscriptions
-from galleries.azure_clients import ConnectionSettings
+from galleries.azure.clients import ConnectionSettings
 from galleries.azure_rules import (
     CLIENT_ID,
     CLIENT_SECRET,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from galleries.azure_clients import CallMeter
+from galleries.azure.clients import CallMeter
 from galleries.models import RefreshRun
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_call_meter_slows_down_when_the_read_budget_runs_low() -> None:
 def test_sovereign_clouds_get_their_own_endpoints_and_token_scope() -> None:
     from datetime import timedelta
 
-    from galleries.azure_clients import ConnectionSettings
+    from galleries.azure.clients import ConnectionSettings
     from galleries.tasks import jitter_for
 
     def endpoints(cloud: str, **extra: str) -> tuple[str, str, str]:

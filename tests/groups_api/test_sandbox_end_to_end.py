@@ -14,7 +14,7 @@ from spotinst_sdk2.models.elastigroup import azure_v3 as eg
 from console.models import Role
 from console.services import create_api_token
 from galleries import selectors as inventory
-from galleries.azure_clients import ConnectionSettings
+from galleries.azure.clients import ConnectionSettings
 from galleries.models import Cloud
 from galleries.refresh import refresh_now
 from galleries.services import connect_subscription
