@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .apply import apply_snapshot, writer_turn
+from .audit import audit_subscription
 from .azure.clients import CallMeter
 from .azure.errors import AzureFailure, describe_failure
 from .azure.gateway import AzureGateway, gateway_for
@@ -78,16 +79,39 @@ def active_run(subscription: ConnectedSubscription) -> RefreshRun | None:
 def request_refresh(
     subscription: ConnectedSubscription,
     *,
-    requested_by: Any = None,
     gallery: Gallery | None = None,
+    actor: Any = None,
     enqueue: bool = True,
 ) -> tuple[RefreshRun, bool]:
-    """Queue a run, or merge into the subscription's queued/running one. Returns (run, new).
+    """Ask for a refresh of the subscription, or of one of its galleries: queue a run, or
+    merge into the subscription's queued/running one. Returns (run, new).
 
-    A run that would be merged into but is dead (its lease ran out) is marked failed first,
-    and a new run is queued instead."""
+    Atomic; audited when someone asked (`actor`: a person, or the owner of an API token; the
+    beat and the command are not); the task is enqueued once the transaction commits. Only
+    the run it would merge into is checked for life: a dead one (its lease ran out) is marked
+    failed and a new run queued instead. The beat sweeps the others."""
+    with transaction.atomic():
+        run, new = _queue_or_merge(subscription, gallery, actor)
+        if actor is not None:
+            audit_subscription(
+                subscription,
+                actor=actor,
+                action="subscription.refresh_requested",
+                after={"run": run.pk, "scope": run.scope, "merged": not new},
+            )
+        if new and enqueue:
+            # The task module imports this one (its tasks run refreshes): imported on use.
+            from .tasks import refresh_subscription_task
+
+            transaction.on_commit(partial(refresh_subscription_task.delay, run.pk))
+    return run, new
+
+
+def _queue_or_merge(
+    subscription: ConnectedSubscription, gallery: Gallery | None, actor: Any
+) -> tuple[RefreshRun, bool]:
     scope = RefreshRun.Scope.GALLERY if gallery is not None else RefreshRun.Scope.FULL
-    user = requested_by if getattr(requested_by, "is_authenticated", False) else None
+    user = actor if getattr(actor, "is_authenticated", False) else None
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -113,10 +137,6 @@ def request_refresh(
                 )
             existing.refresh_from_db()
             return existing, False
-        if enqueue:
-            from .tasks import refresh_subscription_task
-
-            transaction.on_commit(partial(refresh_subscription_task.delay, run.pk))
         return run, True
     raise RuntimeError("Could not queue or join a refresh run.")
 
@@ -397,8 +417,6 @@ def refresh_now(
     subscription: ConnectedSubscription, *, requested_by: Any = None, gallery: Gallery | None = None
 ) -> RefreshRun:
     """Request and run a refresh inline (management command, demo seeding, tests)."""
-    run, _ = request_refresh(
-        subscription, requested_by=requested_by, gallery=gallery, enqueue=False
-    )
+    run, _ = request_refresh(subscription, gallery=gallery, actor=requested_by, enqueue=False)
     result = execute_run(run.pk)
     return result or run

@@ -18,12 +18,14 @@ from django.utils import timezone
 
 from console.models import Account, Organization
 
+from .audit import audit_subscription
 from .azure.clients import ConnectionSettings
 from .azure.errors import AzureCallFailed, AzureFailure, Verdict, describe_failure
 from .azure.gateway import gateway_for
 from .crypto import SecretUnreadable, encrypt_secret
 from .endpoints import check_connection_endpoints
 from .models import Cloud, ConnectedSubscription, CredentialStatus
+from .refresh import refresh_now, request_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -36,28 +38,6 @@ AUDITED_FIELDS = (
     "arm_endpoint",
     "authority_host",
 )
-
-
-def _audit(
-    *,
-    subscription: ConnectedSubscription,
-    actor: Any,
-    action: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    from console.services import record_audit
-
-    record_audit(
-        organization=subscription.organization,
-        actor=actor,
-        action=action,
-        obj_type="subscription",
-        obj_id=subscription.pk,
-        obj_repr=subscription.display_name,
-        before=before,
-        after=after,
-    )
 
 
 def audit_view(subscription: ConnectedSubscription) -> dict[str, Any]:
@@ -95,22 +75,14 @@ def connect_subscription(
             authority_host=connection.authority_host if connection.cloud == Cloud.CUSTOM else "",
             ca_bundle_pem=connection.ca_bundle_pem if connection.cloud == Cloud.CUSTOM else "",
         )
-        _audit(
-            subscription=subscription,
+        audit_subscription(
+            subscription,
             actor=actor,
             action="subscription.connect",
             after=audit_view(subscription),
         )
         if refresh:
-            from .refresh import request_refresh
-
-            run, _ = request_refresh(subscription, requested_by=actor)
-            _audit(
-                subscription=subscription,
-                actor=actor,
-                action="subscription.refresh_requested",
-                after={"run": run.pk, "scope": run.scope},
-            )
+            request_refresh(subscription, actor=actor)
     return subscription
 
 
@@ -186,25 +158,14 @@ def update_subscription(
     with transaction.atomic():
         subscription.save()
         after["secret_changed"] = secret_changed
-        _audit(
-            subscription=subscription,
+        audit_subscription(
+            subscription,
             actor=actor,
             action="subscription.update",
             before=before,
             after=after,
         )
     return subscription
-
-
-def record_refresh_requested(
-    subscription: ConnectedSubscription, *, actor: Any, run: Any, new: bool
-) -> None:
-    _audit(
-        subscription=subscription,
-        actor=actor,
-        action="subscription.refresh_requested",
-        after={"run": run.pk, "scope": run.scope, "merged": not new},
-    )
 
 
 def references_to(subscription: ConnectedSubscription) -> QuerySet[Any]:
@@ -222,8 +183,8 @@ def references_to(subscription: ConnectedSubscription) -> QuerySet[Any]:
 def disconnect_subscription(subscription: ConnectedSubscription, *, actor: Any) -> None:
     """Forget the subscription and its cached inventory; its account stays."""
     with transaction.atomic():
-        _audit(
-            subscription=subscription,
+        audit_subscription(
+            subscription,
             actor=actor,
             action="subscription.disconnect",
             before=audit_view(subscription),
@@ -325,7 +286,6 @@ def connect_demo_sandbox(
     organization: Organization, sandbox_dir: str | Path, wait_seconds: float = 30
 ) -> list[ConnectedSubscription]:
     """Connect the sandbox's subscriptions (idempotent) and refresh each to completion."""
-    from .refresh import refresh_now
 
     info = _wait_for(Path(sandbox_dir) / "connection.json", wait_seconds)
     connected: list[ConnectedSubscription] = []

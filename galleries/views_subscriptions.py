@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,7 +36,7 @@ def _status_context(subscription: ConnectedSubscription) -> dict[str, Any]:
         "run": latest,
         "completed": completed,
         "stale": selectors.is_stale(completed),
-        "active": latest is not None and latest.status in ("queued", "running"),
+        "active": latest is not None and latest.is_active,
     }
 
 
@@ -159,9 +158,7 @@ def subscription_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def subscription_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
-    with transaction.atomic():
-        run, created = request_refresh(subscription, requested_by=request.user)
-        services.record_refresh_requested(subscription, actor=request.user, run=run, new=created)
+    _run, created = request_refresh(subscription, actor=request.user)
     if request.htmx:  # type: ignore[attr-defined]
         return render(
             request, "galleries/subscriptions/_status.html", _status_context(subscription)

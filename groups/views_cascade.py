@@ -22,7 +22,6 @@ from galleries import cascade
 from galleries.models import ACTIVE_REFRESH_STATUSES, RefreshRun
 from galleries.refresh import request_refresh
 from galleries.regions import AZURE_REGIONS
-from galleries.services import record_refresh_requested
 
 from . import editor_cascade
 from .vm_sizes import OS_CHOICES
@@ -140,8 +139,7 @@ def refresh_gallery(request: HttpRequest) -> HttpResponse:
     gallery = cascade.find_gallery(request.organization, selection)  # type: ignore[attr-defined]
     if gallery is None:
         raise Http404("That gallery is not in the inventory.")
-    run, new = request_refresh(gallery.subscription, requested_by=request.user, gallery=gallery)
-    record_refresh_requested(gallery.subscription, actor=request.user, run=run, new=new)
+    run, _new = request_refresh(gallery.subscription, gallery=gallery, actor=request.user)
     return _refresh_status(request, run, selection)
 
 

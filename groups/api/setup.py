@@ -224,8 +224,7 @@ def set_credentials(
             subscription = subscriptions.update_subscription(
                 existing, actor=who.user, display_name=existing.display_name, connection=connection
             )
-            run, new = request_refresh(subscription, requested_by=who.user)
-            subscriptions.record_refresh_requested(subscription, actor=who.user, run=run, new=new)
+            run, _new = request_refresh(subscription, actor=who.user)
     except IntegrityError as exc:
         raise ApiError(
             400,
