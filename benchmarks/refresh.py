@@ -189,8 +189,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> None:
     from django.conf import settings
 
     from galleries.models import ImageVersion
-    from galleries.refresh import refresh_now
-    from galleries.refresh_batch import refresh_subscriptions
+    from galleries.refresh.batch import refresh_subscriptions
+    from galleries.refresh.runs import refresh_now
 
     process, info = start_sandbox(workdir)
     try:

@@ -25,7 +25,8 @@ from .azure.gateway import gateway_for
 from .crypto import SecretUnreadable, encrypt_secret
 from .endpoints import check_connection_endpoints
 from .models import Cloud, ConnectedSubscription, CredentialStatus
-from .refresh import refresh_now, request_refresh
+from .refresh.request import request_refresh
+from .refresh.runs import refresh_now
 
 logger = logging.getLogger(__name__)
 

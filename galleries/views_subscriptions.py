@@ -19,7 +19,7 @@ from . import selectors, services
 from .crypto import SecretUnreadable, decrypt_secret
 from .forms import SubscriptionForm, initial_for
 from .models import ConnectedSubscription, RefreshRun
-from .refresh import request_refresh
+from .refresh.request import request_refresh
 
 admin_required = role_required(Role.ADMIN)
 

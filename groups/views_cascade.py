@@ -20,7 +20,7 @@ from console.models import Role
 from console.permissions import has_role, role_required
 from galleries import cascade
 from galleries.models import ACTIVE_REFRESH_STATUSES, RefreshRun
-from galleries.refresh import request_refresh
+from galleries.refresh.request import request_refresh
 from galleries.regions import AZURE_REGIONS
 
 from . import editor_cascade

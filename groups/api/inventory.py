@@ -19,7 +19,7 @@ from ninja import Router
 from console.models import Role
 from galleries import selectors as inventory
 from galleries.models import ConnectedSubscription, GalleryImage, ImageVersion, RefreshRun
-from galleries.refresh import request_refresh
+from galleries.refresh.request import request_refresh
 from galleries.regions import normalize_region
 from groups.validation import GALLERY_IMAGE_NOT_FOUND, UNKNOWN_ACCOUNT
 

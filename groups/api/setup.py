@@ -35,7 +35,7 @@ from galleries.azure_rules import (
 from galleries.endpoints import EndpointNotAllowed, check_connection_endpoints
 from galleries.forms import default_ca_bundle
 from galleries.models import Cloud, ConnectedSubscription
-from galleries.refresh import active_run, request_refresh
+from galleries.refresh.request import active_run, request_refresh
 from groups.account_services import (
     AccountInUse,
     DuplicateAccountName,

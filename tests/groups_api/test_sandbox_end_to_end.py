@@ -16,7 +16,7 @@ from console.services import create_api_token
 from galleries import selectors as inventory
 from galleries.azure.clients import ConnectionSettings
 from galleries.models import Cloud
-from galleries.refresh import refresh_now
+from galleries.refresh.runs import refresh_now
 from galleries.services import connect_subscription
 from galleries.sharing import check_sharing
 from tests.factories import MembershipFactory, OrganizationFactory

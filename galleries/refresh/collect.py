@@ -28,15 +28,16 @@ from typing import Any
 
 from django.conf import settings
 
-from .azure.errors import (
+from galleries.azure.errors import (
     AzureFailure,
     NotFoundMeaning,
     Verdict,
     describe_failure,
     not_found_meaning,
 )
-from .azure.gateway import AzureGateway
-from .inventory_data import Snapshot, parse_gallery, parse_image, parse_version
+from galleries.azure.gateway import AzureGateway
+
+from .snapshot import Snapshot, parse_gallery, parse_image, parse_version
 
 logger = logging.getLogger(__name__)
 

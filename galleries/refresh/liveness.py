@@ -30,8 +30,9 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from galleries.models import RefreshFailure, RefreshRun, RefreshStatus
+
 from .bulk_sql import writer_turn
-from .models import RefreshFailure, RefreshRun, RefreshStatus
 
 logger = logging.getLogger(__name__)
 
