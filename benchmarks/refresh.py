@@ -110,7 +110,8 @@ def start_sandbox(workdir: Path) -> tuple[subprocess.Popen[str], dict]:
 
 def connect_all(info: dict[str, Any]) -> list[Any]:
     from console.models import Organization
-    from galleries.services import connect_subscription, sandbox_connections
+    from galleries.demo import sandbox_connections
+    from galleries.subscriptions.services import connect_subscription
 
     organization = Organization.objects.create(name="Benchmark")
     subscriptions = []

@@ -9,7 +9,7 @@ import pytest
 
 from galleries.azure.errors import AzureCallFailed, Verdict
 from galleries.azure.gateway import gateway_for
-from galleries.services import check_credentials, test_connection as check_connection
+from galleries.subscriptions.services import check_credentials, test_connection as check_connection
 
 from .conftest import sandbox_connection
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from console.celery import app as celery_app
 from console.models import Account, Role
+from galleries.demo import connect_demo_sandbox
 from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun
 from galleries.refresh.runs import refresh_now
 from galleries.refresh.tasks import BEAT_ENTRY, refresh_due_subscriptions_task
-from galleries.services import connect_demo_sandbox
 from tests.factories import log_in_as
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from galleries.crypto import decrypt_secret, encrypt_secret
 from galleries.refresh.runs import refresh_now
-from galleries.services import test_connection as check_connection
+from galleries.subscriptions.services import test_connection as check_connection
 
 from .conftest import sandbox_connection
 

@@ -17,8 +17,8 @@ from galleries import selectors as inventory
 from galleries.azure.clients import ConnectionSettings
 from galleries.models import Cloud
 from galleries.refresh.runs import refresh_now
-from galleries.services import connect_subscription
 from galleries.sharing import check_sharing
+from galleries.subscriptions.services import connect_subscription
 from tests.factories import MembershipFactory, OrganizationFactory
 
 from .bodies import SSH_KEY

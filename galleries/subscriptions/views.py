@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from console.models import Role
 from console.permissions import role_required
+from galleries import selectors
+from galleries.crypto import SecretUnreadable, decrypt_secret
+from galleries.models import ConnectedSubscription, RefreshRun
+from galleries.refresh.request import request_refresh
 
-from . import selectors, services
-from .crypto import SecretUnreadable, decrypt_secret
+from . import services
 from .forms import SubscriptionForm, initial_for
-from .models import ConnectedSubscription, RefreshRun
-from .refresh.request import request_refresh
 
 admin_required = role_required(Role.ADMIN)
 
