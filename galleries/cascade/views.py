@@ -20,9 +20,8 @@ from console.http import AuthedRequest
 from console.models import Organization, Role
 from console.permissions import has_role, role_required
 from galleries.models import ACTIVE_REFRESH_STATUSES, RefreshRun
-from galleries.refresh import request_refresh
+from galleries.refresh.request import request_refresh
 from galleries.regions import AZURE_REGIONS
-from galleries.services import record_refresh_requested
 
 from .levels import ALL_LEVELS, BUILDERS, NEXT_LEVEL, full_cascade
 from .queries import find_gallery
@@ -139,8 +138,7 @@ def refresh_gallery(request: AuthedRequest) -> HttpResponse:
     gallery = find_gallery(request.organization, selection)
     if gallery is None:
         raise Http404("That gallery is not in the inventory.")
-    run, new = request_refresh(gallery.subscription, requested_by=request.user, gallery=gallery)
-    record_refresh_requested(gallery.subscription, actor=request.user, run=run, new=new)
+    run, _new = request_refresh(gallery.subscription, gallery=gallery, actor=request.user)
     return _refresh_status(request, run, selection)
 
 

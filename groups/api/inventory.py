@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from console.models import Role
-from galleries import selectors as inventory, services as subscriptions
+from galleries import selectors as inventory
 from galleries.inventory.latest import latest_version
 from galleries.models import ConnectedSubscription, GalleryImage, ImageVersion, RefreshRun
-from galleries.refresh import request_refresh
+from galleries.refresh.request import request_refresh
 from galleries.regions import normalize_region
 from groups.validation import GALLERY_IMAGE_NOT_FOUND, UNKNOWN_ACCOUNT
 
@@ -194,9 +193,7 @@ def list_versions(
 @router.post(f"{ACCOUNT_PATH}/refresh", response=DOCUMENTED, summary="Refresh the inventory")
 def refresh(request: HttpRequest, accountId: str) -> JsonResponse:
     who, subscription = _subscription(request, accountId, Role.ADMIN)
-    with transaction.atomic():
-        run, created = request_refresh(subscription, requested_by=who.user)
-        subscriptions.record_refresh_requested(subscription, actor=who.user, run=run, new=created)
+    run, _new = request_refresh(subscription, actor=who.user)
     return ok(request, kind=KIND + "refreshRun", items=[run_item(run)])
 
 

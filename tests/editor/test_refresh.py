@@ -10,8 +10,8 @@ from django.test import Client
 from azure_sandbox.world import ImageVersion, TargetRegion
 from console.models import Role
 from galleries.models import RefreshRun
-from galleries.refresh import execute_run, refresh_now
-from galleries.services import connect_subscription
+from galleries.refresh.runs import execute_run, refresh_now
+from galleries.subscriptions.services import connect_subscription
 from tests.factories import OrganizationFactory, log_in_as
 from tests.galleries.conftest import sandbox_connection
 

@@ -11,7 +11,7 @@ from hypothesis import example, given, strategies as st
 
 from console.models import Role
 from console.services import create_api_token
-from galleries import tasks
+from galleries.refresh import tasks
 from tests.editor.conftest import valid_form, world  # noqa: F401  (the fixture)
 from tests.factories import MembershipFactory
 

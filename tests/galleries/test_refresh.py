@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from galleries import selectors
 from galleries.inventory.latest import latest_version
 from galleries.models import Gallery, GalleryImage, ImageVersion, RefreshRun, VersionRegion
-from galleries.refresh import refresh_now, request_refresh
+from galleries.refresh.request import request_refresh
+from galleries.refresh.runs import refresh_now
 
 from .inventory_helpers import cached_tree, world_tree
 
@@ -224,7 +225,7 @@ def test_regions_follow_the_world(connect: Any, fresh_azure_sandbox: Any) -> Non
 def test_refreshing_many_subscriptions_at_once(
     connect: Any, fresh_azure_sandbox: Any, processes: bool
 ) -> None:
-    from galleries.refresh_batch import refresh_subscriptions
+    from galleries.refresh.batch import refresh_subscriptions
 
     names = ["Production", "Staging", "Shared Images"]
     subscriptions = [connect(name) for name in names]

@@ -14,12 +14,12 @@ from spotinst_sdk2.models.elastigroup import azure_v3 as eg
 from console.models import Role
 from console.services import create_api_token
 from galleries import selectors as inventory
-from galleries.azure_clients import ConnectionSettings
+from galleries.azure.clients import ConnectionSettings
 from galleries.inventory.latest import latest_version
 from galleries.models import Cloud
-from galleries.refresh import refresh_now
-from galleries.services import connect_subscription
+from galleries.refresh.runs import refresh_now
 from galleries.sharing import check_sharing
+from galleries.subscriptions.services import connect_subscription
 from tests.factories import MembershipFactory, OrganizationFactory
 
 from .bodies import SSH_KEY

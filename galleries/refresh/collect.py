@@ -28,10 +28,16 @@ from typing import Any
 
 from django.conf import settings
 
-from . import arm_lists
-from .azure_clients import AzureClients
-from .errors import AzureFailure, NotFoundMeaning, Verdict, describe_failure, not_found_meaning
-from .inventory_data import Snapshot, parse_gallery, parse_image, parse_version
+from galleries.azure.errors import (
+    AzureFailure,
+    NotFoundMeaning,
+    Verdict,
+    describe_failure,
+    not_found_meaning,
+)
+from galleries.azure.gateway import AzureGateway
+
+from .snapshot import Snapshot, parse_gallery, parse_image, parse_version
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +85,8 @@ def _subscription_vanished(exc: BaseException) -> CollectionFailed:
 
 
 class _Walk:
-    def __init__(self, clients: AzureClients, on_progress: ProgressCallback | None) -> None:
-        self.clients = clients
+    def __init__(self, gateway: AzureGateway, on_progress: ProgressCallback | None) -> None:
+        self.gateway = gateway
         self.snapshot = Snapshot()
         self.progress = Progress()
         self.on_progress = on_progress
@@ -89,7 +95,6 @@ class _Walk:
         self.pending: dict[Future[Any], tuple[str, Any]] = {}
         self.doubted_galleries: dict[str, _Doubt] = {}
         self.doubted_images: dict[str, tuple[str, _Doubt]] = {}  # image -> (gallery, doubt)
-        self.closers: list[Callable[[], None]] = []
 
     # -- submitting -------------------------------------------------------------------------
     def _submit(self, kind: str, key: Any, call: Callable[[], Any]) -> None:
@@ -98,31 +103,23 @@ class _Walk:
         self.progress.total += 1
 
     def _read_subscription_state(self) -> None:
-        client = self.clients.subscriptions()
-        self.closers.append(client.close)
-        subscription_id = self.clients.connection.subscription_id
-        self._submit("subscription", None, lambda: client.subscriptions.get(subscription_id).state)
+        self._submit("subscription", None, self.gateway.subscription_state)
 
     def _list_images(self, gallery_id: str, rg: str, gallery: str) -> None:
-        compute = self.clients.compute
         self._submit(
-            "images",
-            (gallery_id, rg, gallery),
-            lambda: arm_lists.list_images(compute, rg, gallery),
+            "images", (gallery_id, rg, gallery), partial(self.gateway.list_images, rg, gallery)
         )
 
     def _list_versions(self, image_id: str, rg: str, gallery: str, image: str) -> None:
-        compute = self.clients.compute
         self._submit(
             "versions",
             (image_id, rg, gallery, image),
-            lambda: arm_lists.list_versions(compute, rg, gallery, image),
+            partial(self.gateway.list_versions, rg, gallery, image),
         )
 
     # -- handling answers -------------------------------------------------------------------
     def _state_read(self, state: Any, _key: Any) -> None:
-        # The SDK's SubscriptionState is a str enum: its value is ARM's word.
-        self.snapshot.subscription_state = str(getattr(state, "value", state) or "")[:16]
+        self.snapshot.subscription_state = str(state)[:16]
 
     def _galleries_listed(self, items: list[dict[str, Any]], _key: Any) -> None:
         self.snapshot.galleries_complete = True
@@ -213,13 +210,12 @@ class _Walk:
 
     def _confirm(self) -> None:
         """Settle each 404 with the listing of the parent of what answered it."""
-        compute = self.clients.compute
         by_gallery: dict[str, list[tuple[str, _Doubt]]] = {}
         for image_id, (gallery_id, doubt) in self.doubted_images.items():
             by_gallery.setdefault(gallery_id, []).append((image_id, doubt))
         for gallery_id, doubts in by_gallery.items():
             rg, gallery = doubts[0][1].rg, doubts[0][1].gallery
-            named = self._relist(partial(arm_lists.list_images, compute, rg, gallery))
+            named = self._relist(partial(self.gateway.list_images, rg, gallery))
             if isinstance(named, BaseException):
                 if not_found_meaning(named) == NotFoundMeaning.PARENT_MISSING:
                     reason = describe_failure(named).message
@@ -240,7 +236,7 @@ class _Walk:
                 else:
                     self._forget_image(image_id)
         if self.doubted_galleries:
-            named = self._relist(lambda: arm_lists.list_galleries(compute))
+            named = self._relist(self.gateway.list_galleries)
             for gallery_id, doubt in self.doubted_galleries.items():
                 if isinstance(named, BaseException):
                     self._keep_gallery(
@@ -318,35 +314,29 @@ class _Walk:
             for future in self.pending:
                 future.cancel()
             self.pool.shutdown(wait=True, cancel_futures=True)
-            for close in self.closers:
-                close()
         return self.snapshot
 
 
 def collect_subscription(
-    clients: AzureClients, on_progress: ProgressCallback | None = None
+    gateway: AzureGateway, on_progress: ProgressCallback | None = None
 ) -> Snapshot:
     """Every gallery of the subscription, with its images and versions."""
-    compute = clients.compute
-    return _Walk(clients, on_progress).run(
-        ("galleries", None, lambda: arm_lists.list_galleries(compute))
-    )
+    return _Walk(gateway, on_progress).run(("galleries", None, gateway.list_galleries))
 
 
 def collect_gallery(
-    clients: AzureClients,
+    gateway: AzureGateway,
     resource_group_name: str,
     gallery_name: str,
     gallery_id: str,
     on_progress: ProgressCallback | None = None,
 ) -> Snapshot:
     """One gallery (targeted refresh): GET it, then its images and their versions."""
-    compute = clients.compute
-    snapshot = _Walk(clients, on_progress).run(
+    snapshot = _Walk(gateway, on_progress).run(
         (
             "gallery",
             (gallery_id, resource_group_name, gallery_name),
-            lambda: [compute.galleries.get(resource_group_name, gallery_name).as_dict()],
+            lambda: [gateway.get_gallery(resource_group_name, gallery_name)],
         )
     )
     if gallery_id not in snapshot.galleries and gallery_id not in snapshot.gone_galleries:

@@ -1,11 +1,11 @@
-"""Refresh runs: request (merging duplicates), execute (collect, then apply), finish.
+"""Refresh runs: execute (collect, then apply) and finish; `request` queues them.
 
 A run's status is honest: `succeeded` only when every list call answered; `partial` when
 some branch failed (nothing below it was deleted); `failed` when nothing could be applied, in
 which case the cached rows are exactly as they were. Its message says why in words.
 
 Liveness (leases, heartbeats, takeover of a redelivered run, the sweep of dead runs) lives in
-`liveness`; a request never merges into a dead run, it replaces it.
+`liveness`; a request (`request`) never merges into a dead run, it replaces it.
 """
 
 from __future__ import annotations
@@ -15,32 +15,17 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, connection
+from django.db.models import Q
 from django.utils import timezone
 
-from .apply import apply_snapshot, writer_turn
-from .azure_clients import CallMeter, clients_for
-from .collect import CollectionFailed, Progress, collect_gallery, collect_subscription
-from .errors import AzureFailure, describe_failure
-from .inventory_data import Snapshot
-from .liveness import (
-    Heartbeat,
-    bounded_lock_wait,
-    claim,
-    database_problem,
-    give_up_if_worn_out,
-    stale_after,
-    start_apply,
-    sweep_if_dead,
-    sweep_stale_runs,
-)
-from .models import (
-    ACTIVE_REFRESH_STATUSES,
+from galleries.azure.clients import CallMeter
+from galleries.azure.errors import AzureFailure, describe_failure
+from galleries.azure.gateway import AzureGateway, gateway_for
+from galleries.models import (
     AzureState,
     ConnectedSubscription,
     CredentialStatus,
@@ -50,74 +35,24 @@ from .models import (
     RefreshStatus,
 )
 
-__all__ = [
-    "Collected",
-    "OutcomeNotSaved",
-    "active_run",
-    "collect_run",
-    "execute_run",
-    "finish_run",
-    "refresh_now",
-    "request_refresh",
-    "save_outcome",
-    "sweep_stale_runs",
-]
+from .apply import apply_snapshot
+from .bulk_sql import writer_turn
+from .collect import CollectionFailed, Progress, collect_gallery, collect_subscription
+from .liveness import (
+    Heartbeat,
+    bounded_lock_wait,
+    claim,
+    database_problem,
+    give_up_if_worn_out,
+    stale_after,
+    start_apply,
+)
+from .request import request_refresh
+from .snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
 
 MAX_ERRORS_SHOWN = 20
-
-
-def active_run(subscription: ConnectedSubscription) -> RefreshRun | None:
-    return RefreshRun.objects.filter(
-        subscription=subscription, status__in=ACTIVE_REFRESH_STATUSES
-    ).first()
-
-
-def request_refresh(
-    subscription: ConnectedSubscription,
-    *,
-    requested_by: Any = None,
-    gallery: Gallery | None = None,
-    enqueue: bool = True,
-) -> tuple[RefreshRun, bool]:
-    """Queue a run, or merge into the subscription's queued/running one. Returns (run, new).
-
-    A run that would be merged into but is dead (its lease ran out) is marked failed first,
-    and a new run is queued instead."""
-    scope = RefreshRun.Scope.GALLERY if gallery is not None else RefreshRun.Scope.FULL
-    user = requested_by if getattr(requested_by, "is_authenticated", False) else None
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                run = RefreshRun.objects.create(
-                    subscription=subscription,
-                    scope=scope,
-                    target_gallery=gallery,
-                    requested_by=user,
-                )
-        except IntegrityError:
-            existing = active_run(subscription)
-            if existing is None:
-                continue  # it finished in between; try again
-            if sweep_if_dead(existing):
-                continue  # its worker is gone: it is failed now, so a new run can start
-            RefreshRun.objects.filter(pk=existing.pk).update(
-                merged_requests=F("merged_requests") + 1
-            )
-            if scope == RefreshRun.Scope.FULL and existing.scope == RefreshRun.Scope.GALLERY:
-                # A full request widens a targeted run that has not started yet.
-                RefreshRun.objects.filter(pk=existing.pk, status=RefreshStatus.QUEUED).update(
-                    scope=RefreshRun.Scope.FULL, target_gallery=None
-                )
-            existing.refresh_from_db()
-            return existing, False
-        if enqueue:
-            from .tasks import refresh_subscription_task
-
-            transaction.on_commit(partial(refresh_subscription_task.delay, run.pk))
-        return run, True
-    raise RuntimeError("Could not queue or join a refresh run.")
 
 
 def _set_credential_health(
@@ -166,7 +101,7 @@ def collect_run(run: RefreshRun, on_progress: ProgressWriter | None = None) -> C
     """List what the run covers in Azure; writes nothing."""
     meter = CallMeter()
     progress = Progress()
-    clients = None
+    gateway: AzureGateway | None = None
 
     def track(p: Progress) -> None:
         progress.done, progress.total = p.done, p.total
@@ -177,14 +112,14 @@ def collect_run(run: RefreshRun, on_progress: ProgressWriter | None = None) -> C
     snapshot: Snapshot | None = None
     failure: AzureFailure | None = None
     try:
-        clients = clients_for(run.subscription, meter)
+        gateway = gateway_for(run.subscription, meter)
         gallery = run.target_gallery if run.scope == RefreshRun.Scope.GALLERY else None
         if gallery is not None:
             snapshot = collect_gallery(
-                clients, gallery.resource_group.name, gallery.name, gallery.arm_id, track
+                gateway, gallery.resource_group.name, gallery.name, gallery.arm_id, track
             )
         else:
-            snapshot = collect_subscription(clients, track)
+            snapshot = collect_subscription(gateway, track)
     except CollectionFailed as exc:
         failure = exc.failure
     except DatabaseError as exc:
@@ -197,8 +132,8 @@ def collect_run(run: RefreshRun, on_progress: ProgressWriter | None = None) -> C
         if failure.code == "unexpected":
             logger.exception("Refresh run %s failed while listing", run.pk)
     finally:
-        if clients is not None:
-            clients.close()
+        if gateway is not None:
+            gateway.close()
     return Collected(
         snapshot,
         failure,
@@ -396,8 +331,6 @@ def refresh_now(
     subscription: ConnectedSubscription, *, requested_by: Any = None, gallery: Gallery | None = None
 ) -> RefreshRun:
     """Request and run a refresh inline (management command, demo seeding, tests)."""
-    run, _ = request_refresh(
-        subscription, requested_by=requested_by, gallery=gallery, enqueue=False
-    )
+    run, _ = request_refresh(subscription, gallery=gallery, actor=requested_by, enqueue=False)
     result = execute_run(run.pk)
     return result or run

@@ -1,5 +1,6 @@
 """Azure failures in words a person understands, never echoing what the server or the
-identity library said verbatim (those texts can carry request details)."""
+identity library said verbatim (those texts can carry request details), and the one error
+type the gateway raises (`AzureCallFailed`), which carries them."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from azure.core.exceptions import (
     ServiceResponseError,
 )
 
-from .crypto import SecretUnreadable
-from .endpoints import EndpointNotAllowed
+from galleries.crypto import SecretUnreadable
+from galleries.endpoints import EndpointNotAllowed
 
 
 class Verdict:
@@ -73,6 +74,8 @@ _PARENT_MISSING_CODES = {
 
 
 def not_found_meaning(exc: BaseException) -> str:
+    if isinstance(exc, AzureCallFailed):
+        return exc.not_found
     if isinstance(exc, ListPageFailed):
         meaning = not_found_meaning(exc.cause)
         # A later page of a list that has started says nothing about its parent.
@@ -96,6 +99,23 @@ class ListPageFailed(Exception):
         super().__init__(f"page {page}: {cause}")
         self.page = page
         self.cause = cause
+
+
+@dataclass(frozen=True)
+class SignInAnswer:
+    """Entra ID's error answer to a sign-in (token or authority discovery request)."""
+
+    status: int
+    error: str = ""  # the OAuth "error", e.g. invalid_client
+    codes: tuple[int, ...] = ()  # AADSTS codes, e.g. (7000215,)
+
+
+class SignInFailed(ClientAuthenticationError):
+    """Signing in failed; `answer` is Entra ID's error answer, if one was received."""
+
+    def __init__(self, message: str, answer: SignInAnswer | None) -> None:
+        super().__init__(message=message)
+        self.answer = answer
 
 
 @dataclass(frozen=True)
@@ -166,8 +186,6 @@ def _codes_in(text: str) -> set[int]:
 
 def _authentication_failure(exc: ClientAuthenticationError) -> AzureFailure:
     """A failed sign-in: Entra ID's verdict on the credential, or an identity outage."""
-    from .azure_clients import SignInFailed
-
     if _is_certificate_problem(exc):
         return _certificate_failure()
     answer = exc.answer if isinstance(exc, SignInFailed) else None
@@ -238,8 +256,6 @@ def _authentication_failure(exc: ClientAuthenticationError) -> AzureFailure:
 
 def _from_identity(exc: ClientAuthenticationError) -> bool:
     """Raised while getting a token (Entra ID), rather than a 401 from ARM itself."""
-    from .azure_clients import SignInFailed
-
     if isinstance(exc, SignInFailed):
         return True
     response = getattr(exc, "response", None)
@@ -256,6 +272,8 @@ def _certificate_failure() -> AzureFailure:
 
 def describe_failure(exc: BaseException) -> AzureFailure:
     """Classify an exception raised while talking to Azure."""
+    if isinstance(exc, AzureCallFailed):
+        return exc.failure
     if isinstance(exc, ListPageFailed):
         failure = describe_failure(exc.cause)
         where = f" (on page {exc.page} of the list, after the first had answered)"
@@ -320,3 +338,30 @@ def describe_failure(exc: BaseException) -> AzureFailure:
     if isinstance(exc, ServiceRequestError | ConnectionError | OSError):
         return AzureFailure(Verdict.UNREACHABLE, "The ARM endpoint could not be reached.")
     return AzureFailure(Verdict.UNEXPECTED, f"Unexpected error ({type(exc).__name__}).")
+
+
+class AzureCallFailed(Exception):
+    """The one error the gateway raises: a call to Azure (or reaching it) failed.
+
+    `failure` says why in words, `not_found` what a 404 means, `status` ARM's HTTP status
+    (None when no answer came): the app never needs the SDK's exception types."""
+
+    def __init__(
+        self,
+        failure: AzureFailure,
+        *,
+        not_found: str = NotFoundMeaning.IN_DOUBT,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+        self.not_found = not_found
+        self.status = status
+
+    @classmethod
+    def wrapping(cls, exc: BaseException) -> AzureCallFailed:
+        if isinstance(exc, AzureCallFailed):
+            return exc
+        cause = exc.cause if isinstance(exc, ListPageFailed) else exc
+        status = cause.status_code if isinstance(cause, HttpResponseError) else None
+        return cls(describe_failure(exc), not_found=not_found_meaning(exc), status=status)

@@ -23,9 +23,11 @@ from contextlib import ExitStack
 from django.conf import settings
 from django.db import connections
 
+from galleries.models import ConnectedSubscription, RefreshRun
+
 from .liveness import Heartbeat, claim, heartbeat_every
-from .models import ConnectedSubscription, RefreshRun
-from .refresh import Collected, collect_run, finish_run, refresh_now, request_refresh
+from .request import request_refresh
+from .runs import Collected, collect_run, finish_run, refresh_now
 
 
 def refresh_subscriptions(

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
-from .arm_ids import resource_group_name_of, resource_group_of, version_sort_key
-from .regions import normalize_region
+from galleries.arm_ids import resource_group_name_of, resource_group_of, version_sort_key
+from galleries.regions import normalize_region
 
 
 def _datetime(value: Any) -> datetime | None:

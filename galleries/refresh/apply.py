@@ -17,10 +17,7 @@ from typing import Any, NamedTuple
 from django.db import models
 from django.utils import timezone
 
-from .bulk_sql import insert_rows, update_rows, writer_turn
-from .inventory_data import Snapshot
-from .liveness import bounded_lock_wait
-from .models import (
+from galleries.models import (
     ConnectedSubscription,
     Gallery,
     GalleryImage,
@@ -29,7 +26,11 @@ from .models import (
     VersionRegion,
 )
 
-__all__ = ["apply_snapshot", "writer_turn"]
+from .bulk_sql import insert_rows, update_rows, writer_turn
+from .liveness import bounded_lock_wait
+from .snapshot import Snapshot
+
+__all__ = ["apply_snapshot"]
 
 RG_FIELDS = ("name",)
 GALLERY_FIELDS = ("name", "resource_group_id", "location", "description", "unique_name")

@@ -1,4 +1,7 @@
-"""Celery tasks: each fetches by id and calls a service; all are safe to run twice."""
+"""Celery tasks: each fetches by id and calls a service; all are safe to run twice.
+
+Their names stay `galleries.tasks.*` (the module they were first declared in): the beat
+schedule and messages already queued name them so."""
 
 from __future__ import annotations
 
@@ -9,6 +12,14 @@ from typing import Any
 from celery import Celery, shared_task
 from django.conf import settings
 from django.utils import timezone
+
+from console.models import Organization
+from galleries.models import ConnectedSubscription, CredentialStatus, Gallery, RefreshRun
+from galleries.sharing import check_sharing
+
+from .liveness import sweep_stale_runs
+from .request import request_refresh
+from .runs import Outcome, OutcomeNotSaved, execute_run, save_outcome
 
 # How often beat looks for subscriptions due a refresh; each one's own interval and jitter
 # decide whether it is due (see refresh_due_subscriptions).
@@ -75,8 +86,6 @@ def _token(task: Any) -> str | None:
 def _execute(task: Any, run_id: int, outcome: dict[str, Any] | None, retry: dict[str, Any]) -> Any:
     """Execute (or take over) the run; an outcome the database would not take is handed to
     a retry of `task`, called with `retry` plus the outcome."""
-    from .refresh import Outcome, OutcomeNotSaved, execute_run, save_outcome
-
     token = _token(task)
     try:
         if outcome is not None and token is not None:
@@ -93,7 +102,7 @@ def _execute(task: Any, run_id: int, outcome: dict[str, Any] | None, retry: dict
         ) from unsaved
 
 
-@shared_task(bind=True, **_LIMITS)
+@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_subscription_task")
 def refresh_subscription_task(
     self: Any, run_id: int, outcome: dict[str, Any] | None = None
 ) -> None:
@@ -101,14 +110,11 @@ def refresh_subscription_task(
     _check_sharing_after(self, _execute(self, run_id, outcome, {"run_id": run_id}))
 
 
-@shared_task(bind=True, **_LIMITS)
+@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_gallery_task")
 def refresh_gallery_task(
     self: Any, gallery_id: int, run_id: int | None = None, outcome: dict[str, Any] | None = None
 ) -> None:
     """Request and execute a targeted refresh of one gallery."""
-    from .models import Gallery, RefreshRun
-    from .refresh import request_refresh
-
     if run_id is not None:  # a retry that only has an outcome to write
         _execute(self, run_id, outcome, {"gallery_id": gallery_id, "run_id": run_id})
         return
@@ -129,36 +135,44 @@ def refresh_gallery_task(
     _check_sharing_after(self, _execute(self, run.pk, None, retry))
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=30, time_limit=40)
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=30,
+    time_limit=40,
+    name="galleries.tasks.sweep_dead_runs_task",
+)
 def sweep_dead_runs_task() -> int:
     """Mark failed the runs whose lease ran out, so that no page shows a ghost for long."""
-    from .liveness import sweep_stale_runs
-
     return sweep_stale_runs()
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=300, time_limit=330)
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=300,
+    time_limit=330,
+    name="galleries.tasks.check_sharing_task",
+)
 def check_sharing_task(organization_id: int) -> None:
-    from console.models import Organization
-
-    from .sharing import check_sharing
-
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is not None:
         check_sharing(organization)
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=55)
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=50,
+    time_limit=55,
+    name="galleries.tasks.refresh_due_subscriptions_task",
+)
 def refresh_due_subscriptions_task() -> int:
     """Sweep dead runs, then queue a refresh of every subscription whose last one is old.
 
     A subscription whose credential is known to be invalid is skipped: every attempt would
     fail the same way (and could lock the principal out). The page says refreshes are paused;
     a manual refresh or a successful Test connection marks the credential valid again."""
-    from .liveness import sweep_stale_runs
-    from .models import ConnectedSubscription, CredentialStatus, RefreshRun
-    from .refresh import request_refresh
-
     sweep_stale_runs()
     interval = settings.INVENTORY_REFRESH_INTERVAL
     now = timezone.now()

@@ -12,11 +12,18 @@ from django.conf import settings
 
 from console.models import Account, Organization
 from console.rules import ACCOUNT_NAME, TextRule
+from galleries.azure.clients import ConnectionSettings
+from galleries.azure_rules import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SUBSCRIPTION_ID,
+    TENANT_ID,
+    normalized_guid,
+)
+from galleries.endpoints import allowed_hosts_text, endpoint_problem
+from galleries.models import Cloud, ConnectedSubscription
 
-from .azure_clients import ConnectionSettings
-from .azure_rules import CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION_ID, TENANT_ID, normalized_guid
-from .endpoints import allowed_hosts_text, endpoint_problem
-from .models import Cloud, ConnectedSubscription
+from .services import secret_target_changes
 
 NEW_ACCOUNT = "new"
 
@@ -174,8 +181,6 @@ class SubscriptionForm(forms.Form):
     def _require_secret_if_the_target_changed(self, data: dict[str, Any]) -> None:
         """The stored secret goes only where it was saved for: the same tenant, client id,
         cloud, endpoints and CA bundle. Anything else needs the secret typed again."""
-        from .services import secret_target_changes
-
         needed = ("tenant_id", "client_id", "cloud", "arm_endpoint", "authority_host")
         if any(name in self.errors for name in needed) or self.instance is None:
             return

@@ -5,25 +5,23 @@ Every write records an audit entry; none of them ever contains the client secret
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from azure.core.exceptions import HttpResponseError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from console.models import Account, Organization
-
-from .azure_clients import ConnectionSettings, clients_for
-from .crypto import SecretUnreadable, encrypt_secret
-from .endpoints import check_connection_endpoints
-from .errors import AzureFailure, Verdict, describe_failure
-from .models import Cloud, ConnectedSubscription, CredentialStatus
+from galleries.audit import audit_subscription
+from galleries.azure.clients import ConnectionSettings
+from galleries.azure.errors import AzureCallFailed, AzureFailure, Verdict, describe_failure
+from galleries.azure.gateway import gateway_for
+from galleries.crypto import encrypt_secret
+from galleries.endpoints import check_connection_endpoints
+from galleries.models import Cloud, ConnectedSubscription, CredentialStatus, RefreshRun
+from galleries.refresh.request import active_run, request_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -36,28 +34,6 @@ AUDITED_FIELDS = (
     "arm_endpoint",
     "authority_host",
 )
-
-
-def _audit(
-    *,
-    subscription: ConnectedSubscription,
-    actor: Any,
-    action: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    from console.services import record_audit
-
-    record_audit(
-        organization=subscription.organization,
-        actor=actor,
-        action=action,
-        obj_type="subscription",
-        obj_id=subscription.pk,
-        obj_repr=subscription.display_name,
-        before=before,
-        after=after,
-    )
 
 
 def audit_view(subscription: ConnectedSubscription) -> dict[str, Any]:
@@ -95,23 +71,55 @@ def connect_subscription(
             authority_host=connection.authority_host if connection.cloud == Cloud.CUSTOM else "",
             ca_bundle_pem=connection.ca_bundle_pem if connection.cloud == Cloud.CUSTOM else "",
         )
-        _audit(
-            subscription=subscription,
+        audit_subscription(
+            subscription,
             actor=actor,
             action="subscription.connect",
             after=audit_view(subscription),
         )
         if refresh:
-            from .refresh import request_refresh
-
-            run, _ = request_refresh(subscription, requested_by=actor)
-            _audit(
-                subscription=subscription,
-                actor=actor,
-                action="subscription.refresh_requested",
-                after={"run": run.pk, "scope": run.scope},
-            )
+            request_refresh(subscription, actor=actor)
     return subscription
+
+
+class AccountConnectedElsewhere(ValueError):
+    """The account is connected to another subscription: disconnect it first."""
+
+    def __init__(self, subscription_id: str) -> None:
+        super().__init__(subscription_id)
+        self.subscription_id = subscription_id
+
+
+class SubscriptionTaken(ValueError):
+    """The subscription is connected to another account of the organization."""
+
+
+def set_credentials(
+    *, account: Account, actor: Any, connection: ConnectionSettings
+) -> tuple[ConnectedSubscription, RefreshRun | None]:
+    """Connect the account's subscription, or save new credentials for the one it has (Spot's
+    setup call); either way a refresh is requested. Returns (subscription, its active run)."""
+    existing = ConnectedSubscription.objects.filter(account=account).first()
+    try:
+        if existing is None:
+            subscription = connect_subscription(
+                organization=account.organization,
+                actor=actor,
+                display_name=account.name,
+                connection=connection,
+                account=account,
+                refresh=True,
+            )
+            return subscription, active_run(subscription)
+        if existing.subscription_id != connection.subscription_id:
+            raise AccountConnectedElsewhere(existing.subscription_id)
+        subscription = update_subscription(
+            existing, actor=actor, display_name=existing.display_name, connection=connection
+        )
+    except IntegrityError as exc:
+        raise SubscriptionTaken(connection.subscription_id) from exc
+    run, _new = request_refresh(subscription, actor=actor)
+    return subscription, run
 
 
 def _secret_target(connection: ConnectionSettings) -> dict[str, Any]:
@@ -186,25 +194,14 @@ def update_subscription(
     with transaction.atomic():
         subscription.save()
         after["secret_changed"] = secret_changed
-        _audit(
-            subscription=subscription,
+        audit_subscription(
+            subscription,
             actor=actor,
             action="subscription.update",
             before=before,
             after=after,
         )
     return subscription
-
-
-def record_refresh_requested(
-    subscription: ConnectedSubscription, *, actor: Any, run: Any, new: bool
-) -> None:
-    _audit(
-        subscription=subscription,
-        actor=actor,
-        action="subscription.refresh_requested",
-        after={"run": run.pk, "scope": run.scope, "merged": not new},
-    )
 
 
 def references_to(subscription: ConnectedSubscription) -> QuerySet[Any]:
@@ -222,8 +219,8 @@ def references_to(subscription: ConnectedSubscription) -> QuerySet[Any]:
 def disconnect_subscription(subscription: ConnectedSubscription, *, actor: Any) -> None:
     """Forget the subscription and its cached inventory; its account stays."""
     with transaction.atomic():
-        _audit(
-            subscription=subscription,
+        audit_subscription(
+            subscription,
             actor=actor,
             action="subscription.disconnect",
             before=audit_view(subscription),
@@ -242,31 +239,13 @@ class ConnectionTestResult:
 
 def test_connection(connection: ConnectionSettings) -> ConnectionTestResult:
     """Sign in, GET the subscription, list its galleries: the verdict in plain words."""
-    clients = None
     try:
-        clients = clients_for(replace(connection))
-        base_url, _, scope = connection.endpoints
-        if not base_url:
-            return ConnectionTestResult(False, Verdict.UNREACHABLE, "No ARM endpoint is set.")
-        clients.credential.get_token(scope)
-        name = ""
-        subscriptions = clients.subscriptions()
-        try:
-            name = subscriptions.subscriptions.get(connection.subscription_id).display_name or ""
-        except HttpResponseError as exc:
-            if exc.status_code != 404:
-                raise
-            # ARM answers 404 both for a missing subscription and one the principal may not
-            # see; listing its galleries tells the two apart (404 vs 403).
-        finally:
-            subscriptions.close()
-        count = sum(1 for _ in clients.compute.galleries.list())
-    except Exception as exc:
-        failure = describe_failure(exc)
-        return ConnectionTestResult(False, failure.code, failure.message)
-    finally:
-        if clients is not None:
-            clients.close()
+        with gateway_for(replace(connection)) as gateway:
+            if not connection.endpoints[0]:
+                return ConnectionTestResult(False, Verdict.UNREACHABLE, "No ARM endpoint is set.")
+            name, count = gateway.probe()
+    except AzureCallFailed as exc:
+        return ConnectionTestResult(False, exc.failure.code, exc.failure.message)
     if not name:
         name = connection.subscription_id
     galleries = f"{count} galleries" if count != 1 else "1 gallery"
@@ -300,87 +279,3 @@ def check_credentials(
     )
     subscription.refresh_from_db()
     return result
-
-
-# --- the demo: connect the bundled sandbox -------------------------------------------------
-
-
-def _wait_for(path: Path, wait_seconds: float) -> dict[str, Any]:
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        if path.exists():
-            try:
-                return dict(json.loads(path.read_text()))
-            except ValueError:
-                pass  # being written; try again
-        if time.monotonic() >= deadline:
-            raise TimeoutError(f"The sandbox did not write {path} within {wait_seconds:g} s.")
-        time.sleep(0.2)
-
-
-def sandbox_connections(info: dict[str, Any]) -> list[tuple[dict[str, Any], ConnectionSettings]]:
-    """Each subscription of a sandbox's connection.json, with its own principal's settings."""
-    ca_pem = Path(info["ca_file"]).read_text()
-    principals = {p["client_id"]: p for p in info["principals"]}
-    pairs = []
-    for sub in info["subscriptions"]:
-        principal = principals[sub["principal_client_id"]]
-        connection = ConnectionSettings(
-            subscription_id=sub["id"],
-            tenant_id=sub["tenant_id"],
-            client_id=principal["client_id"],
-            client_secret=principal["client_secret"],
-            cloud=Cloud.CUSTOM,
-            arm_endpoint=info["arm_base_url"],
-            authority_host=info["authority_host"],
-            ca_bundle_pem=ca_pem,
-        )
-        pairs.append((sub, connection))
-    return pairs
-
-
-def connect_demo_sandbox(
-    organization: Organization, sandbox_dir: str | Path, wait_seconds: float = 30
-) -> list[ConnectedSubscription]:
-    """Connect the sandbox's subscriptions (idempotent) and refresh each to completion."""
-    from .refresh import refresh_now
-
-    info = _wait_for(Path(sandbox_dir) / "connection.json", wait_seconds)
-    connected: list[ConnectedSubscription] = []
-    for sub, connection in sandbox_connections(info):
-        existing = ConnectedSubscription.objects.filter(
-            organization=organization, subscription_id=sub["id"].lower()
-        ).first()
-        if existing is not None:
-            subscription = existing
-            try:
-                stored: ConnectionSettings | None = ConnectionSettings.for_subscription(existing)
-            except SecretUnreadable:
-                stored = None  # encrypted with a key no longer configured: store it again
-            if stored != replace(connection, subscription_id=existing.subscription_id):
-                # The sandbox came back on another port, with a new CA or new secrets.
-                subscription = update_subscription(
-                    existing, actor=None, display_name=existing.display_name, connection=connection
-                )
-        else:
-            account, _ = Account.objects.get_or_create(
-                organization=organization, name=sub["display_name"]
-            )
-            bound = ConnectedSubscription.objects.filter(account=account).first()
-            if bound is not None:
-                account = Account.objects.create(
-                    organization=organization, name=f"{sub['display_name']} ({sub['id'][:8]})"
-                )
-            subscription = connect_subscription(
-                organization=organization,
-                actor=None,
-                display_name=sub["display_name"],
-                connection=connection,
-                account=account,
-                refresh=False,
-            )
-        connected.append(subscription)
-    for subscription in connected:
-        run = refresh_now(subscription)
-        logger.info("Demo subscription %s refreshed: %s", subscription.display_name, run.status)
-    return connected

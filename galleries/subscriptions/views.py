@@ -8,25 +8,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from console.http import AuthedRequest
 from console.models import Role
 from console.permissions import role_required
+from galleries import selectors
+from galleries.crypto import SecretUnreadable, decrypt_secret
+from galleries.models import ConnectedSubscription, RefreshRun
+from galleries.refresh.request import request_refresh
 
-from . import selectors, services
-from .crypto import SecretUnreadable, decrypt_secret
+from . import services
 from .forms import SubscriptionForm, initial_for
-from .models import ConnectedSubscription, RefreshRun
-from .refresh import request_refresh
 
 admin_required = role_required(Role.ADMIN)
 
 
-def _subscription(request: HttpRequest, pk: int) -> ConnectedSubscription:
-    return get_object_or_404(selectors.subscriptions_for(request.organization), pk=pk)  # type: ignore[attr-defined]
+def _subscription(request: AuthedRequest, pk: int) -> ConnectedSubscription:
+    return get_object_or_404(selectors.subscriptions_for(request.organization), pk=pk)
 
 
 def _status_context(subscription: ConnectedSubscription) -> dict[str, Any]:
@@ -37,14 +38,14 @@ def _status_context(subscription: ConnectedSubscription) -> dict[str, Any]:
         "run": latest,
         "completed": completed,
         "stale": selectors.is_stale(completed),
-        "active": latest is not None and latest.status in ("queued", "running"),
+        "active": latest is not None and latest.is_active,
     }
 
 
 @admin_required
 @require_GET
-def subscription_list(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def subscription_list(request: AuthedRequest) -> HttpResponse:
+    organization = request.organization
     subscriptions = list(selectors.subscriptions_for(organization))
     counts = selectors.inventory_counts(subscriptions)
     rows = [{**_status_context(s), "counts": counts[s.pk]} for s in subscriptions]
@@ -53,8 +54,8 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def subscription_connect(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def subscription_connect(request: AuthedRequest) -> HttpResponse:
+    organization = request.organization
     if request.method == "POST":
         form = SubscriptionForm(request.POST, organization=organization)
         if form.is_valid():
@@ -78,9 +79,9 @@ def subscription_connect(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_POST
-def subscription_test_unsaved(request: HttpRequest) -> HttpResponse:
+def subscription_test_unsaved(request: AuthedRequest) -> HttpResponse:
     """Test the connection typed into the connect form, before anything is saved."""
-    form = SubscriptionForm(request.POST, organization=request.organization)  # type: ignore[attr-defined]
+    form = SubscriptionForm(request.POST, organization=request.organization)
     form.is_valid()
     refused = _endpoint_errors(form)
     if refused:
@@ -97,13 +98,13 @@ def subscription_test_unsaved(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_POST
-def subscription_test(request: HttpRequest, pk: int) -> HttpResponse:
+def subscription_test(request: AuthedRequest, pk: int) -> HttpResponse:
     """Test a saved subscription (or the edit form's values, the stored secret if blank)."""
     subscription = _subscription(request, pk)
     if "tenant_id" in request.POST:
         form = SubscriptionForm(
             request.POST,
-            organization=request.organization,  # type: ignore[attr-defined]
+            organization=request.organization,
             instance=subscription,
             initial=initial_for(subscription),
         )
@@ -131,7 +132,7 @@ def _endpoint_errors(form: SubscriptionForm) -> str:
     return " ".join(dict.fromkeys(errors))
 
 
-def _test_result(request: HttpRequest, *, ok: bool, message: str) -> HttpResponse:
+def _test_result(request: AuthedRequest, *, ok: bool, message: str) -> HttpResponse:
     return render(
         request, "galleries/subscriptions/_test_result.html", {"ok": ok, "message": message}
     )
@@ -139,7 +140,7 @@ def _test_result(request: HttpRequest, *, ok: bool, message: str) -> HttpRespons
 
 @admin_required
 @require_GET
-def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def subscription_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
     context = _status_context(subscription)
     context["counts"] = selectors.inventory_counts([subscription])[subscription.pk]
@@ -149,7 +150,7 @@ def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 @require_GET
-def subscription_status(request: HttpRequest, pk: int) -> HttpResponse:
+def subscription_status(request: AuthedRequest, pk: int) -> HttpResponse:
     """The refresh status fragment; it polls itself only while a run is active."""
     subscription = _subscription(request, pk)
     return render(request, "galleries/subscriptions/_status.html", _status_context(subscription))
@@ -157,12 +158,10 @@ def subscription_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 @require_POST
-def subscription_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+def subscription_refresh(request: AuthedRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
-    with transaction.atomic():
-        run, created = request_refresh(subscription, requested_by=request.user)
-        services.record_refresh_requested(subscription, actor=request.user, run=run, new=created)
-    if request.htmx:  # type: ignore[attr-defined]
+    _run, created = request_refresh(subscription, actor=request.user)
+    if request.htmx:
         return render(
             request, "galleries/subscriptions/_status.html", _status_context(subscription)
         )
@@ -172,9 +171,9 @@ def subscription_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def subscription_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
-    organization = request.organization  # type: ignore[attr-defined]
+    organization = request.organization
     initial = initial_for(subscription)
     if request.method == "POST":
         form = SubscriptionForm(
@@ -198,7 +197,7 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def subscription_disconnect(request: HttpRequest, pk: int) -> HttpResponse:
+def subscription_disconnect(request: AuthedRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
     references = list(services.references_to(subscription))
     if request.method == "POST":
@@ -215,7 +214,7 @@ def subscription_disconnect(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 @require_GET
-def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+def run_detail(request: AuthedRequest, pk: int, run_pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
     run = get_object_or_404(RefreshRun, subscription=subscription, pk=run_pk)
     return render(

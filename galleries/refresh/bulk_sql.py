@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connections, models, router
 
-from .models import ConnectedSubscription
+from galleries.models import ConnectedSubscription
 
 CHUNK = 5000
 _SQLITE_WRITER = threading.RLock()  # re-entrant: a caller may hold the turn already

@@ -30,8 +30,9 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from galleries.models import RefreshFailure, RefreshRun, RefreshStatus
+
 from .bulk_sql import writer_turn
-from .models import ConnectedSubscription, RefreshFailure, RefreshRun, RefreshStatus
 
 logger = logging.getLogger(__name__)
 
@@ -216,10 +217,6 @@ def sweep_if_dead(run: RefreshRun) -> bool:
     """Mark this one run failed if it is dead; True if it was (or is no longer active)."""
     swept = sweep_stale_runs(RefreshRun.objects.filter(pk=run.pk))
     return bool(swept)
-
-
-def sweep_subscription(subscription: ConnectedSubscription) -> int:
-    return sweep_stale_runs(RefreshRun.objects.filter(subscription=subscription))
 
 
 # --- the heartbeat -------------------------------------------------------------------------

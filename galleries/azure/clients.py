@@ -31,13 +31,15 @@ from azure.core.pipeline.policies import RetryPolicy, SansIOHTTPPolicy
 from azure.identity import ClientSecretCredential
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
-from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.resource.subscriptions import SubscriptionClient
 from django.conf import settings
 from requests.utils import get_environ_proxies
 
-from .endpoints import check_connection_endpoints
-from .models import Cloud, ConnectedSubscription
+from galleries.crypto import decrypt_secret
+from galleries.endpoints import check_connection_endpoints
+from galleries.models import Cloud, ConnectedSubscription
+
+from .errors import SignInAnswer, SignInFailed
 
 # Sovereign clouds: ARM endpoint, Entra authority and the token scope ARM expects there.
 CLOUD_ENDPOINTS: dict[str, tuple[str, str, str]] = {
@@ -81,8 +83,6 @@ class ConnectionSettings:
 
     @classmethod
     def for_subscription(cls, subscription: ConnectedSubscription) -> ConnectionSettings:
-        from .crypto import decrypt_secret
-
         return cls(
             subscription_id=subscription.subscription_id,
             tenant_id=subscription.tenant_id,
@@ -228,15 +228,6 @@ def _client_options(
     return options
 
 
-@dataclass(frozen=True)
-class SignInAnswer:
-    """Entra ID's error answer to a sign-in (token or authority discovery request)."""
-
-    status: int
-    error: str = ""  # the OAuth "error", e.g. invalid_client
-    codes: tuple[int, ...] = ()  # AADSTS codes, e.g. (7000215,)
-
-
 _AADSTS = re.compile(r"AADSTS(\d+)")
 
 
@@ -252,14 +243,6 @@ def _sign_in_answer(status: int, text: str) -> SignInAnswer:
     if not codes:
         codes = [int(code) for code in _AADSTS.findall(str(body.get("error_description", "")))]
     return SignInAnswer(status, error if isinstance(error, str) else "", tuple(codes))
-
-
-class SignInFailed(ClientAuthenticationError):
-    """Signing in failed; `answer` is Entra ID's error answer, if one was received."""
-
-    def __init__(self, message: str, answer: SignInAnswer | None) -> None:
-        super().__init__(message=message)
-        self.answer = answer
 
 
 class ConsoleCredential:
@@ -372,72 +355,68 @@ def credential_for(connection: ConnectionSettings) -> ConsoleCredential:
     return ConsoleCredential(build)
 
 
-@dataclass
 class AzureClients:
-    """Lazily built clients for one subscription, sharing one credential and meter."""
+    """Clients for one subscription, sharing one credential and meter; each client is built
+    once (on first use, by whichever thread needs it first) and `close` closes every one."""
 
-    connection: ConnectionSettings
-    meter: CallMeter = field(default_factory=CallMeter)
-    _credential: ConsoleCredential | None = None
-    _compute: ComputeManagementClient | None = None
+    def __init__(self, connection: ConnectionSettings, meter: CallMeter) -> None:
+        self.connection = connection
+        self.meter = meter
+        self._lock = threading.Lock()
+        self._credential: ConsoleCredential | None = None
+        self._computes: dict[str, ComputeManagementClient] = {}
+        self._subscriptions: SubscriptionClient | None = None
 
     @property
     def credential(self) -> ConsoleCredential:
-        if self._credential is None:
-            self._credential = credential_for(self.connection)
-        return self._credential
+        with self._lock:
+            if self._credential is None:
+                self._credential = credential_for(self.connection)
+            return self._credential
 
     @property
     def compute(self) -> ComputeManagementClient:
-        if self._compute is None:
-            base_url, _, scope = self.connection.endpoints
-            self._compute = ComputeManagementClient(
-                self.credential,
-                self.connection.subscription_id,
-                base_url=base_url,
-                credential_scopes=[scope],
-                **self._options(),
-            )
-        return self._compute
+        return self.compute_in(self.connection.subscription_id)
 
     def compute_in(self, subscription_id: str) -> ComputeManagementClient:
-        """A compute client for another subscription, with this subscription's credential."""
-        base_url, _, scope = self.connection.endpoints
-        return ComputeManagementClient(
-            self.credential,
-            subscription_id,
-            base_url=base_url,
-            credential_scopes=[scope],
-            **self._options(),
-        )
+        """A compute client for `subscription_id` (another one: a share check), with this
+        subscription's credential."""
+        credential = self.credential
+        with self._lock:
+            client = self._computes.get(subscription_id)
+            if client is None:
+                base_url, _, scope = self.connection.endpoints
+                client = ComputeManagementClient(
+                    credential,
+                    subscription_id,
+                    base_url=base_url,
+                    credential_scopes=[scope],
+                    **_client_options(self.connection, self.meter, credential),
+                )
+                self._computes[subscription_id] = client
+            return client
 
-    def resources(self) -> ResourceManagementClient:
-        base_url, _, scope = self.connection.endpoints
-        return ResourceManagementClient(
-            self.credential,
-            self.connection.subscription_id,
-            base_url=base_url,
-            credential_scopes=[scope],
-            **self._options(),
-        )
-
+    @property
     def subscriptions(self) -> SubscriptionClient:
-        base_url, _, scope = self.connection.endpoints
-        return SubscriptionClient(
-            self.credential,
-            base_url=base_url,
-            credential_scopes=[scope],
-            **self._options(),
-        )
-
-    def _options(self) -> dict[str, Any]:
-        return _client_options(self.connection, self.meter, self.credential)
+        credential = self.credential
+        with self._lock:
+            if self._subscriptions is None:
+                base_url, _, scope = self.connection.endpoints
+                self._subscriptions = SubscriptionClient(
+                    credential,
+                    base_url=base_url,
+                    credential_scopes=[scope],
+                    **_client_options(self.connection, self.meter, credential),
+                )
+            return self._subscriptions
 
     def close(self) -> None:
-        if self._compute is not None:
-            self._compute.close()
-        if self._credential is not None:
-            self._credential.close()
+        with self._lock:
+            built: list[Any] = [*self._computes.values(), self._subscriptions, self._credential]
+            self._computes, self._subscriptions, self._credential = {}, None, None
+        for client in built:
+            if client is not None:
+                client.close()
 
 
 def clients_for(
@@ -451,4 +430,4 @@ def clients_for(
         else ConnectionSettings.for_subscription(subscription)
     )
     check_connection_endpoints(connection.cloud, connection.arm_endpoint, connection.authority_host)
-    return AzureClients(connection=connection, meter=meter or CallMeter())
+    return AzureClients(connection, meter or CallMeter())
