@@ -1,8 +1,7 @@
-"""The editor's translations: form data <-> EditorFields, and validation problems -> form fields."""
+"""The editor's translations: form data <-> the editor's values, and problems -> form fields."""
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 from typing import Any
@@ -12,69 +11,16 @@ from galleries.cascade import ImageRow
 from galleries.models import GalleryImage
 from galleries.selectors import find_image
 
-from .forms import CASCADE_TO_EDITOR, GroupEditorForm
-from .spot_json import EditorFields
+from .forms import GroupEditorForm
+from .spot.fields import BY_NAME, editor_fields, input_for_problem
+from .spot.json import EditorValues
 from .validation import Problem
-
-# Spot JSON paths (longest prefix wins) -> the form field that shows the problem.
-PROBLEM_FIELDS: dict[str, str] = {
-    "name": "name",
-    "description": "description",
-    "region": "region",
-    "resourceGroupName": "resource_group_name",
-    "capacity": "capacity_target",
-    "capacity.minimum": "capacity_minimum",
-    "capacity.target": "capacity_target",
-    "capacity.maximum": "capacity_maximum",
-    "strategy": "fallback_to_od",
-    "strategy.preferredLifecycle": "preferred_lifecycle",
-    "persistence": "should_persist_os_disk",
-    "persistence.shouldPersistDataDisks": "should_persist_data_disks",
-    "persistence.shouldPersistNetwork": "should_persist_network",
-    "compute": "os",
-    "compute.os": "os",
-    "compute.preferredZone": "preferred_zone",
-    "compute.vmSizes": "od_sizes",
-    "compute.vmSizes.odSizes": "od_sizes",
-    "compute.vmSizes.spotSizes": "spot_sizes",
-    "compute.launchSpecification": "image_type",
-    "compute.launchSpecification.image": "image_type",
-    "compute.launchSpecification.image.marketplace": "marketplace_publisher",
-    "compute.launchSpecification.image.marketplace.publisher": "marketplace_publisher",
-    "compute.launchSpecification.image.marketplace.offer": "marketplace_offer",
-    "compute.launchSpecification.image.marketplace.sku": "marketplace_sku",
-    "compute.launchSpecification.image.marketplace.version": "marketplace_version",
-    "compute.launchSpecification.image.custom": "custom_image_name",
-    "compute.launchSpecification.image.custom.resourceGroupName": "custom_resource_group_name",
-    "compute.launchSpecification.image.custom.name": "custom_image_name",
-    "compute.launchSpecification.image.gallery": "image_name",
-    "compute.launchSpecification.image.gallery.spotAccountId": "image_account",
-    "compute.launchSpecification.image.gallery.resourceGroupName": "image_resource_group",
-    "compute.launchSpecification.image.gallery.galleryName": "image_gallery",
-    "compute.launchSpecification.image.gallery.imageName": "image_name",
-    "compute.launchSpecification.image.gallery.version": "image_version",
-    "compute.launchSpecification.image.gallery.versionName": "image_version",
-    "compute.launchSpecification.network": "virtual_network_name",
-    "compute.launchSpecification.network.resourceGroupName": "network_resource_group_name",
-    "compute.launchSpecification.network.virtualNetworkName": "virtual_network_name",
-    "compute.launchSpecification.network.networkInterfaces": "subnet_name",
-    "compute.launchSpecification.login": "login_user_name",
-    "compute.launchSpecification.login.userName": "login_user_name",
-    "compute.launchSpecification.login.sshPublicKey": "login_ssh_public_key",
-    "compute.launchSpecification.login.password": "login_password",
-    "compute.launchSpecification.customData": "custom_data",
-}
 
 
 def form_field_for(path: str, form: GroupEditorForm) -> str | None:
     """The form field a problem at `path` belongs to, or None (then it is listed on its own)."""
-    parts = path.split(".")
-    while parts:
-        name = PROBLEM_FIELDS.get(".".join(parts))
-        if name is not None:
-            return name if name in form.fields else None
-        parts.pop()
-    return None
+    name = input_for_problem(path, form.kind)
+    return name if name is not None and name in form.fields else None
 
 
 def problems_by_field(
@@ -91,44 +37,45 @@ def problems_by_field(
     return by_field, general
 
 
-def initial_from_fields(fields: EditorFields, group_account_id: str) -> dict[str, Any]:
-    initial = dataclasses.asdict(fields)
-    initial.pop("login_password", None)
-    for form_name, attribute in CASCADE_TO_EDITOR.items():
-        initial[form_name] = initial.pop(attribute)
-    initial["image_account"] = initial["image_account"] or group_account_id
+def initial_from_values(values: EditorValues, kind: str, group_account_id: str) -> dict[str, Any]:
+    """The form's initial data: each editor value under its input's name."""
+    initial = {
+        row.input_name: values[row.name] for row in editor_fields(kind) if not row.write_only
+    }
+    account = BY_NAME["spot_account_id"].input_name
+    initial[account] = initial[account] or group_account_id
     return initial
 
 
-def fields_from_form(
-    cleaned: dict[str, Any], group_account_id: str, original: EditorFields | None
-) -> EditorFields:
-    """EditorFields from the form; the group's own account needs no spotAccountId unless the
-    group already spelled it out (so an API-made group keeps its JSON)."""
-    values: dict[str, Any] = {}
-    for item in dataclasses.fields(EditorFields):
-        if item.name in cleaned:
-            values[item.name] = cleaned[item.name]
-    for form_name, attribute in CASCADE_TO_EDITOR.items():
-        values[attribute] = cleaned.get(form_name) or ""
-    if values["gallery_account_id"] == group_account_id and not (
-        original is not None and original.gallery_account_id == group_account_id
+def values_from_form(
+    cleaned: dict[str, Any], kind: str, group_account_id: str, original: EditorValues | None
+) -> EditorValues:
+    """The editor's values from the form; the group's own account needs no spotAccountId unless
+    the group already spelled it out (so an API-made group keeps its JSON)."""
+    values: EditorValues = {}
+    for row in editor_fields(kind):
+        if row.input_name in cleaned:
+            values[row.name] = cleaned[row.input_name]
+        if row.widget == "cascade":
+            values[row.name] = cleaned.get(row.input_name) or ""
+    if values["spot_account_id"] == group_account_id and not (
+        original is not None and original["spot_account_id"] == group_account_id
     ):
-        values["gallery_account_id"] = ""
-    return EditorFields(**values)
+        values["spot_account_id"] = ""
+    return values
 
 
 def chosen_gallery_image(
-    organization: Organization, group_account_id: str, fields: EditorFields
+    organization: Organization, group_account_id: str, values: EditorValues
 ) -> GalleryImage | None:
-    if fields.image_type != "gallery" or not fields.gallery_image_name:
+    if values["image_type"] != "gallery" or not values["image_name"]:
         return None
     return find_image(
         organization,
-        account_id=fields.gallery_account_id or group_account_id,
-        resource_group_name=fields.gallery_resource_group_name,
-        gallery_name=fields.gallery_name,
-        image_name=fields.gallery_image_name,
+        account_id=values["spot_account_id"] or group_account_id,
+        resource_group_name=values["gallery_resource_group_name"],
+        gallery_name=values["gallery_name"],
+        image_name=values["image_name"],
     )
 
 
@@ -136,11 +83,18 @@ def is_specialized(image: GalleryImage | ImageRow | None) -> bool:
     return image is not None and image.os_state.lower() == "specialized"
 
 
-def without_login(fields: EditorFields) -> EditorFields:
+# What a specialized image can't have (it keeps its own users).
+SPECIALIZED_LEAVES_OUT = (
+    "login_user_name",
+    "login_ssh_public_key",
+    "login_password",
+    "custom_data",
+)
+
+
+def without_login(values: EditorValues) -> EditorValues:
     """A specialized image keeps its own users: no login and no custom data."""
-    return dataclasses.replace(
-        fields, login_user_name="", login_ssh_public_key="", login_password="", custom_data=""
-    )
+    return {**values, **dict.fromkeys(SPECIALIZED_LEAVES_OUT, "")}
 
 
 def json_text(data: Any) -> str:

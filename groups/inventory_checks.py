@@ -13,7 +13,7 @@ from galleries.models import GalleryImage, ImageVersion, ShareVerdict
 from galleries.regions import normalize_region
 
 from .models import Kind
-from .spot_json import dig, gallery_reference, gallery_version_key
+from .spot.json import dig, gallery_reference, gallery_version_key
 from .validation import (
     GALLERY,
     GALLERY_END_OF_LIFE,
@@ -80,7 +80,7 @@ def check_gallery_image(
         )
         return None
     region = normalize_region(str(dig(check.spec, "region") or ""))
-    _check_version(check, image, ref.version, region, version_field)
+    _check_version(check, image, ref.version_name, region, version_field)
     _check_share(check, organization, account, image)
     os_name = dig(check.spec, "compute.os")
     if isinstance(os_name, str) and os_name and image.os_type.lower() != os_name.lower():

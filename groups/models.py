@@ -2,7 +2,7 @@
 
 `spec` holds the resource's Spot JSON (the body inside `{"group": …}` or `{"statefulNode": …}`,
 without `id`, `createdAt` and `updatedAt`): one source of truth for the console and the API.
-It is produced and parsed only by `groups.spot_json`.
+It is produced and parsed only by `groups.spot.json`.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from console.services import record_audit
 from galleries.crypto import encrypt_secret
 
 from .models import Group, Kind, Revision, Status
-from .spot_json import LOGIN_PATH, dig, gallery_reference, login_password, without_password
+from .spot.json import LOGIN_PATH, dig, gallery_reference, login_password, without_password
 from .validation import Problem, errors_in, validate_spec
 
 SOURCES = ("console", "api")

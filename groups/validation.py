@@ -18,8 +18,9 @@ from galleries.azure_rules import REGION
 from galleries.selectors import is_inventory_region
 
 from .models import Kind
-from .rules import FIELD_RULES, MAX_SPEC_BYTES, rule_for, values_at
-from .spot_json import IMAGE_PATH, LOGIN_PATH, dig, gallery_version_key
+from .rules import MAX_SPEC_BYTES, values_at
+from .spot.fields import of_kind
+from .spot.json import IMAGE_PATH, LOGIN_PATH, dig, gallery_version_key
 
 VALIDATION_ERROR = "VALIDATION_ERROR"
 MISSING_REQUIRED_FIELD = "MISSING_REQUIRED_FIELD"
@@ -371,13 +372,13 @@ def _check_size(check: _Checker) -> None:
 
 
 def _check_field_rules(check: _Checker, organization: Organization) -> None:
-    """groups.rules, at every path they name: a broken rule is a hard error at the field."""
+    """The field table's rules, at every path: a broken rule is a hard error at the field."""
     os_name = dig(check.spec, "compute.os")
-    for field_rule in FIELD_RULES:
-        if check.kind not in field_rule.kinds:
+    for row in of_kind(check.kind):
+        rule = row.rule_for(check.kind, os_name)
+        if rule is None:
             continue
-        rule = rule_for(field_rule, os_name)
-        for path, value in values_at(check.spec, field_rule.path):
+        for path, value in values_at(check.spec, row.path(check.kind)):
             if value is None or value == "":
                 continue  # absent: the required-field checks speak for it
             if isinstance(rule, TextRule):

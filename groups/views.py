@@ -14,7 +14,7 @@ from galleries.selectors import troubled_subscriptions
 from . import editor
 from .models import Group, Kind, Status
 from .selectors import groups_for, revisions_for
-from .spot_json import IMAGE_PATH, dig, gallery_reference
+from .spot.json import IMAGE_PATH, dig, gallery_reference
 from .views_editor import DELETE_URL, EDIT_URL, edit_stateful, edit_stateless
 
 __all__ = [
@@ -32,7 +32,7 @@ def image_summary(group: Group) -> str:
     ref = gallery_reference(group.kind, group.spec)
     if ref is not None:
         where = f"{ref.resource_group_name}/{ref.gallery_name}/{ref.image_name}"
-        return f"gallery {where} @ {ref.version or '?'}"
+        return f"gallery {where} @ {ref.version_name or '?'}"
     image = dig(group.spec, IMAGE_PATH)
     if isinstance(image, dict) and isinstance(image.get("marketplace"), dict):
         m = image["marketplace"]

@@ -31,10 +31,10 @@ from .forms import GroupEditorForm
 from .models import Group, Kind, Status
 from .selectors import groups_for, revisions_for
 from .services import RevisionConflict, ValidationFailed, save_group
-from .spot_json import (
-    EditorFields,
-    editor_fields_from_spec,
-    spec_from_editor_fields,
+from .spot.fields import TABS
+from .spot.json import (
+    editor_values_from_spec,
+    spec_from_editor_values,
     to_item,
     without_password,
 )
@@ -43,13 +43,6 @@ from .views_cascade import cascade_context
 from .vm_sizes import normalize_architecture
 
 LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
-TABS = [
-    ("general", "General"),
-    ("compute", "Compute"),
-    ("network", "Network"),
-    ("login", "Login"),
-    ("review", "Review"),
-]
 EDIT_URL = {Kind.STATELESS: "groups:stateless_edit", Kind.STATEFUL: "groups:stateful_edit"}
 DELETE_URL = {Kind.STATELESS: "groups:stateless_delete", Kind.STATEFUL: "groups:stateful_delete"}
 
@@ -90,8 +83,8 @@ def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpRespo
         if not has_role(request, Role.EDITOR):
             raise PermissionDenied("Viewers can look at groups but not change them.")
         return _submit(request, kind, group, account)
-    original = editor_fields_from_spec(kind, group.spec) if group else EditorFields()
-    initial = editor.initial_from_fields(original, account.pk)
+    original = editor_values_from_spec(kind, group.spec if group else None)
+    initial = editor.initial_from_values(original, kind, account.pk)
     initial["revision"] = group.revision if group else 0
     form = GroupEditorForm(initial=initial, kind=kind)
     warnings: list[Problem] = []
@@ -137,18 +130,18 @@ def _submit(
     if action == "draft" and not form.cleaned_data.get("name", "").strip():
         form.add_error("name", "A draft needs at least a name: type one, then save the draft.")
         return _render(request, kind, group, account, form, selection, status=422)
-    original = editor_fields_from_spec(kind, group.spec) if group else None
-    fields = editor.fields_from_form(form.cleaned_data, account.pk, original)
+    original = editor_values_from_spec(kind, group.spec) if group else None
+    values = editor.values_from_form(form.cleaned_data, kind, account.pk, original)
     notes = []
-    image = editor.chosen_gallery_image(organization, account.pk, fields)
-    if editor.is_specialized(image) and (
-        fields.login_user_name or fields.login_ssh_public_key or fields.custom_data
+    image = editor.chosen_gallery_image(organization, account.pk, values)
+    if editor.is_specialized(image) and any(
+        values.get(name) for name in ("login_user_name", "login_ssh_public_key", "custom_data")
     ):
-        fields = editor.without_login(fields)
+        values = editor.without_login(values)
         notes.append(
             f"Image {image.name} is specialized, so Login and Custom Data were left out."  # type: ignore[union-attr]
         )
-    spec = spec_from_editor_fields(kind, fields, base_spec=group.spec if group else None)
+    spec = spec_from_editor_values(kind, values, base_spec=group.spec if group else None)
     status = Status.ACTIVE if action == "save" else Status.DRAFT
     expected = form.cleaned_data.get("revision") if group else None
     try:

@@ -21,7 +21,7 @@ from console.models import Role
 from groups.models import Group, Kind, Status
 from groups.selectors import groups_for
 from groups.services import RevisionConflict, ValidationFailed, delete_group, save_group
-from groups.spot_json import LOGIN_PATH, dig, merge_update, parse_body, to_item
+from groups.spot.json import LOGIN_PATH, dig, merge_update, parse_body, to_item
 from groups.validation import VALIDATION_ERROR, Problem
 
 from . import schemas
