@@ -52,14 +52,14 @@ def _sync_columns(group: Group, organization: Organization) -> None:
     group.region = str(spec.get("region") or "")[:64]
     ref = gallery_reference(group.kind, spec)
     if ref is None:
-        group.image_account = None
-        group.image_resource_group = ""
-        group.image_gallery = ""
+        group.gallery_account = None
+        group.gallery_resource_group_name = ""
+        group.gallery_name = ""
         return
     account_id = ref.spot_account_id or group.account_id
-    group.image_account = accounts_for(organization).filter(pk=account_id).first()
-    group.image_resource_group = ref.resource_group_name[:200]
-    group.image_gallery = ref.gallery_name[:200]
+    group.gallery_account = accounts_for(organization).filter(pk=account_id).first()
+    group.gallery_resource_group_name = ref.resource_group_name[:200]
+    group.gallery_name = ref.gallery_name[:200]
 
 
 def _next_password(

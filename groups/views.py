@@ -47,7 +47,7 @@ def image_summary(group: Group) -> str:
 def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
     groups = list(groups)
     troubled = troubled_subscriptions(
-        organization, [a for g in groups for a in (g.account_id, g.image_account_id)]
+        organization, [a for g in groups for a in (g.account_id, g.gallery_account_id)]
     )
     return [
         {
@@ -59,7 +59,7 @@ def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
             "azure_trouble": list(
                 {
                     s.pk: s
-                    for s in (troubled.get(g.account_id), troubled.get(g.image_account_id))
+                    for s in (troubled.get(g.account_id), troubled.get(g.gallery_account_id))
                     if s is not None
                 }.values()
             ),
