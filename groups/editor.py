@@ -14,7 +14,7 @@ from galleries.selectors import find_image
 from .forms import GroupEditorForm
 from .spot.fields import BY_NAME, editor_fields, input_for_problem
 from .spot.json import EditorValues
-from .validation import Problem
+from .validation.problems import Problem
 
 
 def form_field_for(path: str, form: GroupEditorForm) -> str | None:

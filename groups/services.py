@@ -25,7 +25,8 @@ from .spot.json import (
     merge_update,
     without_password,
 )
-from .validation import VALIDATION_ERROR, Problem, errors_in, validate_spec
+from .validation.problems import VALIDATION_ERROR, Problem, errors_in
+from .validation.rules import validate_spec
 
 SOURCES = ("console", "api")
 # Concurrent updates of one group merge onto the latest spec; give up after this many collisions.

@@ -38,7 +38,8 @@ from .spot.json import (
     to_item,
     without_password,
 )
-from .validation import Problem, validate_spec
+from .validation.problems import Problem
+from .validation.rules import validate_spec
 from .views_cascade import cascade_context
 from .vm_sizes import normalize_architecture
 

@@ -11,7 +11,7 @@ from ninja.security import HttpBearer
 from console.models import Account, Membership, Organization, Role
 from console.selectors import accounts_for, membership_for_token
 from console.services import authenticate_token
-from groups.validation import UNKNOWN_ACCOUNT
+from groups.validation.problems import UNKNOWN_ACCOUNT
 
 from .envelope import FORBIDDEN, ApiError, ErrorItem
 

@@ -27,7 +27,7 @@ from groups.services import (
     update_group,
 )
 from groups.spot.json import parse_body, to_item
-from groups.validation import VALIDATION_ERROR, Problem
+from groups.validation.problems import VALIDATION_ERROR, Problem
 
 from . import schemas
 from .auth import Caller, caller

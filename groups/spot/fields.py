@@ -2,11 +2,11 @@
 
 A row says where the field sits in Spot's JSON (per kind when the kinds spell it differently),
 what it is called in Python (the editor's values, the form, validation's messages), its label,
-editor tab, kinds, JSON type and enum, whether Spot requires it, its limits (groups.rules) and
-the other spellings clients send. The form, the JSON mapping both ways (groups.spot.json), the
-problem-to-field links, the tab badges, the limits shown on inputs and the API's documented
-limits are all read from here: adding a field to the editor is adding a row (and, at most, a
-line in a template).
+editor tab, kinds, JSON type and enum, whether Spot requires it, its limits (a rule of
+groups.validation.limits) and the other spellings clients send. The form, the JSON mapping
+both ways (groups.spot.json), the problem-to-field links, the tab badges, the limits shown on
+inputs and the API's documented limits are all read from here: adding a field to the editor is
+adding a row (and, at most, a line in a template).
 
 Paths are dotted; "*" stands for each item of a list. In the editor a "*" addresses the primary
 item (a NIC with `isPrimary`), the only list item the editor shows.
@@ -23,7 +23,7 @@ from console.rules import Rule
 from galleries import azure_rules as azure
 
 from ..models import Kind
-from ..rules import (
+from ..validation.limits import (
     CAPACITY,
     DESCRIPTION,
     DRAINING_TIMEOUT,
@@ -75,7 +75,7 @@ class Field:
     kinds: tuple[Kind, ...] = BOTH
     required: bool = False
     enum: tuple[str, ...] = ()
-    # groups.rules' limits; a mapping is chosen by kind, else by the spec's operating system.
+    # Its limits; a mapping is chosen by kind, else by the spec's operating system.
     rule: Rule | Mapping[Any, Rule] | None = None
     accepts: Mapping[Kind, tuple[str, ...]] = field(default_factory=dict)
     # --- the editor (fields without a tab are the API's only) ---

@@ -8,7 +8,7 @@ from console.models import AuditEntry
 from galleries.models import ImageVersion
 from groups.models import Group, Revision
 from groups.services import RevisionConflict, ValidationFailed, delete_group, save_group
-from groups.validation import validate_spec
+from groups.validation.rules import validate_spec
 from tests.inventory_factories import share
 
 from .bodies import group_body, node_body

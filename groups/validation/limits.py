@@ -1,7 +1,7 @@
 """The rules (limits, naming rules) of a group's and a node's fields: each defined once.
 
-The field table (groups.spot.fields) gives each field its rule; `groups.validation` applies them
-to every spec, from the editor and the API alike, so a value gets the same message at the same
+The field table (groups.spot.fields) gives each field its rule; groups.validation.rules applies
+them to every spec, from the editor and the API alike, so a value gets the same message at the same
 field either way; the editor's inputs take their limits (maxlength, min, max) from the table
 and the API's OpenAPI document shows them too.
 
@@ -18,7 +18,7 @@ from typing import Any
 from console.rules import NumberRule, TextRule
 from galleries import azure_rules as azure
 
-from .models import Kind
+from ..models import Kind
 
 SPOT = "Spot API"
 OURS = "Gallery Console"
