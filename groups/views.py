@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
 
+from console.http import AuthedRequest
 from console.permissions import role_required
 from galleries.selectors import troubled_subscriptions
 
@@ -68,13 +69,13 @@ def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _list(request: HttpRequest, kind: Kind) -> HttpResponse:
-    account = request.account  # type: ignore[attr-defined]
-    groups = groups_for(request.organization, account=account, kind=kind) if account else []  # type: ignore[attr-defined]
+def _list(request: AuthedRequest, kind: Kind) -> HttpResponse:
+    account = request.account
+    groups = groups_for(request.organization, account=account, kind=kind) if account else []
     context = {
         "kind": kind,
         "kind_label": kind.label,
-        "rows": _rows(request.organization, groups),  # type: ignore[attr-defined]
+        "rows": _rows(request.organization, groups),
         "account": account,
         "create_url": "groups:stateless_create"
         if kind == Kind.STATELESS
@@ -85,33 +86,33 @@ def _list(request: HttpRequest, kind: Kind) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @role_required()
-def stateless_list(request: HttpRequest) -> HttpResponse:
+def stateless_list(request: AuthedRequest) -> HttpResponse:
     return _list(request, Kind.STATELESS)
 
 
 @vary_on_headers("HX-Request")
 @role_required()
-def stateful_list(request: HttpRequest) -> HttpResponse:
+def stateful_list(request: AuthedRequest) -> HttpResponse:
     return _list(request, Kind.STATEFUL)
 
 
 @vary_on_headers("HX-Request")
 @role_required()
-def drafts(request: HttpRequest) -> HttpResponse:
+def drafts(request: AuthedRequest) -> HttpResponse:
     """The organization's drafts across accounts: who changed them last, and when."""
-    groups = groups_for(request.organization, status=Status.DRAFT).select_related("updated_by")  # type: ignore[attr-defined]
+    groups = groups_for(request.organization, status=Status.DRAFT).select_related("updated_by")
     return render(
         request,
         "groups/drafts.html",
-        {"rows": _rows(request.organization, groups)},  # type: ignore[attr-defined]
+        {"rows": _rows(request.organization, groups)},
     )
 
 
 @vary_on_headers("HX-Request")
 @role_required()
-def compare(request: HttpRequest, group_id: str) -> HttpResponse:
+def compare(request: AuthedRequest, group_id: str) -> HttpResponse:
     """Two revisions of a group side by side as a unified JSON diff (default: the last two)."""
-    group = get_object_or_404(groups_for(request.organization), pk=group_id)  # type: ignore[attr-defined]
+    group = get_object_or_404(groups_for(request.organization), pk=group_id)
     revisions = list(revisions_for(group))
     by_number = {revision.number: revision for revision in revisions}
 

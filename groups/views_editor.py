@@ -12,12 +12,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
+from console.http import AuthedRequest
 from console.middleware import SESSION_ACCOUNT_KEY
 from console.models import Account, Role
 from console.permissions import has_role, role_required
@@ -58,25 +59,25 @@ class FieldView:
 
 @vary_on_headers("HX-Request")
 @role_required()
-def edit_stateless(request: HttpRequest, group_id: str | None = None) -> HttpResponse:
+def edit_stateless(request: AuthedRequest, group_id: str | None = None) -> HttpResponse:
     return _editor(request, Kind.STATELESS, group_id)
 
 
 @vary_on_headers("HX-Request")
 @role_required()
-def edit_stateful(request: HttpRequest, group_id: str | None = None) -> HttpResponse:
+def edit_stateful(request: AuthedRequest, group_id: str | None = None) -> HttpResponse:
     return _editor(request, Kind.STATEFUL, group_id)
 
 
-def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def _editor(request: AuthedRequest, kind: Kind, group_id: str | None) -> HttpResponse:
+    organization = request.organization
     group = None
     if group_id is not None:
         group = get_object_or_404(groups_for(organization, kind=kind), pk=group_id)
         _switch_to_groups_account(request, group)
     elif not has_role(request, Role.EDITOR):
         raise PermissionDenied("Viewers can look at groups but not create them.")
-    account: Account | None = group.account if group else request.account  # type: ignore[attr-defined]
+    account: Account | None = group.account if group else request.account
     if account is None:
         messages.error(request, "Your organization has no account yet; an admin can add one.")
         return redirect(LIST_URL[kind])
@@ -102,13 +103,13 @@ def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpRespo
     return _render(request, kind, group, account, form, selection, warnings=warnings)
 
 
-def _switch_to_groups_account(request: HttpRequest, group: Group) -> None:
+def _switch_to_groups_account(request: AuthedRequest, group: Group) -> None:
     """Opening another account's group switches the header's account to it: never a wrong one."""
-    current = request.account  # type: ignore[attr-defined]
+    current = request.account
     if current is not None and current.pk == group.account_id:
         return
     request.session[SESSION_ACCOUNT_KEY] = group.account_id
-    request.account = group.account  # type: ignore[attr-defined]
+    request.account = group.account
     if request.method == "GET":
         messages.info(
             request, f"Switched to account {group.account.name}, which {group.name} belongs to."
@@ -116,9 +117,9 @@ def _switch_to_groups_account(request: HttpRequest, group: Group) -> None:
 
 
 def _submit(
-    request: HttpRequest, kind: Kind, group: Group | None, account: Account
+    request: AuthedRequest, kind: Kind, group: Group | None, account: Account
 ) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+    organization = request.organization
     action = request.POST.get("action", "draft")
     form = GroupEditorForm(request.POST, kind=kind)
     selection = _posted_selection(request, account, reload=action == "reload")
@@ -178,7 +179,7 @@ def _submit(
 
 
 def _revision_missing(
-    request: HttpRequest,
+    request: AuthedRequest,
     kind: Kind,
     group: Group,
     account: Account,
@@ -203,7 +204,9 @@ def _revision_missing(
     return _render(request, kind, group, account, form, selection, errors=[problem], status=409)
 
 
-def _posted_selection(request: HttpRequest, account: Account, *, reload: bool) -> cascade.Selection:
+def _posted_selection(
+    request: AuthedRequest, account: Account, *, reload: bool
+) -> cascade.Selection:
     """The cascade as posted; on a no-JavaScript reload, a changed parent clears its children."""
     data = {**request.POST.dict(), "group_account": account.pk}
     changed = None
@@ -216,7 +219,7 @@ def _posted_selection(request: HttpRequest, account: Account, *, reload: bool) -
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthedRequest,
     kind: Kind,
     group: Group | None,
     account: Account,
@@ -274,7 +277,7 @@ def _render(
         },
     )
     context.update(
-        azure_trouble=_azure_trouble(request.organization, account, selection),  # type: ignore[attr-defined]
+        azure_trouble=_azure_trouble(request.organization, account, selection),
         kind=kind,
         kind_label=Kind(kind).label,
         tabs=TABS,
@@ -335,7 +338,7 @@ def _cascade_anchors(levels: list[tuple[str, Any]]) -> dict[str, str]:
 
 
 def _conflict(
-    request: HttpRequest,
+    request: AuthedRequest,
     kind: Kind,
     current: Group,
     started_from: int | None,
