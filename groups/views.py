@@ -12,20 +12,11 @@ from console.http import AuthedRequest
 from console.permissions import role_required
 from galleries.selectors import troubled_subscriptions
 
-from . import editor
+from .editor.values import unified_diff
+from .editor.views import DELETE_URL, EDIT_URL
 from .models import Group, Kind, Status
 from .selectors import groups_for, revisions_for
 from .spot.json import IMAGE_PATH, dig, gallery_reference
-from .views_editor import DELETE_URL, EDIT_URL, edit_stateful, edit_stateless
-
-__all__ = [
-    "compare",
-    "drafts",
-    "edit_stateful",
-    "edit_stateless",
-    "stateful_list",
-    "stateless_list",
-]
 
 
 def image_summary(group: Group) -> str:
@@ -126,7 +117,7 @@ def compare(request: AuthedRequest, group_id: str) -> HttpResponse:
     before = chosen("a", max((n for n in by_number if n < after), default=after))
     diff: list[str] = []
     if before in by_number and after in by_number:
-        diff = editor.unified_diff(
+        diff = unified_diff(
             by_number[before].spec,
             by_number[after].spec,
             f"revision {before}",

@@ -13,11 +13,11 @@ from console.http import AuthedRequest
 from console.models import Role
 from console.permissions import role_required
 
+from .editor.views import EDIT_URL, LIST_URL
 from .forms_delete import DeleteNodeForm
 from .models import Kind, Status
 from .selectors import groups_for
 from .services import delete_group
-from .views_editor import EDIT_URL, LIST_URL
 
 
 @require_http_methods(["GET", "POST"])

@@ -26,23 +26,23 @@ from galleries import cascade
 from galleries.regions import region_display_name
 from galleries.selectors import troubled_subscriptions
 
-from . import editor
-from .editor_sizes import size_picker
-from .forms import GroupEditorForm
-from .models import Group, Kind, Status
-from .selectors import groups_for, revisions_for
-from .services import RevisionConflict, ValidationFailed, save_group
-from .spot.fields import TABS
-from .spot.json import (
+from ..models import Group, Kind, Status
+from ..selectors import groups_for, revisions_for
+from ..services import RevisionConflict, ValidationFailed, save_group
+from ..spot.fields import TABS
+from ..spot.json import (
     editor_values_from_spec,
     spec_from_editor_values,
     to_item,
     without_password,
 )
-from .validation.problems import Problem
-from .validation.rules import validate_spec
-from .views_cascade import cascade_context
-from .vm_sizes import normalize_architecture
+from ..validation.problems import Problem
+from ..validation.rules import validate_spec
+from ..views_cascade import cascade_context
+from ..vm_sizes import normalize_architecture
+from . import values as editor_values
+from .form import GroupEditorForm
+from .sizes import size_picker
 
 LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
 EDIT_URL = {Kind.STATELESS: "groups:stateless_edit", Kind.STATEFUL: "groups:stateful_edit"}
@@ -86,7 +86,7 @@ def _editor(request: AuthedRequest, kind: Kind, group_id: str | None) -> HttpRes
             raise PermissionDenied("Viewers can look at groups but not change them.")
         return _submit(request, kind, group, account)
     original = editor_values_from_spec(kind, group.spec if group else None)
-    initial = editor.initial_from_values(original, kind, account.pk)
+    initial = editor_values.initial_from_values(original, kind, account.pk)
     initial["revision"] = group.revision if group else 0
     form = GroupEditorForm(initial=initial, kind=kind)
     warnings: list[Problem] = []
@@ -133,13 +133,13 @@ def _submit(
         form.add_error("name", "A draft needs at least a name: type one, then save the draft.")
         return _render(request, kind, group, account, form, selection, status=422)
     original = editor_values_from_spec(kind, group.spec) if group else None
-    values = editor.values_from_form(form.cleaned_data, kind, account.pk, original)
+    values = editor_values.values_from_form(form.cleaned_data, kind, account.pk, original)
     notes = []
-    image = editor.chosen_gallery_image(organization, account.pk, values)
-    if editor.is_specialized(image) and any(
+    image = editor_values.chosen_gallery_image(organization, account.pk, values)
+    if editor_values.is_specialized(image) and any(
         values.get(name) for name in ("login_user_name", "login_ssh_public_key", "custom_data")
     ):
-        values = editor.without_login(values)
+        values = editor_values.without_login(values)
         notes.append(
             f"Image {image.name} is specialized, so Login and Custom Data were left out."  # type: ignore[union-attr]
         )
@@ -231,7 +231,7 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     if errors:
-        by_field, general_errors = editor.problems_by_field(
+        by_field, general_errors = editor_values.problems_by_field(
             [problem for problem in errors if problem.is_error], form
         )
         for name, problems in by_field.items():
@@ -240,7 +240,7 @@ def _render(
     else:
         general_errors = []
     form.mark_invalid()
-    warned, general_warnings = editor.problems_by_field(warnings or [], form)
+    warned, general_warnings = editor_values.problems_by_field(warnings or [], form)
     views = {
         name: FieldView(form[name], [p.message for p in warned.get(name, [])])
         for name in form.fields
@@ -294,9 +294,9 @@ def _render(
         error_count=len(errors or []),
         warning_count=len(warnings or []),
         readonly=not has_role(request, Role.EDITOR),
-        specialized=editor.is_specialized(chosen),
+        specialized=editor_values.is_specialized(chosen),
         chosen_image=chosen,
-        review_json=editor.json_text(to_item(group)) if group else "",
+        review_json=editor_values.json_text(to_item(group)) if group else "",
         region_name=region_display_name(selection.region),
         list_url=reverse(LIST_URL[kind]),
         delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",
@@ -350,13 +350,13 @@ def _conflict(
         "group": current,
         "started_from": started_from,
         "changed_by": current.updated_by,
-        "their_changes": editor.unified_diff(
+        "their_changes": editor_values.unified_diff(
             base.spec if base else {},
             current.spec,
             f"revision {started_from} (yours started here)",
             f"revision {current.revision} (saved now)",
         ),
-        "attempted_json": editor.json_text(without_password(attempted_spec)),
+        "attempted_json": editor_values.json_text(without_password(attempted_spec)),
         "edit_url": reverse(EDIT_URL[kind], kwargs={"group_id": current.pk}),
     }
     return render(request, "groups/conflict.html", context, status=409)

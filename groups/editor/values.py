@@ -11,10 +11,10 @@ from galleries.cascade import ImageRow
 from galleries.models import GalleryImage
 from galleries.selectors import find_image
 
-from .forms import GroupEditorForm
-from .spot.fields import BY_NAME, editor_fields, input_for_problem
-from .spot.json import EditorValues
-from .validation.problems import Problem
+from ..spot.fields import BY_NAME, editor_fields, input_for_problem
+from ..spot.json import EditorValues
+from ..validation.problems import Problem
+from .form import GroupEditorForm
 
 
 def form_field_for(path: str, form: GroupEditorForm) -> str | None:

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from galleries.regions import AZURE_REGIONS, SOVEREIGN_REGIONS
 
-from .models import Kind
-from .spot.fields import BOOLEAN, INTEGER, Field, editor_fields, tab_of
-from .vm_sizes import OS_CHOICES, VM_SIZE_CHOICES
+from ..models import Kind
+from ..spot.fields import BOOLEAN, INTEGER, Field, editor_fields, tab_of
+from ..vm_sizes import OS_CHOICES, VM_SIZE_CHOICES
 
 REGION_CHOICES = [
     ("", "Choose a region…"),
