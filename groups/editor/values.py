@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from console.models import Organization
-from galleries.cascade import ImageRow
 from galleries.models import GalleryImage
 from galleries.selectors import find_image
 
@@ -79,22 +78,17 @@ def chosen_gallery_image(
     )
 
 
-def is_specialized(image: GalleryImage | ImageRow | None) -> bool:
-    return image is not None and image.os_state.lower() == "specialized"
-
-
-# What a specialized image can't have (it keeps its own users).
-SPECIALIZED_LEAVES_OUT = (
-    "login_user_name",
-    "login_ssh_public_key",
-    "login_password",
-    "custom_data",
-)
-
-
-def without_login(values: EditorValues) -> EditorValues:
+def without_login(values: EditorValues, kind: str) -> EditorValues:
     """A specialized image keeps its own users: no login and no custom data."""
-    return {**values, **dict.fromkeys(SPECIALIZED_LEAVES_OUT, "")}
+    left_out = [row.name for row in editor_fields(kind) if row.not_with_specialized_image]
+    return {**values, **dict.fromkeys(left_out, "")}
+
+
+def leaves_out_with_specialized_image(values: EditorValues, kind: str) -> bool:
+    """Whether the values fill in something a specialized image can't have."""
+    return any(
+        values.get(row.name) for row in editor_fields(kind) if row.not_with_specialized_image
+    )
 
 
 def json_text(data: Any) -> str:

@@ -37,7 +37,7 @@ from ..spot.json import (
     without_password,
 )
 from ..validation.problems import Problem
-from ..validation.rules import validate_spec
+from ..validation.rules import is_specialized, validate_spec
 from ..views_cascade import cascade_context
 from ..vm_sizes import normalize_architecture
 from . import values as editor_values
@@ -136,10 +136,8 @@ def _submit(
     values = editor_values.values_from_form(form.cleaned_data, kind, account.pk, original)
     notes = []
     image = editor_values.chosen_gallery_image(organization, account.pk, values)
-    if editor_values.is_specialized(image) and any(
-        values.get(name) for name in ("login_user_name", "login_ssh_public_key", "custom_data")
-    ):
-        values = editor_values.without_login(values)
+    if is_specialized(image) and editor_values.leaves_out_with_specialized_image(values, kind):
+        values = editor_values.without_login(values, kind)
         notes.append(
             f"Image {image.name} is specialized, so Login and Custom Data were left out."  # type: ignore[union-attr]
         )
@@ -294,7 +292,7 @@ def _render(
         error_count=len(errors or []),
         warning_count=len(warnings or []),
         readonly=not has_role(request, Role.EDITOR),
-        specialized=editor_values.is_specialized(chosen),
+        specialized=is_specialized(chosen),
         chosen_image=chosen,
         review_json=editor_values.json_text(to_item(group)) if group else "",
         region_name=region_display_name(selection.region),

@@ -96,6 +96,8 @@ class Field:
     write_only: bool = False
     # Problems at these object paths are shown at this field (the object's first input).
     owns: tuple[str, ...] = ()
+    # Spot refuses it with a specialized image (which keeps the users it was captured with).
+    not_with_specialized_image: bool = False
 
     def path(self, kind: str) -> str:
         if isinstance(self.spot, str):
@@ -224,14 +226,16 @@ FIELDS: tuple[Field, ...] = (
           tab="network", default=False),
     # Login
     Field("login_user_name", f"{LOGIN}.userName", "User name", required=True,
-          rule=azure.USER_NAME, tab="login", owns=(LOGIN,)),
+          rule=azure.USER_NAME, tab="login", owns=(LOGIN,), not_with_specialized_image=True),
     Field("login_ssh_public_key", f"{LOGIN}.sshPublicKey", "SSH public key",
-          rule=azure.SSH_PUBLIC_KEY, tab="login", widget="textarea"),
+          rule=azure.SSH_PUBLIC_KEY, tab="login", widget="textarea",
+          not_with_specialized_image=True),
     Field("login_password", f"{LOGIN}.password", "Password", rule=azure.PASSWORD, tab="login",
-          widget="password", write_only=True,
+          widget="password", write_only=True, not_with_specialized_image=True,
           help_text="Write-only: leave empty to keep the stored password."),
     Field("custom_data", f"{LAUNCH}.customData", "Custom data (base64)",
-          rule=azure.CUSTOM_DATA, tab="login", widget="textarea"),
+          rule=azure.CUSTOM_DATA, tab="login", widget="textarea",
+          not_with_specialized_image=True),
     # The API's only (not in the editor yet).
     Field("spot_percentage", "strategy.spotPercentage", "Spot percentage", INTEGER,
           STATELESS_ONLY, rule=SPOT_PERCENTAGE, fill=100),

@@ -34,6 +34,12 @@ PERSISTENCE_MODES = ("reattach", "onLaunch")
 LIFECYCLES = ("spot", "od")
 
 
+def is_specialized(image: Any) -> bool:
+    """A specialized gallery image (or a cascade row of one) keeps the users of the VM it was
+    captured from: Spot refuses a Login or custom data with it."""
+    return image is not None and str(image.os_state).lower() == "specialized"
+
+
 def validate_spec(
     *,
     organization: Organization,
@@ -237,8 +243,7 @@ def _check_login(
 ) -> None:
     login = dig(check.spec, LOGIN_PATH)
     custom_data = dig(check.spec, (*IMAGE_PATH[:-1], "customData"))
-    specialized = image is not None and str(image.os_state).lower() == "specialized"
-    if specialized:
+    if is_specialized(image):
         if login is not None:
             check.add(
                 SPECIALIZED_IMAGE_LOGIN,
