@@ -210,7 +210,7 @@ def references_to(subscription: ConnectedSubscription) -> QuerySet[Any]:
 
     account = subscription.account
     return (
-        Group.objects.filter(Q(image_account=account) | Q(account=account))
+        Group.objects.filter(Q(gallery_account=account) | Q(account=account))
         .select_related("account")
         .order_by("name")
     )

@@ -22,7 +22,7 @@ from galleries.inventory.latest import latest_version
 from galleries.models import ConnectedSubscription, GalleryImage, ImageVersion, RefreshRun
 from galleries.refresh.request import request_refresh
 from galleries.regions import normalize_region
-from groups.validation import GALLERY_IMAGE_NOT_FOUND, UNKNOWN_ACCOUNT
+from groups.validation.problems import GALLERY_IMAGE_NOT_FOUND, UNKNOWN_ACCOUNT
 
 from .auth import Caller, bearer, caller, require_role
 from .envelope import NOT_FOUND, ApiError, ErrorItem, ok

@@ -41,7 +41,7 @@ from groups.account_services import (
     delete_account,
     rename_account,
 )
-from groups.validation import UNKNOWN_ACCOUNT, VALIDATION_ERROR
+from groups.validation.problems import UNKNOWN_ACCOUNT, VALIDATION_ERROR
 
 from .auth import bearer, caller, require_role
 from .envelope import KIND_ACCOUNT, KIND_CREDENTIALS, ApiError, ErrorItem, ok

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from groups.models import Group
-from groups.spot_json import to_item
+from groups.spot.json import to_item
 from tests.groups_api.bodies import SSH_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

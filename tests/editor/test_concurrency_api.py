@@ -9,7 +9,7 @@ from django.test import Client
 from console.models import Role
 from console.services import create_api_token
 from groups.models import Group, Status
-from groups.spot_json import to_item
+from groups.spot.json import to_item
 from tests.factories import log_in_as
 from tests.groups_api.bodies import SSH_KEY
 

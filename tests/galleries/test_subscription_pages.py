@@ -208,7 +208,7 @@ def test_disconnect_lists_what_references_it_then_forgets_it(
         account=other_account,
         kind="stateless",
         name="web-frontend",
-        image_account=subscription.account,
+        gallery_account=subscription.account,
     )
     url = reverse("galleries:subscription_disconnect", args=[subscription.pk])
     page = client.get(url).content.decode()

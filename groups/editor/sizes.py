@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .vm_sizes import ARM64, ARM64_FAMILIES, X64, size_choices_for
+from ..vm_sizes import ARM64, ARM64_FAMILIES, X64, size_choices_for
 
 SUMMARY_NAMES = 3
 

@@ -12,12 +12,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
+from console.http import AuthedRequest
 from console.middleware import SESSION_ACCOUNT_KEY
 from console.models import Account, Role
 from console.permissions import has_role, role_required
@@ -26,30 +27,24 @@ from galleries.cascade.views import cascade_context
 from galleries.regions import region_display_name
 from galleries.selectors import troubled_subscriptions
 
-from . import editor
-from .editor_sizes import size_picker
-from .forms import GroupEditorForm
-from .models import Group, Kind, Status
-from .selectors import groups_for, revisions_for
-from .services import RevisionConflict, ValidationFailed, save_group
-from .spot_json import (
-    EditorFields,
-    editor_fields_from_spec,
-    spec_from_editor_fields,
+from ..models import Group, Kind, Status
+from ..selectors import groups_for, revisions_for
+from ..services import RevisionConflict, ValidationFailed, save_group
+from ..spot.fields import TABS
+from ..spot.json import (
+    editor_values_from_spec,
+    spec_from_editor_values,
     to_item,
     without_password,
 )
-from .validation import Problem, validate_spec
-from .vm_sizes import normalize_architecture
+from ..validation.problems import Problem
+from ..validation.rules import is_specialized, validate_spec
+from ..vm_sizes import normalize_architecture
+from . import values as editor_values
+from .form import GroupEditorForm
+from .sizes import size_picker
 
 LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
-TABS = [
-    ("general", "General"),
-    ("compute", "Compute"),
-    ("network", "Network"),
-    ("login", "Login"),
-    ("review", "Review"),
-]
 EDIT_URL = {Kind.STATELESS: "groups:stateless_edit", Kind.STATEFUL: "groups:stateful_edit"}
 DELETE_URL = {Kind.STATELESS: "groups:stateless_delete", Kind.STATEFUL: "groups:stateful_delete"}
 
@@ -64,25 +59,25 @@ class FieldView:
 
 @vary_on_headers("HX-Request")
 @role_required()
-def edit_stateless(request: HttpRequest, group_id: str | None = None) -> HttpResponse:
+def edit_stateless(request: AuthedRequest, group_id: str | None = None) -> HttpResponse:
     return _editor(request, Kind.STATELESS, group_id)
 
 
 @vary_on_headers("HX-Request")
 @role_required()
-def edit_stateful(request: HttpRequest, group_id: str | None = None) -> HttpResponse:
+def edit_stateful(request: AuthedRequest, group_id: str | None = None) -> HttpResponse:
     return _editor(request, Kind.STATEFUL, group_id)
 
 
-def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def _editor(request: AuthedRequest, kind: Kind, group_id: str | None) -> HttpResponse:
+    organization = request.organization
     group = None
     if group_id is not None:
         group = get_object_or_404(groups_for(organization, kind=kind), pk=group_id)
         _switch_to_groups_account(request, group)
     elif not has_role(request, Role.EDITOR):
         raise PermissionDenied("Viewers can look at groups but not create them.")
-    account: Account | None = group.account if group else request.account  # type: ignore[attr-defined]
+    account: Account | None = group.account if group else request.account
     if account is None:
         messages.error(request, "Your organization has no account yet; an admin can add one.")
         return redirect(LIST_URL[kind])
@@ -90,8 +85,8 @@ def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpRespo
         if not has_role(request, Role.EDITOR):
             raise PermissionDenied("Viewers can look at groups but not change them.")
         return _submit(request, kind, group, account)
-    original = editor_fields_from_spec(kind, group.spec) if group else EditorFields()
-    initial = editor.initial_from_fields(original, account.pk)
+    original = editor_values_from_spec(kind, group.spec if group else None)
+    initial = editor_values.initial_from_values(original, kind, account.pk)
     initial["revision"] = group.revision if group else 0
     form = GroupEditorForm(initial=initial, kind=kind)
     warnings: list[Problem] = []
@@ -108,13 +103,13 @@ def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpRespo
     return _render(request, kind, group, account, form, selection, warnings=warnings)
 
 
-def _switch_to_groups_account(request: HttpRequest, group: Group) -> None:
+def _switch_to_groups_account(request: AuthedRequest, group: Group) -> None:
     """Opening another account's group switches the header's account to it: never a wrong one."""
-    current = request.account  # type: ignore[attr-defined]
+    current = request.account
     if current is not None and current.pk == group.account_id:
         return
     request.session[SESSION_ACCOUNT_KEY] = group.account_id
-    request.account = group.account  # type: ignore[attr-defined]
+    request.account = group.account
     if request.method == "GET":
         messages.info(
             request, f"Switched to account {group.account.name}, which {group.name} belongs to."
@@ -122,9 +117,9 @@ def _switch_to_groups_account(request: HttpRequest, group: Group) -> None:
 
 
 def _submit(
-    request: HttpRequest, kind: Kind, group: Group | None, account: Account
+    request: AuthedRequest, kind: Kind, group: Group | None, account: Account
 ) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+    organization = request.organization
     action = request.POST.get("action", "draft")
     form = GroupEditorForm(request.POST, kind=kind)
     selection = _posted_selection(request, account, reload=action == "reload")
@@ -137,18 +132,16 @@ def _submit(
     if action == "draft" and not form.cleaned_data.get("name", "").strip():
         form.add_error("name", "A draft needs at least a name: type one, then save the draft.")
         return _render(request, kind, group, account, form, selection, status=422)
-    original = editor_fields_from_spec(kind, group.spec) if group else None
-    fields = editor.fields_from_form(form.cleaned_data, account.pk, original)
+    original = editor_values_from_spec(kind, group.spec) if group else None
+    values = editor_values.values_from_form(form.cleaned_data, kind, account.pk, original)
     notes = []
-    image = editor.chosen_gallery_image(organization, account.pk, fields)
-    if editor.is_specialized(image) and (
-        fields.login_user_name or fields.login_ssh_public_key or fields.custom_data
-    ):
-        fields = editor.without_login(fields)
+    image = editor_values.chosen_gallery_image(organization, account.pk, values)
+    if is_specialized(image) and editor_values.leaves_out_with_specialized_image(values, kind):
+        values = editor_values.without_login(values, kind)
         notes.append(
             f"Image {image.name} is specialized, so Login and Custom Data were left out."  # type: ignore[union-attr]
         )
-    spec = spec_from_editor_fields(kind, fields, base_spec=group.spec if group else None)
+    spec = spec_from_editor_values(kind, values, base_spec=group.spec if group else None)
     status = Status.ACTIVE if action == "save" else Status.DRAFT
     expected = form.cleaned_data.get("revision") if group else None
     try:
@@ -184,7 +177,7 @@ def _submit(
 
 
 def _revision_missing(
-    request: HttpRequest,
+    request: AuthedRequest,
     kind: Kind,
     group: Group,
     account: Account,
@@ -209,7 +202,7 @@ def _revision_missing(
     return _render(request, kind, group, account, form, selection, errors=[problem], status=409)
 
 
-def _posted_selection(request: HttpRequest, account: Account, *, reload: bool) -> Selection:
+def _posted_selection(request: AuthedRequest, account: Account, *, reload: bool) -> Selection:
     """The cascade as posted; on a no-JavaScript reload, a changed parent clears its children."""
     data = {**request.POST.dict(), "group_account": account.pk}
     changed = None
@@ -222,7 +215,7 @@ def _posted_selection(request: HttpRequest, account: Account, *, reload: bool) -
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthedRequest,
     kind: Kind,
     group: Group | None,
     account: Account,
@@ -234,7 +227,7 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     if errors:
-        by_field, general_errors = editor.problems_by_field(
+        by_field, general_errors = editor_values.problems_by_field(
             [problem for problem in errors if problem.is_error], form
         )
         for name, problems in by_field.items():
@@ -243,12 +236,12 @@ def _render(
     else:
         general_errors = []
     form.mark_invalid()
-    warned, general_warnings = editor.problems_by_field(warnings or [], form)
+    warned, general_warnings = editor_values.problems_by_field(warnings or [], form)
     views = {
         name: FieldView(form[name], [p.message for p in warned.get(name, [])])
         for name in form.fields
     }
-    context = cascade_context(request.organization, selection)  # type: ignore[attr-defined]
+    context = cascade_context(request.organization, selection)
     for _key, level in context["cascade_levels"]:
         if level is not None and level.field in form.fields:
             level.errors = list(form.errors.get(level.field, []))
@@ -280,7 +273,7 @@ def _render(
         },
     )
     context.update(
-        azure_trouble=_azure_trouble(request.organization, account, selection),  # type: ignore[attr-defined]
+        azure_trouble=_azure_trouble(request.organization, account, selection),
         kind=kind,
         kind_label=Kind(kind).label,
         tabs=TABS,
@@ -297,9 +290,9 @@ def _render(
         error_count=len(errors or []),
         warning_count=len(warnings or []),
         readonly=not has_role(request, Role.EDITOR),
-        specialized=editor.is_specialized(chosen),
+        specialized=is_specialized(chosen),
         chosen_image=chosen,
-        review_json=editor.json_text(to_item(group)) if group else "",
+        review_json=editor_values.json_text(to_item(group)) if group else "",
         region_name=region_display_name(selection.region),
         list_url=reverse(LIST_URL[kind]),
         delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",
@@ -341,7 +334,7 @@ def _cascade_anchors(levels: list[tuple[str, Any]]) -> dict[str, str]:
 
 
 def _conflict(
-    request: HttpRequest,
+    request: AuthedRequest,
     kind: Kind,
     current: Group,
     started_from: int | None,
@@ -353,13 +346,13 @@ def _conflict(
         "group": current,
         "started_from": started_from,
         "changed_by": current.updated_by,
-        "their_changes": editor.unified_diff(
+        "their_changes": editor_values.unified_diff(
             base.spec if base else {},
             current.spec,
             f"revision {started_from} (yours started here)",
             f"revision {current.revision} (saved now)",
         ),
-        "attempted_json": editor.json_text(without_password(attempted_spec)),
+        "attempted_json": editor_values.json_text(without_password(attempted_spec)),
         "edit_url": reverse(EDIT_URL[kind], kwargs={"group_id": current.pk}),
     }
     return render(request, "groups/conflict.html", context, status=409)

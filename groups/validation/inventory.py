@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils import timezone
 
 from console.models import Account, Organization
@@ -13,10 +11,11 @@ from galleries.inventory.latest import latest_version
 from galleries.models import GalleryImage, ImageVersion, ShareVerdict
 from galleries.regions import normalize_region
 
-from .models import Kind
-from .spot_json import dig, gallery_reference, gallery_version_key
-from .validation import (
-    GALLERY,
+from ..models import Kind
+from ..spot.fields import GALLERY, IMAGE
+from ..spot.json import dig, gallery_reference, gallery_version_key
+from ..vm_sizes import normalize_architecture, size_architecture
+from .problems import (
     GALLERY_END_OF_LIFE,
     GALLERY_IMAGE_NOT_FOUND,
     GALLERY_NOT_SHARED,
@@ -24,20 +23,16 @@ from .validation import (
     GALLERY_VERSION_FAILED,
     GALLERY_VERSION_NOT_FOUND,
     GALLERY_VERSION_NOT_IN_REGION,
-    IMAGE,
     UNKNOWN_ACCOUNT,
     VALIDATION_ERROR,
     VM_SIZE_ARCHITECTURE_MISMATCH,
     WARNING,
+    Checker,
 )
-from .vm_sizes import normalize_architecture, size_architecture
-
-if TYPE_CHECKING:
-    from .validation import _Checker
 
 
 def check_gallery_image(
-    check: _Checker, *, organization: Organization, account: Account
+    check: Checker, *, organization: Organization, account: Account
 ) -> GalleryImage | None:
     """Problems of the spec's gallery reference; the image found, for the login rules."""
     ref = gallery_reference(check.kind, check.spec)
@@ -81,7 +76,7 @@ def check_gallery_image(
         )
         return None
     region = normalize_region(str(dig(check.spec, "region") or ""))
-    _check_version(check, image, ref.version, region, version_field)
+    _check_version(check, image, ref.version_name, region, version_field)
     _check_share(check, organization, account, image)
     os_name = dig(check.spec, "compute.os")
     if isinstance(os_name, str) and os_name and image.os_type.lower() != os_name.lower():
@@ -95,7 +90,7 @@ def check_gallery_image(
     return image
 
 
-def _check_architecture(check: _Checker, image: GalleryImage) -> None:
+def _check_architecture(check: Checker, image: GalleryImage) -> None:
     """Azure boots an Arm64 image only on Arm64 sizes, and an x64 image only on x64 ones."""
     architecture = normalize_architecture(image.architecture)
     for key, label in (("odSizes", "On-demand"), ("spotSizes", "Spot")):
@@ -115,7 +110,7 @@ def _check_architecture(check: _Checker, image: GalleryImage) -> None:
 
 
 def _check_version(
-    check: _Checker, image: GalleryImage, version_name: str, region: str, field: str
+    check: Checker, image: GalleryImage, version_name: str, region: str, field: str
 ) -> None:
     if not region:
         return  # the missing region is reported by the required-field rules
@@ -156,7 +151,7 @@ def _check_version(
 
 
 def _warn_end_of_life(
-    check: _Checker, image: GalleryImage, version: ImageVersion, field: str
+    check: Checker, image: GalleryImage, version: ImageVersion, field: str
 ) -> None:
     """Past its end-of-life date a version (or image) still boots, but is due for replacing:
     a warning, never a refusal."""
@@ -178,9 +173,7 @@ def _warn_end_of_life(
         )
 
 
-def _check_persisted_data_disks(
-    check: _Checker, image: GalleryImage, version: ImageVersion
-) -> None:
+def _check_persisted_data_disks(check: Checker, image: GalleryImage, version: ImageVersion) -> None:
     """A node keeping its data disks can't switch to an image that brings data disks of its own."""
     if check.kind != Kind.STATEFUL or not check.image_changed or not version.data_disk_count:
         return
@@ -194,7 +187,7 @@ def _check_persisted_data_disks(
 
 
 def _check_share(
-    check: _Checker, organization: Organization, account: Account, image: GalleryImage
+    check: Checker, organization: Organization, account: Account, image: GalleryImage
 ) -> None:
     """A gallery of another subscription must be readable from the group's subscription."""
     reader = inventory.subscription_for_account(organization, account.id)

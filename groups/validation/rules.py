@@ -3,13 +3,12 @@
 Each problem names the Spot JSON field it is about (a dotted path) and says what is wrong in the
 words a user knows from the console. A `warning` never blocks a save; an `error` blocks saving a
 group as active (a draft keeps it, listed as a warning of the draft); a `hard` error (a value
-that breaks a rule of groups.rules: a length, a range, a naming rule) blocks drafts too.
+that breaks a rule of groups.validation.limits: a length, a range, a naming rule) blocks drafts too.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from console.models import Account, Organization
@@ -17,104 +16,28 @@ from console.rules import TextRule
 from galleries.azure_rules import REGION
 from galleries.selectors import is_inventory_region
 
-from .models import Kind
-from .rules import FIELD_RULES, MAX_SPEC_BYTES, rule_for, values_at
-from .spot_json import IMAGE_PATH, LOGIN_PATH, dig, gallery_version_key
-
-VALIDATION_ERROR = "VALIDATION_ERROR"
-MISSING_REQUIRED_FIELD = "MISSING_REQUIRED_FIELD"
-UNKNOWN_ACCOUNT = "UNKNOWN_ACCOUNT"
-GALLERY_IMAGE_NOT_FOUND = "GALLERY_IMAGE_NOT_FOUND"
-GALLERY_VERSION_NOT_FOUND = "GALLERY_VERSION_NOT_FOUND"
-GALLERY_VERSION_FAILED = "GALLERY_VERSION_FAILED"
-GALLERY_VERSION_NOT_IN_REGION = "GALLERY_VERSION_NOT_IN_REGION"
-GALLERY_NOT_SHARED = "GALLERY_NOT_SHARED"
-GALLERY_OS_MISMATCH = "GALLERY_OS_MISMATCH"
-SPECIALIZED_IMAGE_LOGIN = "SPECIALIZED_IMAGE_LOGIN"
-VM_SIZE_ARCHITECTURE_MISMATCH = "VM_SIZE_ARCHITECTURE_MISMATCH"
-GALLERY_END_OF_LIFE = "GALLERY_END_OF_LIFE"
-
-ERROR = "error"
-WARNING = "warning"
+from ..models import Kind
+from ..spot.fields import GALLERY, IMAGE, LAUNCH, LOGIN, of_kind
+from ..spot.json import IMAGE_PATH, LOGIN_PATH, dig, gallery_version_key
+from .inventory import check_gallery_image
+from .limits import MAX_SPEC_BYTES, values_at
+from .problems import (
+    MISSING_REQUIRED_FIELD,
+    SPECIALIZED_IMAGE_LOGIN,
+    VALIDATION_ERROR,
+    Checker,
+    Problem,
+)
 
 OS_VALUES = ("Linux", "Windows")
 PERSISTENCE_MODES = ("reattach", "onLaunch")
 LIFECYCLES = ("spot", "od")
-LAUNCH = "compute.launchSpecification"
-IMAGE = f"{LAUNCH}.image"
-GALLERY = f"{IMAGE}.gallery"
-LOGIN = f"{LAUNCH}.login"
 
 
-@dataclass(frozen=True)
-class Problem:
-    code: str
-    message: str
-    field: str
-    severity: str = ERROR
-    hard: bool = False
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == ERROR
-
-
-def errors_in(problems: list[Problem]) -> list[Problem]:
-    return [problem for problem in problems if problem.is_error]
-
-
-class _Checker:
-    """Collects problems while walking one spec."""
-
-    def __init__(
-        self, kind: Kind, spec: dict[str, Any], previous_spec: dict[str, Any] | None = None
-    ) -> None:
-        self.kind = kind
-        self.spec = spec
-        self.previous_spec = previous_spec
-        self.problems: list[Problem] = []
-
-    @property
-    def image_changed(self) -> bool:
-        """An update that sets another image than the active group had."""
-        previous = self.previous_spec
-        return previous is not None and dig(previous, IMAGE_PATH) != dig(self.spec, IMAGE_PATH)
-
-    def add(
-        self, code: str, message: str, field: str, severity: str = ERROR, *, hard: bool = False
-    ) -> None:
-        self.problems.append(Problem(code, message, field, severity, hard))
-
-    def required(self, path: str, label: str, expected: type | tuple[type, ...]) -> Any:
-        """The value at `path` if present and of the expected type, else a problem and None."""
-        value = dig(self.spec, path)
-        if value is None or value == "" or value == []:
-            self.add(MISSING_REQUIRED_FIELD, f"{label} is required.", path)
-            return None
-        return self.typed(path, label, value, expected)
-
-    def optional(self, path: str, label: str, expected: type | tuple[type, ...]) -> Any:
-        value = dig(self.spec, path)
-        return None if value is None else self.typed(path, label, value, expected)
-
-    def typed(self, path: str, label: str, value: Any, expected: type | tuple[type, ...]) -> Any:
-        wanted = expected if isinstance(expected, tuple) else (expected,)
-        # bool is an int to Python, never to a JSON schema.
-        is_bool_for_number = isinstance(value, bool) and bool not in wanted
-        if is_bool_for_number or not isinstance(value, wanted):
-            names = " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in wanted)
-            self.add(VALIDATION_ERROR, f"{label} must be {names}.", path)
-            return None
-        return value
-
-
-_TYPE_WORDS = {
-    str: "text",
-    int: "a whole number",
-    bool: "true or false",
-    list: "a list",
-    dict: "an object",
-}
+def is_specialized(image: Any) -> bool:
+    """A specialized gallery image (or a cascade row of one) keeps the users of the VM it was
+    captured from: Spot refuses a Login or custom data with it."""
+    return image is not None and str(image.os_state).lower() == "specialized"
 
 
 def validate_spec(
@@ -132,10 +55,8 @@ def validate_spec(
     without one in `spec` is complete. `previous_spec`: the active group being updated, for the
     rules that only apply to updates (a stateful node's persisted OS disk keeps its image).
     """
-    from .inventory_checks import check_gallery_image
-
     kind = Kind(kind)
-    check = _Checker(kind, spec if isinstance(spec, dict) else {}, previous_spec)
+    check = Checker(kind, spec if isinstance(spec, dict) else {}, previous_spec)
     _check_size(check)
     _check_field_rules(check, organization)
     _check_common(check)
@@ -151,7 +72,7 @@ def validate_spec(
     return check.problems
 
 
-def _check_common(check: _Checker) -> None:
+def _check_common(check: Checker) -> None:
     check.required("name", "Name", str)
     check.required("region", "Region", str)
     check.required("resourceGroupName", "Resource group", str)
@@ -171,12 +92,12 @@ def _check_common(check: _Checker) -> None:
     check.optional(f"{LAUNCH}.customData", "Custom data", str)
 
 
-def _strings_only(check: _Checker, path: str, label: str, values: Any) -> None:
+def _strings_only(check: Checker, path: str, label: str, values: Any) -> None:
     if isinstance(values, list) and not all(isinstance(v, str) and v for v in values):
         check.add(VALIDATION_ERROR, f"{label} must be a list of VM size names.", path)
 
 
-def _check_network(check: _Checker) -> None:
+def _check_network(check: Checker) -> None:
     network = f"{LAUNCH}.network"
     if check.required(network, "Network", dict) is None:
         return
@@ -208,7 +129,7 @@ def _check_network(check: _Checker) -> None:
         )
 
 
-def _check_stateless(check: _Checker) -> None:
+def _check_stateless(check: Checker) -> None:
     high = None
     if check.required("capacity", "Capacity", dict) is not None:
         values = {}
@@ -243,7 +164,7 @@ def _check_stateless(check: _Checker) -> None:
     check.optional("compute.preferredZones", "Preferred zones", list)
 
 
-def _check_stateful(check: _Checker) -> None:
+def _check_stateful(check: Checker) -> None:
     if check.required("strategy", "Strategy", dict) is not None:
         check.required("strategy.fallbackToOd", "Fallback to on-demand", bool)
         lifecycle = check.optional("strategy.preferredLifecycle", "Preferred lifecycle", str)
@@ -278,7 +199,7 @@ def _check_stateful(check: _Checker) -> None:
         )
 
 
-def _check_image(check: _Checker) -> str | None:
+def _check_image(check: Checker) -> str | None:
     """Exactly one image variant with its required fields; returns which one."""
     image = dig(check.spec, IMAGE_PATH)
     if not isinstance(image, dict):
@@ -318,12 +239,11 @@ def _check_image(check: _Checker) -> str | None:
 
 
 def _check_login(
-    check: _Checker, image_state: str | None, image: Any, has_stored_password: bool
+    check: Checker, image_state: str | None, image: Any, has_stored_password: bool
 ) -> None:
     login = dig(check.spec, LOGIN_PATH)
     custom_data = dig(check.spec, (*IMAGE_PATH[:-1], "customData"))
-    specialized = image is not None and str(image.os_state).lower() == "specialized"
-    if specialized:
+    if is_specialized(image):
         if login is not None:
             check.add(
                 SPECIALIZED_IMAGE_LOGIN,
@@ -359,7 +279,7 @@ def _check_login(
         )
 
 
-def _check_size(check: _Checker) -> None:
+def _check_size(check: Checker) -> None:
     size = len(json.dumps(check.spec, ensure_ascii=False).encode())
     if size > MAX_SPEC_BYTES:
         check.add(
@@ -370,14 +290,14 @@ def _check_size(check: _Checker) -> None:
         )
 
 
-def _check_field_rules(check: _Checker, organization: Organization) -> None:
-    """groups.rules, at every path they name: a broken rule is a hard error at the field."""
+def _check_field_rules(check: Checker, organization: Organization) -> None:
+    """The field table's rules, at every path: a broken rule is a hard error at the field."""
     os_name = dig(check.spec, "compute.os")
-    for field_rule in FIELD_RULES:
-        if check.kind not in field_rule.kinds:
+    for row in of_kind(check.kind):
+        rule = row.rule_for(check.kind, os_name)
+        if rule is None:
             continue
-        rule = rule_for(field_rule, os_name)
-        for path, value in values_at(check.spec, field_rule.path):
+        for path, value in values_at(check.spec, row.path(check.kind)):
             if value is None or value == "":
                 continue  # absent: the required-field checks speak for it
             if isinstance(rule, TextRule):
