@@ -23,6 +23,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from console.models import Account, Membership, Role
 from console.rules import ACCOUNT_NAME, TextRule
 from console.selectors import accounts_for
+from console.services import (
+    AccountInUse,
+    DuplicateAccountName,
+    create_account,
+    delete_account,
+    rename_account,
+)
 from galleries import services as subscriptions
 from galleries.azure_clients import ConnectionSettings
 from galleries.azure_rules import (
@@ -36,13 +43,6 @@ from galleries.endpoints import EndpointNotAllowed, check_connection_endpoints
 from galleries.forms import default_ca_bundle
 from galleries.models import Cloud, ConnectedSubscription
 from galleries.refresh import active_run, request_refresh
-from groups.account_services import (
-    AccountInUse,
-    DuplicateAccountName,
-    create_account,
-    delete_account,
-    rename_account,
-)
 from groups.validation import UNKNOWN_ACCOUNT, VALIDATION_ERROR
 
 from .auth import bearer, caller, require_role
