@@ -51,9 +51,6 @@ ALLOWED_AZURE_IMPORTERS: set[str] = {
 # Imports inside a function without a comment saying why, "module.function: imported".
 ALLOWED_UNEXPLAINED_LOCAL_IMPORTS: set[str] = {
     "azure_sandbox.sandbox.Sandbox.credential: azure.identity",
-    "console.apps.ConsoleConfig.ready: console.principals",
-    "console.beat.HeartbeatScheduler._write_heartbeat: console.services",
-    "console.models.Organization.save: console.ids",
     "galleries.apps.GalleriesConfig.ready: console.celery",
     "galleries.apps.GalleriesConfig.ready: galleries.tasks",
     "galleries.azure_clients.ConnectionSettings.for_subscription: galleries.crypto",
