@@ -55,8 +55,13 @@ system-packages:
 	  fi; \
 	fi
 
+# The suite runs on TEST_WORKERS pytest-xdist processes (TEST_WORKERS=0: serially, in one).
+# Most of its time is spent waiting on real processes (Celery workers, gunicorn, Chromium, the
+# sandbox), so more processes than CPUs still pay; tests/pages stays on one (its package
+# fixtures build the production server once: --dist loadgroup).
+TEST_WORKERS ?= 2
 test: system-packages install
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(VENV)/bin/ruff check .

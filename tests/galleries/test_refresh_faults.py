@@ -30,6 +30,7 @@ from galleries.models import ConnectedSubscription, Gallery, GalleryImage, Refre
 from galleries.refresh import refresh_now, request_refresh
 from tests.worker import CeleryWorker, new_queue, routed_to, start_worker
 
+from .conftest import FIGURE_PROPERTY
 from .inventory_helpers import all_rows, cached_tree, world_tree
 
 SUBSCRIPTION = "Shared Images"
@@ -559,8 +560,6 @@ ROWS = [
     ),
 ]
 
-FIGURES: list[tuple[str, str, str, float]] = []  # (database, row, figure, seconds)
-
 
 # --- running a row -------------------------------------------------------------------------
 @pytest.fixture(scope="module")
@@ -621,6 +620,7 @@ def test_fault(
     connect: Any,
     fresh_azure_sandbox: Any,
     fast_azure: None,
+    record_property: Callable[[str, object], None],
 ) -> None:
     sandbox = fresh_azure_sandbox
     subscription = connect(SUBSCRIPTION)
@@ -691,7 +691,7 @@ def test_fault(
             for spare in ctx.spare_workers:
                 spare.stop()
             for name, value in ctx.figures.items():
-                FIGURES.append((connection.vendor, row.id, name, value))
+                record_property(FIGURE_PROPERTY, (connection.vendor, row.id, name, value))
         if worker is not matrix_worker:
             worker.stop()
     for name in GOAL_FIGURES:
