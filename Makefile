@@ -56,12 +56,11 @@ system-packages:
 	fi
 
 # The suite runs on TEST_WORKERS pytest-xdist processes (TEST_WORKERS=0: serially, in one).
-# Most of its time is spent waiting on real processes (Celery workers, gunicorn, Chromium, the
-# sandbox), so more processes than CPUs still pay; tests/pages stays on one (its package
-# fixtures build the production server once: --dist loadgroup).
+# --dist load hands out single tests: schemathesis's tests share one node id, which the
+# scope-based modes (loadscope, loadgroup) would run only once.
 TEST_WORKERS ?= 2
 test: system-packages install
-	$(PY) -m pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest --numprocesses $(TEST_WORKERS) --dist load
 
 lint: install
 	$(VENV)/bin/ruff check .

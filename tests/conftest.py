@@ -1,7 +1,6 @@
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,17 +105,6 @@ async def watch_csp_violations_async(context: AsyncBrowserContext) -> list[str]:
 def go_decoder(tmp_path_factory: pytest.TempPathFactory) -> GoDecoder:
     """spotinst-sdk-go's reading of an answer (tests/go_decode.py), built once per session."""
     return GoDecoder(build(tmp_path_factory.mktemp("spotdecode")))
-
-
-PAGES = Path(__file__).parent / "pages"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under xdist (`make test`: --dist loadgroup), tests/pages runs on one worker: its package
-    fixtures (collectstatic, gunicorn and the Chromium walk of every page) are built once."""
-    for item in items:
-        if item.path.is_relative_to(PAGES):
-            item.add_marker(pytest.mark.xdist_group("pages"))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
