@@ -1,0 +1,123 @@
+"""Reads of changes and timelines, always scoped to one organization."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from console.models import Organization
+
+from ..models import Group
+from .models import OPEN_STATES, ChangeRequest, ChangeState, TimelineEvent, Verdict
+
+RECENTLY_APPLIED_DAYS = 7
+WAITING_STATES = (ChangeState.IN_REVIEW, ChangeState.CHANGES_REQUESTED, ChangeState.APPROVED)
+
+
+def narrowed(
+    changes: QuerySet[ChangeRequest],
+    *,
+    state: str | None = None,
+    account: str | None = None,
+    author: Any = None,
+    image_name: str | None = None,
+) -> QuerySet[ChangeRequest]:
+    """`changes` filtered as the inbox's filters say; `state="open"`: any open state."""
+    if state == "open":
+        changes = changes.filter(state__in=OPEN_STATES)
+    elif state:
+        changes = changes.filter(state=state)
+    if account:
+        changes = changes.filter(group__account_id=account)
+    if author is not None:
+        changes = changes.filter(author=author)
+    if image_name:
+        # The proposed revision's gallery image, either kind (Spot spells it the same way).
+        changes = changes.filter(
+            proposed_spec__compute__launchSpecification__image__gallery__imageName=image_name
+        )
+    return changes
+
+
+def changes_for(organization: Organization, **filters: Any) -> QuerySet[ChangeRequest]:
+    changes = ChangeRequest.objects.filter(organization=organization).select_related(
+        "group", "group__account", "author"
+    )
+    return narrowed(changes, **filters).order_by("-updated_at", "-id")
+
+
+def get_change(organization: Organization, change_id: int | str) -> ChangeRequest:
+    """One change of the organization; raises ChangeRequest.DoesNotExist."""
+    return changes_for(organization).select_related("organization").get(pk=change_id)
+
+
+def open_change_of(group: Group) -> ChangeRequest | None:
+    return (
+        ChangeRequest.objects.filter(group=group, state__in=OPEN_STATES)
+        .select_related("group", "organization", "author")
+        .first()
+    )
+
+
+def timeline_of(group: Group) -> QuerySet[TimelineEvent]:
+    return (
+        TimelineEvent.objects.filter(group=group)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def verdicts_of(change: ChangeRequest) -> QuerySet[Verdict]:
+    return change.verdicts.select_related("reviewer").order_by("created_at")
+
+
+def _reviewed_by(user: Any) -> Exists:
+    """The user's verdict stands on the change's current version."""
+    return Exists(
+        Verdict.objects.filter(change=OuterRef("pk"), reviewer=user, version=OuterRef("version"))
+    )
+
+
+def waiting_for(organization: Organization, user: Any) -> QuerySet[ChangeRequest]:
+    """Changes someone else asked to be reviewed, naming this user or nobody in particular,
+    on which this user has no standing verdict."""
+    named_me = Q(reviewers=user)
+    named_nobody = Q(reviewers__isnull=True)
+    return (
+        changes_for(organization)
+        .filter(state__in=WAITING_STATES)
+        .exclude(author=user)
+        .filter(named_me | named_nobody)
+        .exclude(_reviewed_by(user))
+        .distinct()
+    )
+
+
+def mine_waiting(organization: Organization, user: Any) -> QuerySet[ChangeRequest]:
+    return changes_for(organization, author=user).filter(state__in=OPEN_STATES)
+
+
+def recently_applied(organization: Organization) -> QuerySet[ChangeRequest]:
+    since = timezone.now() - timedelta(days=RECENTLY_APPLIED_DAYS)
+    return changes_for(organization, state=ChangeState.APPLIED).filter(updated_at__gte=since)
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    waiting_for_me: int
+    mine: int
+
+    @property
+    def total(self) -> int:
+        return self.waiting_for_me + self.mine
+
+
+def inbox_counts(organization: Organization, user: Any) -> InboxCounts:
+    """The navigation's counts, in two queries whatever the number of changes."""
+    waiting = waiting_for(organization, user).order_by().aggregate(n=Count("pk", distinct=True))
+    mine = mine_waiting(organization, user).order_by().count()
+    return InboxCounts(waiting_for_me=waiting["n"], mine=mine)
