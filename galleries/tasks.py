@@ -10,6 +10,8 @@ from celery import Celery, shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from .signals import inventory_changed
+
 # How often beat looks for subscriptions due a refresh; each one's own interval and jitter
 # decide whether it is due (see refresh_due_subscriptions).
 DUE_CHECK_EVERY = timedelta(minutes=1)
@@ -146,6 +148,8 @@ def check_sharing_task(organization_id: int) -> None:
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is not None:
         check_sharing(organization)
+        # The last step after every refresh: the inventory and who may read it are known.
+        inventory_changed.send(sender=Organization, organization_id=organization_id)
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=55)

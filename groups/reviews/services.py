@@ -21,6 +21,7 @@ from ..models import Group, Status
 from ..services import ValidationFailed, save_group
 from ..spot_json import without_password
 from ..validation import Problem, validate_spec
+from .health import latest_resolution
 from .models import (
     OPEN_STATES,
     ChangeRequest,
@@ -258,6 +259,7 @@ def propose_change(
                     change, actor, "The change was edited, so earlier reviews no longer apply."
                 )
                 change.state = ChangeState.IN_REVIEW
+                change.approved_resolution = ""
             change.save()
             _audit(change, actor, "edit", version=change.version)
     except IntegrityError as clash:
@@ -333,7 +335,10 @@ def _verdict(
             defaults={"kind": kind, "version": locked.version},
         )
         locked.state = _state_from_verdicts(locked, policy)
-        locked.save(update_fields=["state", "updated_at"])
+        if locked.state == ChangeState.APPROVED:
+            # What "latest" means now, so that health can say when it starts meaning another.
+            locked.approved_resolution = latest_resolution(locked)
+        locked.save(update_fields=["state", "approved_resolution", "updated_at"])
         event = EventKind.APPROVED if kind == VerdictKind.APPROVED else EventKind.CHANGES_REQUESTED
         _event(locked, locked.group, event, actor, text, version=locked.version)
         _audit(locked, actor, "approve" if kind == VerdictKind.APPROVED else "request_changes")

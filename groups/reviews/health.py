@@ -1,0 +1,256 @@
+"""Image health of open changes: what happened in the inventory to the image a change proposes.
+
+`recompute_health(organization)` runs after every inventory refresh (groups.reviews.tasks).
+It reads the organization's open changes once, then the inventory they point at in a fixed
+number of queries (images, versions with their regions, share checks, and "latest" once per
+image and region in use), so its cost does not grow with the number of changes, only with the
+distinct images they use. Changes whose health changed are written back in bulk; a change
+under review gets a timeline entry, and a condition the policy lists dismisses its verdicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from console.models import Organization
+from galleries.arm_ids import image_arm_id, version_arm_id
+from galleries.models import GalleryImage, ImageVersion, ShareCheck, ShareVerdict
+from galleries.regions import normalize_region
+from galleries.selectors import FAILED_PROVISIONING, resolve_latest, subscriptions_for
+
+from ..spot_json import gallery_reference
+from .models import (
+    OPEN_STATES,
+    ChangeRequest,
+    ChangeState,
+    EventKind,
+    HealthCode,
+    ReviewPolicy,
+    TimelineEvent,
+    Verdict,
+)
+
+END_OF_LIFE_WARNING = timedelta(days=30)
+LATEST = "latest"
+# States in which reviewers are watching: a health change is written on the timeline.
+_UNDER_REVIEW = (ChangeState.IN_REVIEW, ChangeState.APPROVED, ChangeState.CHANGES_REQUESTED)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a change's proposed revision deploys: its gallery image, version and region."""
+
+    group_subscription_id: int | None  # the group's own subscription (None: disconnected)
+    image_subscription_id: int | None  # the subscription holding the gallery
+    image_arm_id: str
+    version: str  # a version name or "latest"
+    region: str
+
+
+def _condition(code: HealthCode, detail: str = "") -> dict[str, str]:
+    words = str(code.label) + (f" ({detail})" if detail else "")
+    return {"code": code.value, "words": words}
+
+
+def _target(change: ChangeRequest, subscriptions: dict[str, Any]) -> Target | None:
+    group = change.group
+    ref = gallery_reference(group.kind, change.proposed_spec)
+    if ref is None:
+        return None  # marketplace or custom image: nothing in the gallery inventory to watch
+    own = subscriptions.get(group.account_id)
+    image_account = ref.spot_account_id or group.account_id
+    holder = subscriptions.get(image_account)
+    arm_id = (
+        image_arm_id(
+            holder.subscription_id, ref.resource_group_name, ref.gallery_name, ref.image_name
+        )
+        if holder is not None
+        else ""
+    )
+    return Target(
+        group_subscription_id=own.pk if own is not None else None,
+        image_subscription_id=holder.pk if holder is not None else None,
+        image_arm_id=arm_id,
+        version=(ref.version or "").strip(),
+        region=normalize_region(str(change.proposed_spec.get("region") or "")),
+    )
+
+
+class _Inventory:
+    """The inventory the targets point at, read in a fixed number of queries."""
+
+    def __init__(self, targets: Iterable[Target]) -> None:
+        targets = list(targets)
+        arm_ids = {t.image_arm_id for t in targets if t.image_arm_id}
+        images = GalleryImage.objects.filter(
+            arm_id__in=arm_ids, deleted_at=None, gallery__deleted_at=None
+        ).select_related("gallery")
+        self.images: dict[tuple[int | None, str], GalleryImage] = {
+            (image.subscription_id, image.arm_id): image for image in images
+        }
+        versions = ImageVersion.objects.filter(
+            image__in=list(self.images.values()), deleted_at=None
+        ).prefetch_related("regions")
+        self.versions = {(v.subscription_id, v.arm_id): v for v in versions}
+        readers = {t.group_subscription_id for t in targets if t.group_subscription_id}
+        checks = ShareCheck.objects.filter(
+            reader_id__in=readers, gallery__in={image.gallery_id for image in self.images.values()}
+        )
+        self.shares = {(check.reader_id, check.gallery_id): check.verdict for check in checks}
+        self._latest: dict[tuple[int, str], str] = {}
+
+    def image(self, target: Target) -> GalleryImage | None:
+        return self.images.get((target.image_subscription_id, target.image_arm_id))
+
+    def version(self, target: Target, image: GalleryImage, name: str) -> ImageVersion | None:
+        return self.versions.get((image.subscription_id, version_arm_id(image.arm_id, name)))
+
+    def latest(self, image: GalleryImage, region: str) -> str:
+        """The version "latest" deploys in `region` ("" if none): once per image and region."""
+        key = (image.pk, region)
+        if key not in self._latest:
+            found = resolve_latest(image, region)
+            self._latest[key] = found.name if found is not None else ""
+        return self._latest[key]
+
+
+def _conditions(
+    change: ChangeRequest, target: Target | None, inventory: _Inventory, now: datetime
+) -> list[dict[str, str]]:
+    if target is None:
+        return []
+    if target.group_subscription_id is None or target.image_subscription_id is None:
+        return [_condition(HealthCode.DISCONNECTED)]
+    found: list[dict[str, str]] = []
+    image = inventory.image(target)
+    if image is None:
+        return [_condition(HealthCode.GONE, "the image is no longer in the gallery")]
+    if (
+        image.subscription_id != target.group_subscription_id
+        and inventory.shares.get((target.group_subscription_id, image.gallery_id))
+        == ShareVerdict.NOT_SHARED
+    ):
+        found.append(_condition(HealthCode.NOT_SHARED))
+    if target.version.lower() == LATEST:
+        name = inventory.latest(image, target.region)
+        if not name:
+            found.append(_condition(HealthCode.GONE, f"no version is “latest” in {target.region}"))
+            return found
+        if change.approved_resolution and name != change.approved_resolution:
+            found.append(
+                _condition(
+                    HealthCode.LATEST_MOVED, f"{change.approved_resolution} then, {name} now"
+                )
+            )
+    else:
+        name = target.version
+    version = inventory.version(target, image, name)
+    if version is None:
+        found.append(_condition(HealthCode.GONE, f"version {name} is no longer in the gallery"))
+        return found
+    if (version.provisioning_state or "").lower() == FAILED_PROVISIONING.lower():
+        found.append(_condition(HealthCode.FAILED, f"version {name}"))
+    end_of_life = version.end_of_life_date
+    if end_of_life is not None and end_of_life <= now:
+        found.append(_condition(HealthCode.END_OF_LIFE, f"{end_of_life:%Y-%m-%d}"))
+    elif end_of_life is not None and end_of_life <= now + END_OF_LIFE_WARNING:
+        found.append(_condition(HealthCode.END_OF_LIFE_SOON, f"{end_of_life:%Y-%m-%d}"))
+    regions = {region.region for region in version.regions.all()}
+    if target.region and target.region not in regions:
+        found.append(_condition(HealthCode.NOT_REPLICATED, f"{name} not in {target.region}"))
+    return found
+
+
+def latest_resolution(change: ChangeRequest) -> str:
+    """The version "latest" deploys for this change now ("" when it is not on latest)."""
+    subscriptions = {s.account_id: s for s in subscriptions_for(change.organization)}
+    target = _target(change, subscriptions)
+    if target is None or target.version.lower() != LATEST:
+        return ""
+    inventory = _Inventory([target])
+    image = inventory.image(target)
+    return inventory.latest(image, target.region) if image is not None else ""
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    checked: int
+    changed: int
+    dismissed: int
+
+
+def recompute_health(organization: Organization) -> HealthReport:
+    """Recompute the image health of every open change of the organization (see the module)."""
+    now = timezone.now()
+    with transaction.atomic():
+        # Locked while computing: a verdict given meanwhile waits, and is not overwritten.
+        changes = list(
+            ChangeRequest.objects.filter(organization=organization, state__in=OPEN_STATES)
+            .select_related("group")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        return _recompute(organization, changes, now)
+
+
+def _recompute(
+    organization: Organization, changes: list[ChangeRequest], now: datetime
+) -> HealthReport:
+    subscriptions = {s.account_id: s for s in subscriptions_for(organization)}
+    targets = {change.pk: _target(change, subscriptions) for change in changes}
+    inventory = _Inventory(t for t in targets.values() if t is not None)
+    policy = ReviewPolicy.objects.filter(organization=organization).first() or ReviewPolicy()
+    reapproval = set(policy.reapproval_conditions)
+
+    changed: list[ChangeRequest] = []
+    events: list[TimelineEvent] = []
+    dismiss: list[int] = []
+    for change in changes:
+        health = _conditions(change, targets[change.pk], inventory, now)
+        if health == change.health:
+            continue
+        before = {condition["code"] for condition in change.health}
+        arising = {condition["code"] for condition in health} - before
+        change.health = health
+        change.health_checked_at = now
+        changed.append(change)
+        if change.state not in _UNDER_REVIEW:
+            continue
+        events.append(
+            TimelineEvent(
+                group_id=change.group_id,
+                change=change,
+                kind=EventKind.HEALTH_CHANGED,
+                data={"conditions": health},
+                text="" if health else "The image is healthy again.",
+            )
+        )
+        if arising & reapproval and change.state in (
+            ChangeState.APPROVED,
+            ChangeState.CHANGES_REQUESTED,
+        ):
+            dismiss.append(change.pk)
+            change.state = ChangeState.IN_REVIEW
+            change.approved_resolution = ""
+            events.append(
+                TimelineEvent(
+                    group_id=change.group_id,
+                    change=change,
+                    kind=EventKind.APPROVAL_DISMISSED,
+                    text="The image changed after review, and the review policy asks for "
+                    "approval again.",
+                )
+            )
+    ChangeRequest.objects.bulk_update(
+        changed, ["health", "health_checked_at", "state", "approved_resolution"], batch_size=1000
+    )
+    TimelineEvent.objects.bulk_create(events, batch_size=1000)
+    if dismiss:
+        Verdict.objects.filter(change_id__in=dismiss).delete()
+    return HealthReport(checked=len(changes), changed=len(changed), dismissed=len(dismiss))
