@@ -29,6 +29,8 @@ from . import editor
 from .editor_sizes import size_picker
 from .forms import GroupEditorForm
 from .models import Group, Kind, Status
+from .reviews.selectors import open_change_of, spec_to_edit
+from .reviews.services import ReviewRefused, propose_from_editor
 from .selectors import groups_for, revisions_for
 from .services import RevisionConflict, ValidationFailed, save_group
 from .spot_json import (
@@ -90,7 +92,7 @@ def _editor(request: HttpRequest, kind: Kind, group_id: str | None) -> HttpRespo
         if not has_role(request, Role.EDITOR):
             raise PermissionDenied("Viewers can look at groups but not change them.")
         return _submit(request, kind, group, account)
-    original = editor_fields_from_spec(kind, group.spec) if group else EditorFields()
+    original = editor_fields_from_spec(kind, spec_to_edit(group)) if group else EditorFields()
     initial = editor.initial_from_fields(original, account.pk)
     initial["revision"] = group.revision if group else 0
     form = GroupEditorForm(initial=initial, kind=kind)
@@ -137,7 +139,8 @@ def _submit(
     if action == "draft" and not form.cleaned_data.get("name", "").strip():
         form.add_error("name", "A draft needs at least a name: type one, then save the draft.")
         return _render(request, kind, group, account, form, selection, status=422)
-    original = editor_fields_from_spec(kind, group.spec) if group else None
+    base_spec = spec_to_edit(group) if group else None
+    original = editor_fields_from_spec(kind, base_spec) if base_spec is not None else None
     fields = editor.fields_from_form(form.cleaned_data, account.pk, original)
     notes = []
     image = editor.chosen_gallery_image(organization, account.pk, fields)
@@ -148,10 +151,27 @@ def _submit(
         notes.append(
             f"Image {image.name} is specialized, so Login and Custom Data were left out."  # type: ignore[union-attr]
         )
-    spec = spec_from_editor_fields(kind, fields, base_spec=group.spec if group else None)
+    spec = spec_from_editor_fields(kind, fields, base_spec=base_spec)
     status = Status.ACTIVE if action == "save" else Status.DRAFT
     expected = form.cleaned_data.get("revision") if group else None
     try:
+        # Reviewed organizations: the save becomes (or edits) a change awaiting review.
+        proposed = propose_from_editor(
+            actor=request.user,
+            organization=organization,
+            account=account,
+            kind=kind,
+            group=group,
+            spec=spec,
+            save_as_active=status == Status.ACTIVE,
+            expected_revision=expected,
+            change_version=_int_or_none(request.POST.get("change_version")),
+        )
+        if proposed is not None:
+            messages.success(
+                request, f"Saved as a change to review (version {proposed.change.version})."
+            )
+            return redirect("reviews:change", change_id=proposed.change.pk)
         saved, problems = save_group(
             actor=request.user,
             organization=organization,
@@ -169,6 +189,9 @@ def _submit(
         )
     except RevisionConflict as conflict:
         return _conflict(request, kind, conflict.current, expected, spec)
+    except ReviewRefused as refused:
+        problem = Problem("CHANGE_CONFLICT", f"Not saved: {refused}", "")
+        return _render(request, kind, group, account, form, selection, errors=[problem], status=409)
     for note in notes:
         messages.info(request, note)
     verb = {
@@ -181,6 +204,10 @@ def _submit(
         summary += f" {count} problem{pluralize(count)} {pluralize(count, 'is,are')} listed below."
     messages.success(request, summary)
     return redirect(EDIT_URL[kind], group_id=saved.pk)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 def _revision_missing(
@@ -304,6 +331,7 @@ def _render(
         list_url=reverse(LIST_URL[kind]),
         delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",
         revisions=list(revisions_for(group)[:10]) if group else [],
+        open_change=open_change_of(group) if group else None,
         cascade_prev=[
             (name, selection.account if name == "image_account" else getattr(selection, name))
             for name in cascade.FIELDS

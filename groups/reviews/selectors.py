@@ -63,6 +63,13 @@ def open_change_of(group: Group) -> ChangeRequest | None:
     )
 
 
+def spec_to_edit(group: Group) -> dict[str, Any]:
+    """What the editor opens: the open change's proposed revision, else the group's own."""
+    change = ChangeRequest.objects.filter(group=group, state__in=OPEN_STATES).only("proposed_spec")
+    proposed = change.first()
+    return proposed.proposed_spec if proposed is not None else group.spec
+
+
 def timeline_of(group: Group) -> QuerySet[TimelineEvent]:
     return (
         TimelineEvent.objects.filter(group=group)

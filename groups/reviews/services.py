@@ -18,7 +18,7 @@ from console.models import Membership, Organization, Role
 from console.services import record_audit
 
 from ..models import Group, Status
-from ..services import ValidationFailed, save_group
+from ..services import RevisionConflict, ValidationFailed, save_group
 from ..spot_json import without_password
 from ..validation import Problem, validate_spec
 from .health import latest_resolution
@@ -227,8 +227,8 @@ def propose_change(
         previous_spec=group.spec if group.status == Status.ACTIVE else None,
     )
     hard = [problem for problem in problems if problem.hard]
-    if hard:
-        raise ApplyFailed(hard)
+    if hard:  # never stored, as for any draft
+        raise ValidationFailed(hard)
     proposed = without_password(spec)
     try:
         with transaction.atomic():
@@ -470,6 +470,73 @@ def apply_change(
         _event(locked, applied, EventKind.APPLIED, actor, revision=applied.revision)
         _audit(locked, actor, "apply", revision=applied.revision, bypass_reason=bypass_reason)
     return applied
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """An editor save that became (or edited) a change waiting for review."""
+
+    change: ChangeRequest
+    problems: list[Problem]
+
+
+def propose_from_editor(
+    *,
+    actor: Any,
+    organization: Organization,
+    account: Any,
+    kind: str,
+    group: Group | None,
+    spec: dict[str, Any],
+    save_as_active: bool,
+    expected_revision: int | None,
+    change_version: int | None,
+) -> Proposed | None:
+    """The editor's save when the organization reviews changes; None: no review is involved
+    (the policy asks for no approval, or a new group is saved as a plain draft), so the editor
+    saves as it always did.
+
+    A live group, or a group with an open change, is never written: the save edits the change.
+    A new group (or a never-live draft) saved to go live is stored as a draft, and its first
+    revision proposed for review.
+    """
+    if policy_for(organization).approvals_required == 0:
+        return None
+    has_open_change = (
+        group is not None
+        and ChangeRequest.objects.filter(group=group, state__in=OPEN_STATES).exists()
+    )
+    if group is not None and not has_open_change:
+        if change_version is not None:
+            raise ChangeConflict(
+                "The change you were editing was applied or discarded meanwhile; your edits are "
+                "kept below: check the group, then save again."
+            )
+        if expected_revision is not None and group.revision != expected_revision:
+            raise RevisionConflict(group)
+    if has_open_change and change_version is None:
+        raise ChangeConflict(
+            "Someone proposed a change to this group since you opened it; your edits are kept "
+            "below. Open the change under review, then edit it."
+        )
+    if group is None or (group.status != Status.ACTIVE and not has_open_change):
+        if not save_as_active:
+            return None
+        group, _ = save_group(
+            actor=actor,
+            organization=organization,
+            account=account,
+            kind=kind,
+            spec=spec,
+            status=Status.DRAFT,
+            source="console",
+            group=group,
+            expected_revision=expected_revision,
+        )
+    change, problems = propose_change(
+        actor=actor, group=group, spec=spec, expected_version=change_version
+    )
+    return Proposed(change, problems)
 
 
 def record_api_apply(*, actor: Any, group: Group) -> TimelineEvent:
