@@ -30,7 +30,7 @@ from .editor_sizes import size_picker
 from .forms import GroupEditorForm
 from .models import Group, Kind, Status
 from .reviews.selectors import open_change_of, spec_to_edit
-from .reviews.services import ReviewRefused, propose_from_editor
+from .reviews.services import ReviewRefused, policy_for, propose_from_editor
 from .selectors import groups_for, revisions_for
 from .services import RevisionConflict, ValidationFailed, save_group
 from .spot_json import (
@@ -332,6 +332,7 @@ def _render(
         delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",
         revisions=list(revisions_for(group)[:10]) if group else [],
         open_change=open_change_of(group) if group else None,
+        reviewed=policy_for(request.organization).approvals_required > 0,  # type: ignore[attr-defined]
         cascade_prev=[
             (name, selection.account if name == "image_account" else getattr(selection, name))
             for name in cascade.FIELDS

@@ -10,10 +10,12 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from groups.reviews.services import AwaitsReview
 from groups.validation import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
 
 from . import api
 from .envelope import (
+    CHANGE_AWAITS_REVIEW,
     FORBIDDEN,
     INTERNAL_ERROR,
     NOT_FOUND,
@@ -53,6 +55,11 @@ def _item(problem: dict[str, Any]) -> ErrorItem:
 @api.exception_handler(ApiError)
 def on_api_error(request: HttpRequest, exc: ApiError) -> JsonResponse:
     return error(request, exc.status, exc.errors)
+
+
+@api.exception_handler(AwaitsReview)
+def on_awaits_review(request: HttpRequest, exc: AwaitsReview) -> JsonResponse:
+    return error(request, 409, [ErrorItem(CHANGE_AWAITS_REVIEW, str(exc), "")])
 
 
 @api.exception_handler(ValidationError)

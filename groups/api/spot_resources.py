@@ -19,8 +19,9 @@ from pydantic import BaseModel
 
 from console.models import Role
 from groups.models import Group, Kind, Status
+from groups.reviews.services import save_from_api
 from groups.selectors import groups_for
-from groups.services import RevisionConflict, ValidationFailed, delete_group, save_group
+from groups.services import RevisionConflict, ValidationFailed, delete_group
 from groups.spot_json import LOGIN_PATH, dig, merge_update, parse_body, to_item
 from groups.validation import VALIDATION_ERROR, Problem
 
@@ -128,14 +129,12 @@ def create(
 ) -> JsonResponse:
     who = caller(request, account_id, Role.EDITOR)
     try:
-        group, _ = save_group(
+        group = save_from_api(
             actor=who.user,
             organization=who.organization,
             account=who.account,
             kind=resource.kind,
             spec=_body(payload, resource),
-            status=Status.ACTIVE,
-            source="api",
         )
     except ValidationFailed as failure:
         raise problems_error(failure.problems) from failure
@@ -160,14 +159,12 @@ def update(
                     ErrorItem(VALIDATION_ERROR, f"{key} can't be changed after creation.", key),
                 )
         try:
-            group, _ = save_group(
+            group = save_from_api(
                 actor=who.user,
                 organization=who.organization,
                 account=who.account,
                 kind=resource.kind,
                 spec=merge_update(group.spec, patch),
-                status=Status.ACTIVE,
-                source="api",
                 group=group,
                 expected_revision=group.revision,
                 clear_password=_password_cleared(patch),

@@ -10,12 +10,13 @@ under review gets a timeline entry, and a condition the policy lists dismisses i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from console.models import Organization
@@ -40,6 +41,9 @@ END_OF_LIFE_WARNING = timedelta(days=30)
 LATEST = "latest"
 # States in which reviewers are watching: a health change is written on the timeline.
 _UNDER_REVIEW = (ChangeState.IN_REVIEW, ChangeState.APPROVED, ChangeState.CHANGES_REQUESTED)
+# States whose verdicts a condition in the policy's re-approval list dismisses.
+_DISMISSIBLE = (ChangeState.APPROVED, ChangeState.CHANGES_REQUESTED)
+REAPPROVAL_TEXT = "The image changed after review, and the review policy asks for approval again."
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,31 @@ def latest_resolution(change: ChangeRequest) -> str:
     return inventory.latest(image, target.region) if image is not None else ""
 
 
+def _insert_events(
+    kind: str, text: str, change_ids: list[int], now: datetime, *, with_conditions: bool = False
+) -> None:
+    """One timeline event per change, in one INSERT … SELECT (a bulk_create would be cut into
+    batches of a few hundred rows on SQLite); with_conditions: the change's new health."""
+    if not change_ids:
+        return
+    event = TimelineEvent._meta
+    change = ChangeRequest._meta
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        data = "jsonb_build_object('conditions', c.health)" if with_conditions else "'{}'::jsonb"
+        where, params = "c.id = ANY(%s)", [list(change_ids)]
+    else:
+        data = "json_object('conditions', json(c.health))" if with_conditions else "'{}'"
+        where = f"c.id IN ({', '.join(['%s'] * len(change_ids))})"
+        params = list(change_ids)
+    columns = "group_id, change_id, kind, actor_id, text, data, created_at"
+    select = f"c.group_id, c.id, %s, NULL, %s, {data}, %s"
+    # Names from model metadata; every value is a parameter.
+    sql = f"INSERT INTO {event.db_table} ({columns}) SELECT {select} FROM {change.db_table} c WHERE {where} ORDER BY c.id"  # noqa: S608, E501
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, text, now, *params])
+
+
 @dataclass(frozen=True)
 class HealthReport:
     checked: int
@@ -208,49 +237,33 @@ def _recompute(
     policy = ReviewPolicy.objects.filter(organization=organization).first() or ReviewPolicy()
     reapproval = set(policy.reapproval_conditions)
 
-    changed: list[ChangeRequest] = []
-    events: list[TimelineEvent] = []
+    # Writes grouped by outcome (changes with the same new health share one UPDATE), so that
+    # their number follows the distinct images and versions in use, not the number of changes.
+    by_health: dict[str, tuple[list[dict[str, str]], list[int]]] = {}
+    watched_healthy: list[int] = []
+    watched_sick: list[int] = []
     dismiss: list[int] = []
+    changed = 0
     for change in changes:
         health = _conditions(change, targets[change.pk], inventory, now)
         if health == change.health:
             continue
-        before = {condition["code"] for condition in change.health}
-        arising = {condition["code"] for condition in health} - before
-        change.health = health
-        change.health_checked_at = now
-        changed.append(change)
+        changed += 1
+        arising = {c["code"] for c in health} - {c["code"] for c in change.health}
+        by_health.setdefault(json.dumps(health, sort_keys=True), (health, []))[1].append(change.pk)
         if change.state not in _UNDER_REVIEW:
             continue
-        events.append(
-            TimelineEvent(
-                group_id=change.group_id,
-                change=change,
-                kind=EventKind.HEALTH_CHANGED,
-                data={"conditions": health},
-                text="" if health else "The image is healthy again.",
-            )
-        )
-        if arising & reapproval and change.state in (
-            ChangeState.APPROVED,
-            ChangeState.CHANGES_REQUESTED,
-        ):
+        (watched_sick if health else watched_healthy).append(change.pk)
+        if arising & reapproval and change.state in _DISMISSIBLE:
             dismiss.append(change.pk)
-            change.state = ChangeState.IN_REVIEW
-            change.approved_resolution = ""
-            events.append(
-                TimelineEvent(
-                    group_id=change.group_id,
-                    change=change,
-                    kind=EventKind.APPROVAL_DISMISSED,
-                    text="The image changed after review, and the review policy asks for "
-                    "approval again.",
-                )
-            )
-    ChangeRequest.objects.bulk_update(
-        changed, ["health", "health_checked_at", "state", "approved_resolution"], batch_size=1000
-    )
-    TimelineEvent.objects.bulk_create(events, batch_size=1000)
+    for health, ids in by_health.values():
+        ChangeRequest.objects.filter(pk__in=ids).update(health=health, health_checked_at=now)
+    _insert_events(EventKind.HEALTH_CHANGED, "", watched_sick, now, with_conditions=True)
+    _insert_events(EventKind.HEALTH_CHANGED, "The image is healthy again.", watched_healthy, now)
     if dismiss:
+        _insert_events(EventKind.APPROVAL_DISMISSED, REAPPROVAL_TEXT, dismiss, now)
+        ChangeRequest.objects.filter(pk__in=dismiss).update(
+            state=ChangeState.IN_REVIEW, approved_resolution=""
+        )
         Verdict.objects.filter(change_id__in=dismiss).delete()
-    return HealthReport(checked=len(changes), changed=len(changed), dismissed=len(dismiss))
+    return HealthReport(checked=len(changes), changed=changed, dismissed=len(dismiss))

@@ -539,6 +539,62 @@ def propose_from_editor(
     return Proposed(change, problems)
 
 
-def record_api_apply(*, actor: Any, group: Group) -> TimelineEvent:
-    """A change made through the Spot API, applied at once: written on the group's timeline."""
-    return _event(None, group, EventKind.APPLIED_API, actor, revision=group.revision)
+class AwaitsReview(Exception):
+    """The organization reviews API changes: the change was proposed, the live group kept."""
+
+    def __init__(self, change: ChangeRequest) -> None:
+        super().__init__(
+            f"The change to {change.group.name} ({change.group_id}) awaits review as change "
+            f"{change.pk} (version {change.version}); the live group is unchanged. Review and "
+            f"apply it in the console (/reviews/{change.pk}/) or through "
+            f"/api/reviews/changes/{change.pk}."
+        )
+        self.change = change
+
+
+def save_from_api(
+    *,
+    actor: Any,
+    organization: Organization,
+    account: Any,
+    kind: str,
+    spec: dict[str, Any],
+    group: Group | None = None,
+    expected_revision: int | None = None,
+    clear_password: bool = False,
+) -> Group:
+    """A Spot-API create or update. By default applied at once, as Spot does, and written on
+    the group's timeline as applied through the API by the token's owner. When the
+    organization reviews API changes too, the change is proposed (a new group waits as a
+    draft) and AwaitsReview is raised: the live group stays as it is.
+    """
+    policy = policy_for(organization)
+    if policy.api_requires_review and policy.approvals_required > 0:
+        with transaction.atomic():
+            if group is None:
+                group, _ = save_group(
+                    actor=actor,
+                    organization=organization,
+                    account=account,
+                    kind=kind,
+                    spec=spec,
+                    status=Status.DRAFT,
+                    source="api",
+                )
+            change, _ = propose_change(actor=actor, group=group, spec=spec)
+        raise AwaitsReview(change)  # after the commit: the proposal is kept
+    with transaction.atomic():
+        saved, _ = save_group(
+            actor=actor,
+            organization=organization,
+            account=account,
+            kind=kind,
+            spec=spec,
+            status=Status.ACTIVE,
+            source="api",
+            group=group,
+            expected_revision=expected_revision,
+            clear_password=clear_password,
+        )
+        _event(None, saved, EventKind.APPLIED_API, actor, revision=saved.revision)
+    return saved
