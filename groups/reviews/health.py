@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from console.models import Organization
@@ -25,7 +26,7 @@ from galleries.models import GalleryImage, ImageVersion, ShareCheck, ShareVerdic
 from galleries.regions import normalize_region
 from galleries.selectors import FAILED_PROVISIONING, resolve_latest, subscriptions_for
 
-from ..spot_json import gallery_reference
+from ..spot_json import IMAGE_PATH, gallery_reference
 from .models import (
     OPEN_STATES,
     ChangeRequest,
@@ -57,18 +58,52 @@ class Target:
     region: str
 
 
+@dataclass(frozen=True)
+class _Watched:
+    """What the recomputation reads of one open change: no whole Spot JSON is decoded."""
+
+    pk: int
+    state: str
+    kind: str
+    account_id: str
+    gallery: Any  # the proposed spec's gallery image object, or None
+    region: Any
+    health: list[dict[str, str]]
+    approved_resolution: str
+
+
+_GALLERY_PATH = "__".join(("proposed_spec", *IMAGE_PATH, "gallery"))
+
+
+def _watched(changes: QuerySet[ChangeRequest]) -> list[_Watched]:
+    rows = changes.values_list(
+        "pk",
+        "state",
+        "group__kind",
+        "group__account_id",
+        _GALLERY_PATH,
+        "proposed_spec__region",
+        "health",
+        "approved_resolution",
+    )
+    return [_Watched(*row) for row in rows]
+
+
 def _condition(code: HealthCode, detail: str = "") -> dict[str, str]:
     words = str(code.label) + (f" ({detail})" if detail else "")
     return {"code": code.value, "words": words}
 
 
-def _target(change: ChangeRequest, subscriptions: dict[str, Any]) -> Target | None:
-    group = change.group
-    ref = gallery_reference(group.kind, change.proposed_spec)
+def _target(change: _Watched, subscriptions: dict[str, Any]) -> Target | None:
+    # The gallery object put back at its place, so that groups' Spot JSON reads it.
+    spec: dict[str, Any] = {"gallery": change.gallery}
+    for key in reversed(IMAGE_PATH):
+        spec = {key: spec}
+    ref = gallery_reference(change.kind, spec)
     if ref is None:
         return None  # marketplace or custom image: nothing in the gallery inventory to watch
-    own = subscriptions.get(group.account_id)
-    image_account = ref.spot_account_id or group.account_id
+    own = subscriptions.get(change.account_id)
+    image_account = ref.spot_account_id or change.account_id
     holder = subscriptions.get(image_account)
     arm_id = (
         image_arm_id(
@@ -82,7 +117,7 @@ def _target(change: ChangeRequest, subscriptions: dict[str, Any]) -> Target | No
         image_subscription_id=holder.pk if holder is not None else None,
         image_arm_id=arm_id,
         version=(ref.version or "").strip(),
-        region=normalize_region(str(change.proposed_spec.get("region") or "")),
+        region=normalize_region(str(change.region or "")),
     )
 
 
@@ -125,7 +160,7 @@ class _Inventory:
 
 
 def _conditions(
-    change: ChangeRequest, target: Target | None, inventory: _Inventory, now: datetime
+    change: _Watched, target: Target | None, inventory: _Inventory, now: datetime
 ) -> list[dict[str, str]]:
     if target is None:
         return []
@@ -174,7 +209,8 @@ def _conditions(
 def latest_resolution(change: ChangeRequest) -> str:
     """The version "latest" deploys for this change now ("" when it is not on latest)."""
     subscriptions = {s.account_id: s for s in subscriptions_for(change.organization)}
-    target = _target(change, subscriptions)
+    (watched,) = _watched(ChangeRequest.objects.filter(pk=change.pk))
+    target = _target(watched, subscriptions)
     if target is None or target.version.lower() != LATEST:
         return ""
     inventory = _Inventory([target])
@@ -219,18 +255,15 @@ def recompute_health(organization: Organization) -> HealthReport:
     now = timezone.now()
     with transaction.atomic():
         # Locked while computing: a verdict given meanwhile waits, and is not overwritten.
-        changes = list(
+        changes = _watched(
             ChangeRequest.objects.filter(organization=organization, state__in=OPEN_STATES)
-            .select_related("group")
             .select_for_update(of=("self",))
             .order_by("pk")
         )
         return _recompute(organization, changes, now)
 
 
-def _recompute(
-    organization: Organization, changes: list[ChangeRequest], now: datetime
-) -> HealthReport:
+def _recompute(organization: Organization, changes: list[_Watched], now: datetime) -> HealthReport:
     subscriptions = {s.account_id: s for s in subscriptions_for(organization)}
     targets = {change.pk: _target(change, subscriptions) for change in changes}
     inventory = _Inventory(t for t in targets.values() if t is not None)

@@ -110,7 +110,8 @@ class ChangeRequest(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "state", "-updated_at"]),
-            models.Index(fields=["author", "state"]),
+            models.Index(fields=["organization", "-updated_at"]),
+            models.Index(fields=["organization", "author", "state"]),
         ]
 
     def __str__(self) -> str:

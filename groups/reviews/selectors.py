@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from console.models import Organization
@@ -92,15 +92,13 @@ def _reviewed_by(user: Any) -> Exists:
 def waiting_for(organization: Organization, user: Any) -> QuerySet[ChangeRequest]:
     """Changes someone else asked to be reviewed, naming this user or nobody in particular,
     on which this user has no standing verdict."""
-    named_me = Q(reviewers=user)
-    named_nobody = Q(reviewers__isnull=True)
+    named = ChangeRequest.reviewers.through.objects.filter(changerequest=OuterRef("pk"))
     return (
         changes_for(organization)
         .filter(state__in=WAITING_STATES)
         .exclude(author=user)
-        .filter(named_me | named_nobody)
+        .filter(Exists(named.filter(user=user)) | ~Exists(named))
         .exclude(_reviewed_by(user))
-        .distinct()
     )
 
 
@@ -113,18 +111,30 @@ def recently_applied(organization: Organization) -> QuerySet[ChangeRequest]:
     return changes_for(organization, state=ChangeState.APPLIED).filter(updated_at__gte=since)
 
 
+# The navigation counts up to this many, then says "99+": it costs the same at any size.
+COUNT_CAP = 99
+
+
 @dataclass(frozen=True)
 class InboxCounts:
     waiting_for_me: int
     mine: int
 
+    @staticmethod
+    def _shown(count: int) -> str:
+        return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
+
     @property
-    def total(self) -> int:
-        return self.waiting_for_me + self.mine
+    def waiting_for_me_shown(self) -> str:
+        return self._shown(self.waiting_for_me)
+
+    @property
+    def mine_shown(self) -> str:
+        return self._shown(self.mine)
 
 
 def inbox_counts(organization: Organization, user: Any) -> InboxCounts:
-    """The navigation's counts, in two queries whatever the number of changes."""
-    waiting = waiting_for(organization, user).order_by().aggregate(n=Count("pk", distinct=True))
-    mine = mine_waiting(organization, user).order_by().count()
-    return InboxCounts(waiting_for_me=waiting["n"], mine=mine)
+    """The navigation's counts (capped just above COUNT_CAP), in two small queries."""
+    waiting = waiting_for(organization, user).order_by()[: COUNT_CAP + 1].count()
+    mine = mine_waiting(organization, user).order_by()[: COUNT_CAP + 1].count()
+    return InboxCounts(waiting_for_me=waiting, mine=mine)
