@@ -22,13 +22,11 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
-POSTGRES_DATABASE = "gallery_console_bench_reviews"
+from inventory_world import ROOT, drop_database, fresh_database_url
+
+DATABASE_LABEL = "reviews"
 IMAGES = 50
 VERSIONS_PER_IMAGE = 20
 RECOMPUTE_GOAL_S = 5.0
@@ -36,16 +34,7 @@ INBOX_GOAL_MS = 50.0
 
 
 def configure(database: str) -> None:
-    if database == "postgres":
-        import psycopg
-
-        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE}")
-            connection.execute(f"CREATE DATABASE {POSTGRES_DATABASE}")
-        os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER}/{POSTGRES_DATABASE}"
-    else:
-        path = Path(tempfile.mkdtemp(prefix="bench-reviews-")) / "db.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = fresh_database_url(database, DATABASE_LABEL)
     os.environ["DJANGO_SETTINGS_MODULE"] = "console.settings_test"
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     sys.path.insert(0, str(ROOT))
@@ -56,19 +45,6 @@ def configure(database: str) -> None:
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-
-
-def drop(database: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if database == "postgres":
-        import psycopg
-
-        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE}")
-    else:
-        Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
 
 
 def seed_inventory() -> tuple[object, object, list[object]]:
@@ -228,7 +204,7 @@ def main() -> None:
     try:
         run(args)
     finally:
-        drop(args.database)
+        drop_database(args.database, DATABASE_LABEL)
 
 
 def run(args: argparse.Namespace) -> None:

@@ -15,6 +15,7 @@ proposed revision does not validate: `errors[].field` says where), with the reas
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -28,6 +29,7 @@ from ..api.envelope import CONFLICT, NOT_FOUND, ApiError, ErrorItem, ok
 from ..api.schemas import DOCUMENTED
 from ..editor import unified_diff
 from ..models import Group, Status
+from ..validation import VALIDATION_ERROR
 from . import services
 from .diff import changes_in_words
 from .models import ChangeRequest
@@ -124,6 +126,8 @@ def _refused(refused: services.ReviewRefused) -> ApiError:
             400,
             [ErrorItem(p.code, p.message, p.field) for p in refused.problems],
         )
+    if isinstance(refused, services.InvalidInput):
+        return ApiError(400, ErrorItem(VALIDATION_ERROR, str(refused), "text"))
     if isinstance(refused, services.ChangeConflict):
         return ApiError(409, ErrorItem(CONFLICT, str(refused)))
     return ApiError(403, ErrorItem(REVIEW_REFUSED, str(refused)))
@@ -169,65 +173,64 @@ def get_change_detail(request: HttpRequest, changeId: int) -> JsonResponse:
     return _answer(request, changeId)
 
 
+def _step(
+    request: HttpRequest, change_id: int, act: Callable[[ChangeRequest, Any], object]
+) -> JsonResponse:
+    """Run one review step as the caller, answering with the change as it is then."""
+    change, actor = _change(request, change_id)
+    try:
+        act(change, actor)
+    except services.ReviewRefused as refused:
+        raise _refused(refused) from refused
+    return _answer(request, change_id)
+
+
 @router.post(f"{CHANGE_PATH}/requestReview", response=DOCUMENTED, summary="Ask for review")
 def request_review(request: HttpRequest, changeId: int, body: ReviewRequestBody) -> JsonResponse:
-    change, actor = _change(request, changeId)
     users = list(get_user_model().objects.filter(username__in=body.reviewers))
     unknown = sorted(set(body.reviewers) - {user.get_username() for user in users})
     if unknown:
         raise ApiError(
             400, ErrorItem(REVIEW_REFUSED, f"Unknown reviewers: {', '.join(unknown)}.", "reviewers")
         )
-    try:
-        services.request_review(
-            actor=actor,
-            change=change,
-            reviewers=users,
-            expected_version=body.version,
-        )
-    except services.ReviewRefused as refused:
-        raise _refused(refused) from refused
-    return _answer(request, changeId)
+    return _step(
+        request,
+        changeId,
+        lambda change, actor: services.request_review(
+            actor=actor, change=change, reviewers=users, expected_version=body.version
+        ),
+    )
 
 
 @router.post(f"{CHANGE_PATH}/approve", response=DOCUMENTED, summary="Approve a change")
 def approve(request: HttpRequest, changeId: int, body: StepBody) -> JsonResponse:
-    change, actor = _change(request, changeId)
-    try:
-        services.approve(
-            actor=actor,
-            change=change,
-            text=body.text,
-            expected_version=body.version,
-        )
-    except services.ReviewRefused as refused:
-        raise _refused(refused) from refused
-    return _answer(request, changeId)
+    return _step(
+        request,
+        changeId,
+        lambda change, actor: services.approve(
+            actor=actor, change=change, text=body.text, expected_version=body.version
+        ),
+    )
 
 
 @router.post(f"{CHANGE_PATH}/requestChanges", response=DOCUMENTED, summary="Request changes")
 def request_changes(request: HttpRequest, changeId: int, body: StepBody) -> JsonResponse:
-    change, actor = _change(request, changeId)
-    try:
-        services.request_changes(
-            actor=actor,
-            change=change,
-            text=body.text,
-            expected_version=body.version,
-        )
-    except services.ReviewRefused as refused:
-        raise _refused(refused) from refused
-    return _answer(request, changeId)
+    return _step(
+        request,
+        changeId,
+        lambda change, actor: services.request_changes(
+            actor=actor, change=change, text=body.text, expected_version=body.version
+        ),
+    )
 
 
 @router.post(f"{CHANGE_PATH}/comments", response=DOCUMENTED, summary="Comment on a change")
 def add_comment(request: HttpRequest, changeId: int, body: CommentBody) -> JsonResponse:
-    change, actor = _change(request, changeId)
-    try:
-        services.comment(actor=actor, change=change, text=body.text)
-    except services.ReviewRefused as refused:
-        raise _refused(refused) from refused
-    return _answer(request, changeId)
+    return _step(
+        request,
+        changeId,
+        lambda change, actor: services.comment(actor=actor, change=change, text=body.text),
+    )
 
 
 @router.post(
@@ -238,17 +241,16 @@ def add_comment(request: HttpRequest, changeId: int, body: CommentBody) -> JsonR
     "group; the Spot API serves it at once.",
 )
 def apply(request: HttpRequest, changeId: int, body: ApplyBody) -> JsonResponse:
-    change, actor = _change(request, changeId)
-    try:
-        services.apply_change(
+    return _step(
+        request,
+        changeId,
+        lambda change, actor: services.apply_change(
             actor=actor,
             change=change,
             expected_version=body.version,
             bypass_reason=body.bypassReason,
-        )
-    except services.ReviewRefused as refused:
-        raise _refused(refused) from refused
-    return _answer(request, changeId)
+        ),
+    )
 
 
 @router.get(

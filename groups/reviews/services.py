@@ -41,6 +41,10 @@ class ReviewRefused(Exception):
     """A review step was not allowed; the message says why, in words a user can act on."""
 
 
+class InvalidInput(ReviewRefused):
+    """A comment or reason that is missing or too long."""
+
+
 class ChangeConflict(ReviewRefused):
     """The change was edited (or its group changed) since the page the step was made from."""
 
@@ -137,9 +141,9 @@ def _check_version(change: ChangeRequest, expected_version: int | None) -> None:
 def _clean_text(text: str, *, required: bool, what: str) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise ReviewRefused(f"Write {what}.")
+        raise InvalidInput(f"Write {what}.")
     if len(text) > COMMENT_MAX_LENGTH:
-        raise ReviewRefused(f"Keep {what} under {COMMENT_MAX_LENGTH:,} characters.")
+        raise InvalidInput(f"Keep {what} under {COMMENT_MAX_LENGTH:,} characters.")
     return text
 
 
@@ -307,13 +311,14 @@ def request_review(
 
 
 def _verdict(
-    *,
     actor: Any,
     change: ChangeRequest,
-    kind: str,
+    kind: VerdictKind,
     text: str,
     expected_version: int | None,
 ) -> ChangeRequest:
+    required, what = _VERDICT_TEXT[kind]
+    text = _clean_text(text, required=required, what=what)
     organization = change.organization
     policy = policy_for(organization)
     role = _role_of(actor, organization)
@@ -345,30 +350,23 @@ def _verdict(
     return locked
 
 
+# Whether a verdict needs words, and what to call them when they are missing.
+_VERDICT_TEXT = {
+    VerdictKind.APPROVED: (False, "the comment"),
+    VerdictKind.CHANGES_REQUESTED: (True, "what should change"),
+}
+
+
 def approve(
     *, actor: Any, change: ChangeRequest, text: str = "", expected_version: int | None = None
 ) -> ChangeRequest:
-    text = _clean_text(text, required=False, what="the comment")
-    return _verdict(
-        actor=actor,
-        change=change,
-        kind=VerdictKind.APPROVED,
-        text=text,
-        expected_version=expected_version,
-    )
+    return _verdict(actor, change, VerdictKind.APPROVED, text, expected_version)
 
 
 def request_changes(
     *, actor: Any, change: ChangeRequest, text: str, expected_version: int | None = None
 ) -> ChangeRequest:
-    text = _clean_text(text, required=True, what="what should change")
-    return _verdict(
-        actor=actor,
-        change=change,
-        kind=VerdictKind.CHANGES_REQUESTED,
-        text=text,
-        expected_version=expected_version,
-    )
+    return _verdict(actor, change, VerdictKind.CHANGES_REQUESTED, text, expected_version)
 
 
 def comment(*, actor: Any, change: ChangeRequest, text: str) -> TimelineEvent:

@@ -198,7 +198,11 @@ def change_step(request: AuthedRequest, change_id: int, step: str) -> HttpRespon
         )
     except services.ReviewRefused as refused:
         messages.error(request, str(refused))
-        status = 409 if isinstance(refused, services.ChangeConflict) else 403
+        status = 403
+        if isinstance(refused, services.ChangeConflict):
+            status = 409
+        elif isinstance(refused, services.InvalidInput):
+            status = 422
         return _render_change(request, _change_or_404(request, change_id), status=status)
     messages.success(request, done)
     return redirect("reviews:change", change_id=change.pk)

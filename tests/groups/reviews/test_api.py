@@ -196,3 +196,20 @@ def test_the_review_api_is_in_the_openapi_document(client: Client, review_world)
         "/api/reviews/groups/{groupId}",
     ):
         assert path in paths, path
+
+
+def test_an_empty_request_for_changes_is_a_400_at_its_field(client: Client, review_world, tokens):
+    world = review_world
+    change, _ = propose_change(actor=world.author, group=world.group, spec=world.body("1.1.0"))
+    call(client, "POST", f"{CHANGES}/{change.pk}/requestReview", {}, token=tokens["author"])
+    status, body = call(
+        client,
+        "POST",
+        f"{CHANGES}/{change.pk}/requestChanges",
+        {"text": ""},
+        token=tokens["reviewer"],
+    )
+    assert status == 400
+    assert body["response"]["errors"] == [
+        {"code": "VALIDATION_ERROR", "message": "Write what should change.", "field": "text"}
+    ]

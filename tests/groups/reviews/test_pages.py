@@ -195,3 +195,12 @@ def test_another_organizations_change_is_not_found(review_world, db):
     client = _client(stranger)
     assert client.get(reverse("reviews:change", args=[change.pk])).status_code == 404
     assert _step(client, change, "comment", text="hi").status_code == 404
+
+
+def test_an_empty_comment_is_refused_on_the_page_with_422(review_world):
+    world = review_world
+    change = _open_change(world)
+    refused = _step(_client(world.viewer), change, "comment", text="   ")
+    assert refused.status_code == 422
+    assert "Write a comment." in refused.content.decode()
+    assert not change.events.filter(kind="commented").exists()
