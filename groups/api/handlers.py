@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from groups.reviews.services import AwaitsReview
-from groups.validation import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
+from groups.validation.problems import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
 
 from . import api
 from .envelope import (

@@ -8,7 +8,7 @@ from ..reviews.api import router as reviews_router
 from .fallback import fallback_router
 from .inventory import router as inventory_router
 from .setup import router as setup_router
-from .spot_resources import router as spot_router
+from .spot_routes import router as spot_router
 
 
 def register(api: NinjaAPI) -> None:

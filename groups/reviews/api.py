@@ -27,9 +27,9 @@ from console.models import Role
 from ..api.auth import bearer, require_role
 from ..api.envelope import CONFLICT, NOT_FOUND, ApiError, ErrorItem, ok
 from ..api.schemas import DOCUMENTED
-from ..editor import unified_diff
+from ..editor.values import unified_diff
 from ..models import Group, Status
-from ..validation import VALIDATION_ERROR
+from ..validation.problems import VALIDATION_ERROR
 from . import services
 from .diff import changes_in_words
 from .models import ChangeRequest

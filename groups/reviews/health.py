@@ -22,11 +22,12 @@ from django.utils import timezone
 
 from console.models import Organization
 from galleries.arm_ids import image_arm_id, version_arm_id
+from galleries.inventory.latest import latest_version
 from galleries.models import GalleryImage, ImageVersion, ShareCheck, ShareVerdict
 from galleries.regions import normalize_region
-from galleries.selectors import FAILED_PROVISIONING, resolve_latest, subscriptions_for
+from galleries.selectors import FAILED_PROVISIONING, subscriptions_for
 
-from ..spot_json import IMAGE_PATH, gallery_reference
+from ..spot.json import IMAGE_PATH, gallery_reference
 from .models import (
     OPEN_STATES,
     ChangeRequest,
@@ -116,7 +117,7 @@ def _target(change: _Watched, subscriptions: dict[str, Any]) -> Target | None:
         group_subscription_id=own.pk if own is not None else None,
         image_subscription_id=holder.pk if holder is not None else None,
         image_arm_id=arm_id,
-        version=(ref.version or "").strip(),
+        version=(ref.version_name or "").strip(),
         region=normalize_region(str(change.region or "")),
     )
 
@@ -154,7 +155,7 @@ class _Inventory:
         """The version "latest" deploys in `region` ("" if none): once per image and region."""
         key = (image.pk, region)
         if key not in self._latest:
-            found = resolve_latest(image, region)
+            found = latest_version(image, region)
             self._latest[key] = found.name if found is not None else ""
         return self._latest[key]
 

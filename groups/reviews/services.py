@@ -18,9 +18,11 @@ from console.models import Membership, Organization, Role
 from console.services import record_audit
 
 from ..models import Group, Status
-from ..services import RevisionConflict, ValidationFailed, save_group
-from ..spot_json import without_password
-from ..validation import Problem, validate_spec
+from ..selectors import groups_for
+from ..services import RevisionConflict, ValidationFailed, save_group, update_group
+from ..spot.json import merge_update, without_password
+from ..validation.problems import Problem
+from ..validation.rules import validate_spec
 from .health import latest_resolution
 from .models import (
     OPEN_STATES,
@@ -32,6 +34,7 @@ from .models import (
     Verdict,
     VerdictKind,
 )
+from .selectors import spec_to_edit
 
 COMMENT_MAX_LENGTH = 10_000
 APPROVER_ROLE_CHOICES = (Role.ADMIN, Role.EDITOR, Role.VIEWER)
@@ -537,6 +540,11 @@ def propose_from_editor(
     return Proposed(change, problems)
 
 
+def _api_reviewed(organization: Organization) -> bool:
+    policy = policy_for(organization)
+    return policy.api_requires_review and policy.approvals_required > 0
+
+
 class AwaitsReview(Exception):
     """The organization reviews API changes: the change was proposed, the live group kept."""
 
@@ -566,8 +574,7 @@ def save_from_api(
     organization reviews API changes too, the change is proposed (a new group waits as a
     draft) and AwaitsReview is raised: the live group stays as it is.
     """
-    policy = policy_for(organization)
-    if policy.api_requires_review and policy.approvals_required > 0:
+    if _api_reviewed(organization):
         with transaction.atomic():
             if group is None:
                 group, _ = save_group(
@@ -596,3 +603,38 @@ def save_from_api(
         )
         _event(None, saved, EventKind.APPLIED_API, actor, revision=saved.revision)
     return saved
+
+
+def update_from_api(
+    *,
+    actor: Any,
+    organization: Organization,
+    account: Any,
+    kind: str,
+    group_id: str,
+    patch: dict[str, Any],
+) -> Group:
+    """A Spot-API update (groups.services.update_group), applied at once and written on the
+    timeline; or, when the organization reviews API changes, merged onto the group's open
+    change (or its live revision) and proposed: raises AwaitsReview."""
+    if _api_reviewed(organization):
+        group = groups_for(organization, account=account, kind=kind, status=Status.ACTIVE).get(
+            pk=group_id
+        )
+        with transaction.atomic():
+            change, _ = propose_change(
+                actor=actor, group=group, spec=merge_update(spec_to_edit(group), patch)
+            )
+        raise AwaitsReview(change)  # after the commit: the proposal is kept
+    with transaction.atomic():
+        updated, _ = update_group(
+            actor=actor,
+            organization=organization,
+            account=account,
+            kind=kind,
+            group_id=group_id,
+            patch=patch,
+            source="api",
+        )
+        _event(None, updated, EventKind.APPLIED_API, actor, revision=updated.revision)
+    return updated

@@ -18,9 +18,9 @@ from console.models import Role
 from console.permissions import has_role, role_required
 from console.selectors import accounts_for, members_of
 
-from ..editor import unified_diff
+from ..editor.values import unified_diff
+from ..editor.views import EDIT_URL
 from ..models import Kind, Status
-from ..views_editor import EDIT_URL
 from . import services
 from .diff import changes_in_words
 from .forms import PolicyForm, StepForm

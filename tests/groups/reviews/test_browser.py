@@ -55,8 +55,8 @@ def browsers(chromium: Any, live_server: Any) -> Any:
 
 def _choose_version(page: Page, version: str) -> None:
     page.get_by_role("tab", name="Compute").click()
-    page.wait_for_selector("#level-version:not(.htmx-added):not(.htmx-settling) select")
-    page.locator("#level-version select").select_option(version)
+    page.wait_for_selector("#level-version_name:not(.htmx-added):not(.htmx-settling) select")
+    page.locator("#level-version_name select").select_option(version)
 
 
 def _timeline(page: Page) -> Any:
@@ -74,7 +74,7 @@ def test_an_image_version_change_is_reviewed_then_applied(
     )
     creator = Client()
     creator.force_login(alice)
-    assert creator.post("/groups/new/", valid_form(world, image_version="1.0.0")).status_code == 302
+    assert creator.post("/groups/new/", valid_form(world, version_name="1.0.0")).status_code == 302
     group = Group.objects.get()
     ReviewPolicy.objects.filter(organization=world.org).update(approvals_required=1)
 

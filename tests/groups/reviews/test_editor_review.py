@@ -34,7 +34,7 @@ def _version(spec: dict[str, Any]) -> str:
 def test_saving_a_live_group_proposes_a_change_and_the_editor_then_opens_it(world):  # noqa: F811
     author, group = _reviewed_live_group(world)
     saved = author.post(
-        f"/groups/{group.id}/", valid_form(world, image_version="1.0.0", revision="1")
+        f"/groups/{group.id}/", valid_form(world, version_name="1.0.0", revision="1")
     )
     change = ChangeRequest.objects.get(group=group)
     assert saved.status_code == 302
@@ -46,10 +46,10 @@ def test_saving_a_live_group_proposes_a_change_and_the_editor_then_opens_it(worl
     page = author.get(f"/groups/{group.id}/").content.decode()
     assert 'id="open-change"' in page
     assert 'name="change_version" value="1"' in page
-    assert 'name="cascade_prev_image_version" value="1.0.0"' in page
+    assert 'name="cascade_prev_version_name" value="1.0.0"' in page
     again = author.post(
         f"/groups/{group.id}/",
-        valid_form(world, image_version="1.10.0", revision="1", change_version="1"),
+        valid_form(world, version_name="1.10.0", revision="1", change_version="1"),
     )
     assert again.status_code == 302
     change.refresh_from_db()

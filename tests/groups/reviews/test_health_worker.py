@@ -11,9 +11,10 @@ from django.db import transaction
 from azure_sandbox.world import ImageVersion, TargetRegion
 from console.models import Role
 from galleries.models import ConnectedSubscription
-from galleries.refresh import refresh_now, request_refresh
-from galleries.services import connect_subscription, disconnect_subscription
+from galleries.refresh.request import request_refresh
+from galleries.refresh.runs import refresh_now
 from galleries.sharing import check_sharing
+from galleries.subscriptions.services import connect_subscription, disconnect_subscription
 from groups.models import Group, Kind, Status
 from groups.reviews.models import ChangeRequest, ChangeState, EventKind
 from groups.reviews.services import approve, propose_change, request_review
