@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "console.context_processors.tenancy",
+                "groups.reviews.context_processors.review_counts",
             ],
         },
     },

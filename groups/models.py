@@ -15,6 +15,9 @@ from django.db import models
 from console.ids import new_public_id
 from console.text import RepairingJSONDecoder
 
+# Registers the review models (change requests, verdicts, timeline) with this app.
+from .reviews import models as review_models  # noqa: F401
+
 
 class Kind(models.TextChoices):
     STATELESS = "stateless", "Stateless group"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from console.models import Organization
 from galleries.models import ConnectedSubscription, CredentialStatus, Gallery, RefreshRun
 from galleries.sharing import check_sharing
+from galleries.signals import inventory_changed
 
 from .liveness import sweep_stale_runs
 from .request import request_refresh
@@ -158,6 +159,8 @@ def check_sharing_task(organization_id: int) -> None:
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is not None:
         check_sharing(organization)
+        # The last step after every refresh: the inventory and who may read it are known.
+        inventory_changed.send(sender=Organization, organization_id=organization_id)
 
 
 @shared_task(

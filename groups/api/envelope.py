@@ -22,6 +22,8 @@ METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 CONFLICT = "CONFLICT"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 INTERNAL_ERROR = "INTERNAL_ERROR"
+# Ours: the organization reviews API changes, so a create or update waits for review (409).
+CHANGE_AWAITS_REVIEW = "CHANGE_AWAITS_REVIEW"
 
 KIND_GROUP = "spotinst:azure:compute:group"
 KIND_STATEFUL_NODE = "spotinst:azure:statefulNode"

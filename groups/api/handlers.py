@@ -11,9 +11,11 @@ from django.http import Http404, HttpRequest, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from groups.reviews.services import AwaitsReview
 from groups.validation.problems import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
 
 from .envelope import (
+    CHANGE_AWAITS_REVIEW,
     FORBIDDEN,
     INTERNAL_ERROR,
     NOT_FOUND,
@@ -52,6 +54,10 @@ def _item(problem: dict[str, Any]) -> ErrorItem:
 
 def on_api_error(request: HttpRequest, exc: ApiError) -> JsonResponse:
     return error(request, exc.status, exc.errors)
+
+
+def on_awaits_review(request: HttpRequest, exc: AwaitsReview) -> JsonResponse:
+    return error(request, 409, [ErrorItem(CHANGE_AWAITS_REVIEW, str(exc), "")])
 
 
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> JsonResponse:
@@ -105,6 +111,7 @@ def install(api: NinjaAPI) -> None:
     """Answer every error in Spot's envelope (the last, Exception, catches the rest)."""
     handlers: list[tuple[type[Exception], Any]] = [
         (ApiError, on_api_error),
+        (AwaitsReview, on_awaits_review),
         (ValidationError, on_validation_error),
         (AuthenticationError, on_authentication_error),
         (HttpError, on_http_error),

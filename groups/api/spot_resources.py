@@ -18,14 +18,9 @@ from pydantic import BaseModel
 
 from console.models import Role
 from groups.models import Group, Kind, Status
+from groups.reviews.services import save_from_api, update_from_api
 from groups.selectors import groups_for
-from groups.services import (
-    RevisionConflict,
-    ValidationFailed,
-    delete_group,
-    save_group,
-    update_group,
-)
+from groups.services import RevisionConflict, ValidationFailed, delete_group
 from groups.spot.json import parse_body, to_item
 from groups.validation.problems import VALIDATION_ERROR, Problem
 
@@ -127,14 +122,12 @@ def create(
 ) -> JsonResponse:
     who = caller(request, account_id, Role.EDITOR)
     try:
-        group, _ = save_group(
+        group = save_from_api(
             actor=who.user,
             organization=who.organization,
             account=who.account,
             kind=resource.kind,
             spec=_body(payload, resource),
-            status=Status.ACTIVE,
-            source="api",
         )
     except ValidationFailed as failure:
         raise problems_error(failure.problems) from failure
@@ -150,14 +143,13 @@ def update(
 ) -> JsonResponse:
     who = caller(request, account_id, Role.EDITOR)
     try:
-        group, _ = update_group(
+        group = update_from_api(
             actor=who.user,
             organization=who.organization,
             account=who.account,
             kind=resource.kind,
             group_id=object_id,
             patch=_body(payload, resource),
-            source="api",
         )
     except Group.DoesNotExist:
         raise _not_found(resource, who, object_id) from None

@@ -28,6 +28,8 @@ from galleries.regions import region_display_name
 from galleries.selectors import troubled_subscriptions
 
 from ..models import Group, Kind, Status
+from ..reviews.selectors import open_change_of, spec_to_edit
+from ..reviews.services import ReviewRefused, policy_for, propose_from_editor
 from ..selectors import groups_for, revisions_for
 from ..services import RevisionConflict, ValidationFailed, save_group
 from ..spot.fields import TABS
@@ -85,7 +87,7 @@ def _editor(request: AuthedRequest, kind: Kind, group_id: str | None) -> HttpRes
         if not has_role(request, Role.EDITOR):
             raise PermissionDenied("Viewers can look at groups but not change them.")
         return _submit(request, kind, group, account)
-    original = editor_values_from_spec(kind, group.spec if group else None)
+    original = editor_values_from_spec(kind, spec_to_edit(group) if group else None)
     initial = editor_values.initial_from_values(original, kind, account.pk)
     initial["revision"] = group.revision if group else 0
     form = GroupEditorForm(initial=initial, kind=kind)
@@ -132,7 +134,9 @@ def _submit(
     if action == "draft" and not form.cleaned_data.get("name", "").strip():
         form.add_error("name", "A draft needs at least a name: type one, then save the draft.")
         return _render(request, kind, group, account, form, selection, status=422)
-    original = editor_values_from_spec(kind, group.spec) if group else None
+    # A group with a change under review is edited from the change, not the live revision.
+    base_spec = spec_to_edit(group) if group else None
+    original = editor_values_from_spec(kind, base_spec) if base_spec is not None else None
     values = editor_values.values_from_form(form.cleaned_data, kind, account.pk, original)
     notes = []
     image = editor_values.chosen_gallery_image(organization, account.pk, values)
@@ -141,10 +145,27 @@ def _submit(
         notes.append(
             f"Image {image.name} is specialized, so Login and Custom Data were left out."  # type: ignore[union-attr]
         )
-    spec = spec_from_editor_values(kind, values, base_spec=group.spec if group else None)
+    spec = spec_from_editor_values(kind, values, base_spec=base_spec)
     status = Status.ACTIVE if action == "save" else Status.DRAFT
     expected = form.cleaned_data.get("revision") if group else None
     try:
+        # Reviewed organizations: the save becomes (or edits) a change awaiting review.
+        proposed = propose_from_editor(
+            actor=request.user,
+            organization=organization,
+            account=account,
+            kind=kind,
+            group=group,
+            spec=spec,
+            save_as_active=status == Status.ACTIVE,
+            expected_revision=expected,
+            change_version=_int_or_none(request.POST.get("change_version")),
+        )
+        if proposed is not None:
+            messages.success(
+                request, f"Saved as a change to review (version {proposed.change.version})."
+            )
+            return redirect("reviews:change", change_id=proposed.change.pk)
         saved, problems = save_group(
             actor=request.user,
             organization=organization,
@@ -162,6 +183,9 @@ def _submit(
         )
     except RevisionConflict as conflict:
         return _conflict(request, kind, conflict.current, expected, spec)
+    except ReviewRefused as refused:
+        problem = Problem("CHANGE_CONFLICT", f"Not saved: {refused}", "")
+        return _render(request, kind, group, account, form, selection, errors=[problem], status=409)
     for note in notes:
         messages.info(request, note)
     verb = {
@@ -174,6 +198,10 @@ def _submit(
         summary += f" {count} problem{pluralize(count)} {pluralize(count, 'is,are')} listed below."
     messages.success(request, summary)
     return redirect(EDIT_URL[kind], group_id=saved.pk)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 def _revision_missing(
@@ -297,6 +325,8 @@ def _render(
         list_url=reverse(LIST_URL[kind]),
         delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",
         revisions=list(revisions_for(group)[:10]) if group else [],
+        open_change=open_change_of(group) if group else None,
+        reviewed=policy_for(request.organization).approvals_required > 0,
         cascade_prev=[
             (name, selection.account if name == "spot_account_id" else getattr(selection, name))
             for name in CASCADE_FIELDS

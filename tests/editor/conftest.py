@@ -18,6 +18,7 @@ from playwright.sync_api import Page
 
 from console.models import Role
 from galleries.models import RefreshRun
+from groups.reviews.models import ReviewPolicy
 from tests.conftest import watch_csp_violations
 from tests.factories import AccountFactory, OrganizationFactory, log_in_as
 from tests.groups_api.bodies import SSH_KEY
@@ -57,6 +58,9 @@ def world(db: Any) -> SimpleNamespace:
         versions={"5.0.0": ["eastus"]},
     )  # fmt: skip
     share(own_sub, golden.gallery, "readable")
+    # These tests edit groups as an organization without review does (tests/groups/reviews
+    # edit them under review).
+    ReviewPolicy.objects.create(organization=org, approvals_required=0)
     RefreshRun.objects.create(
         subscription=own_sub,
         status="succeeded",

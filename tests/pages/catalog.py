@@ -135,6 +135,11 @@ def _node(tenant: Tenant, viewer: str | None) -> dict[str, Any]:
     return {"group_id": tenant.node.pk}
 
 
+def _change(tenant: Tenant, viewer: str | None) -> dict[str, Any]:
+    assert tenant.change is not None
+    return {"change_id": tenant.change.pk}
+
+
 def _subscription(tenant: Tenant, viewer: str | None) -> dict[str, Any]:
     return {"pk": tenant.subscription.pk}
 
@@ -301,6 +306,16 @@ CATALOG: tuple[Entry, ...] = (
     Entry("groups:stateful_delete", page(Role.EDITOR), kwargs=_node),
     Entry("groups:drafts", page()),
     Entry("groups:compare", page(), kwargs=_group),
+    # Reviews.
+    Entry("reviews:inbox", page()),
+    Entry("reviews:change", page(), kwargs=_change),
+    Entry(
+        "reviews:step",
+        post_only(None),
+        kwargs=lambda tenant, viewer: {**_change(tenant, viewer), "step": "comment"},
+        kind="action",
+    ),
+    Entry("reviews:policy", page(Role.ADMIN)),
     # The API's documentation: off in production (DEBUG off, API_DOCS_ENABLED unset), where it
     # answers like any unknown API path. The production walk runs with the defaults.
     Entry("api:openapi-view", everyone(404), kind="json"),

@@ -21,6 +21,8 @@ from console.models import Account, ApiToken, Invitation, Membership, Organizati
 from console.services import create_api_token, create_invitation
 from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun
 from groups.models import Group, Kind, Status
+from groups.reviews.models import ChangeRequest
+from groups.reviews.services import comment, propose_change, request_review
 from groups.services import save_group
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.groups_api.bodies import group_body, node_body
@@ -51,6 +53,7 @@ class Tenant:
     removable: Membership | None = None  # a fourth member, for the remove page
     invitation: Invitation | None = None  # pending, for the members, revoke and join pages
     invitation_code: str = ""  # its raw code, as its link carries it
+    change: ChangeRequest | None = None  # the group's open change, in review, with a comment
 
 
 def _spec(tenant_brand: str, body: dict[str, Any], name: str, region: str) -> dict[str, Any]:
@@ -178,6 +181,14 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
         brand, group_body(**image_ref, version="latest"), f"{brand}-canary", regions[1]
     )
     draft, _ = save(kind=Kind.STATELESS, spec=draft_spec, status=Status.DRAFT, source="console")
+    proposed = {**group_spec, "capacity": {"minimum": 1, "maximum": 4, "target": 2}}
+    change, _ = propose_change(actor=members[Role.EDITOR].user, group=group, spec=proposed)
+    request_review(actor=members[Role.EDITOR].user, change=change)
+    comment(
+        actor=members[Role.VIEWER].user,
+        change=change,
+        text=f"<b>{title}</b>: is 4 enough for the sale?",
+    )
 
     return Tenant(
         brand=brand,
@@ -200,6 +211,7 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
         removable=removable,
         invitation=invitation,
         invitation_code=invitation_code,
+        change=change,
     )
 
 

@@ -1,0 +1,185 @@
+"""The review records, registered with the groups app (its migrations hold them).
+
+A `ChangeRequest` is the proposed revision of one group beside the live one: one open change
+per group at a time. A `Verdict` is a reviewer's latest word on it (approved or changes
+requested); an edit after a verdict dismisses them all. `TimelineEvent` is the group's
+timeline: every step of its changes, and changes applied through the Spot API without review.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from console.text import RepairingJSONDecoder
+
+
+class ChangeState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPLIED = "applied", "Applied"
+    DISCARDED = "discarded", "Discarded"
+
+
+OPEN_STATES = (
+    ChangeState.DRAFT,
+    ChangeState.IN_REVIEW,
+    ChangeState.APPROVED,
+    ChangeState.CHANGES_REQUESTED,
+)
+
+
+class HealthCode(models.TextChoices):
+    """What can go wrong with a change's image while it waits for review (words for a badge)."""
+
+    GONE = "gone", "Image or version gone"
+    END_OF_LIFE = "end_of_life", "Version past its end of life"
+    END_OF_LIFE_SOON = "end_of_life_soon", "Version within 30 days of its end of life"
+    NOT_REPLICATED = "not_replicated", "Version not replicated to the group's region"
+    FAILED = "failed", "Version failed"
+    LATEST_MOVED = "latest_moved", "“Latest” resolves to another version than when approved"
+    NOT_SHARED = "not_shared", "Gallery no longer shared with the group's subscription"
+    DISCONNECTED = "disconnected", "Subscription disconnected"
+
+
+def default_approver_roles() -> list[str]:
+    return ["admin", "editor"]
+
+
+def default_reapproval_conditions() -> list[str]:
+    return ["gone", "not_replicated", "latest_moved"]
+
+
+class ReviewPolicy(models.Model):
+    """An organization's review rules; an organization without a row has the defaults."""
+
+    organization = models.OneToOneField(
+        "console.Organization", on_delete=models.CASCADE, related_name="review_policy"
+    )
+    # 0 = no review: an editor applies alone, as before reviews existed.
+    approvals_required = models.PositiveSmallIntegerField(default=1)
+    approver_roles = models.JSONField(default=default_approver_roles)
+    admin_bypass = models.BooleanField(default=False)
+    # Off: a Spot-API create or update applies at once (teams review in their own PRs).
+    api_requires_review = models.BooleanField(default=False)
+    # Health conditions that, arising after approval, dismiss the approvals.
+    reapproval_conditions = models.JSONField(default=default_reapproval_conditions)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"review policy of {self.organization_id}"
+
+
+class ChangeRequest(models.Model):
+    organization = models.ForeignKey(
+        "console.Organization", on_delete=models.CASCADE, related_name="change_requests"
+    )
+    group = models.ForeignKey(
+        "groups.Group", on_delete=models.CASCADE, related_name="change_requests"
+    )
+    state = models.CharField(max_length=20, choices=ChangeState.choices, default=ChangeState.DRAFT)
+    # The proposed Spot JSON (no password), produced by groups' Spot JSON like Group.spec.
+    proposed_spec = models.JSONField(decoder=RepairingJSONDecoder)
+    # The live revision the proposal was made from (0: the group was never live).
+    base_revision = models.PositiveIntegerField(default=0)
+    # Bumped by every edit: a verdict or apply made from an older page is refused.
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # Image health: a list of {"code", "words"}, recomputed after each inventory refresh.
+    health = models.JSONField(default=list, blank=True)
+    health_checked_at = models.DateTimeField(null=True, blank=True)
+    # The version "latest" resolved to when the change was approved ("" if not on latest).
+    approved_resolution = models.CharField(max_length=100, blank=True)
+    applied_revision = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(state__in=OPEN_STATES),
+                name="one_open_change_per_group",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "state", "-updated_at"]),
+            models.Index(fields=["organization", "-updated_at"]),
+            models.Index(fields=["organization", "author", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"change {self.pk} of {self.group_id} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class VerdictKind(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class Verdict(models.Model):
+    """A reviewer's current word on a change (their latest one replaces the earlier)."""
+
+    change = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="verdicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=VerdictKind.choices)
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["change", "reviewer"], name="one_verdict_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.reviewer_id} on change {self.change_id}"
+
+
+class EventKind(models.TextChoices):
+    PROPOSED = "proposed", "proposed the change"
+    REQUESTED = "requested", "asked for review"
+    COMMENTED = "commented", "commented"
+    APPROVED = "approved", "approved"
+    CHANGES_REQUESTED = "changes_requested", "requested changes"
+    EDITED = "edited", "edited the change"
+    APPROVAL_DISMISSED = "approval_dismissed", "approvals dismissed"
+    HEALTH_CHANGED = "health_changed", "image health changed"
+    APPLIED = "applied", "applied the change"
+    APPLIED_API = "applied_api", "applied a change through the API"
+    BYPASSED = "bypassed", "applied without the required approvals"
+    DISCARDED = "discarded", "discarded the change"
+
+
+class TimelineEvent(models.Model):
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="timeline")
+    # Null for a change applied through the Spot API without a change request.
+    change = models.ForeignKey(
+        ChangeRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A comment, a request-changes reason or a bypass reason: plain text, escaped when shown.
+    text = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True, decoder=RepairingJSONDecoder)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["group", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.group_id}"

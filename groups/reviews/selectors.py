@@ -1,0 +1,140 @@
+"""Reads of changes and timelines, always scoped to one organization."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from console.models import Organization
+
+from ..models import Group
+from .models import OPEN_STATES, ChangeRequest, ChangeState, TimelineEvent, Verdict
+
+RECENTLY_APPLIED_DAYS = 7
+WAITING_STATES = (ChangeState.IN_REVIEW, ChangeState.CHANGES_REQUESTED, ChangeState.APPROVED)
+
+
+def narrowed(
+    changes: QuerySet[ChangeRequest],
+    *,
+    state: str | None = None,
+    account: str | None = None,
+    author: Any = None,
+    image_name: str | None = None,
+) -> QuerySet[ChangeRequest]:
+    """`changes` filtered as the inbox's filters say; `state="open"`: any open state."""
+    if state == "open":
+        changes = changes.filter(state__in=OPEN_STATES)
+    elif state:
+        changes = changes.filter(state=state)
+    if account:
+        changes = changes.filter(group__account_id=account)
+    if author is not None:
+        changes = changes.filter(author=author)
+    if image_name:
+        # The proposed revision's gallery image, either kind (Spot spells it the same way).
+        changes = changes.filter(
+            proposed_spec__compute__launchSpecification__image__gallery__imageName=image_name
+        )
+    return changes
+
+
+def changes_for(organization: Organization, **filters: Any) -> QuerySet[ChangeRequest]:
+    changes = ChangeRequest.objects.filter(organization=organization).select_related(
+        "group", "group__account", "author"
+    )
+    return narrowed(changes, **filters).order_by("-updated_at", "-id")
+
+
+def get_change(organization: Organization, change_id: int | str) -> ChangeRequest:
+    """One change of the organization; raises ChangeRequest.DoesNotExist."""
+    return changes_for(organization).select_related("organization").get(pk=change_id)
+
+
+def open_change_of(group: Group) -> ChangeRequest | None:
+    return (
+        ChangeRequest.objects.filter(group=group, state__in=OPEN_STATES)
+        .select_related("group", "organization", "author")
+        .first()
+    )
+
+
+def spec_to_edit(group: Group) -> dict[str, Any]:
+    """What the editor opens: the open change's proposed revision, else the group's own."""
+    change = ChangeRequest.objects.filter(group=group, state__in=OPEN_STATES).only("proposed_spec")
+    proposed = change.first()
+    return proposed.proposed_spec if proposed is not None else group.spec
+
+
+def timeline_of(group: Group) -> QuerySet[TimelineEvent]:
+    return (
+        TimelineEvent.objects.filter(group=group)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def verdicts_of(change: ChangeRequest) -> QuerySet[Verdict]:
+    return change.verdicts.select_related("reviewer").order_by("created_at")
+
+
+def _reviewed_by(user: Any) -> Exists:
+    """The user's verdict stands on the change's current version."""
+    return Exists(
+        Verdict.objects.filter(change=OuterRef("pk"), reviewer=user, version=OuterRef("version"))
+    )
+
+
+def waiting_for(organization: Organization, user: Any) -> QuerySet[ChangeRequest]:
+    """Changes someone else asked to be reviewed, naming this user or nobody in particular,
+    on which this user has no standing verdict."""
+    named = ChangeRequest.reviewers.through.objects.filter(changerequest=OuterRef("pk"))
+    return (
+        changes_for(organization)
+        .filter(state__in=WAITING_STATES)
+        .exclude(author=user)
+        .filter(Exists(named.filter(user=user)) | ~Exists(named))
+        .exclude(_reviewed_by(user))
+    )
+
+
+def mine_waiting(organization: Organization, user: Any) -> QuerySet[ChangeRequest]:
+    return changes_for(organization, author=user).filter(state__in=OPEN_STATES)
+
+
+def recently_applied(organization: Organization) -> QuerySet[ChangeRequest]:
+    since = timezone.now() - timedelta(days=RECENTLY_APPLIED_DAYS)
+    return changes_for(organization, state=ChangeState.APPLIED).filter(updated_at__gte=since)
+
+
+# The navigation counts up to this many, then says "99+": it costs the same at any size.
+COUNT_CAP = 99
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    waiting_for_me: int
+    mine: int
+
+    @staticmethod
+    def _shown(count: int) -> str:
+        return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
+
+    @property
+    def waiting_for_me_shown(self) -> str:
+        return self._shown(self.waiting_for_me)
+
+    @property
+    def mine_shown(self) -> str:
+        return self._shown(self.mine)
+
+
+def inbox_counts(organization: Organization, user: Any) -> InboxCounts:
+    """The navigation's counts (capped just above COUNT_CAP), in two small queries."""
+    waiting = waiting_for(organization, user).order_by()[: COUNT_CAP + 1].count()
+    mine = mine_waiting(organization, user).order_by()[: COUNT_CAP + 1].count()
+    return InboxCounts(waiting_for_me=waiting, mine=mine)

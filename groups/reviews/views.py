@@ -1,0 +1,241 @@
+"""The review pages: the inbox, one change's review page and its steps, the policy settings.
+
+Views parse, call one service, render; every read goes through the organization's selectors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from console.http import AuthedRequest
+from console.models import Role
+from console.permissions import has_role, role_required
+from console.selectors import accounts_for, members_of
+
+from ..editor.values import unified_diff
+from ..editor.views import EDIT_URL
+from ..models import Kind, Status
+from . import services
+from .diff import changes_in_words
+from .forms import PolicyForm, StepForm
+from .models import ChangeRequest, ChangeState
+from .selectors import (
+    get_change,
+    mine_waiting,
+    narrowed,
+    recently_applied,
+    timeline_of,
+    verdicts_of,
+    waiting_for,
+)
+
+INBOX_LIMIT = 25
+
+
+def _change_or_404(request: AuthedRequest, change_id: int) -> ChangeRequest:
+    try:
+        return get_change(request.organization, change_id)
+    except ChangeRequest.DoesNotExist as missing:
+        raise Http404("No such change in this organization.") from missing
+
+
+# --- inbox ---------------------------------------------------------------------------------------
+
+
+@role_required()
+def inbox(request: AuthedRequest) -> HttpResponse:
+    organization = request.organization
+    filters = {
+        "account": request.GET.get("account") or None,
+        "state": request.GET.get("state") or None,
+        "author": request.GET.get("author") or None,
+        "image": (request.GET.get("image") or "").strip() or None,
+    }
+    author: Any = None
+    if filters["author"]:
+        membership = members_of(organization).filter(user__username=filters["author"]).first()
+        # An unknown author matches no change (rather than every change).
+        author = membership.user if membership is not None else get_user_model()(pk=0)
+
+    def filtered(changes: Any) -> list[ChangeRequest]:
+        changes = narrowed(
+            changes,
+            state=filters["state"],
+            account=filters["account"],
+            author=author,
+            image_name=filters["image"],
+        )
+        # A list needs no Spot JSON: not decoding it keeps the page fast at any size.
+        return list(changes.defer("proposed_spec", "group__spec")[:INBOX_LIMIT])
+
+    context = {
+        "waiting": filtered(waiting_for(organization, request.user)),
+        "mine": filtered(mine_waiting(organization, request.user)),
+        "applied": filtered(recently_applied(organization)),
+        "filters": filters,
+        "accounts": accounts_for(organization),
+        "members": members_of(organization),
+        "states": ChangeState.choices,
+    }
+    return render(request, "reviews/inbox.html", context)
+
+
+# --- one change ----------------------------------------------------------------------------------
+
+
+def _live_spec(change: ChangeRequest) -> dict[str, Any] | None:
+    group = change.group
+    if change.state == ChangeState.APPLIED:
+        return None
+    return group.spec if group.status == Status.ACTIVE else None
+
+
+def _render_change(
+    request: AuthedRequest,
+    change: ChangeRequest,
+    *,
+    problems: list[Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    organization = request.organization
+    policy = services.policy_for(organization)
+    live = _live_spec(change)
+    role = request.membership.role
+    is_author = change.author_id == request.user.pk
+    can_edit = has_role(request, Role.EDITOR)
+    context = {
+        "change": change,
+        "group": change.group,
+        "edit_url": EDIT_URL[Kind(change.group.kind)],
+        "words": changes_in_words(live, change.proposed_spec) if change.is_open else [],
+        "raw_diff": (
+            unified_diff(live or {}, change.proposed_spec, "live", "proposed")
+            if change.is_open
+            else []
+        ),
+        "timeline": timeline_of(change.group),
+        "verdicts": verdicts_of(change),
+        "policy": policy,
+        "missing": services.approvals_missing(change, policy) if change.is_open else None,
+        "can_review": change.is_open and role in policy.approver_roles and not is_author,
+        "is_author": is_author,
+        "can_edit": can_edit,
+        "can_bypass": policy.admin_bypass and role == Role.ADMIN,
+        "members": [m for m in members_of(organization) if m.user_id != change.author_id],
+        "reviewers": list(change.reviewers.all()),
+        "problems": problems or [],
+    }
+    return render(request, "reviews/change.html", context, status=status)
+
+
+@role_required()
+def change_page(request: AuthedRequest, change_id: int) -> HttpResponse:
+    return _render_change(request, _change_or_404(request, change_id))
+
+
+_STEPS = ("comment", "request_review", "approve", "request_changes", "apply", "discard")
+
+
+@require_POST
+@role_required()
+def change_step(request: AuthedRequest, change_id: int, step: str) -> HttpResponse:
+    """One review step posted from the review page; a refusal comes back on the page, in words."""
+    if step not in _STEPS:
+        raise Http404("No such review step.")
+    change = _change_or_404(request, change_id)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The page was missing which version you decided on: reload it.")
+        return redirect("reviews:change", change_id=change.pk)
+    version = form.cleaned_data["version"]
+    text = form.cleaned_data["text"] or ""
+    actor = request.user
+    try:
+        if step == "comment":
+            services.comment(actor=actor, change=change, text=text)
+            done = "Comment added."
+        elif step == "request_review":
+            wanted = request.POST.getlist("reviewers")
+            users = list(
+                get_user_model().objects.filter(
+                    pk__in=[pk for pk in wanted if pk.isdigit()],
+                    memberships__organization=request.organization,
+                )
+            )
+            services.request_review(
+                actor=actor, change=change, reviewers=users, expected_version=version
+            )
+            done = "Review requested."
+        elif step == "approve":
+            services.approve(actor=actor, change=change, text=text, expected_version=version)
+            done = "You approved the change."
+        elif step == "request_changes":
+            services.request_changes(
+                actor=actor, change=change, text=text, expected_version=version
+            )
+            done = "You requested changes."
+        elif step == "apply":
+            applied = services.apply_change(
+                actor=actor,
+                change=change,
+                expected_version=version,
+                bypass_reason=request.POST.get("bypass_reason", ""),
+            )
+            done = f"Applied: {applied.name} is live at revision {applied.revision}."
+        else:
+            services.discard_change(actor=actor, change=change, expected_version=version)
+            done = "The change was discarded; the live group is unchanged."
+    except services.ApplyFailed as failed:
+        messages.error(request, "Not applied: the proposed revision has problems, listed below.")
+        return _render_change(
+            request, _change_or_404(request, change_id), problems=failed.problems, status=422
+        )
+    except services.ReviewRefused as refused:
+        messages.error(request, str(refused))
+        status = 403
+        if isinstance(refused, services.ChangeConflict):
+            status = 409
+        elif isinstance(refused, services.InvalidInput):
+            status = 422
+        return _render_change(request, _change_or_404(request, change_id), status=status)
+    messages.success(request, done)
+    return redirect("reviews:change", change_id=change.pk)
+
+
+# --- policy --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def policy_settings(request: AuthedRequest) -> HttpResponse:
+    organization = request.organization
+    policy = services.policy_for(organization)
+    if request.method == "POST":
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            services.update_policy(
+                actor=request.user,
+                organization=organization,
+                values=services.PolicyValues(**form.cleaned_data),
+            )
+            messages.success(request, "Review policy saved.")
+            return redirect("reviews:policy")
+        status = 422
+    else:
+        form = PolicyForm(
+            initial={
+                "approvals_required": policy.approvals_required,
+                "approver_roles": policy.approver_roles,
+                "admin_bypass": policy.admin_bypass,
+                "api_requires_review": policy.api_requires_review,
+                "reapproval_conditions": policy.reapproval_conditions,
+            }
+        )
+        status = 200
+    return render(request, "reviews/policy.html", {"form": form}, status=status)
