@@ -16,10 +16,12 @@ from console.services import record_audit
 from galleries.crypto import encrypt_secret
 
 from .models import Group, Kind, Revision, Status
+from .publish import services as publishing
 from .spot_json import LOGIN_PATH, dig, gallery_reference, login_password, without_password
 from .validation import Problem, errors_in, validate_spec
 
-SOURCES = ("console", "api")
+# "spot": a revision read from Spot (an import, or adopting what was changed there).
+SOURCES = ("console", "api", "spot")
 _AUDIT_TYPE = {Kind.STATELESS: "group", Kind.STATEFUL: "stateful_node"}
 
 
@@ -156,6 +158,8 @@ def save_group(
             before=before,
             after={"status": status.value, "source": source, "spec": clean_spec},
         )
+        if status == Status.ACTIVE:
+            publishing.applied(group=target, source=source)
     return target, problems
 
 
@@ -183,4 +187,5 @@ def delete_group(
             before=before,
             after=after,
         )
+        publishing.deleted(group=locked, deallocation_config=deallocation_config)
         locked.delete()
