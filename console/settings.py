@@ -265,6 +265,9 @@ SPOT_API_READ_TIMEOUT = env.float("SPOT_API_READ_TIMEOUT", default=30.0)
 SPOT_API_RETRIES = env.int("SPOT_API_RETRIES", default=3)
 SPOT_API_BACKOFF_SECONDS = env.float("SPOT_API_BACKOFF_SECONDS", default=0.5)
 SPOT_API_RETRY_AFTER_MAX = env.float("SPOT_API_RETRY_AFTER_MAX", default=30.0)
+# Hosts (`host` or `host:port`) a Spot connection may use besides https://api.spotinst.io: the
+# server sends the Spot token there, so an admin may not pick any host. Empty: none.
+SPOT_ALLOWED_CUSTOM_HOSTS = env.list("SPOT_ALLOWED_CUSTOM_HOSTS", default=[])
 # How often beat compares every published group with its configuration in Spot.
 SPOT_DRIFT_CHECK_MINUTES = env.int("SPOT_DRIFT_CHECK_MINUTES", default=15)
 

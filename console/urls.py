@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("galleries.urls")),
     path("cascade/", include("galleries.urls_cascade")),
     path("", include("groups.urls")),
+    path("", include("groups.publish.urls")),
     path("django-admin/", admin.site.urls),
     # Last: Spot's paths (/azure/compute/…, /setup/…) and our own /api/… live at the root.
     path("", api.urls),

@@ -13,6 +13,7 @@ from galleries.selectors import troubled_subscriptions
 
 from . import editor
 from .models import Group, Kind, Status
+from .publish.selectors import connections_by_account, publications_by_group
 from .selectors import groups_for, revisions_for
 from .spot_json import IMAGE_PATH, dig, gallery_reference
 from .views_editor import DELETE_URL, EDIT_URL, edit_stateful, edit_stateless
@@ -49,9 +50,14 @@ def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
     troubled = troubled_subscriptions(
         organization, [a for g in groups for a in (g.account_id, g.image_account_id)]
     )
+    publications = publications_by_group(organization, [g.id for g in groups])
+    published_accounts = connections_by_account(organization)
     return [
         {
             "group": g,
+            # Spot sync state: only live groups of a connected account are published.
+            "publication": publications.get(g.id),
+            "published": g.account_id in published_accounts and g.status == Status.ACTIVE,
             "image": image_summary(g),
             "edit_url": EDIT_URL[Kind(g.kind)],
             "delete_url": DELETE_URL[Kind(g.kind)],

@@ -21,6 +21,8 @@ from console.models import Account, ApiToken, Invitation, Membership, Organizati
 from console.services import create_api_token, create_invitation
 from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun
 from groups.models import Group, Kind, Status
+from groups.publish.models import Publication, SpotConnection, SyncState
+from groups.publish.services import save_connection
 from groups.services import save_group
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.groups_api.bodies import group_body, node_body
@@ -51,6 +53,10 @@ class Tenant:
     removable: Membership | None = None  # a fourth member, for the remove page
     invitation: Invitation | None = None  # pending, for the members, revoke and join pages
     invitation_code: str = ""  # its raw code, as its link carries it
+    # `account` publishes to Spot: the group is in sync with drift, the node's publish failed.
+    spot_connection: SpotConnection | None = None
+    publication: Publication | None = None
+    failed_publication: Publication | None = None
 
 
 def _spec(tenant_brand: str, body: dict[str, Any], name: str, region: str) -> dict[str, Any]:
@@ -179,6 +185,46 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
     )
     draft, _ = save(kind=Kind.STATELESS, spec=draft_spec, status=Status.DRAFT, source="console")
 
+    # Connected after the groups were saved, so that no publish is queued: the walk only reads.
+    spot_connection = save_connection(
+        actor=members[Role.ADMIN].user,
+        account=account,
+        base_url="https://api.spotinst.io",
+        spot_account_id=f"act-{brand[:8]}",
+        token=f"{brand}-spot-token",
+    )
+    publication = Publication.objects.create(
+        organization=organization,
+        account=account,
+        group=group,
+        group_public_id=group.id,
+        kind=group.kind,
+        name=group.name,
+        remote_id=f"sig-{brand}",
+        state=SyncState.IN_SYNC,
+        requested_revision=group.revision,
+        published_revision=group.revision,
+        published_at=now,
+        request_id=f"{brand}-publish-request",
+        drift_checked_at=now,
+        drift=[f"capacity.target: 2 here, 5 in Spot ({brand} console edit)"],
+        remote_spec={**group_spec, "capacity": {"minimum": 1, "maximum": 5, "target": 5}},
+    )
+    failed_publication = Publication.objects.create(
+        organization=organization,
+        account=account,
+        group=node,
+        group_public_id=node.id,
+        kind=node.kind,
+        name=node.name,
+        state=SyncState.FAILED,
+        requested_revision=node.revision,
+        error_code="UNREACHABLE",
+        error_message=f"Spot's API at {brand}.spot.example could not be reached.",
+        retryable=True,
+        attempts=1,
+    )
+
     return Tenant(
         brand=brand,
         organization=organization,
@@ -200,6 +246,9 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
         removable=removable,
         invitation=invitation,
         invitation_code=invitation_code,
+        spot_connection=spot_connection,
+        publication=publication,
+        failed_publication=failed_publication,
     )
 
 
