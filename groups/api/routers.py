@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from groups.publish.api import router as publishing_router
+
 from .fallback import fallback_router
 from .inventory import router as inventory_router
 from .setup import router as setup_router
@@ -11,6 +13,6 @@ from .spot_resources import router as spot_router
 
 
 def register(api: NinjaAPI) -> None:
-    for router in (spot_router, setup_router, inventory_router):
+    for router in (spot_router, setup_router, inventory_router, publishing_router):
         api.add_router("", router)
     api.add_router("", fallback_router)

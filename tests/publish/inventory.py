@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.models import Account
+from galleries.models import ConnectedSubscription
 from tests.inventory_factories import connect_account, gallery_image, share
 
 
@@ -13,6 +14,7 @@ from tests.inventory_factories import connect_account, gallery_image, share
 class Inventory:
     account: Account
     images_account: Account
+    subscription: ConnectedSubscription
 
 
 def seed_inventory(account: Account, images_account: Account) -> Inventory:
@@ -38,4 +40,4 @@ def seed_inventory(account: Account, images_account: Account) -> Inventory:
         versions={"3.0.0": ["eastus"]},
     )
     share(subscription, shared.gallery, "readable")
-    return Inventory(account, images_account)
+    return Inventory(account, images_account, subscription)

@@ -19,6 +19,7 @@ def main() -> None:
     from console.models import Role
     from console.services import create_api_token
     from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory
+    from tests.inventory_factories import gallery_image
 
     from .inventory import seed_inventory
 
@@ -29,7 +30,17 @@ def main() -> None:
     # A second account for the import tests, so that what other tests publish stays apart.
     import_account = AccountFactory(organization=organization, name="Remote imports")
     seed_inventory(account, images_account)
-    seed_inventory(import_account, AccountFactory(organization=organization, name="Other images"))
+    imports = seed_inventory(
+        import_account, AccountFactory(organization=organization, name="Other images")
+    )
+    # An image only Spot's side knows: an import flags what uses it.
+    gallery_image(
+        imports.subscription,
+        resource_group="rg-images",
+        gallery="contosogallery",
+        image="legacy-centos",
+        versions={"7.9.0": ["eastus"]},
+    )
     admin = MembershipFactory(organization=organization, role=Role.ADMIN)
     _, token = create_api_token(user=admin.user, organization=organization, name="publishing")
     print(  # the parent test process reads this line
