@@ -90,18 +90,19 @@ class _SpotRetry(Retry):
         return super().is_retry(method, status_code, has_retry_after)
 
 
-_sessions: dict[int, requests.Session] = {}
+_sessions: dict[tuple[int, bool], requests.Session] = {}
 _sessions_lock = threading.Lock()
 
 
-def _session() -> requests.Session:
-    """This process's session (a forked worker child builds its own pool)."""
-    pid = os.getpid()
+def _session(interactive: bool) -> requests.Session:
+    """This process's session (a forked worker child builds its own pool); an interactive one
+    (a page waiting for the answer) does not retry."""
+    key = (os.getpid(), interactive)
     with _sessions_lock:
-        session = _sessions.get(pid)
+        session = _sessions.get(key)
         if session is None:
             retry = _SpotRetry(
-                total=settings.SPOT_API_RETRIES,
+                total=0 if interactive else settings.SPOT_API_RETRIES,
                 backoff_factor=settings.SPOT_API_BACKOFF_SECONDS,
                 status_forcelist=(500, 502, 503, 504),
                 respect_retry_after_header=True,
@@ -113,7 +114,7 @@ def _session() -> requests.Session:
             adapter = HTTPAdapter(max_retries=retry)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
-            _sessions[pid] = session
+            _sessions[key] = session
         return session
 
 
@@ -144,6 +145,8 @@ class SpotClient:
     base_url: str
     account_id: str
     _token: str = field(repr=False)
+    # A page waits for the answer: no retries (a task retries later instead).
+    interactive: bool = False
 
     def __repr__(self) -> str:
         return f"SpotClient({self.base_url!r}, {self.account_id!r})"
@@ -165,7 +168,7 @@ class SpotClient:
         query.update(params or {})
         timeout = (settings.SPOT_API_CONNECT_TIMEOUT, settings.SPOT_API_READ_TIMEOUT)
         try:
-            response = _session().request(
+            response = _session(self.interactive).request(
                 method,
                 self.base_url.rstrip("/") + path,
                 params=query,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from console.celery import app as celery_app
 from console.models import Account
 from console.services import record_audit
-from galleries.crypto import decrypt_secret, encrypt_secret
+from galleries.crypto import SecretUnreadable, decrypt_secret, encrypt_secret
 from groups.models import Group, Status
 
 from .client import SpotClient, SpotError
@@ -30,9 +30,17 @@ IMPORT_TASK = "groups.publish.tasks.import_account_task"
 FROM_SPOT = "spot"
 
 
-def client_for(connection: SpotConnection) -> SpotClient:
+def client_for(connection: SpotConnection, *, interactive: bool = False) -> SpotClient:
+    try:
+        token = decrypt_secret(connection.token_encrypted)
+    except SecretUnreadable:
+        raise SpotError(
+            "The stored Spot token can't be decrypted with the configured keys; enter it "
+            "again in Settings → Spot.",
+            code="TOKEN_UNREADABLE",
+        ) from None
     return SpotClient(
-        connection.base_url, connection.spot_account_id, decrypt_secret(connection.token_encrypted)
+        connection.base_url, connection.spot_account_id, token, interactive=interactive
     )
 
 
@@ -110,7 +118,10 @@ def probe(client: SpotClient) -> Verdict:
 
 
 def test_connection(connection: SpotConnection) -> Verdict:
-    verdict = probe(client_for(connection))
+    try:
+        verdict = probe(client_for(connection, interactive=True))
+    except SpotError as error:
+        verdict = Verdict(False, error.message)
     SpotConnection.objects.filter(pk=connection.pk).update(
         tested_at=timezone.now(), test_ok=verdict.ok, test_message=verdict.message[:500]
     )

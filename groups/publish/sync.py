@@ -304,8 +304,9 @@ def _short(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-def differences(ours: dict[str, Any], remote: dict[str, Any]) -> list[str]:
-    """How Spot's configuration differs from ours, in words, one line per field we set.
+def differences(ours: dict[str, Any], remote: dict[str, Any], here: str = "here") -> list[str]:
+    """How Spot's configuration differs from ours, in words, one line per field we set
+    ("capacity.target: 2 here, 3 in Spot"; `here` names our side).
 
     Fields only Spot has are left out: Spot fills in defaults for what a body does not say.
     """
@@ -317,9 +318,10 @@ def differences(ours: dict[str, Any], remote: dict[str, Any]) -> list[str]:
         if path not in remote_leaves:
             if any(other.startswith(path + ".") for other in remote_leaves):
                 continue  # an empty object here, filled in by Spot
-            lines.append(f"{path}: {_short(value)} here, missing in Spot")
+            lines.append(f"{path}: {_short(value)} {here}, missing in Spot")
         elif remote_leaves[path] != value:
-            lines.append(f"{path}: {_short(value)} here, {_short(remote_leaves[path])} in Spot")
+            theirs = _short(remote_leaves[path])
+            lines.append(f"{path}: {_short(value)} {here}, {theirs} in Spot")
     return lines
 
 
@@ -372,3 +374,42 @@ def published_ids_due_for_drift() -> list[int]:
         .exclude(remote_id="")
         .values_list("pk", flat=True)
     )
+
+
+# --- dry run ---------------------------------------------------------------------------------
+
+HIDDEN = "(kept secret)"
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What publishing `spec` would do: the body (its password hidden), create or update, and
+    for an existing remote group how Spot's live configuration differs; or why it can't."""
+
+    body: dict[str, Any] | None
+    remote_id: str
+    differences: list[str]
+    problem: str = ""
+
+
+def dry_run(group: Group, spec: dict[str, Any]) -> DryRun:
+    """Read Spot live (one GET) and compare it with what publishing `spec` would send."""
+    publication = Publication.objects.filter(group=group).first()
+    if publication is None:
+        publication = Publication(
+            organization_id=group.organization_id, account_id=group.account_id, kind=group.kind
+        )
+    try:
+        client = client_for(_connection(publication), interactive=True)
+        body = outgoing_spec(publication, group, without_password(spec))
+        remote = client.get(group.kind, publication.remote_id) if publication.remote_id else None
+    except (SpotError, Refused) as error:
+        return DryRun(None, publication.remote_id, [], str(error))
+    shown = copy.deepcopy(body)
+    login = dig(shown, LOGIN_PATH)
+    if isinstance(login, dict) and "password" in login:
+        login["password"] = HIDDEN
+    if remote is None:
+        return DryRun(shown, "", [])
+    found = differences(body, remote_spec(group.kind, remote), here="to send")
+    return DryRun(shown, publication.remote_id, found)

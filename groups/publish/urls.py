@@ -18,6 +18,7 @@ urlpatterns = [
         views.connection_import,
         name="connection_import",
     ),
+    path("spot/preview/<str:group_id>/", views.preview, name="preview"),
     path("publications/<int:pk>/retry/", views.publication_retry, name="retry"),
     path("publications/<int:pk>/republish/", views.publication_republish, name="republish"),
     path("publications/<int:pk>/adopt/", views.publication_adopt, name="adopt"),

@@ -16,6 +16,7 @@ from console.models import Account, Role
 from console.permissions import role_required
 from console.selectors import accounts_for
 from groups.models import Kind
+from groups.selectors import groups_for
 from groups.services import ValidationFailed
 
 from . import imports, selectors, services
@@ -157,3 +158,15 @@ def publication_adopt(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{publication.name} now has Spot's configuration.")
     return _back_to_group(publication)
+
+
+@role_required(Role.VIEWER)
+@require_GET
+def preview(request: AuthedRequest, group_id: str) -> HttpResponse:
+    """A dry run: what publishing the group's current revision would send, against Spot live."""
+    group = get_object_or_404(groups_for(request.organization), pk=group_id)
+    if selectors.connection_for(group.account) is None:
+        raise Http404("This group's account does not publish to Spot.")
+    return render(
+        request, "publish/preview.html", {"group": group, "edit_url": EDIT_URL[Kind(group.kind)]}
+    )

@@ -278,6 +278,9 @@ CATALOG: tuple[Entry, ...] = (
         label="publish:connection[not connected]",
     ),
     Entry("publish:connection_test", post_only(Role.ADMIN), kwargs=_spot_account, kind="action"),
+    # A dry run reads Spot live: the tenants' endpoint is Spot's own API, which the walk can't
+    # reach, so the page says that Spot can't be compared now (the node's account publishes).
+    Entry("publish:preview", page(), kwargs=_group),
     Entry("publish:connection_remove", page(Role.ADMIN), kwargs=_spot_account),
     Entry("publish:connection_import", post_only(Role.ADMIN), kwargs=_spot_account, kind="action"),
     *(

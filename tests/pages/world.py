@@ -186,10 +186,11 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
     draft, _ = save(kind=Kind.STATELESS, spec=draft_spec, status=Status.DRAFT, source="console")
 
     # Connected after the groups were saved, so that no publish is queued: the walk only reads.
+    # Nothing listens on port 9 (discard): the publishing preview's live read is refused at once.
     spot_connection = save_connection(
         actor=members[Role.ADMIN].user,
         account=account,
-        base_url="https://api.spotinst.io",
+        base_url="http://127.0.0.1:9",
         spot_account_id=f"act-{brand[:8]}",
         token=f"{brand}-spot-token",
     )

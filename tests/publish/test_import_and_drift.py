@@ -168,3 +168,40 @@ def test_a_group_deleted_in_spot_is_reported_as_drift(publisher, unique_name):
     publication.refresh_from_db()
     assert publication.state == SyncState.IN_SYNC
     assert publisher.remote.groups().get_elastigroup(publication.remote_id)["name"] == unique_name
+
+
+def test_a_dry_run_shows_what_would_be_sent_and_how_spot_differs(publisher, unique_name, client):
+    client.force_login(publisher.members["viewer"].user)
+    windows = group_body(
+        resourceGroupName="rg-shared",
+        galleryName="sharedgallery",
+        imageName="win-2022",
+        version="3.0.0",
+        spotAccountId=publisher.images_account.id,
+    )
+    windows["name"] = unique_name
+    windows["compute"]["os"] = "Windows"
+    windows["compute"]["launchSpecification"]["login"] = {
+        "userName": "winadmin",
+        "password": "Pa55w0rd!Pa55",
+    }
+    group = publisher.apply(windows)
+    page = client.get(f"/spot/preview/{group.id}/").content.decode()
+    assert "A create: Spot has no copy of it yet." in page
+    assert publisher.remote.images_account in page  # the Spot account id that will be sent
+    assert "Pa55w0rd" not in page
+    assert "(kept secret)" in page
+
+    publication = Publication.objects.get(group=group)
+    sync.publish(publication.pk, holder="test")
+    publication.refresh_from_db()
+    _remote_write(
+        publisher.remote,
+        "PUT",
+        f"/azure/compute/group/{publication.remote_id}",
+        {"group": {"capacity": {"minimum": 0, "maximum": 2, "target": 2}}},
+        publisher.remote.account,
+    )
+    page = client.get(f"/spot/preview/{group.id}/").content.decode()
+    assert f"An update of <code>{publication.remote_id}</code>" in page
+    assert "capacity.target: 1 to send, 2 in Spot" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import template
@@ -10,7 +11,7 @@ from console.models import Role
 from console.permissions import has_role
 from groups.models import Group
 
-from .. import selectors
+from .. import selectors, sync
 from ..models import Publication
 
 register = template.Library()
@@ -37,3 +38,14 @@ def sync_panel(context: dict[str, Any], group: Group | None) -> dict[str, Any]:
         "can_edit": has_role(request, Role.EDITOR),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("publish/_dry_run.html")
+def publish_dry_run(group: Group, spec: dict[str, Any]) -> dict[str, Any]:
+    """What applying `spec` would send to Spot, and how Spot's live copy differs from it (the
+    review page of a change shows this before apply). Reads Spot once; nothing is sent."""
+    if selectors.connection_for(group.account) is None:
+        return {"connected": False}
+    found = sync.dry_run(group, spec)
+    body = json.dumps(found.body, indent=2, sort_keys=True) if found.body is not None else ""
+    return {"connected": True, "dry_run": found, "body": body}
