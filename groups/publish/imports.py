@@ -14,14 +14,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from console.services import record_audit
 from groups.models import Group, Kind, Status
 from groups.services import ValidationFailed, save_group
 from groups.spot_json import gallery_reference, with_gallery_reference, without_password
 
 from .client import SpotError
 from .models import Publication, SpotConnection, SyncState
-from .services import FROM_SPOT, client_for
+from .services import FROM_SPOT, audit_connection, client_for
 from .sync import remote_spec
 
 
@@ -66,18 +65,23 @@ def _adopt_one(connection: SpotConnection, kind: str, item: dict[str, Any], acto
     group: Group | None = publication.group if publication is not None else None
     if group is not None and without_password(group.spec) == spec:
         return f"{label} {name} ({remote_id}): unchanged."
+
+    def save(status: str) -> Group:
+        saved, _ = save_group(
+            actor=actor,
+            organization=organization,
+            account=account,
+            kind=kind,
+            spec=spec,
+            status=status,
+            source=FROM_SPOT,
+            group=group,
+        )
+        return saved
+
     try:
         with transaction.atomic():
-            group, _ = save_group(
-                actor=actor,
-                organization=organization,
-                account=account,
-                kind=kind,
-                spec=spec,
-                status=Status.ACTIVE,
-                source=FROM_SPOT,
-                group=group,
-            )
+            group = save(Status.ACTIVE)
             Publication.objects.filter(group=group).update(remote_id=remote_id)
         verb = "updated" if publication is not None else "imported"
         return f"{label} {name} ({remote_id}): {verb} as live {group.id}."
@@ -90,16 +94,7 @@ def _adopt_one(connection: SpotConnection, kind: str, item: dict[str, Any], acto
         )
     try:
         with transaction.atomic():
-            group, _ = save_group(
-                actor=actor,
-                organization=organization,
-                account=account,
-                kind=kind,
-                spec=spec,
-                status=Status.DRAFT,
-                source=FROM_SPOT,
-                group=group,
-            )
+            group = save(Status.DRAFT)
             Publication.objects.update_or_create(
                 group=group,
                 defaults={
@@ -143,15 +138,7 @@ def import_account(connection_id: int, actor: Any = None) -> list[str]:
     SpotConnection.objects.filter(pk=connection.pk).update(
         imported_at=timezone.now(), import_summary=lines
     )
-    record_audit(
-        organization=connection.account.organization,
-        actor=actor,
-        action="spot_connection.imported",
-        obj_type="spot_connection",
-        obj_id=connection.account_id,
-        obj_repr=connection.account.name,
-        after={"summary": lines[:50]},
-    )
+    audit_connection(connection, actor=actor, verb="imported", after={"summary": lines[:50]})
     return lines
 
 

@@ -49,6 +49,27 @@ def _connection_fields(connection: SpotConnection) -> dict[str, str]:
     return {"baseUrl": connection.base_url, "spotAccountId": connection.spot_account_id}
 
 
+def audit_connection(
+    connection: SpotConnection,
+    *,
+    actor: Any,
+    verb: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """An audit entry about `connection` (never its token)."""
+    record_audit(
+        organization=connection.account.organization,
+        actor=actor,
+        action=f"spot_connection.{verb}",
+        obj_type="spot_connection",
+        obj_id=connection.account_id,
+        obj_repr=connection.account.name,
+        before=before,
+        after=after,
+    )
+
+
 def save_connection(
     *, actor: Any, account: Account, base_url: str, spot_account_id: str, token: str
 ) -> SpotConnection:
@@ -66,13 +87,10 @@ def save_connection(
         connection.test_message = ""
         connection.tested_at = None
         connection.save()
-        record_audit(
-            organization=account.organization,
+        audit_connection(
+            connection,
             actor=actor,
-            action="spot_connection.create" if before is None else "spot_connection.update",
-            obj_type="spot_connection",
-            obj_id=account.id,
-            obj_repr=account.name,
+            verb="create" if before is None else "update",
             before=before,
             after={**_connection_fields(connection), "tokenChanged": bool(token)},
         )
@@ -82,14 +100,8 @@ def save_connection(
 def remove_connection(*, actor: Any, connection: SpotConnection) -> None:
     """Stop publishing the account; what is in Spot stays there."""
     with transaction.atomic():
-        record_audit(
-            organization=connection.account.organization,
-            actor=actor,
-            action="spot_connection.delete",
-            obj_type="spot_connection",
-            obj_id=connection.account_id,
-            obj_repr=connection.account.name,
-            before=_connection_fields(connection),
+        audit_connection(
+            connection, actor=actor, verb="delete", before=_connection_fields(connection)
         )
         connection.delete()
 
@@ -230,13 +242,7 @@ def republish(*, actor: Any, group: Group) -> Publication:
 
 def request_import(*, actor: Any, connection: SpotConnection) -> None:
     with transaction.atomic():
-        record_audit(
-            organization=connection.account.organization,
-            actor=actor,
-            action="spot_connection.import",
-            obj_type="spot_connection",
-            obj_id=connection.account_id,
-            obj_repr=connection.account.name,
-            after=_connection_fields(connection),
+        audit_connection(
+            connection, actor=actor, verb="import", after=_connection_fields(connection)
         )
         _queue(IMPORT_TASK, connection.pk)
