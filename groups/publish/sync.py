@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -152,11 +152,21 @@ def _find_lost_create(
     return str(candidates[0]["id"]) if candidates else None
 
 
-def _failure_fields(publication: Publication, error: Exception) -> dict[str, Any]:
+def _failure_fields(
+    publication: Publication, error: Exception, *, publishing: bool = True
+) -> dict[str, Any]:
     attempts = publication.attempts + 1
+    # A publish that fails after a delete was asked for leaves it asked for: the delete task
+    # then deletes whatever was made.
+    state: Any = SyncState.FAILED
+    if publishing:
+        state = Case(
+            When(state=SyncState.DELETING, then=Value(SyncState.DELETING)),
+            default=Value(SyncState.FAILED),
+        )
     if isinstance(error, SpotError):
         return {
-            "state": SyncState.FAILED,
+            "state": state,
             "error_code": error.code[:64],
             "error_message": error.message,
             "retryable": error.retryable,
@@ -164,7 +174,7 @@ def _failure_fields(publication: Publication, error: Exception) -> dict[str, Any
             "attempts": attempts,
         }
     return {
-        "state": SyncState.FAILED,
+        "state": state,
         "error_code": "REFUSED",
         "error_message": str(error),
         "retryable": False,
@@ -219,12 +229,16 @@ def publish(publication_id: int, holder: str) -> Result:
         _release(publication_id, **_failure_fields(publication, error))
         _audit_outcome(publication, "publication.failed", {"error": str(error)})
         return _retry_result(publication, error)
-    current = Publication.objects.get(pk=publication_id)
-    newer_requested = current.requested_revision > revision_number
     _release(
         publication_id,
+        # A change applied meanwhile keeps it publishing (its task is queued); a delete
+        # meanwhile keeps it deleting.
+        state=Case(
+            When(state=SyncState.DELETING, then=Value(SyncState.DELETING)),
+            When(requested_revision__gt=revision_number, then=Value(SyncState.PUBLISHING)),
+            default=Value(SyncState.IN_SYNC),
+        ),
         remote_id=remote_id,
-        state=SyncState.PUBLISHING if newer_requested else SyncState.IN_SYNC,
         published_revision=revision_number,
         published_at=timezone.now(),
         request_id=answer.request_id[:64],
@@ -250,7 +264,7 @@ def delete_remote(publication_id: int, holder: str) -> Result:
     publication = _claim(publication_id, holder)
     if publication is None:
         return Result(Outcome.BUSY, 10)
-    if publication.state != SyncState.DELETING:
+    if publication.group_id is not None:  # not deleted here (any more)
         _release(publication_id)
         return Result(Outcome.DONE)
     try:
@@ -264,7 +278,7 @@ def delete_remote(publication_id: int, holder: str) -> Result:
             else ""
         )
     except (SpotError, Refused) as error:
-        _release(publication_id, **_failure_fields(publication, error))
+        _release(publication_id, **_failure_fields(publication, error, publishing=False))
         _audit_outcome(publication, "publication.delete_failed", {"error": str(error)})
         return _retry_result(publication, error)
     _audit_outcome(

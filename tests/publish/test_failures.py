@@ -8,6 +8,7 @@ import time
 from galleries.models import ConnectedSubscription
 from groups.publish import services, sync
 from groups.publish.models import Publication, SyncState
+from groups.services import delete_group
 from tests.groups_api.bodies import group_body
 from tests.inventory_factories import gallery_image
 
@@ -162,3 +163,24 @@ def test_a_retried_task_while_another_holds_the_lease_waits(publisher, unique_na
     publication.refresh_from_db()
     assert publication.state == SyncState.IN_SYNC
     assert len(_named(publisher, unique_name)) == 1
+
+
+def test_a_failed_delete_in_spot_is_retried_until_it_is_gone(publisher, unique_name):
+    group = publisher.apply({**group_body(), "name": unique_name})
+    publication = Publication.objects.get(group=group)
+    _publish(publication)
+    remote_id = publication.remote_id
+    _point_at(publisher, f"http://127.0.0.1:{free_port()}")
+    delete_group(actor=publisher.members["editor"].user, group=group, source="console")
+    result = sync.delete_remote(publication.pk, holder="test")
+    publication.refresh_from_db()
+    assert result.outcome == sync.Outcome.RETRY
+    assert publication.state == SyncState.FAILED
+    assert publication.group_id is None
+    assert "connection refused" in publication.error_message
+    assert len(_named(publisher, unique_name)) == 1
+
+    _point_at(publisher, publisher.remote.url)
+    assert sync.delete_remote(publication.pk, holder="test").outcome == sync.Outcome.DONE
+    assert not Publication.objects.filter(pk=publication.pk).exists()
+    assert remote_id not in {g["id"] for g in publisher.remote.groups().get_elastigroups()}
