@@ -75,3 +75,11 @@ def test_another_organizations_group_is_not_found(client, publisher, tokens):
     status, answer = call(client, "GET", "/api/publishing/sig-00000000", token=tokens["admin"])
     assert status == 404
     assert error_codes(answer) == ["GROUP_DOESNT_EXIST"]
+
+
+def test_the_publishing_routes_are_in_the_openapi_document(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {"/api/publishing", "/api/publishing/{groupId}", "/api/publishing/{groupId}/retry"} <= (
+        set(paths)
+    )
+    assert paths["/api/publishing/{groupId}/retry"]["post"]["summary"] == "Retry publishing"
