@@ -57,11 +57,11 @@ WORKERS, THREADS = 2, 4
 GOALS = {"rps": 500.0, "p99": 50.0, "queries": 3.0, "flat": 1.5}
 FRAGMENTS: list[tuple[str, str, dict[str, str]]] = [
     # (name, level, parameters over the hot path)
-    ("resource_group", "resource_group", {}),
-    ("gallery", "gallery", {}),
-    ("image", "image", {}),
-    ("version", "version", {}),
-    ("details", "details", {"image_version": "latest"}),
+    ("resource_group", "gallery_resource_group_name", {}),
+    ("gallery", "gallery_name", {}),
+    ("image", "image_name", {}),
+    ("version", "version_name", {}),
+    ("details", "details", {"version_name": "latest"}),
 ]
 EDITOR = "editor page"
 ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" pid=%(p)s'

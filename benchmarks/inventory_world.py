@@ -65,11 +65,11 @@ def hot_path(world: dict[str, Any]) -> dict[str, str]:
     hot = world["hot"]
     return {
         "group_account": world["account"].pk,
-        "image_account": world["account"].pk,
-        "image_resource_group": hot.gallery.resource_group.name,
-        "image_gallery": hot.gallery.name,
+        "spot_account_id": world["account"].pk,
+        "gallery_resource_group_name": hot.gallery.resource_group.name,
+        "gallery_name": hot.gallery.name,
         "image_name": hot.name,
-        "image_version": "1.1.0",
+        "version_name": "1.1.0",
         "os": "Linux",
         "region": "eastus",
     }

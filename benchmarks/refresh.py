@@ -110,7 +110,8 @@ def start_sandbox(workdir: Path) -> tuple[subprocess.Popen[str], dict]:
 
 def connect_all(info: dict[str, Any]) -> list[Any]:
     from console.models import Organization
-    from galleries.services import connect_subscription, sandbox_connections
+    from galleries.demo import sandbox_connections
+    from galleries.subscriptions.services import connect_subscription
 
     organization = Organization.objects.create(name="Benchmark")
     subscriptions = []
@@ -129,7 +130,7 @@ def connect_all(info: dict[str, Any]) -> list[Any]:
 
 def sequential_walk(subscription: Any) -> int:
     """The naive walk: one call after another with the same SDK and client factory."""
-    from galleries.azure_clients import clients_for
+    from galleries.azure.clients import clients_for
 
     clients = clients_for(subscription)
     compute = clients.compute
@@ -189,8 +190,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> None:
     from django.conf import settings
 
     from galleries.models import ImageVersion
-    from galleries.refresh import refresh_now
-    from galleries.refresh_batch import refresh_subscriptions
+    from galleries.refresh.batch import refresh_subscriptions
+    from galleries.refresh.runs import refresh_now
 
     process, info = start_sandbox(workdir)
     try:

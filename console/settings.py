@@ -76,9 +76,11 @@ WSGI_APPLICATION = "console.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # The Shared Image cascade keeps its templates and template filter beside its code.
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "galleries" / "cascade" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "libraries": {"cascade_urls": "galleries.cascade.level_urls"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

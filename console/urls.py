@@ -9,7 +9,7 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("console.urls_console")),
     path("", include("galleries.urls")),
-    path("cascade/", include("galleries.urls_cascade")),
+    path("cascade/", include("galleries.cascade.urls")),
     path("", include("groups.urls")),
     path("", include("groups.publish.urls")),
     path("django-admin/", admin.site.urls),

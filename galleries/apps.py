@@ -7,6 +7,6 @@ class GalleriesConfig(AppConfig):
     def ready(self) -> None:
         from console.celery import app
 
-        from .tasks import register_beat_schedule
+        from .refresh.tasks import register_beat_schedule
 
         register_beat_schedule(app)

@@ -278,7 +278,7 @@ class RefreshRun(models.Model):
             # At most one queued-or-running run per subscription; further requests merge into it.
             models.UniqueConstraint(
                 fields=["subscription"],
-                condition=Q(status__in=["queued", "running"]),
+                condition=Q(status__in=list(ACTIVE_REFRESH_STATUSES)),
                 name="one_active_refresh_per_subscription",
             )
         ]

@@ -41,7 +41,6 @@ __all__ = [
     "galleries_for",
     "images_for",
     "normalize_os_type",
-    "resolve_latest",
     "resource_groups_for",
     "share_check",
     "subscription_for_account",
@@ -140,24 +139,6 @@ def versions_for(image: GalleryImage, region: str | None = None) -> QuerySet[Ima
     if region:
         versions = versions.filter(_replicated_to(region))
     return versions.order_by("-sort_key", "-id")
-
-
-def resolve_latest(image: GalleryImage, region: str) -> ImageVersion | None:
-    """The version Azure deploys for "latest" in `region`.
-
-    The highest version replicated to the region that is excluded from latest neither for
-    the whole version nor for that region; a version whose provisioning failed never counts.
-    """
-    eligible_region = VersionRegion.objects.filter(
-        version=OuterRef("pk"), region=normalize_region(region), exclude_from_latest=False
-    )
-    return (
-        ImageVersion.objects.filter(image=image, deleted_at=None, exclude_from_latest=False)
-        .exclude(provisioning_state__iexact=FAILED_PROVISIONING)
-        .filter(Exists(eligible_region))
-        .order_by("-sort_key", "-id")
-        .first()
-    )
 
 
 def find_image(

@@ -8,30 +8,28 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-from azure.core.exceptions import HttpResponseError
 from django.utils import timezone
 
 from console.models import Organization
 
-from .azure_clients import AzureClients, clients_for
-from .errors import describe_failure
+from .azure.errors import AzureCallFailed
+from .azure.gateway import AzureGateway, gateway_for
 from .models import ConnectedSubscription, Gallery, ShareCheck, ShareVerdict
 
 logger = logging.getLogger(__name__)
 CONCURRENCY = 8
 
 
-def _verdict(compute: Any, gallery: Gallery) -> tuple[str, str]:
+def _verdict(reader: AzureGateway, gallery: Gallery) -> tuple[str, str]:
     try:
-        compute.galleries.get(gallery.resource_group.name, gallery.name)
-    except HttpResponseError as exc:
-        if exc.status_code in (403, 404):
-            return ShareVerdict.NOT_SHARED, describe_failure(exc).message
-        return ShareVerdict.UNKNOWN, describe_failure(exc).message
-    except Exception as exc:
-        return ShareVerdict.UNKNOWN, describe_failure(exc).message
+        reader.read_gallery_in(
+            gallery.subscription.subscription_id, gallery.resource_group.name, gallery.name
+        )
+    except AzureCallFailed as exc:
+        if exc.status in (403, 404):
+            return ShareVerdict.NOT_SHARED, exc.failure.message
+        return ShareVerdict.UNKNOWN, exc.failure.message
     return ShareVerdict.READABLE, ""
 
 
@@ -45,35 +43,27 @@ def check_sharing(organization: Organization) -> int:
     )
     pairs = [(r, g) for r in readers for g in galleries if g.subscription_id != r.pk]
     results: list[tuple[ConnectedSubscription, Gallery, str, str]] = []
-    clients: dict[int, AzureClients] = {}
-    computes: dict[tuple[int, str], Any] = {}
+    gateways: dict[int, AzureGateway] = {}
+    checked: list[tuple[ConnectedSubscription, Gallery]] = []
     for reader, gallery in pairs:
-        if reader.pk not in clients:
+        if reader.pk not in gateways:
             try:
-                clients[reader.pk] = clients_for(reader)
-            except Exception as exc:  # e.g. a secret that no configured key decrypts
-                results.append(
-                    (reader, gallery, ShareVerdict.UNKNOWN, describe_failure(exc).message)
-                )
+                gateways[reader.pk] = gateway_for(reader)
+            except AzureCallFailed as exc:  # e.g. a secret that no configured key decrypts
+                results.append((reader, gallery, ShareVerdict.UNKNOWN, exc.failure.message))
                 continue
-        key = (reader.pk, gallery.subscription.subscription_id)
-        if key not in computes:
-            computes[key] = clients[reader.pk].compute_in(key[1])
+        checked.append((reader, gallery))
 
     def run(pair: tuple[ConnectedSubscription, Gallery]) -> None:
-        compute = computes.get((pair[0].pk, pair[1].subscription.subscription_id))
-        if compute is not None:
-            verdict, detail = _verdict(compute, pair[1])
-            results.append((pair[0], pair[1], verdict, detail))
+        verdict, detail = _verdict(gateways[pair[0].pk], pair[1])
+        results.append((pair[0], pair[1], verdict, detail))
 
     try:
         with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-            list(pool.map(run, pairs))
+            list(pool.map(run, checked))
     finally:
-        for compute in computes.values():
-            compute.close()
-        for client in clients.values():
-            client.close()
+        for gateway in gateways.values():
+            gateway.close()
     now = timezone.now()
     for reader, gallery, verdict, detail in results:
         ShareCheck.objects.update_or_create(

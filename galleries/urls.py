@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_subscriptions
+from . import views
+from .subscriptions import views as views_subscriptions
 
 app_name = "galleries"
 

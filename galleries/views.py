@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from console.http import AuthedRequest
 from console.models import Organization
 from console.permissions import role_required
 
 from . import selectors
+from .inventory.latest import latest_version
 from .models import Gallery, GalleryImage, ImageVersion, VersionRegion
 from .regions import normalize_region, region_display_name
 
@@ -23,7 +25,7 @@ STATE_CHOICES = [
 ]
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
+def _filters(request: AuthedRequest) -> dict[str, str]:
     return {
         "os": request.GET.get("os", "").strip(),
         "region": normalize_region(request.GET.get("region", "")),
@@ -62,19 +64,19 @@ def _region_choices(organization: Organization) -> list[tuple[str, str]]:
     return [("", "Any region"), *((r, region_display_name(r)) for r in used[:200])]
 
 
-def _context(request: HttpRequest, filters: dict[str, str], **extra: object) -> dict[str, object]:
+def _context(request: AuthedRequest, filters: dict[str, str], **extra: object) -> dict[str, object]:
     return {
         "filters": filters,
         "os_choices": OS_CHOICES,
         "state_choices": STATE_CHOICES,
-        "region_choices": _region_choices(request.organization),  # type: ignore[attr-defined]
+        "region_choices": _region_choices(request.organization),
         **extra,
     }
 
 
 @role_required()
-def inventory(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def inventory(request: AuthedRequest) -> HttpResponse:
+    organization = request.organization
     filters = _filters(request)
     subscriptions = list(selectors.subscriptions_for(organization))
     chosen = [s for s in subscriptions if str(s.pk) == filters["subscription"]] or subscriptions
@@ -113,8 +115,8 @@ def inventory(request: HttpRequest) -> HttpResponse:
 
 
 @role_required()
-def gallery_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def gallery_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    organization = request.organization
     gallery = get_object_or_404(
         Gallery.objects.select_related("subscription", "resource_group"),
         pk=pk,
@@ -139,8 +141,8 @@ def gallery_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required()
-def image_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def image_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    organization = request.organization
     image = get_object_or_404(
         GalleryImage.objects.select_related("gallery", "gallery__resource_group", "subscription"),
         pk=pk,
@@ -162,8 +164,7 @@ def image_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     latest = [
-        (region, region_display_name(region), selectors.resolve_latest(image, region))
-        for region in regions
+        (region, region_display_name(region), latest_version(image, region)) for region in regions
     ]
     return render(
         request,

@@ -2,7 +2,7 @@
 
 `spec` holds the resource's Spot JSON (the body inside `{"group": …}` or `{"statefulNode": …}`,
 without `id`, `createdAt` and `updatedAt`): one source of truth for the console and the API.
-It is produced and parsed only by `groups.spot_json`.
+It is produced and parsed only by `groups.spot.json`.
 """
 
 from __future__ import annotations
@@ -44,12 +44,13 @@ class Group(models.Model):
     spec = models.JSONField(default=dict, decoder=RepairingJSONDecoder)
     # The latest revision number; an edit made from an older one is a conflict.
     revision = models.PositiveIntegerField(default=0)
-    # Denormalised from spec's gallery image, to find what references a gallery.
-    image_account = models.ForeignKey(
+    # Denormalised from spec's gallery image, to find what references a gallery (the gallery
+    # reference's names: spotAccountId as the account, resourceGroupName, galleryName).
+    gallery_account = models.ForeignKey(
         "console.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    image_resource_group = models.CharField(max_length=200, blank=True)
-    image_gallery = models.CharField(max_length=200, blank=True)
+    gallery_resource_group_name = models.CharField(max_length=200, blank=True)
+    gallery_name = models.CharField(max_length=200, blank=True)
     # `login.password`, kept out of `spec`: a Fernet token (galleries.crypto), never returned.
     login_password_encrypted = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(
@@ -66,7 +67,7 @@ class Group(models.Model):
         indexes = [
             models.Index(fields=["account", "kind", "-updated_at"]),
             models.Index(fields=["organization", "status", "-updated_at"]),
-            models.Index(fields=["image_account", "image_resource_group", "image_gallery"]),
+            models.Index(fields=["gallery_account", "gallery_resource_group_name", "gallery_name"]),
         ]
 
     def __str__(self) -> str:

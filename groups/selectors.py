@@ -51,7 +51,7 @@ def groups_using_gallery(
 ) -> QuerySet[Group]:
     """Groups whose image comes from that gallery (names compare as Azure does: any case)."""
     return groups_for(organization).filter(
-        image_account=account,
-        image_resource_group__iexact=resource_group_name,
-        image_gallery__iexact=gallery_name,
+        gallery_account=account,
+        gallery_resource_group_name__iexact=resource_group_name,
+        gallery_name__iexact=gallery_name,
     )

@@ -17,11 +17,24 @@ from galleries.crypto import encrypt_secret
 
 from .models import Group, Kind, Revision, Status
 from .publish import services as publishing
-from .spot_json import LOGIN_PATH, dig, gallery_reference, login_password, without_password
-from .validation import Problem, errors_in, validate_spec
+from .selectors import groups_for
+from .spot.json import (
+    LOGIN_PATH,
+    dig,
+    gallery_reference,
+    login_password,
+    merge_update,
+    without_password,
+)
+from .validation.problems import VALIDATION_ERROR, Problem, errors_in
+from .validation.rules import validate_spec
 
 # "spot": a revision read from Spot (an import, or adopting what was changed there).
 SOURCES = ("console", "api", "spot")
+# Concurrent updates of one group merge onto the latest spec; give up after this many collisions.
+UPDATE_ATTEMPTS = 3
+# Spot's update schema has no place for these: a group stays where it was created.
+IMMUTABLE_AFTER_CREATE = ("region", "resourceGroupName")
 _AUDIT_TYPE = {Kind.STATELESS: "group", Kind.STATEFUL: "stateful_node"}
 
 
@@ -54,14 +67,14 @@ def _sync_columns(group: Group, organization: Organization) -> None:
     group.region = str(spec.get("region") or "")[:64]
     ref = gallery_reference(group.kind, spec)
     if ref is None:
-        group.image_account = None
-        group.image_resource_group = ""
-        group.image_gallery = ""
+        group.gallery_account = None
+        group.gallery_resource_group_name = ""
+        group.gallery_name = ""
         return
     account_id = ref.spot_account_id or group.account_id
-    group.image_account = accounts_for(organization).filter(pk=account_id).first()
-    group.image_resource_group = ref.resource_group_name[:200]
-    group.image_gallery = ref.gallery_name[:200]
+    group.gallery_account = accounts_for(organization).filter(pk=account_id).first()
+    group.gallery_resource_group_name = ref.resource_group_name[:200]
+    group.gallery_name = ref.gallery_name[:200]
 
 
 def _next_password(
@@ -161,6 +174,56 @@ def save_group(
         if status == Status.ACTIVE:
             publishing.applied(group=target, source=source)
     return target, problems
+
+
+def _password_cleared(patch: dict[str, Any]) -> bool:
+    """An explicit `login.password: null` removes the stored password."""
+    login = dig(patch, LOGIN_PATH)
+    return isinstance(login, dict) and "password" in login and login["password"] is None
+
+
+def update_group(
+    *,
+    actor: Any,
+    organization: Organization,
+    account: Account,
+    kind: str,
+    group_id: str,
+    patch: dict[str, Any],
+    source: str,
+) -> tuple[Group, list[Problem]]:
+    """Apply a partial update (Spot's PUT) to an active group of `account` and save it active.
+
+    Objects merge, lists and scalars replace, null clears (groups.spot.json.merge_update). The
+    update is merged onto the latest revision, retried when someone saved in between; after
+    UPDATE_ATTEMPTS collisions RevisionConflict is raised. Raises Group.DoesNotExist for a group
+    the account does not have, ValidationFailed for an immutable field or any error.
+    """
+    for attempt in range(UPDATE_ATTEMPTS):
+        group = groups_for(organization, account=account, kind=kind, status=Status.ACTIVE).get(
+            pk=group_id
+        )
+        for key in IMMUTABLE_AFTER_CREATE:
+            if key in patch and patch[key] != group.spec.get(key):
+                message = f"{key} can't be changed after creation."
+                raise ValidationFailed([Problem(VALIDATION_ERROR, message, key)])
+        try:
+            return save_group(
+                actor=actor,
+                organization=organization,
+                account=account,
+                kind=kind,
+                spec=merge_update(group.spec, patch),
+                status=Status.ACTIVE,
+                source=source,
+                group=group,
+                expected_revision=group.revision,
+                clear_password=_password_cleared(patch),
+            )
+        except RevisionConflict:
+            if attempt == UPDATE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def delete_group(

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
 
+from console.http import AuthedRequest
 from console.permissions import role_required
 from galleries.selectors import troubled_subscriptions
 
-from . import editor
+from .editor.values import unified_diff
+from .editor.views import DELETE_URL, EDIT_URL
 from .models import Group, Kind, Status
 from .publish.selectors import connections_by_account, publications_by_group
 from .selectors import groups_for, revisions_for
-from .spot_json import IMAGE_PATH, dig, gallery_reference
-from .views_editor import DELETE_URL, EDIT_URL, edit_stateful, edit_stateless
-
-__all__ = [
-    "compare",
-    "drafts",
-    "edit_stateful",
-    "edit_stateless",
-    "stateful_list",
-    "stateless_list",
-]
+from .spot.json import IMAGE_PATH, dig, gallery_reference
 
 
 def image_summary(group: Group) -> str:
@@ -33,7 +25,7 @@ def image_summary(group: Group) -> str:
     ref = gallery_reference(group.kind, group.spec)
     if ref is not None:
         where = f"{ref.resource_group_name}/{ref.gallery_name}/{ref.image_name}"
-        return f"gallery {where} @ {ref.version or '?'}"
+        return f"gallery {where} @ {ref.version_name or '?'}"
     image = dig(group.spec, IMAGE_PATH)
     if isinstance(image, dict) and isinstance(image.get("marketplace"), dict):
         m = image["marketplace"]
@@ -48,7 +40,7 @@ def image_summary(group: Group) -> str:
 def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
     groups = list(groups)
     troubled = troubled_subscriptions(
-        organization, [a for g in groups for a in (g.account_id, g.image_account_id)]
+        organization, [a for g in groups for a in (g.account_id, g.gallery_account_id)]
     )
     publications = publications_by_group(organization, [g.id for g in groups])
     published_accounts = connections_by_account(organization)
@@ -65,7 +57,7 @@ def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
             "azure_trouble": list(
                 {
                     s.pk: s
-                    for s in (troubled.get(g.account_id), troubled.get(g.image_account_id))
+                    for s in (troubled.get(g.account_id), troubled.get(g.gallery_account_id))
                     if s is not None
                 }.values()
             ),
@@ -74,13 +66,13 @@ def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _list(request: HttpRequest, kind: Kind) -> HttpResponse:
-    account = request.account  # type: ignore[attr-defined]
-    groups = groups_for(request.organization, account=account, kind=kind) if account else []  # type: ignore[attr-defined]
+def _list(request: AuthedRequest, kind: Kind) -> HttpResponse:
+    account = request.account
+    groups = groups_for(request.organization, account=account, kind=kind) if account else []
     context = {
         "kind": kind,
         "kind_label": kind.label,
-        "rows": _rows(request.organization, groups),  # type: ignore[attr-defined]
+        "rows": _rows(request.organization, groups),
         "account": account,
         "create_url": "groups:stateless_create"
         if kind == Kind.STATELESS
@@ -91,33 +83,33 @@ def _list(request: HttpRequest, kind: Kind) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @role_required()
-def stateless_list(request: HttpRequest) -> HttpResponse:
+def stateless_list(request: AuthedRequest) -> HttpResponse:
     return _list(request, Kind.STATELESS)
 
 
 @vary_on_headers("HX-Request")
 @role_required()
-def stateful_list(request: HttpRequest) -> HttpResponse:
+def stateful_list(request: AuthedRequest) -> HttpResponse:
     return _list(request, Kind.STATEFUL)
 
 
 @vary_on_headers("HX-Request")
 @role_required()
-def drafts(request: HttpRequest) -> HttpResponse:
+def drafts(request: AuthedRequest) -> HttpResponse:
     """The organization's drafts across accounts: who changed them last, and when."""
-    groups = groups_for(request.organization, status=Status.DRAFT).select_related("updated_by")  # type: ignore[attr-defined]
+    groups = groups_for(request.organization, status=Status.DRAFT).select_related("updated_by")
     return render(
         request,
         "groups/drafts.html",
-        {"rows": _rows(request.organization, groups)},  # type: ignore[attr-defined]
+        {"rows": _rows(request.organization, groups)},
     )
 
 
 @vary_on_headers("HX-Request")
 @role_required()
-def compare(request: HttpRequest, group_id: str) -> HttpResponse:
+def compare(request: AuthedRequest, group_id: str) -> HttpResponse:
     """Two revisions of a group side by side as a unified JSON diff (default: the last two)."""
-    group = get_object_or_404(groups_for(request.organization), pk=group_id)  # type: ignore[attr-defined]
+    group = get_object_or_404(groups_for(request.organization), pk=group_id)
     revisions = list(revisions_for(group))
     by_number = {revision.number: revision for revision in revisions}
 
@@ -131,7 +123,7 @@ def compare(request: HttpRequest, group_id: str) -> HttpResponse:
     before = chosen("a", max((n for n in by_number if n < after), default=after))
     diff: list[str] = []
     if before in by_number and after in by_number:
-        diff = editor.unified_diff(
+        diff = unified_diff(
             by_number[before].spec,
             by_number[after].spec,
             f"revision {before}",

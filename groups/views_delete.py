@@ -4,36 +4,37 @@ groups.services.delete_group (which writes the audit entry) and back to the list
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from console.http import AuthedRequest
 from console.models import Role
 from console.permissions import role_required
 
+from .editor.views import EDIT_URL, LIST_URL
 from .forms_delete import DeleteNodeForm
 from .models import Kind, Status
 from .publish.selectors import connection_for, publication_of
 from .selectors import groups_for
 from .services import delete_group
-from .views_editor import EDIT_URL, LIST_URL
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.EDITOR)
-def delete_stateless(request: HttpRequest, group_id: str) -> HttpResponse:
+def delete_stateless(request: AuthedRequest, group_id: str) -> HttpResponse:
     return _delete(request, Kind.STATELESS, group_id)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.EDITOR)
-def delete_stateful(request: HttpRequest, group_id: str) -> HttpResponse:
+def delete_stateful(request: AuthedRequest, group_id: str) -> HttpResponse:
     return _delete(request, Kind.STATEFUL, group_id)
 
 
-def _delete(request: HttpRequest, kind: Kind, group_id: str) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def _delete(request: AuthedRequest, kind: Kind, group_id: str) -> HttpResponse:
+    organization = request.organization
     group = get_object_or_404(groups_for(organization, kind=kind), pk=group_id)
     is_draft = group.status == Status.DRAFT
     back_to_drafts = request.GET.get("from") == "drafts" or request.POST.get("from") == "drafts"

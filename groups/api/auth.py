@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from console.http import ConsoleRequest
 from console.models import Account, Membership, Organization, Role
 from console.selectors import accounts_for, membership_for_token
 from console.services import authenticate_token
-from groups.validation import UNKNOWN_ACCOUNT
+from groups.validation.problems import UNKNOWN_ACCOUNT
 
-from .envelope import FORBIDDEN, ApiError, ErrorItem
+from .envelope import FORBIDDEN, UNAUTHORIZED, ApiError, ErrorItem
 
 
 class BearerToken(HttpBearer):
@@ -32,8 +33,9 @@ class BearerToken(HttpBearer):
         if membership is None:
             return None
         # The token decides the tenancy of an API call, whatever a session cookie says.
-        request.membership = membership  # type: ignore[attr-defined]
-        request.organization = membership.organization  # type: ignore[attr-defined]
+        typed = cast(ConsoleRequest, request)
+        typed.membership = membership
+        typed.organization = membership.organization
         return membership
 
 
@@ -55,7 +57,11 @@ class Caller:
 
 
 def require_role(request: HttpRequest, role: str) -> Membership:
-    membership: Membership = request.auth  # type: ignore[attr-defined]
+    membership = cast(ConsoleRequest, request).membership  # set by BearerToken.authenticate
+    if membership is None:
+        raise ApiError(
+            401, ErrorItem(UNAUTHORIZED, "Send an API token: Authorization: Bearer <token>.")
+        )
     if not membership.has_role(role):
         raise ApiError(
             403,

@@ -10,7 +10,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from groups.validation import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
+from groups.validation.problems import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
 
 from . import api
 from .envelope import (

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from console.models import Role
-from galleries import selectors as inventory, services as subscriptions
+from galleries import selectors as inventory
+from galleries.inventory.latest import latest_version
 from galleries.models import ConnectedSubscription, GalleryImage, ImageVersion, RefreshRun
-from galleries.refresh import request_refresh
+from galleries.refresh.request import request_refresh
 from galleries.regions import normalize_region
-from groups.validation import GALLERY_IMAGE_NOT_FOUND, UNKNOWN_ACCOUNT
+from groups.validation.problems import GALLERY_IMAGE_NOT_FOUND, UNKNOWN_ACCOUNT
 
 from .auth import Caller, bearer, caller, require_role
 from .envelope import NOT_FOUND, ApiError, ErrorItem, ok
@@ -184,7 +184,7 @@ def list_versions(
     if found is None:
         raise ApiError(404, ErrorItem(GALLERY_IMAGE_NOT_FOUND, f"Image {image} was not found."))
     region = normalize_region(region or "")
-    latest = inventory.resolve_latest(found, region) if region else None
+    latest = latest_version(found, region) if region else None
     versions = inventory.versions_for(found, region or None).prefetch_related("regions")
     items = [version_item(v, latest.pk if latest else None, region) for v in versions]
     return ok(request, kind=KIND + "version", items=items)
@@ -193,9 +193,7 @@ def list_versions(
 @router.post(f"{ACCOUNT_PATH}/refresh", response=DOCUMENTED, summary="Refresh the inventory")
 def refresh(request: HttpRequest, accountId: str) -> JsonResponse:
     who, subscription = _subscription(request, accountId, Role.ADMIN)
-    with transaction.atomic():
-        run, created = request_refresh(subscription, requested_by=who.user)
-        subscriptions.record_refresh_requested(subscription, actor=who.user, run=run, new=created)
+    run, _new = request_refresh(subscription, actor=who.user)
     return ok(request, kind=KIND + "refreshRun", items=[run_item(run)])
 
 

@@ -19,7 +19,7 @@ from django.http.response import HttpResponseBase
 from ninja.parser import Parser
 
 from console.text import printable, unstorable_input, unstorable_text_reason
-from groups.validation import VALIDATION_ERROR
+from groups.validation.problems import VALIDATION_ERROR
 
 from .envelope import ApiError, ErrorItem, error
 

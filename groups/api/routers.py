@@ -9,7 +9,7 @@ from groups.publish.api import router as publishing_router
 from .fallback import fallback_router
 from .inventory import router as inventory_router
 from .setup import router as setup_router
-from .spot_resources import router as spot_router
+from .spot_routes import router as spot_router
 
 
 def register(api: NinjaAPI) -> None:

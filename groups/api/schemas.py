@@ -1,12 +1,12 @@
 """Request and response bodies of the Spot-compatible API, as pydantic models.
 
 Field names are Spot's camelCase; unknown fields are allowed and kept (`extra="allow"`), so a
-client may send anything Spot accepts (each within groups.rules.MAX_UNKNOWN_FIELD_BYTES). The
-models check types and Spot's required fields; the limits and naming rules are groups.rules',
-checked by groups.validation for the editor and the API alike, and shown here (`rule`) in the
-OpenAPI document. The update models are the create models with every field optional (PUT is a
-partial update; null clears).
-Where Spot's sources spell a field two ways both are accepted (see groups.spot_json).
+client may send anything Spot accepts (each within MAX_UNKNOWN_FIELD_BYTES). The models check
+types and Spot's required fields; the limits and naming rules are the field table's
+(groups.spot.fields, rules in groups.validation.limits), checked by groups.validation.rules for
+the editor and the API alike, and shown here (`rule`) in the OpenAPI document. The update models
+are the create models with every field optional (PUT is a partial update; null clears).
+Where Spot's sources spell a field two ways both are accepted (see groups.spot.fields).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from groups.models import Kind
-from groups.rules import MAX_UNKNOWN_FIELD_BYTES, rule_at
+from groups.spot.fields import rule_at
+from groups.validation.limits import MAX_UNKNOWN_FIELD_BYTES
 
 WRITE_ONLY_NOTE = (
     "Write-only: stored encrypted, never returned (the field is absent from every response). "
@@ -27,7 +28,7 @@ WRITE_ONLY_NOTE = (
 
 
 def rule(path: str, kind: Kind = Kind.STATELESS) -> Any:
-    """A field documented with the limits of its rule in groups.rules."""
+    """A field documented with the limits of its rule in the field table."""
     return Field(json_schema_extra=rule_at(path, kind).json_schema())
 
 

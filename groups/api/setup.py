@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.db import IntegrityError
 from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -23,8 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from console.models import Account, Membership, Role
 from console.rules import ACCOUNT_NAME, TextRule
 from console.selectors import accounts_for
-from galleries import services as subscriptions
-from galleries.azure_clients import ConnectionSettings
+from galleries.azure.clients import ConnectionSettings
 from galleries.azure_rules import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -33,9 +31,9 @@ from galleries.azure_rules import (
     normalized_guid,
 )
 from galleries.endpoints import EndpointNotAllowed, check_connection_endpoints
-from galleries.forms import default_ca_bundle
 from galleries.models import Cloud, ConnectedSubscription
-from galleries.refresh import active_run, request_refresh
+from galleries.subscriptions import services as subscriptions
+from galleries.subscriptions.forms import default_ca_bundle
 from groups.account_services import (
     AccountInUse,
     DuplicateAccountName,
@@ -43,7 +41,7 @@ from groups.account_services import (
     delete_account,
     rename_account,
 )
-from groups.validation import UNKNOWN_ACCOUNT, VALIDATION_ERROR
+from groups.validation.problems import UNKNOWN_ACCOUNT, VALIDATION_ERROR
 
 from .auth import bearer, caller, require_role
 from .envelope import KIND_ACCOUNT, KIND_CREDENTIALS, ApiError, ErrorItem, ok
@@ -198,35 +196,21 @@ def set_credentials(
 ) -> JsonResponse:
     who = caller(request, accountId, Role.ADMIN)
     connection = _connection(payload)
-    existing = ConnectedSubscription.objects.filter(account=who.account).first()
     try:
-        if existing is None:
-            subscription = subscriptions.connect_subscription(
-                organization=who.organization,
-                actor=who.user,
-                display_name=who.account.name,
-                connection=connection,
-                account=who.account,
-                refresh=True,
-            )
-            run = active_run(subscription)
-        else:
-            if existing.subscription_id != connection.subscription_id:
-                raise ApiError(
-                    400,
-                    ErrorItem(
-                        VALIDATION_ERROR,
-                        f"Account {who.account.id} is connected to subscription "
-                        f"{existing.subscription_id}; disconnect it in the console first.",
-                        "subscriptionId",
-                    ),
-                )
-            subscription = subscriptions.update_subscription(
-                existing, actor=who.user, display_name=existing.display_name, connection=connection
-            )
-            run, new = request_refresh(subscription, requested_by=who.user)
-            subscriptions.record_refresh_requested(subscription, actor=who.user, run=run, new=new)
-    except IntegrityError as exc:
+        subscription, run = subscriptions.set_credentials(
+            account=who.account, actor=who.user, connection=connection
+        )
+    except subscriptions.AccountConnectedElsewhere as exc:
+        raise ApiError(
+            400,
+            ErrorItem(
+                VALIDATION_ERROR,
+                f"Account {who.account.id} is connected to subscription "
+                f"{exc.subscription_id}; disconnect it in the console first.",
+                "subscriptionId",
+            ),
+        ) from exc
+    except subscriptions.SubscriptionTaken as exc:
         raise ApiError(
             400,
             ErrorItem(

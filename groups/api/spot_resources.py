@@ -14,18 +14,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Router
 from pydantic import BaseModel
 
 from console.models import Role
 from groups.models import Group, Kind, Status
 from groups.selectors import groups_for
-from groups.services import RevisionConflict, ValidationFailed, delete_group, save_group
-from groups.spot_json import LOGIN_PATH, dig, merge_update, parse_body, to_item
-from groups.validation import VALIDATION_ERROR, Problem
+from groups.services import (
+    RevisionConflict,
+    ValidationFailed,
+    delete_group,
+    save_group,
+    update_group,
+)
+from groups.spot.json import parse_body, to_item
+from groups.validation.problems import VALIDATION_ERROR, Problem
 
 from . import schemas
-from .auth import Caller, bearer, caller
+from .auth import Caller, caller
 from .envelope import (
     CONFLICT,
     GROUP_DOESNT_EXIST,
@@ -35,11 +40,6 @@ from .envelope import (
     ErrorItem,
     ok,
 )
-
-router = Router(auth=bearer, tags=["Spot: Azure"])
-# Concurrent PUTs on one group merge onto the latest spec; give up after this many collisions.
-UPDATE_ATTEMPTS = 3
-IMMUTABLE_AFTER_CREATE = ("region", "resourceGroupName")
 
 
 @dataclass(frozen=True)
@@ -87,14 +87,18 @@ def _find(resource: Resource, who: Caller, object_id: str) -> Group:
         .first()
     )
     if group is None:
-        raise ApiError(
-            404,
-            ErrorItem(
-                GROUP_DOESNT_EXIST,
-                f"{resource.label} {object_id} does not exist in account {who.account.id}.",
-            ),
-        )
+        raise _not_found(resource, who, object_id)
     return group
+
+
+def _not_found(resource: Resource, who: Caller, object_id: str) -> ApiError:
+    return ApiError(
+        404,
+        ErrorItem(
+            GROUP_DOESNT_EXIST,
+            f"{resource.label} {object_id} does not exist in account {who.account.id}.",
+        ),
+    )
 
 
 def _body(payload: BaseModel, resource: Resource) -> dict[str, Any]:
@@ -116,11 +120,6 @@ def _body(payload: BaseModel, resource: Resource) -> dict[str, Any]:
         )
     dumped = payload.model_dump(exclude_unset=True)
     return parse_body(resource.kind, dumped.get(resource.wrapper) or {})
-
-
-def _password_cleared(patch: dict[str, Any]) -> bool:
-    login = dig(patch, LOGIN_PATH)
-    return isinstance(login, dict) and "password" in login and login["password"] is None
 
 
 def create(
@@ -150,39 +149,25 @@ def update(
     account_id: str | None,
 ) -> JsonResponse:
     who = caller(request, account_id, Role.EDITOR)
-    patch = _body(payload, resource)
-    for attempt in range(UPDATE_ATTEMPTS):
-        group = _find(resource, who, object_id)
-        for key in IMMUTABLE_AFTER_CREATE:
-            if key in patch and patch[key] != group.spec.get(key):
-                raise ApiError(
-                    400,
-                    ErrorItem(VALIDATION_ERROR, f"{key} can't be changed after creation.", key),
-                )
-        try:
-            group, _ = save_group(
-                actor=who.user,
-                organization=who.organization,
-                account=who.account,
-                kind=resource.kind,
-                spec=merge_update(group.spec, patch),
-                status=Status.ACTIVE,
-                source="api",
-                group=group,
-                expected_revision=group.revision,
-                clear_password=_password_cleared(patch),
-            )
-        except ValidationFailed as failure:
-            raise problems_error(failure.problems) from failure
-        except RevisionConflict:
-            if attempt == UPDATE_ATTEMPTS - 1:
-                raise ApiError(
-                    409,
-                    ErrorItem(CONFLICT, f"{resource.label} {object_id} is being changed; retry."),
-                ) from None
-            continue
-        return ok(request, kind=resource.response_kind, items=[to_item(group)])
-    raise AssertionError("unreachable")
+    try:
+        group, _ = update_group(
+            actor=who.user,
+            organization=who.organization,
+            account=who.account,
+            kind=resource.kind,
+            group_id=object_id,
+            patch=_body(payload, resource),
+            source="api",
+        )
+    except Group.DoesNotExist:
+        raise _not_found(resource, who, object_id) from None
+    except ValidationFailed as failure:
+        raise problems_error(failure.problems) from failure
+    except RevisionConflict:
+        raise ApiError(
+            409, ErrorItem(CONFLICT, f"{resource.label} {object_id} is being changed; retry.")
+        ) from None
+    return ok(request, kind=resource.response_kind, items=[to_item(group)])
 
 
 def delete(
@@ -224,6 +209,3 @@ def detail(
     return ok(
         request, kind=resource.response_kind, items=[to_item(_find(resource, who, object_id))]
     )
-
-
-from . import spot_routes  # noqa: E402, F401  (registers the operations on `router`)

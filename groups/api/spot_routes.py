@@ -1,10 +1,12 @@
-"""The operations of groups.api.spot_resources, one typed function each for the OpenAPI document."""
+"""Spot's Azure group and stateful-node routes: one typed function each (the OpenAPI document's
+operations), each calling its handler in groups.api.spot_resources."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Query
+from ninja import Query, Router
 
+from .auth import bearer
 from .schemas import (
     DOCUMENTED,
     WRITE_ONLY_NOTE,
@@ -14,7 +16,9 @@ from .schemas import (
     UpdateGroupBody,
     UpdateStatefulNodeBody,
 )
-from .spot_resources import STATEFUL, STATELESS, create, delete, detail, listing, router, update
+from .spot_resources import STATEFUL, STATELESS, create, delete, detail, listing, update
+
+router = Router(auth=bearer, tags=["Spot: Azure"])
 
 ACCOUNT = Query(
     None,

@@ -13,8 +13,8 @@ from django.db import transaction
 
 from console.models import Account, ApiToken, Membership, Organization, Role
 from console.services import create_api_token, revoke_api_token
+from galleries.demo import connect_demo_sandbox
 from galleries.models import ConnectedSubscription
-from galleries.services import connect_demo_sandbox
 
 from .models import SpotConnection
 from .services import save_connection

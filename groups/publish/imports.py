@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from groups.models import Group, Kind, Status
 from groups.services import ValidationFailed, save_group
-from groups.spot_json import gallery_reference, with_gallery_reference, without_password
+from groups.spot.json import gallery_reference, with_gallery_reference, without_password
 
 from .client import SpotError
 from .models import Publication, SpotConnection, SyncState

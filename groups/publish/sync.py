@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from console.services import record_audit
 from galleries.crypto import SecretUnreadable, decrypt_secret
 from groups.models import Group, Kind, Revision, Status
-from groups.spot_json import (
+from groups.spot.json import (
     ITEM_ONLY_KEYS,
     LOGIN_PATH,
     dig,

@@ -127,7 +127,7 @@ def test_once_cached_a_request_spends_no_query_on_who_is_signed_in(
 ):
     client.force_login(member(Role.VIEWER).user)
     # A cascade level whose parent is not chosen yet lists nothing: no query of its own.
-    fragment = reverse("cascade:level", args=["gallery"])
+    fragment = reverse("cascade:level", args=["gallery_name"])
     assert client.get(fragment, headers={"HX-Request": "true"}).status_code == 200
 
     with django_assert_num_queries(0):

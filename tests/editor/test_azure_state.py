@@ -44,9 +44,9 @@ def test_a_warned_image_subscription_is_named_as_the_images_home(
 ) -> None:
     form = valid_form(
         world,
-        image_account=world.other.id,
-        image_resource_group="shared-rg",
-        image_gallery="sharedgal",
+        spot_account_id=world.other.id,
+        gallery_resource_group_name="shared-rg",
+        gallery_name="sharedgal",
         image_name="golden",
     )
     assert editor_client.post("/groups/new/", form).status_code == 302
@@ -63,14 +63,14 @@ def test_a_warned_image_subscription_is_named_as_the_images_home(
 
 
 def test_the_cascade_says_so_under_the_first_level(editor_client: Client, world: Any) -> None:
-    params = {"image_account": world.own.id, "group_account": world.own.id}
+    params = {"spot_account_id": world.own.id, "group_account": world.own.id}
     fragment = editor_client.get(
-        "/cascade/level/resource_group/", params, HTTP_HX_REQUEST="true"
+        "/cascade/level/gallery_resource_group_name/", params, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "azure-state-note" not in fragment
     _disable(world.own_sub)
     fragment = editor_client.get(
-        "/cascade/level/resource_group/", params, HTTP_HX_REQUEST="true"
+        "/cascade/level/gallery_resource_group_name/", params, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "Azure reports Production subscription as Disabled" in fragment
 

@@ -9,7 +9,7 @@ from django.test import Client
 from console.models import Role
 from console.services import create_api_token
 from groups.models import Group, Status
-from groups.spot_json import to_item
+from groups.spot.json import to_item
 from tests.factories import log_in_as
 from tests.groups_api.bodies import SSH_KEY
 
@@ -81,7 +81,7 @@ def test_an_edit_without_its_revision_saves_nothing_and_keeps_what_was_typed(edi
 
 
 def test_a_console_saved_group_reads_back_through_the_api_as_review_shows(editor_client, world):
-    editor_client.post("/groups/new/", valid_form(world, image_version="1.10.0"))
+    editor_client.post("/groups/new/", valid_form(world, version_name="1.10.0"))
     group = Group.objects.get()
     membership = log_in_as(Client(), Role.VIEWER, organization=world.org)
     _, raw = create_api_token(user=membership.user, organization=world.org, name="ci")

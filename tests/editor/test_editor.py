@@ -7,7 +7,7 @@ from typing import Any
 
 from groups.models import Group, Kind, Revision, Status
 from groups.services import save_group
-from groups.spot_json import to_item
+from groups.spot.json import to_item
 from tests.groups_api.bodies import SSH_KEY
 
 from .conftest import valid_form
@@ -19,13 +19,13 @@ def test_new_group_page_shows_the_tabs_and_the_cascade(editor_client, world):
     assert response.status_code == 200
     for tab in ("General", "Compute", "Network", "Login", "Review"):
         assert f'id="tab-{tab.lower()}"' in html
-    assert 'name="image_account"' in html
+    assert 'name="spot_account_id"' in html
     assert world.own.id in html
     assert "img-rg" in html  # the resource groups of the group's own account are listed
 
 
 def test_create_saves_an_active_group_and_every_choice_reads_back(editor_client, world):
-    response = editor_client.post("/groups/new/", valid_form(world, image_version="1.10.0"))
+    response = editor_client.post("/groups/new/", valid_form(world, version_name="1.10.0"))
     assert response.status_code == 302, response.content.decode()[:3000]
     group = Group.objects.get()
     assert group.status == Status.ACTIVE
@@ -60,11 +60,11 @@ def test_review_shows_exactly_what_the_api_returns(editor_client, world, client)
 def test_another_accounts_gallery_sets_spot_account_id(editor_client, world):
     form = valid_form(
         world,
-        image_account=world.other.id,
-        image_resource_group="shared-rg",
-        image_gallery="sharedgal",
+        spot_account_id=world.other.id,
+        gallery_resource_group_name="shared-rg",
+        gallery_name="sharedgal",
         image_name="golden",
-        image_version="5.0.0",
+        version_name="5.0.0",
     )
     assert editor_client.post("/groups/new/", form).status_code == 302
     gallery = Group.objects.get().spec["compute"]["launchSpecification"]["image"]["gallery"]
@@ -99,7 +99,7 @@ def test_every_save_writes_a_revision_and_an_audit_entry(editor_client, world):
 
 
 def test_password_is_write_only(editor_client, world):
-    form = valid_form(world, os="Windows", image_name="win-2022", image_version="latest")
+    form = valid_form(world, os="Windows", image_name="win-2022", version_name="latest")
     form.update(login_ssh_public_key="", login_password="S3cret-Passw0rd!")
     assert editor_client.post("/groups/new/", form).status_code == 302
     group = Group.objects.get()
@@ -203,8 +203,9 @@ def test_a_group_made_through_the_api_opens_with_every_choice_shown(editor_clien
     assert 'value="standard_x9_custom" id="id_spot_sizes_standard_x9_custom" checked' in page
     # saving unchanged from the console keeps the API's JSON as it was
     form = valid_form(
-        world, name="from-api", image_account=world.other.id, image_resource_group="shared-rg",
-        image_gallery="sharedgal", image_name="golden", image_version="5.0.0",
+        world, name="from-api", spot_account_id=world.other.id,
+        gallery_resource_group_name="shared-rg", gallery_name="sharedgal", image_name="golden",
+        version_name="5.0.0",
         spot_sizes=["standard_x9_custom"], capacity_maximum="3", revision="1",
         login_ssh_public_key=SSH_KEY,
     )  # fmt: skip

@@ -37,7 +37,7 @@ def test_a_draft_reports_its_problems_pluralised(editor_client, world):
 def test_a_deleted_pinned_version_stays_selected_flagged_and_unrelated_edits_save(
     editor_client, world
 ):
-    editor_client.post("/groups/new/", valid_form(world, action="draft", image_version="1.1.0"))
+    editor_client.post("/groups/new/", valid_form(world, action="draft", version_name="1.1.0"))
     group = Group.objects.get()
     ImageVersion.objects.filter(image=world.ubuntu, name="1.1.0").update(deleted_at=timezone.now())
     page = editor_client.get(f"/groups/{group.id}/").content.decode()
@@ -45,7 +45,7 @@ def test_a_deleted_pinned_version_stays_selected_flagged_and_unrelated_edits_sav
     assert "Image ubuntu-22 has no version 1.1.0 any more" in page
     assert "is not available in East US" not in page
     # the kept version is posted back, so an unrelated change saves as a draft unharmed
-    form = valid_form(world, action="draft", image_version="1.1.0", description="x", revision="1")
+    form = valid_form(world, action="draft", version_name="1.1.0", description="x", revision="1")
     response = editor_client.post(f"/groups/{group.id}/", form, follow=True)
     assert "Version is required." not in response.content.decode()
     group.refresh_from_db()
@@ -68,13 +68,15 @@ def test_editors_see_the_create_button(editor_client, world):
 def test_error_links_point_at_existing_controls_and_the_first_errors_tab_opens(
     editor_client, world
 ):
-    form = valid_form(world, name="", image_resource_group="", image_gallery="", image_name="")
+    form = valid_form(
+        world, name="", gallery_resource_group_name="", gallery_name="", image_name=""
+    )
     page = editor_client.post("/groups/new/", form).content.decode()
     links = re.findall(r'<a href="#(id_\w+)" data-field', page)
     assert links[0] == "id_name"
     for anchor in links:
         assert f'id="{anchor}"' in page, f"{anchor} is linked but not on the page"
-    assert 'href="#id_image_resource_group"' in page  # the first cascade level to fill in
+    assert 'href="#id_gallery_resource_group_name"' in page  # the first cascade level to fill in
     assert 'class="nav-link active" id="tab-general-button"' in page
 
 
@@ -97,9 +99,9 @@ def test_tabs_with_only_warnings_get_their_own_badge(editor_client, world):
 
 
 def test_get_on_the_refresh_address_is_never_a_blank_page(viewer_client, world):
-    response = viewer_client.get("/cascade/refresh/", {"image_account": world.own.id})
+    response = viewer_client.get("/cascade/refresh/", {"spot_account_id": world.own.id})
     assert response.status_code == 302
-    assert response["Location"] == f"/cascade/?image_account={world.own.id}"
+    assert response["Location"] == f"/cascade/?spot_account_id={world.own.id}"
     other = viewer_client.put("/cascade/refresh/")
     assert other.status_code == 405
     assert "Refresh this gallery" in other.content.decode()
@@ -115,8 +117,9 @@ def test_a_pinned_version_past_the_lists_cap_stays_selected(editor_client, world
         world.own_sub, resource_group="img-rg", gallery="gal", image="many", versions=versions
     )
     page = level(
-        editor_client, "version", image_account=world.own.id, image_resource_group="img-rg",
-        image_gallery="gal", image_name="many", image_version="1.0.3", region="eastus",
+        editor_client, "version_name", spot_account_id=world.own.id,
+        gallery_resource_group_name="img-rg", gallery_name="gal", image_name="many",
+        version_name="1.0.3", region="eastus",
     ).content.decode()  # fmt: skip
     assert '<option value="1.0.3" selected>1.0.3</option>' in page
     assert "choose another" not in page

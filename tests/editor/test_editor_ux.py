@@ -46,13 +46,13 @@ def test_end_of_life_passed_is_red_and_a_future_one_neutral(editor_client, world
     future = timezone.now() + timedelta(days=60)
     ImageVersion.objects.filter(image=world.ubuntu, name="1.0.0").update(end_of_life_date=future)
     params = dict(
-        image_account=world.own.id, image_resource_group="img-rg", image_gallery="gal",
+        spot_account_id=world.own.id, gallery_resource_group_name="img-rg", gallery_name="gal",
         image_name="ubuntu-22", region="eastus", os="Linux",
     )  # fmt: skip
-    versions = level(editor_client, "version", **params).content.decode()
+    versions = level(editor_client, "version_name", **params).content.decode()
     assert f"end of life passed {past:%Y-%m-%d}" in versions
     assert f"end of life {future:%Y-%m-%d}" in versions  # neutral: no "passed"
-    details = level(editor_client, "details", image_version="1.10.0", **params).content.decode()
+    details = level(editor_client, "details", version_name="1.10.0", **params).content.decode()
     assert (
         f'<span class="badge text-bg-danger">End of life passed {past:%Y-%m-%d}</span>' in details
     )
@@ -63,7 +63,7 @@ def test_creating_with_an_end_of_life_version_warns_but_saves(editor_client, wor
         end_of_life_date=timezone.now() - timedelta(days=2)
     )
     response = editor_client.post(
-        "/groups/new/", valid_form(world, image_version="1.10.0"), follow=True
+        "/groups/new/", valid_form(world, version_name="1.10.0"), follow=True
     )
     page = response.content.decode()
     assert Group.objects.get().status == "active"

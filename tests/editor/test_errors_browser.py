@@ -19,4 +19,4 @@ def test_a_refused_create_opens_general_and_cascade_links_reach_a_control(page, 
         "link", name="Gallery is required."
     ).click()  # its dropdown is not there yet
     expect(page.locator("#tab-compute")).to_be_visible()
-    expect(page.locator("#id_image_resource_group")).to_be_focused()
+    expect(page.locator("#id_gallery_resource_group_name")).to_be_focused()

@@ -43,6 +43,13 @@ CASES = [
         "Capacity minimum must be between 0 and 25,000 (got -1).",
     ),
     (
+        {"draining_timeout": "7200"},
+        "strategy.drainingTimeout",
+        7200,
+        "draining_timeout",
+        "Draining timeout must be between 0 and 3,600 seconds (got 7,200).",
+    ),
+    (
         {"region": "$$$"},
         "region",
         "$$$",
@@ -207,3 +214,38 @@ def test_inputs_carry_the_rules_limits(editor_client):
     assert 'name="name" maxlength="200"' in page
     assert 'name="capacity_maximum" min="0" max="25000"' in page
     assert 'name="virtual_network_name" maxlength="64"' in page
+
+
+def test_draining_timeout_is_edited_on_the_compute_tab_with_each_kinds_limits(editor_client, world):
+    stateless = editor_client.get("/groups/new/").content.decode()
+    assert 'name="draining_timeout" min="0" max="3600"' in stateless
+    stateful = editor_client.get("/nodes/new/").content.decode()
+    assert 'name="draining_timeout" min="1" max="3600"' in stateful
+
+    response = editor_client.post("/groups/new/", valid_form(world, draining_timeout="300"))
+    assert response.status_code == 302
+    group = Group.objects.get()
+    assert group.spec["strategy"]["drainingTimeout"] == 300
+    page = editor_client.get(f"/groups/{group.id}/").content.decode()
+    assert 'name="draining_timeout" value="300"' in page
+
+    refused = editor_client.post(
+        f"/groups/{group.id}/",
+        valid_form(world, draining_timeout="-5", revision=str(group.revision)),
+    )
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert message_next_to(page, "draining_timeout") == (
+        "Draining timeout must be between 0 and 3,600 seconds (got -5)."
+    )
+    # The problem's tab says so.
+    assert 'id="tab-compute-button"' in page
+    compute_tab = page[page.index('id="tab-compute-button"') :][:600]
+    assert "(has problems)" in compute_tab
+
+    cleared = editor_client.post(
+        f"/groups/{group.id}/", valid_form(world, draining_timeout="", revision=str(group.revision))
+    )
+    assert cleared.status_code == 302
+    group.refresh_from_db()
+    assert "drainingTimeout" not in group.spec["strategy"]

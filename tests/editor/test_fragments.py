@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from galleries.cascade.selection import FIELDS
 from tests.factories import AccountFactory, OrganizationFactory
 from tests.inventory_factories import connect_account, gallery_image
 
@@ -28,30 +29,33 @@ def options_of(response: Any, field: str) -> str:
 
 
 def test_resource_groups_lists_groups_holding_galleries_and_inventory_age(editor_client, world):
-    response = level(editor_client, "resource_group", image_account=world.own.id)
+    response = level(editor_client, "gallery_resource_group_name", spot_account_id=world.own.id)
     assert response.status_code == 200
-    assert "img-rg" in options_of(response, "image_resource_group")
+    assert "img-rg" in options_of(response, "gallery_resource_group_name")
     assert "Inventory refreshed 4\xa0minutes ago" in response.content.decode()
     assert response["Vary"].count("HX-Request") == 1
 
 
 def test_galleries_of_the_chosen_resource_group(editor_client, world):
     response = level(
-        editor_client, "gallery", image_account=world.own.id, image_resource_group="IMG-RG"
+        editor_client,
+        "gallery_name",
+        spot_account_id=world.own.id,
+        gallery_resource_group_name="IMG-RG",
     )
-    select = options_of(response, "image_gallery")
+    select = options_of(response, "gallery_name")
     assert ">gal<" in select
     assert ">gal2<" in select
 
 
 def test_images_are_filtered_by_os(editor_client, world):
     params = {
-        "image_account": world.own.id,
-        "image_resource_group": "img-rg",
-        "image_gallery": "gal",
+        "spot_account_id": world.own.id,
+        "gallery_resource_group_name": "img-rg",
+        "gallery_name": "gal",
     }
-    linux = options_of(level(editor_client, "image", os="Linux", **params), "image_name")
-    windows = options_of(level(editor_client, "image", os="Windows", **params), "image_name")
+    linux = options_of(level(editor_client, "image_name", os="Linux", **params), "image_name")
+    windows = options_of(level(editor_client, "image_name", os="Windows", **params), "image_name")
     assert "ubuntu-22" in linux
     assert "win-2022" not in linux
     assert "win-2022" in windows
@@ -60,19 +64,19 @@ def test_images_are_filtered_by_os(editor_client, world):
 
 def _versions(client, world, **extra):
     params = {
-        "image_account": world.own.id,
-        "image_resource_group": "img-rg",
-        "image_gallery": "gal",
+        "spot_account_id": world.own.id,
+        "gallery_resource_group_name": "img-rg",
+        "gallery_name": "gal",
         "image_name": "ubuntu-22",
         "os": "Linux",
         "region": "eastus",
     }
     params.update(extra)
-    return level(client, "version", **params)
+    return level(client, "version_name", **params)
 
 
 def test_versions_in_region_newest_first_with_latest_resolved(editor_client, world):
-    select = options_of(_versions(editor_client, world), "image_version")
+    select = options_of(_versions(editor_client, world), "version_name")
     assert "Latest (currently 1.10.0)" in select
     positions = [select.index(f'value="{v}"') for v in ("latest", "1.11.0", "1.10.0", "1.1.0")]
     assert positions == sorted(positions)  # Latest first, then semantic order (1.10 > 1.1)
@@ -81,7 +85,7 @@ def test_versions_in_region_newest_first_with_latest_resolved(editor_client, wor
 
 
 def test_failed_versions_are_shown_disabled(editor_client, world):
-    select = options_of(_versions(editor_client, world), "image_version")
+    select = options_of(_versions(editor_client, world), "version_name")
     published = world.ubuntu.versions.get(name="1.10.0").published_date
     assert f">1.10.0 · published {published:%Y-%m-%d}</option>" in select
     failed = select[select.index('value="1.11.0"') :].split("</option>")[0]
@@ -90,68 +94,70 @@ def test_failed_versions_are_shown_disabled(editor_client, world):
 
 
 def test_show_all_marks_versions_not_in_region(editor_client, world):
-    select = options_of(_versions(editor_client, world, all_versions="1"), "image_version")
+    select = options_of(_versions(editor_client, world, all_versions="1"), "version_name")
     assert "1.2.0" in select
     assert "not in East US" in select
 
 
 def test_changing_the_region_keeps_a_version_only_if_replicated_there(editor_client, world):
-    kept = _versions(editor_client, world, region="westus", image_version="1.0.0")
-    assert 'value="1.0.0" selected' in options_of(kept, "image_version")
-    dropped = _versions(editor_client, world, region="westus", image_version="1.1.0")
-    assert "selected" not in options_of(dropped, "image_version")
+    kept = _versions(editor_client, world, region="westus", version_name="1.0.0")
+    assert 'value="1.0.0" selected' in options_of(kept, "version_name")
+    dropped = _versions(editor_client, world, region="westus", version_name="1.1.0")
+    assert "selected" not in options_of(dropped, "version_name")
     assert "Version 1.1.0 is not available in West US" in dropped.content.decode()
 
 
 def test_changing_a_parent_clears_the_children(editor_client, world):
     response = level(
         editor_client,
-        "image",
-        trigger="image_gallery",
-        image_account=world.own.id,
-        image_resource_group="img-rg",
-        image_gallery="gal2",
+        "image_name",
+        trigger="gallery_name",
+        spot_account_id=world.own.id,
+        gallery_resource_group_name="img-rg",
+        gallery_name="gal2",
         image_name="ubuntu-22",
-        image_version="1.0.0",
+        version_name="1.0.0",
     )
     html = response.content.decode()
     assert "selected" not in options_of(response, "image_name")
     # the version level is emptied out of band, not left showing the old gallery's versions
-    assert '<div id="level-version" class="cascade-level" hx-swap-oob="outerHTML"></div>' in html
+    assert (
+        '<div id="level-version_name" class="cascade-level" hx-swap-oob="outerHTML"></div>' in html
+    )
 
 
 def test_a_kept_selection_loads_its_children_lazily(editor_client, world):
     response = level(
         editor_client,
-        "image",
-        image_account=world.own.id,
-        image_resource_group="img-rg",
-        image_gallery="gal",
+        "image_name",
+        spot_account_id=world.own.id,
+        gallery_resource_group_name="img-rg",
+        gallery_name="gal",
         image_name="ubuntu-22",
         os="Linux",
     )
     html = response.content.decode()
     assert 'value="ubuntu-22" selected' in html
-    assert 'hx-get="/cascade/level/version/" hx-trigger="load"' in html
+    assert 'hx-get="/cascade/level/version_name/" hx-trigger="load"' in html
 
 
 def test_search_narrows_and_keeps_the_selected_option(editor_client, world):
     response = level(
         editor_client,
-        "image",
-        trigger="image_q",
-        image_account=world.own.id,
-        image_resource_group="img-rg",
-        image_gallery="gal",
+        "image_name",
+        trigger="image_name_q",
+        spot_account_id=world.own.id,
+        gallery_resource_group_name="img-rg",
+        gallery_name="gal",
         image_name="ubuntu-22",
-        image_q="appl",
+        image_name_q="appl",
         part="options",
     )
     select = options_of(response, "image_name")
     assert "appliance" in select
     assert "ubuntu-22" in select
     assert "win-2022" not in select
-    assert 'id="level-image"' not in response.content.decode()  # only the options part
+    assert 'id="level-image_name"' not in response.content.decode()  # only the options part
 
 
 def test_long_lists_are_capped_with_type_to_narrow(editor_client, world):
@@ -159,10 +165,10 @@ def test_long_lists_are_capped_with_type_to_narrow(editor_client, world):
         gallery_image(world.own_sub, resource_group="img-rg", gallery="big", image=f"img-{n:03d}")
     response = level(
         editor_client,
-        "image",
-        image_account=world.own.id,
-        image_resource_group="img-rg",
-        image_gallery="big",
+        "image_name",
+        spot_account_id=world.own.id,
+        gallery_resource_group_name="img-rg",
+        gallery_name="big",
     )
     assert response.content.decode().count('<option value="img-') == 100
     assert "type to narrow" in response.content.decode()
@@ -172,11 +178,11 @@ def test_long_lists_are_capped_with_type_to_narrow(editor_client, world):
 def test_share_check_verdict_for_another_subscriptions_gallery(editor_client, world):
     response = level(
         editor_client,
-        "image",
+        "image_name",
         group_account=world.own.id,
-        image_account=world.other.id,
-        image_resource_group="shared-rg",
-        image_gallery="sharedgal",
+        spot_account_id=world.other.id,
+        gallery_resource_group_name="shared-rg",
+        gallery_name="sharedgal",
     )
     html = response.content.decode()
     assert "The group's subscription can read this gallery" in html
@@ -186,11 +192,11 @@ def test_details_show_regions_and_replica_counts(editor_client, world):
     response = level(
         editor_client,
         "details",
-        image_account=world.own.id,
-        image_resource_group="img-rg",
-        image_gallery="gal",
+        spot_account_id=world.own.id,
+        gallery_resource_group_name="img-rg",
+        gallery_name="gal",
         image_name="ubuntu-22",
-        image_version="latest",
+        version_name="latest",
         region="eastus",
     )
     html = response.content.decode()
@@ -201,11 +207,11 @@ def test_details_show_regions_and_replica_counts(editor_client, world):
 
 def test_direct_load_of_a_fragment_url_is_a_full_page(editor_client, world):
     response = editor_client.get(
-        "/cascade/level/version/",
+        "/cascade/level/version_name/",
         {
-            "image_account": world.own.id,
-            "image_resource_group": "img-rg",
-            "image_gallery": "gal",
+            "spot_account_id": world.own.id,
+            "gallery_resource_group_name": "img-rg",
+            "gallery_name": "gal",
             "image_name": "ubuntu-22",
             "region": "eastus",
         },
@@ -219,8 +225,8 @@ def test_direct_load_of_a_fragment_url_is_a_full_page(editor_client, world):
 
 def test_history_restore_gets_the_full_page(editor_client, world):
     response = editor_client.get(
-        "/cascade/level/gallery/",
-        {"image_account": world.own.id, "image_resource_group": "img-rg"},
+        "/cascade/level/gallery_name/",
+        {"spot_account_id": world.own.id, "gallery_resource_group_name": "img-rg"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_HISTORY_RESTORE_REQUEST="true",
     )
@@ -231,29 +237,32 @@ def test_another_organizations_subscription_is_a_404(editor_client, world):
     stranger = AccountFactory(organization=OrganizationFactory(name="Fabrikam"))
     stranger_sub = connect_account(stranger)
     gallery_image(stranger_sub, resource_group="secret-rg", gallery="secret")
-    response = level(editor_client, "resource_group", image_account=stranger.id)
+    response = level(editor_client, "gallery_resource_group_name", spot_account_id=stranger.id)
     assert response.status_code == 404
     response = level(
-        editor_client, "gallery", image_account=stranger.id, image_resource_group="secret-rg"
+        editor_client,
+        "gallery_name",
+        spot_account_id=stranger.id,
+        gallery_resource_group_name="secret-rg",
     )
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("key", ["resource_group", "gallery", "image", "version", "details"])
+@pytest.mark.parametrize("key", [*FIELDS[1:], "details"])
 def test_every_fragment_stays_within_three_queries(editor_client, world, key):
     params = {
         "group_account": world.own.id,
-        "image_account": world.own.id,
-        "image_resource_group": "img-rg",
-        "image_gallery": "gal",
+        "spot_account_id": world.own.id,
+        "gallery_resource_group_name": "img-rg",
+        "gallery_name": "gal",
         "image_name": "ubuntu-22",
-        "image_version": "1.0.0",
+        "version_name": "1.0.0",
         "os": "Linux",
         "region": "eastus",
     }
     # Session, user and tenancy queries come first: an empty level costs only those.
     with CaptureQueriesContext(connection) as baseline:
-        level(editor_client, "gallery", group_account=world.own.id)
+        level(editor_client, "gallery_name", group_account=world.own.id)
     with CaptureQueriesContext(connection) as fragment:
         response = level(editor_client, key, **params)
     assert response.status_code == 200

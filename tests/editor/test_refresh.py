@@ -10,8 +10,8 @@ from django.test import Client
 from azure_sandbox.world import ImageVersion, TargetRegion
 from console.models import Role
 from galleries.models import RefreshRun
-from galleries.refresh import execute_run, refresh_now
-from galleries.services import connect_subscription
+from galleries.refresh.runs import execute_run, refresh_now
+from galleries.subscriptions.services import connect_subscription
 from tests.factories import OrganizationFactory, log_in_as
 from tests.galleries.conftest import sandbox_connection
 
@@ -45,14 +45,14 @@ def test_refresh_this_gallery_swaps_in_a_version_published_since(client, fresh_a
     _, group, gallery, image = _first_linux_image(fresh_azure_sandbox, "Production")
     params = {
         "group_account": subscription.account_id,
-        "image_account": subscription.account_id,
-        "image_resource_group": group.name,
-        "image_gallery": gallery.name,
+        "spot_account_id": subscription.account_id,
+        "gallery_resource_group_name": group.name,
+        "gallery_name": gallery.name,
         "image_name": image.name,
         "os": "Linux",
         "region": "eastus",
     }
-    before = client.get("/cascade/level/version/", params, **HX).content.decode()
+    before = client.get("/cascade/level/version_name/", params, **HX).content.decode()
     assert "9999.0.0" not in before
 
     image.add_version(
@@ -75,19 +75,21 @@ def test_refresh_this_gallery_swaps_in_a_version_published_since(client, fresh_a
     execute_run(run.pk)  # what the worker does with the queued run
     done = client.get(f"/cascade/refresh/{run.pk}/", params, **HX).content.decode()
     assert "every 2s" not in done  # polling stops
-    assert 'hx-get="/cascade/level/image/" hx-trigger="load"' in done  # and the images reload
+    assert 'hx-get="/cascade/level/image_name/" hx-trigger="load"' in done  # and the images reload
     assert """hx-vals='{"refreshed": "1"}'""" in done
 
-    after = client.get("/cascade/level/version/", params, **HX).content.decode()
+    after = client.get("/cascade/level/version_name/", params, **HX).content.decode()
     assert "Latest (currently 9999.0.0)" in after
     # the image level reloads saying so, and keeps the chosen version for its lazy reload
     reloaded = client.get(
-        "/cascade/level/image/", {**params, "image_version": "latest", "refreshed": "1"}, **HX
+        "/cascade/level/image_name/", {**params, "version_name": "latest", "refreshed": "1"}, **HX
     ).content.decode()
     assert f"Gallery {gallery.name} refreshed just now" in reloaded
-    assert "hx-vals='{&quot;image_version&quot;: &quot;latest&quot;}'" in reloaded
+    assert "hx-vals='{&quot;version_name&quot;: &quot;latest&quot;}'" in reloaded
     assert "Inventory refreshed" not in reloaded  # said once, under the resource group
-    groups = client.get("/cascade/level/resource_group/", params, **HX).content.decode()
+    groups = client.get(
+        "/cascade/level/gallery_resource_group_name/", params, **HX
+    ).content.decode()
     assert "Inventory refreshed just now" in groups
 
 
@@ -104,7 +106,7 @@ def test_viewers_cannot_start_a_refresh_and_other_organizations_runs_are_hidden(
     )
     run = refresh_now(subscription)
     log_in_as(client, Role.VIEWER, organization=organization)
-    response = client.post("/cascade/refresh/", {"image_account": subscription.account_id}, **HX)
+    response = client.post("/cascade/refresh/", {"spot_account_id": subscription.account_id}, **HX)
     assert response.status_code == 403
     stranger = Client()
     log_in_as(stranger, Role.ADMIN, organization=OrganizationFactory(name="Fabrikam"))

@@ -17,10 +17,10 @@ def _pick_ubuntu(page, live_server, version):
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_label("Region").select_option("eastus")
     open_tab(page, "Compute")
-    choose(page, "#id_image_resource_group", "img-rg")
-    choose(page, "#id_image_gallery", "gal")
+    choose(page, "#id_gallery_resource_group_name", "img-rg")
+    choose(page, "#id_gallery_name", "gal")
     choose(page, "#id_image_name", "ubuntu-22")
-    choose(page, "#id_image_version", version)
+    choose(page, "#id_version_name", version)
 
 
 def _worker_finishes_the_run() -> None:
@@ -44,7 +44,7 @@ def test_refreshing_the_gallery_keeps_image_and_version(page, live_server, world
         "Gallery gal refreshed just now", timeout=15_000
     )
     expect(page.locator("#id_image_name")).to_have_value("ubuntu-22")
-    expect(page.locator("#id_image_version")).to_have_value(version)
+    expect(page.locator("#id_version_name")).to_have_value(version)
     expect(page.locator("#level-details")).to_contain_text("Version 1.10.0")
     expect(page.get_by_text("Inventory refreshed")).to_have_count(1)  # said once
 
@@ -55,10 +55,10 @@ def test_a_version_deleted_meanwhile_stays_selected_and_flagged(page, live_serve
     expect(page.locator("#gallery-refresh-status")).to_contain_text("Refreshing this gallery")
     ImageVersion.objects.filter(image=world.ubuntu, name="1.10.0").update(deleted_at=timezone.now())
     _worker_finishes_the_run()
-    version = page.locator("#id_image_version")
+    version = page.locator("#id_version_name")
     expect(version.locator("option:checked")).to_have_text(
         "1.10.0 — no longer in the gallery", timeout=15_000
     )
-    expect(page.locator("#level-version")).to_contain_text(
+    expect(page.locator("#level-version_name")).to_contain_text(
         "Image ubuntu-22 has no version 1.10.0 any more"
     )

@@ -35,10 +35,10 @@ def test_an_arm64_image_marks_x64_sizes_and_refuses_them(page, live_server, worl
     page.get_by_label("Region").select_option("eastus")
     open_tab(page, "Compute")
     size_box(page, "od_sizes", "Standard_D2s_v5").check()
-    choose(page, "#id_image_resource_group", "img-rg")
-    choose(page, "#id_image_gallery", "gal")
+    choose(page, "#id_gallery_resource_group_name", "img-rg")
+    choose(page, "#id_gallery_name", "gal")
     choose(page, "#id_image_name", "worker-arm64")
-    choose(page, "#id_image_version", "latest")
+    choose(page, "#id_version_name", "latest")
     expect(page.locator("#size-architecture-hint")).to_contain_text(
         "Image worker-arm64 is Arm64: only Arm64 sizes can boot it"
     )

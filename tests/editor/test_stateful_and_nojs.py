@@ -23,7 +23,7 @@ def _stateful_form(world, **overrides):
 
 
 def test_a_stateful_node_saves_version_name_zone_and_persistence(editor_client, world):
-    response = editor_client.post("/nodes/new/", _stateful_form(world, image_version="1.10.0"))
+    response = editor_client.post("/nodes/new/", _stateful_form(world, version_name="1.10.0"))
     assert response.status_code == 302, response.content.decode()[:2000]
     node = Group.objects.get()
     assert node.kind == Kind.STATEFUL
@@ -48,29 +48,29 @@ def test_a_stateful_node_saves_version_name_zone_and_persistence(editor_client, 
 
 
 def test_no_javascript_reload_clears_children_of_a_changed_parent(editor_client, world):
-    form = valid_form(world, action="reload", image_gallery="gal2")
+    form = valid_form(world, action="reload", gallery_name="gal2")
     form.update(
-        cascade_prev_image_account=world.own.id,
-        cascade_prev_image_resource_group="img-rg",
-        cascade_prev_image_gallery="gal",
+        cascade_prev_spot_account_id=world.own.id,
+        cascade_prev_gallery_resource_group_name="img-rg",
+        cascade_prev_gallery_name="gal",
         cascade_prev_image_name="ubuntu-22",
-        cascade_prev_image_version="latest",
+        cascade_prev_version_name="latest",
     )
     page = editor_client.post("/groups/new/", form).content.decode()
     assert not Group.objects.exists()  # a reload saves nothing
     assert 'value="gal2" selected' in page
     assert 'value="debian-12"' in page  # the new gallery's images are offered
     assert 'value="ubuntu-22" selected' not in page
-    assert 'name="image_version"' not in page  # no version until an image is chosen
+    assert 'name="version_name"' not in page  # no version until an image is chosen
     assert 'value="web"' in page  # everything else typed is kept
 
 
 def test_no_javascript_reload_with_nothing_changed_fills_the_next_level(editor_client, world):
-    form = valid_form(world, action="reload", image_name="", image_version="")
+    form = valid_form(world, action="reload", image_name="", version_name="")
     form.update(
-        cascade_prev_image_account=world.own.id,
-        cascade_prev_image_resource_group="img-rg",
-        cascade_prev_image_gallery="gal",
+        cascade_prev_spot_account_id=world.own.id,
+        cascade_prev_gallery_resource_group_name="img-rg",
+        cascade_prev_gallery_name="gal",
     )
     page = editor_client.post("/groups/new/", form).content.decode()
     assert 'value="ubuntu-22"' in page

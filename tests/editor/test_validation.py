@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from galleries.cascade.selection import FIELDS
 from groups.models import Group
 from tests.inventory_factories import share
 
@@ -18,18 +19,7 @@ ALL_VERSIONS = {"all_versions": "1"}
 
 def message_next_to(page: str, field: str) -> str:
     """The error text rendered under a form field (or under a cascade dropdown)."""
-    cascade_levels = {
-        "image_account": "account",
-        "image_resource_group": "resource_group",
-        "image_gallery": "gallery",
-        "image_name": "image",
-        "image_version": "version",
-    }
-    marker = (
-        f'id="error-{cascade_levels[field]}"'
-        if field in cascade_levels
-        else f'id="id_{field}_error"'
-    )
+    marker = f'id="error-{field}"' if field in FIELDS else f'id="id_{field}_error"'
     assert marker in page, f"no error shown next to {field}"
     start = page.index(marker)
     text = page[page.index(">", start) + 1 : page.index("</div>", start)]
@@ -48,26 +38,26 @@ RULES = [
     ),
     ({"od_sizes": []}, "od_sizes", "On-demand VM sizes is required."),
     ({"spot_sizes": []}, "spot_sizes", "Spot VM sizes are required."),
-    ({"image_version": ""}, "image_version", "Version is required."),
+    ({"version_name": ""}, "version_name", "Version is required."),
     (
-        {"image_version": "1.0"},
-        "image_version",
+        {"version_name": "1.0"},
+        "version_name",
         'Version must be "latest" or three numbers like 1.0.0 (got "1.0").',
     ),
-    ({"image_version": "9.9.9"}, "image_version", "Image ubuntu-22 has no version 9.9.9."),
+    ({"version_name": "9.9.9"}, "version_name", "Image ubuntu-22 has no version 9.9.9."),
     (
-        {"image_version": "1.11.0"},
-        "image_version",
+        {"version_name": "1.11.0"},
+        "version_name",
         "Version 1.11.0 of image ubuntu-22 failed to provision; choose another.",
     ),
     (
-        {"image_version": "1.2.0", **ALL_VERSIONS},
-        "image_version",
+        {"version_name": "1.2.0", **ALL_VERSIONS},
+        "version_name",
         "Version 1.2.0 of image ubuntu-22 is not replicated to eastus.",
     ),
     (
         {"region": "westus2"},
-        "image_version",
+        "version_name",
         "Image ubuntu-22 has no version replicated to westus2 that latest could use.",
     ),
     (
@@ -130,14 +120,14 @@ def test_a_gallery_not_shared_with_the_groups_subscription_is_refused(editor_cli
     share(world.own_sub, world.golden.gallery, "not_shared")
     form = valid_form(
         world,
-        image_account=world.other.id,
-        image_resource_group="shared-rg",
-        image_gallery="sharedgal",
+        spot_account_id=world.other.id,
+        gallery_resource_group_name="shared-rg",
+        gallery_name="sharedgal",
         image_name="golden",
-        image_version="5.0.0",
+        version_name="5.0.0",
     )
     page = editor_client.post("/groups/new/", form).content.decode()
-    assert message_next_to(page, "image_gallery").startswith(
+    assert message_next_to(page, "gallery_name").startswith(
         "Gallery sharedgal is not shared with subscription Production subscription"
     )
     assert "Not shared" in page  # the cascade's own verdict badge
@@ -154,7 +144,7 @@ def test_the_form_keeps_what_was_typed_after_a_refusal(editor_client, world):
 
 def test_a_draft_saves_despite_errors_and_shows_them_as_warnings(editor_client, world):
     response = editor_client.post(
-        "/groups/new/", valid_form(world, action="draft", image_version="9.9.9")
+        "/groups/new/", valid_form(world, action="draft", version_name="9.9.9")
     )
     assert response.status_code == 302
     page = editor_client.get(response["Location"]).content.decode()

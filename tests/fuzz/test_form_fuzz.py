@@ -11,7 +11,7 @@ from hypothesis import example, given, strategies as st
 
 from console.models import Role
 from console.services import create_api_token
-from galleries import tasks
+from galleries.refresh import tasks
 from tests.editor.conftest import valid_form, world  # noqa: F401  (the fixture)
 from tests.factories import MembershipFactory
 
@@ -25,11 +25,11 @@ EDITOR_TEXT_FIELDS = [
     "name", "description", "region", "resource_group_name", "capacity_minimum",
     "capacity_target", "capacity_maximum", "os", "preferred_zone", "preferred_lifecycle",
     "image_type", "marketplace_publisher", "marketplace_offer", "marketplace_sku",
-    "marketplace_version", "custom_resource_group_name", "custom_image_name", "image_account",
-    "image_resource_group", "image_gallery", "image_name", "image_version",
+    "marketplace_version", "custom_resource_group_name", "custom_image_name", "spot_account_id",
+    "gallery_resource_group_name", "gallery_name", "image_name", "version_name",
     "network_resource_group_name", "virtual_network_name", "subnet_name", "login_user_name",
     "login_ssh_public_key", "login_password", "custom_data", "revision",
-    "cascade_prev_image_gallery", "unknown_field",
+    "cascade_prev_gallery_name", "unknown_field",
 ]  # fmt: skip
 # Digits Python's str.isdigit() takes but int() refuses ("²") or takes ("٣") among them.
 NUMBERS = ["99999999999999999999", "1e30", "-1", "1.5", "NaN", "Infinity", "0x10", "\u0663", "\xb2"]
@@ -117,8 +117,14 @@ def test_settings_forms_and_page_queries(client, world, admin, monkeypatch, sett
         "/settings/audit/": ["action", "object_type", "page"],
         "/inventory/": ["region", "os", "state", "subscription", "page"],
         "/groups/": ["q", "page", "account"],
-        "/cascade/": ["image_account", "image_resource_group", "image_gallery", "region", "os"],
-        "/cascade/level/version/": ["image_account", "image_name", "region", "part"],
+        "/cascade/": [
+            "spot_account_id",
+            "gallery_resource_group_name",
+            "gallery_name",
+            "region",
+            "os",
+        ],
+        "/cascade/level/version_name/": ["spot_account_id", "image_name", "region", "part"],
         "/": [],
     }
     guid = "00000000-0000-0000-0000-0000000000aa"

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from galleries.azure_clients import ConnectionSettings
+from galleries.azure.clients import ConnectionSettings
 from galleries.models import Cloud, ConnectedSubscription
-from galleries.services import connect_subscription
+from galleries.subscriptions.services import connect_subscription
 from tests.factories import OrganizationFactory
 
 

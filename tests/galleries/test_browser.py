@@ -13,7 +13,7 @@ from django.db import connections
 from playwright.sync_api import Browser, Page, expect
 
 from console.models import Role
-from galleries.refresh import execute_run
+from galleries.refresh.runs import execute_run
 from tests.conftest import watch_csp_violations
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory
 
@@ -34,7 +34,7 @@ def page(chromium: Browser) -> Iterator[Page]:
 @pytest.fixture
 def worker_thread(monkeypatch: Any) -> None:
     """Stand-in for the Celery worker: runs the queued run a moment later, in a thread."""
-    from galleries import tasks
+    from galleries.refresh import tasks
 
     def later(run_id: int) -> None:
         def run() -> None:

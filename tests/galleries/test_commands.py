@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from galleries.azure_clients import CallMeter
+from galleries.azure.clients import CallMeter
 from galleries.models import RefreshRun
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_refresh_inventory_wait_runs_inline_and_prints_the_result(connect: Any) 
 
 
 def test_refresh_inventory_without_wait_queues(connect: Any, monkeypatch: Any) -> None:
-    from galleries import tasks
+    from galleries.refresh import tasks
 
     sent: list[int] = []
     monkeypatch.setattr(tasks.refresh_subscription_task, "delay", sent.append)
@@ -78,8 +78,8 @@ def test_call_meter_slows_down_when_the_read_budget_runs_low() -> None:
 def test_sovereign_clouds_get_their_own_endpoints_and_token_scope() -> None:
     from datetime import timedelta
 
-    from galleries.azure_clients import ConnectionSettings
-    from galleries.tasks import jitter_for
+    from galleries.azure.clients import ConnectionSettings
+    from galleries.refresh.tasks import jitter_for
 
     def endpoints(cloud: str, **extra: str) -> tuple[str, str, str]:
         return ConnectionSettings("s", "t", "c", "secret", cloud=cloud, **extra).endpoints

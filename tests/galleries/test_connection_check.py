@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from galleries.errors import Verdict
-from galleries.services import check_credentials, test_connection as check_connection
+from galleries.azure.errors import AzureCallFailed, Verdict
+from galleries.azure.gateway import gateway_for
+from galleries.subscriptions.services import check_credentials, test_connection as check_connection
 
 from .conftest import sandbox_connection
 
@@ -114,25 +115,20 @@ def test_proxy_settings_in_the_environment_still_apply(
     fresh_azure_sandbox: Any, monkeypatch: Any, settings: Any
 ) -> None:
     """The ARM clients read HTTPS_PROXY/NO_PROXY once when built, not before every call."""
-    from azure.core.exceptions import ServiceRequestError
-
-    from galleries import arm_lists
-    from galleries.azure_clients import clients_for
-
     settings.AZURE_RETRY_TOTAL = 0
     connection = sandbox_connection(fresh_azure_sandbox, "Production")
-    _, _, scope = connection.endpoints
     for no_proxy, reachable in (("", False), ("127.0.0.1,localhost", True)):
-        clients = clients_for(connection)
-        clients.credential.get_token(scope)  # signed in before the proxy is set
+        gateway = gateway_for(connection)
+        gateway.sign_in()  # signed in before the proxy is set
         monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")  # nothing listens there
         monkeypatch.setenv("NO_PROXY", no_proxy)
         try:
             if reachable:
-                assert len(arm_lists.list_galleries(clients.compute)) > 0
+                assert len(gateway.list_galleries()) > 0
             else:
-                with pytest.raises(ServiceRequestError):
-                    arm_lists.list_galleries(clients.compute)
+                with pytest.raises(AzureCallFailed) as failed:
+                    gateway.list_galleries()
+                assert failed.value.failure.code == Verdict.UNREACHABLE
         finally:
-            clients.close()
+            gateway.close()
             monkeypatch.delenv("HTTPS_PROXY")

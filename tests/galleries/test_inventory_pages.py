@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from console.celery import app as celery_app
 from console.models import Account, Role
+from galleries.demo import connect_demo_sandbox
 from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun
-from galleries.refresh import refresh_now
-from galleries.services import connect_demo_sandbox
-from galleries.tasks import BEAT_ENTRY, refresh_due_subscriptions_task
+from galleries.refresh.runs import refresh_now
+from galleries.refresh.tasks import BEAT_ENTRY, refresh_due_subscriptions_task
 from tests.factories import log_in_as
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_connect_demo_sandbox_waits_then_gives_up(organization: Any, tmp_path: P
 def test_beat_refreshes_due_subscriptions_only(
     connect: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from galleries import tasks
+    from galleries.refresh import tasks
 
     monkeypatch.setattr(tasks.refresh_subscription_task, "delay", lambda run_id: None)
     assert BEAT_ENTRY in celery_app.conf.beat_schedule

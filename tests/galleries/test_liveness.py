@@ -11,8 +11,8 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from console.celery import app as celery_app
-from galleries.inventory_data import Snapshot
-from galleries.liveness import (
+from galleries.models import RefreshRun
+from galleries.refresh.liveness import (
     Heartbeat,
     claim,
     database_problem,
@@ -20,9 +20,9 @@ from galleries.liveness import (
     stale_after,
     sweep_stale_runs,
 )
-from galleries.models import RefreshRun
-from galleries.refresh import Collected, Outcome, finish_run, save_outcome
-from galleries.tasks import SWEEP_ENTRY, register_beat_schedule, sweep_dead_runs_task
+from galleries.refresh.runs import Collected, Outcome, finish_run, save_outcome
+from galleries.refresh.snapshot import Snapshot
+from galleries.refresh.tasks import SWEEP_ENTRY, register_beat_schedule, sweep_dead_runs_task
 
 pytestmark = pytest.mark.django_db
 

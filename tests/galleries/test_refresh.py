@@ -11,8 +11,10 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from galleries import selectors
+from galleries.inventory.latest import latest_version
 from galleries.models import Gallery, GalleryImage, ImageVersion, RefreshRun, VersionRegion
-from galleries.refresh import refresh_now, request_refresh
+from galleries.refresh.request import request_refresh
+from galleries.refresh.runs import refresh_now
 
 from .inventory_helpers import cached_tree, world_tree
 
@@ -78,7 +80,7 @@ def test_failed_version_is_stored_but_never_latest(connect: Any, fresh_azure_san
         refresh_now(connect(name))
     failed = ImageVersion.objects.get(provisioning_state="Failed")
     for region in failed.regions.values_list("region", flat=True):
-        latest = selectors.resolve_latest(failed.image, region)
+        latest = latest_version(failed.image, region)
         assert latest is None or latest.pk != failed.pk
 
 
@@ -151,7 +153,7 @@ def test_targeted_refresh_picks_up_a_published_version_and_a_deleted_one(
         "eastus": 2,
         "westeurope": 1,
     }
-    assert selectors.resolve_latest(cached_image, "westeurope") == published
+    assert latest_version(cached_image, "westeurope") == published
     gone = ImageVersion.objects.get(image=cached_image, name=doomed)
     assert gone.deleted_at is not None
     assert selectors.find_version(cached_image, doomed) is None
@@ -223,7 +225,7 @@ def test_regions_follow_the_world(connect: Any, fresh_azure_sandbox: Any) -> Non
 def test_refreshing_many_subscriptions_at_once(
     connect: Any, fresh_azure_sandbox: Any, processes: bool
 ) -> None:
-    from galleries.refresh_batch import refresh_subscriptions
+    from galleries.refresh.batch import refresh_subscriptions
 
     names = ["Production", "Staging", "Shared Images"]
     subscriptions = [connect(name) for name in names]

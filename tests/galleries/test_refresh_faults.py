@@ -27,7 +27,8 @@ from django.db import DatabaseError, connection
 
 from azure_sandbox.worldgen import default_world
 from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun
-from galleries.refresh import refresh_now, request_refresh
+from galleries.refresh.request import request_refresh
+from galleries.refresh.runs import refresh_now
 from tests.worker import CeleryWorker, new_queue, routed_to, start_worker
 
 from .inventory_helpers import all_rows, cached_tree, world_tree
@@ -704,8 +705,8 @@ def test_fault(
 def test_a_database_error_while_applying_changes_nothing(
     connect: Any, fresh_azure_sandbox: Any, monkeypatch: Any
 ) -> None:
-    from galleries import apply
     from galleries.models import ImageVersion
+    from galleries.refresh import apply
 
     subscription = connect(SUBSCRIPTION)
     assert refresh_now(subscription).status == "succeeded"

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from console.models import Role
 from galleries.models import RefreshRun
-from galleries.refresh import refresh_now
-from galleries.tasks import refresh_due_subscriptions_task
+from galleries.refresh.runs import refresh_now
+from galleries.refresh.tasks import refresh_due_subscriptions_task
 from galleries.templatetags.inventory_format import ago, format_seconds
 from tests.factories import log_in_as
 
@@ -26,7 +26,7 @@ def admin(client: Any, organization: Any) -> Any:
 
 @pytest.fixture
 def no_broker(monkeypatch: Any) -> list[int]:
-    from galleries import tasks
+    from galleries.refresh import tasks
 
     sent: list[int] = []
     monkeypatch.setattr(tasks.refresh_subscription_task, "delay", sent.append)

@@ -18,7 +18,7 @@ from console.models import Role
 from galleries.crypto import decrypt_secret
 from galleries.endpoints import endpoint_problem
 from galleries.models import ConnectedSubscription
-from galleries.services import SecretNeeded, check_credentials, update_subscription
+from galleries.subscriptions.services import SecretNeeded, check_credentials, update_subscription
 from tests.factories import log_in_as
 
 from .conftest import sandbox_connection

@@ -10,8 +10,8 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 
 from galleries.crypto import decrypt_secret, encrypt_secret
-from galleries.refresh import refresh_now
-from galleries.services import test_connection as check_connection
+from galleries.refresh.runs import refresh_now
+from galleries.subscriptions.services import test_connection as check_connection
 
 from .conftest import sandbox_connection
 

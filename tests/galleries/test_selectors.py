@@ -1,4 +1,4 @@
-"""The read contract other apps build on: scoping, case-insensitivity, latest resolution."""
+"""The read contract other apps build on: scoping, case-insensitivity, single queries."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from galleries import selectors
 from galleries.arm_ids import version_sort_key
-from galleries.models import ImageVersion, VersionRegion
+from galleries.inventory.latest import latest_version
 from galleries.regions import AZURE_REGIONS, normalize_region
 from tests.factories import AccountFactory
 from tests.inventory_factories import connect_account, gallery_image
@@ -87,30 +87,10 @@ def test_versions_newest_first_and_by_region(subscription: Any) -> None:
     assert selectors.find_version(image, "9.9.9") is None
 
 
-def test_resolve_latest_follows_azure_rules(subscription: Any) -> None:
-    image = gallery_image(
-        subscription,
-        versions={
-            "1.0.0": ["eastus", "westeurope"],
-            "2.0.0": ["eastus", "westeurope"],
-            "3.0.0": ["eastus", "westeurope"],
-            "4.0.0": ["eastus"],
-        },
-        failed=("4.0.0",),
-    )
-    ImageVersion.objects.filter(image=image, name="3.0.0").update(exclude_from_latest=True)
-    VersionRegion.objects.filter(
-        version__image=image, version__name="2.0.0", region="westeurope"
-    ).update(exclude_from_latest=True)
-    assert selectors.resolve_latest(image, "eastus").name == "2.0.0"  # 4 failed, 3 excluded
-    assert selectors.resolve_latest(image, "West Europe").name == "1.0.0"  # 2 excluded there
-    assert selectors.resolve_latest(image, "japaneast") is None
-
-
 def test_dropdown_selectors_are_single_queries(subscription: Any) -> None:
     image = gallery_image(subscription, versions={"1.0.0": ["eastus"], "1.1.0": ["eastus"]})
     with CaptureQueriesContext(connection) as captured:
         list(selectors.images_for(subscription, "rg-images", "contosogallery"))
         list(selectors.versions_for(image, "eastus"))
-        selectors.resolve_latest(image, "eastus")
+        latest_version(image, "eastus")
     assert len(captured) == 3

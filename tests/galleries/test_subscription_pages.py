@@ -14,7 +14,7 @@ from django.utils import timezone
 from console.models import Account, AuditEntry, Role
 from galleries.crypto import decrypt_secret
 from galleries.models import ConnectedSubscription, RefreshRun
-from galleries.refresh import refresh_now
+from galleries.refresh.runs import refresh_now
 from groups.models import Group
 from tests.factories import AccountFactory, log_in_as
 from tests.inventory_factories import ConnectedSubscriptionFactory
@@ -29,7 +29,7 @@ SECRET_LOGGERS = ("azure", "galleries", "msal", "urllib3")
 @pytest.fixture
 def enqueued(monkeypatch: Any) -> list[int]:
     """Run ids handed to Celery (the broker is not what these tests are about)."""
-    from galleries import tasks
+    from galleries.refresh import tasks
 
     sent: list[int] = []
     monkeypatch.setattr(tasks.refresh_subscription_task, "delay", sent.append)
@@ -208,7 +208,7 @@ def test_disconnect_lists_what_references_it_then_forgets_it(
         account=other_account,
         kind="stateless",
         name="web-frontend",
-        image_account=subscription.account,
+        gallery_account=subscription.account,
     )
     url = reverse("galleries:subscription_disconnect", args=[subscription.pk])
     page = client.get(url).content.decode()
@@ -242,7 +242,7 @@ def test_refresh_now_shows_a_polling_progress_bar_until_the_run_ends(
     assert run.merged_requests == 1
     assert enqueued == [run.pk]
 
-    from galleries.refresh import execute_run
+    from galleries.refresh.runs import execute_run
 
     execute_run(run.pk)
     final = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()

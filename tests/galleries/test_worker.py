@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 
 from galleries.models import ImageVersion, RefreshRun, ShareCheck
-from galleries.refresh import request_refresh
-from galleries.tasks import refresh_gallery_task
+from galleries.refresh.request import request_refresh
+from galleries.refresh.tasks import refresh_gallery_task
 from tests.worker import celery_worker  # noqa: F401  (the fixture)
 
 from .inventory_helpers import cached_tree, world_tree

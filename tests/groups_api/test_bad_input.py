@@ -135,7 +135,7 @@ def test_a_surrogate_stored_before_the_parser_refused_it_breaks_no_page(client, 
 
 
 def test_unknown_fields_are_kept_as_sent_up_to_a_cap_each_and_in_all(client, editor):
-    from groups.rules import MAX_SPEC_BYTES, MAX_UNKNOWN_FIELD_BYTES
+    from groups.validation.limits import MAX_SPEC_BYTES, MAX_UNKNOWN_FIELD_BYTES
 
     body = group_body()
     launch = body["compute"]["launchSpecification"]

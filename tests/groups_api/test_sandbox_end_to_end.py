@@ -14,11 +14,12 @@ from spotinst_sdk2.models.elastigroup import azure_v3 as eg
 from console.models import Role
 from console.services import create_api_token
 from galleries import selectors as inventory
-from galleries.azure_clients import ConnectionSettings
+from galleries.azure.clients import ConnectionSettings
+from galleries.inventory.latest import latest_version
 from galleries.models import Cloud
-from galleries.refresh import refresh_now
-from galleries.services import connect_subscription
+from galleries.refresh.runs import refresh_now
 from galleries.sharing import check_sharing
+from galleries.subscriptions.services import connect_subscription
 from tests.factories import MembershipFactory, OrganizationFactory
 
 from .bodies import SSH_KEY
@@ -78,7 +79,7 @@ def _latest_region(organization, subscription, rg, gallery, image) -> str:
     )
     assert found is not None
     regions = {r.region for v in inventory.versions_for(found) for r in v.regions.all()}
-    return next(r for r in sorted(regions) if inventory.resolve_latest(found, r) is not None)
+    return next(r for r in sorted(regions) if latest_version(found, r) is not None)
 
 
 def _group(name: str, region: str, gallery: eg.Gallery) -> eg.Elastigroup:

@@ -11,7 +11,7 @@ import pytest
 
 from console.models import Account, AuditEntry
 from galleries.models import ConnectedSubscription
-from galleries.refresh import execute_run
+from galleries.refresh.runs import execute_run
 
 from .http import call, error_codes
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from groups.models import Group
-from groups.spot_json import (
-    EditorFields,
+from groups.spot.json import (
     GalleryRef,
-    editor_fields_from_spec,
+    editor_values_from_spec,
     gallery_reference,
     merge_update,
     parse_body,
-    spec_from_editor_fields,
+    spec_from_editor_values,
     to_item,
     with_gallery_reference,
 )
@@ -86,7 +85,7 @@ def test_merge_update_replaces_the_image_whole_and_null_clears():
 def test_gallery_reference_reads_each_kinds_version_field():
     ref = gallery_reference("stateful", node_body(spotAccountId="act-22222222"))
     assert ref == GalleryRef("rg-images", "contosogallery", "ubuntu-22", "latest", "act-22222222")
-    assert gallery_reference("stateless", group_body()).version == "1.0.0"
+    assert gallery_reference("stateless", group_body()).version_name == "1.0.0"
     updated = with_gallery_reference("stateless", group_body(), GalleryRef("rg", "g", "i", "2.0.0"))
     assert updated["compute"]["launchSpecification"]["image"] == {
         "gallery": {
@@ -113,15 +112,15 @@ def test_item_has_spots_time_format_and_no_password():
 def test_editor_round_trip_keeps_what_the_editor_does_not_show():
     spec = node_body(spotAccountId="act-22222222")
     spec["compute"]["launchSpecification"]["tags"] = [{"tagKey": "team", "tagValue": "db"}]
-    fields = editor_fields_from_spec("stateful", spec)
-    assert fields.gallery_account_id == "act-22222222"
-    assert fields.gallery_version == "latest"
-    assert fields.should_persist_data_disks is True
-    assert fields.preferred_zone == "1"
-    assert fields.login_password == ""
-    fields.gallery_version = "1.1.0"
-    fields.subnet_name = "backend"
-    rebuilt = spec_from_editor_fields("stateful", fields, spec)
+    values = editor_values_from_spec("stateful", spec)
+    assert values["spot_account_id"] == "act-22222222"
+    assert values["version_name"] == "latest"
+    assert values["should_persist_data_disks"] is True
+    assert values["preferred_zone"] == "1"
+    assert values["login_password"] == ""
+    values["version_name"] = "1.1.0"
+    values["subnet_name"] = "backend"
+    rebuilt = spec_from_editor_values("stateful", values, spec)
     launch = rebuilt["compute"]["launchSpecification"]
     assert launch["image"]["gallery"]["versionName"] == "1.1.0"
     assert launch["network"]["networkInterfaces"][0]["subnetName"] == "backend"
@@ -129,24 +128,24 @@ def test_editor_round_trip_keeps_what_the_editor_does_not_show():
 
 
 def test_new_stateless_spec_from_editor_gets_strategy_defaults():
-    fields = EditorFields(
-        name="web",
-        region="eastus",
-        resource_group_name="rg",
-        capacity_minimum=0,
-        capacity_target=1,
-        capacity_maximum=3,
-        od_sizes=["standard_d2s_v5"],
-        spot_sizes=["standard_d2s_v5"],
-        image_type="gallery",
-        gallery_resource_group_name="rg-images",
-        gallery_name="contosogallery",
-        gallery_image_name="ubuntu-22",
-        gallery_version="latest",
-        login_user_name="azureuser",
-        login_password="typed-once",
-    )
-    spec = spec_from_editor_fields("stateless", fields, None)
+    values = {
+        "name": "web",
+        "region": "eastus",
+        "resource_group_name": "rg",
+        "capacity_minimum": 0,
+        "capacity_target": 1,
+        "capacity_maximum": 3,
+        "od_sizes": ["standard_d2s_v5"],
+        "spot_sizes": ["standard_d2s_v5"],
+        "image_type": "gallery",
+        "gallery_resource_group_name": "rg-images",
+        "gallery_name": "contosogallery",
+        "image_name": "ubuntu-22",
+        "version_name": "latest",
+        "login_user_name": "azureuser",
+        "login_password": "typed-once",
+    }
+    spec = spec_from_editor_values("stateless", values, None)
     assert spec["strategy"] == {"spotPercentage": 100, "fallbackToOd": True}
     assert "spotAccountId" not in spec["compute"]["launchSpecification"]["image"]["gallery"]
     assert spec["compute"]["launchSpecification"]["login"]["password"] == "typed-once"

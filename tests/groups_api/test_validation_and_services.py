@@ -8,7 +8,7 @@ from console.models import AuditEntry
 from galleries.models import ImageVersion
 from groups.models import Group, Revision
 from groups.services import RevisionConflict, ValidationFailed, delete_group, save_group
-from groups.validation import validate_spec
+from groups.validation.rules import validate_spec
 from tests.inventory_factories import share
 
 from .bodies import group_body, node_body
@@ -144,7 +144,7 @@ def test_save_keeps_columns_revisions_and_audit_in_step(world):
     group, problems = _save(world, group_body())
     assert problems == []
     assert (group.id[:4], group.name, group.region, group.revision) == ("sig-", "web", "eastus", 1)
-    assert (group.image_account, group.image_gallery) == (world.account, "contosogallery")
+    assert (group.gallery_account, group.gallery_name) == (world.account, "contosogallery")
     spec = group_body(version="1.1.0")
     updated, _ = _save(world, spec, group=group, expected_revision=1)
     assert updated.revision == 2

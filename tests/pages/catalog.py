@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from console.models import Role
+from galleries.cascade.selection import FIELDS
 
 from .world import ROLES, Tenant
 
@@ -172,11 +173,11 @@ def _cascade_selection(tenant: Tenant) -> dict[str, Any]:
         "group_account": tenant.account.pk,
         "os": "Linux",
         "region": tenant.regions[0],
-        "image_account": tenant.account.pk,
-        "image_resource_group": tenant.image.gallery.resource_group.name,
-        "image_gallery": tenant.image.gallery.name,
+        "spot_account_id": tenant.account.pk,
+        "gallery_resource_group_name": tenant.image.gallery.resource_group.name,
+        "gallery_name": tenant.image.gallery.name,
         "image_name": tenant.image.name,
-        "image_version": "latest",
+        "version_name": "latest",
     }
 
 
@@ -294,11 +295,11 @@ CATALOG: tuple[Entry, ...] = (
     Entry(
         "cascade:level",
         page(),
-        kwargs=lambda tenant, viewer: {"key": "image"},
+        kwargs=lambda tenant, viewer: {"key": "image_name"},
         query=_cascade_selection,
         label="cascade:level[direct]",
     ),
-    *(_cascade_level(key) for key in ("resource_group", "gallery", "image", "version", "details")),
+    *(_cascade_level(key) for key in (*FIELDS[1:], "details")),
     Entry(
         "cascade:refresh",
         redirects(lambda url: "/cascade/?" + url.partition("?")[2]),

@@ -9,7 +9,7 @@ from groups.models import Kind
 from groups.publish import sync
 from groups.publish.models import Publication, SyncState
 from groups.services import delete_group
-from groups.spot_json import merge_update
+from groups.spot.json import merge_update
 from tests.groups_api.bodies import group_body, node_body
 
 

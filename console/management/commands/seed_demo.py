@@ -64,14 +64,14 @@ class Command(BaseCommand):
 
     def _connect_sandbox(self, organization: Organization, sandbox_dir: str, wait: float) -> None:
         try:
-            galleries_services = import_module("galleries.services")
+            galleries_services = import_module("galleries.demo")
         except ImportError:
             galleries_services = None
         connect = getattr(galleries_services, "connect_demo_sandbox", None)
         if connect is None:
             self.stdout.write(
                 self.style.WARNING(
-                    "Note: the sandbox is not connected yet (galleries.services."
+                    "Note: the sandbox is not connected yet (galleries.demo."
                     "connect_demo_sandbox is not available); the accounts have no subscription."
                 )
             )

@@ -8,10 +8,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
-from galleries.liveness import sweep_if_dead
 from galleries.models import ConnectedSubscription, RefreshRun
-from galleries.refresh import OutcomeNotSaved, refresh_now, request_refresh
-from galleries.refresh_batch import refresh_subscriptions
+from galleries.refresh.batch import refresh_subscriptions
+from galleries.refresh.liveness import sweep_if_dead
+from galleries.refresh.request import request_refresh
+from galleries.refresh.runs import OutcomeNotSaved, refresh_now
 
 POLL_SECONDS = 1.0
 

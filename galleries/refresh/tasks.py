@@ -1,0 +1,192 @@
+"""Celery tasks: each fetches by id and calls a service; all are safe to run twice.
+
+Their names stay `galleries.tasks.*` (the module they were first declared in): the beat
+schedule and messages already queued name them so."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery, shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from console.models import Organization
+from galleries.models import ConnectedSubscription, CredentialStatus, Gallery, RefreshRun
+from galleries.sharing import check_sharing
+
+from .liveness import sweep_stale_runs
+from .request import request_refresh
+from .runs import Outcome, OutcomeNotSaved, execute_run, save_outcome
+
+# How often beat looks for subscriptions due a refresh; each one's own interval and jitter
+# decide whether it is due (see refresh_due_subscriptions).
+DUE_CHECK_EVERY = timedelta(minutes=1)
+BEAT_ENTRY = "inventory-refresh-due-subscriptions"
+SWEEP_ENTRY = "inventory-sweep-dead-runs"
+# A worker that could not save a run's outcome hands it to a retry of its task (at most).
+OUTCOME_RETRIES = 30
+
+
+def register_beat_schedule(app: Celery) -> None:
+    """Add the periodic inventory refresh, and the sweep of dead runs (as often as a run may
+    stay silent), to beat (called from GalleriesConfig.ready)."""
+    app.conf.beat_schedule.setdefault(
+        BEAT_ENTRY,
+        {
+            "task": "galleries.tasks.refresh_due_subscriptions_task",
+            "schedule": DUE_CHECK_EVERY,
+            "options": {"expires": DUE_CHECK_EVERY.total_seconds()},
+        },
+    )
+    every = max(1.0, float(settings.INVENTORY_REFRESH_STALE_SECONDS))
+    app.conf.beat_schedule.setdefault(
+        SWEEP_ENTRY,
+        {
+            "task": "galleries.tasks.sweep_dead_runs_task",
+            "schedule": timedelta(seconds=every),
+            "options": {"expires": every},
+        },
+    )
+
+
+def jitter_for(subscription_pk: int, interval: timedelta) -> timedelta:
+    """A stable per-subscription offset (0-20% of the interval) so refreshes spread out."""
+    digest = hashlib.sha256(str(subscription_pk).encode()).digest()
+    fraction = int.from_bytes(digest[:4], "big") / 2**32
+    return interval * 0.2 * fraction
+
+
+_LIMITS: dict[str, Any] = {
+    "acks_late": True,
+    "ignore_result": True,
+    "soft_time_limit": 600,
+    "time_limit": 660,
+}
+
+
+def _check_sharing_after(task: Any, run: Any) -> None:
+    """Queue the share checks of the run's organization, on the queue this task came from."""
+    if run is None or run.status == "failed":
+        return
+    queue = (task.request.delivery_info or {}).get("routing_key")
+    check_sharing_task.apply_async(
+        (run.subscription.organization_id,), **({"queue": queue} if queue else {})
+    )
+
+
+def _token(task: Any) -> str | None:
+    """The task id: the same when the broker redelivers the task, so that the redelivered
+    task knows the run it finds `running` is its own (its previous process died)."""
+    return task.request.id or None
+
+
+def _execute(task: Any, run_id: int, outcome: dict[str, Any] | None, retry: dict[str, Any]) -> Any:
+    """Execute (or take over) the run; an outcome the database would not take is handed to
+    a retry of `task`, called with `retry` plus the outcome."""
+    token = _token(task)
+    try:
+        if outcome is not None and token is not None:
+            # An earlier try finished the run but could not write how it ended.
+            save_outcome(run_id, token, Outcome(**outcome))
+            return None
+        return execute_run(run_id, token=token)
+    except OutcomeNotSaved as unsaved:
+        raise task.retry(
+            args=(),
+            kwargs={**retry, "outcome": unsaved.outcome.to_dict()},
+            countdown=float(settings.INVENTORY_REFRESH_OUTCOME_RETRY_SECONDS),
+            max_retries=OUTCOME_RETRIES,
+        ) from unsaved
+
+
+@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_subscription_task")
+def refresh_subscription_task(
+    self: Any, run_id: int, outcome: dict[str, Any] | None = None
+) -> None:
+    """Execute a queued refresh run (full or one gallery), or take over its own run."""
+    _check_sharing_after(self, _execute(self, run_id, outcome, {"run_id": run_id}))
+
+
+@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_gallery_task")
+def refresh_gallery_task(
+    self: Any, gallery_id: int, run_id: int | None = None, outcome: dict[str, Any] | None = None
+) -> None:
+    """Request and execute a targeted refresh of one gallery."""
+    if run_id is not None:  # a retry that only has an outcome to write
+        _execute(self, run_id, outcome, {"gallery_id": gallery_id, "run_id": run_id})
+        return
+    gallery = Gallery.objects.select_related("subscription").filter(pk=gallery_id).first()
+    if gallery is None:
+        return
+    token = _token(self)
+    mine = RefreshRun.objects.filter(
+        subscription=gallery.subscription, status="running", claim_token=token or "-"
+    ).first()
+    if mine is None:
+        run, created = request_refresh(gallery.subscription, gallery=gallery, enqueue=False)
+        if not created:
+            return  # merged into a run that another task executes
+    else:  # redelivered: the run this task started is still "running"
+        run = mine
+    retry = {"gallery_id": gallery_id, "run_id": run.pk}
+    _check_sharing_after(self, _execute(self, run.pk, None, retry))
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=30,
+    time_limit=40,
+    name="galleries.tasks.sweep_dead_runs_task",
+)
+def sweep_dead_runs_task() -> int:
+    """Mark failed the runs whose lease ran out, so that no page shows a ghost for long."""
+    return sweep_stale_runs()
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=300,
+    time_limit=330,
+    name="galleries.tasks.check_sharing_task",
+)
+def check_sharing_task(organization_id: int) -> None:
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is not None:
+        check_sharing(organization)
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=50,
+    time_limit=55,
+    name="galleries.tasks.refresh_due_subscriptions_task",
+)
+def refresh_due_subscriptions_task() -> int:
+    """Sweep dead runs, then queue a refresh of every subscription whose last one is old.
+
+    A subscription whose credential is known to be invalid is skipped: every attempt would
+    fail the same way (and could lock the principal out). The page says refreshes are paused;
+    a manual refresh or a successful Test connection marks the credential valid again."""
+    sweep_stale_runs()
+    interval = settings.INVENTORY_REFRESH_INTERVAL
+    now = timezone.now()
+    queued = 0
+    for subscription in ConnectedSubscription.objects.exclude(
+        credential_status=CredentialStatus.INVALID
+    ):
+        last = (
+            RefreshRun.objects.filter(subscription=subscription)
+            .order_by("-requested_at")
+            .values_list("requested_at", flat=True)
+            .first()
+        )
+        if last is None or last + interval + jitter_for(subscription.pk, interval) <= now:
+            _, created = request_refresh(subscription)
+            queued += int(created)
+    return queued

@@ -1,0 +1,358 @@
+"""The stateless group / stateful node editor: one form in tabs, saved as a draft or validated.
+
+GET shows the group (read-only for viewers); POST saves a draft ("draft"), creates or updates
+after full validation ("save"), or, without JavaScript, reloads the cascade ("reload").
+A stale `revision` gives the conflict page and overwrites nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.views.decorators.vary import vary_on_headers
+
+from console.http import AuthedRequest
+from console.middleware import SESSION_ACCOUNT_KEY
+from console.models import Account, Role
+from console.permissions import has_role, role_required
+from galleries.cascade.selection import FIELDS as CASCADE_FIELDS, Selection, selection_from
+from galleries.cascade.views import cascade_context
+from galleries.regions import region_display_name
+from galleries.selectors import troubled_subscriptions
+
+from ..models import Group, Kind, Status
+from ..selectors import groups_for, revisions_for
+from ..services import RevisionConflict, ValidationFailed, save_group
+from ..spot.fields import TABS
+from ..spot.json import (
+    editor_values_from_spec,
+    spec_from_editor_values,
+    to_item,
+    without_password,
+)
+from ..validation.problems import Problem
+from ..validation.rules import is_specialized, validate_spec
+from ..vm_sizes import normalize_architecture
+from . import values as editor_values
+from .form import GroupEditorForm
+from .sizes import size_picker
+
+LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
+EDIT_URL = {Kind.STATELESS: "groups:stateless_edit", Kind.STATEFUL: "groups:stateful_edit"}
+DELETE_URL = {Kind.STATELESS: "groups:stateless_delete", Kind.STATEFUL: "groups:stateful_delete"}
+
+
+@dataclass
+class FieldView:
+    """A bound field with its validation messages (errors block Create; warnings don't)."""
+
+    bound: Any
+    warnings: list[str] = field(default_factory=list)
+
+
+@vary_on_headers("HX-Request")
+@role_required()
+def edit_stateless(request: AuthedRequest, group_id: str | None = None) -> HttpResponse:
+    return _editor(request, Kind.STATELESS, group_id)
+
+
+@vary_on_headers("HX-Request")
+@role_required()
+def edit_stateful(request: AuthedRequest, group_id: str | None = None) -> HttpResponse:
+    return _editor(request, Kind.STATEFUL, group_id)
+
+
+def _editor(request: AuthedRequest, kind: Kind, group_id: str | None) -> HttpResponse:
+    organization = request.organization
+    group = None
+    if group_id is not None:
+        group = get_object_or_404(groups_for(organization, kind=kind), pk=group_id)
+        _switch_to_groups_account(request, group)
+    elif not has_role(request, Role.EDITOR):
+        raise PermissionDenied("Viewers can look at groups but not create them.")
+    account: Account | None = group.account if group else request.account
+    if account is None:
+        messages.error(request, "Your organization has no account yet; an admin can add one.")
+        return redirect(LIST_URL[kind])
+    if request.method == "POST":
+        if not has_role(request, Role.EDITOR):
+            raise PermissionDenied("Viewers can look at groups but not change them.")
+        return _submit(request, kind, group, account)
+    original = editor_values_from_spec(kind, group.spec if group else None)
+    initial = editor_values.initial_from_values(original, kind, account.pk)
+    initial["revision"] = group.revision if group else 0
+    form = GroupEditorForm(initial=initial, kind=kind)
+    warnings: list[Problem] = []
+    if group is not None:
+        # Re-checked on every open: the inventory may have changed since the last save.
+        warnings = validate_spec(
+            organization=organization,
+            account=account,
+            kind=kind,
+            spec=group.spec,
+            has_stored_password=bool(group.login_password_encrypted),
+        )
+    selection = selection_from({**initial, "group_account": account.pk})
+    return _render(request, kind, group, account, form, selection, warnings=warnings)
+
+
+def _switch_to_groups_account(request: AuthedRequest, group: Group) -> None:
+    """Opening another account's group switches the header's account to it: never a wrong one."""
+    current = request.account
+    if current is not None and current.pk == group.account_id:
+        return
+    request.session[SESSION_ACCOUNT_KEY] = group.account_id
+    request.account = group.account
+    if request.method == "GET":
+        messages.info(
+            request, f"Switched to account {group.account.name}, which {group.name} belongs to."
+        )
+
+
+def _submit(
+    request: AuthedRequest, kind: Kind, group: Group | None, account: Account
+) -> HttpResponse:
+    organization = request.organization
+    action = request.POST.get("action", "draft")
+    form = GroupEditorForm(request.POST, kind=kind)
+    selection = _posted_selection(request, account, reload=action == "reload")
+    if action == "reload":
+        return _render(request, kind, group, account, form, selection, status=200)
+    if not form.is_valid():
+        return _render(request, kind, group, account, form, selection, status=422)
+    if group is not None and form.cleaned_data.get("revision") is None:
+        return _revision_missing(request, kind, group, account, selection)
+    if action == "draft" and not form.cleaned_data.get("name", "").strip():
+        form.add_error("name", "A draft needs at least a name: type one, then save the draft.")
+        return _render(request, kind, group, account, form, selection, status=422)
+    original = editor_values_from_spec(kind, group.spec) if group else None
+    values = editor_values.values_from_form(form.cleaned_data, kind, account.pk, original)
+    notes = []
+    image = editor_values.chosen_gallery_image(organization, account.pk, values)
+    if is_specialized(image) and editor_values.leaves_out_with_specialized_image(values, kind):
+        values = editor_values.without_login(values, kind)
+        notes.append(
+            f"Image {image.name} is specialized, so Login and Custom Data were left out."  # type: ignore[union-attr]
+        )
+    spec = spec_from_editor_values(kind, values, base_spec=group.spec if group else None)
+    status = Status.ACTIVE if action == "save" else Status.DRAFT
+    expected = form.cleaned_data.get("revision") if group else None
+    try:
+        saved, problems = save_group(
+            actor=request.user,
+            organization=organization,
+            account=account,
+            kind=kind,
+            spec=spec,
+            status=status,
+            source="console",
+            group=group,
+            expected_revision=expected,
+        )
+    except ValidationFailed as failed:
+        return _render(
+            request, kind, group, account, form, selection, errors=failed.problems, status=422
+        )
+    except RevisionConflict as conflict:
+        return _conflict(request, kind, conflict.current, expected, spec)
+    for note in notes:
+        messages.info(request, note)
+    verb = {
+        Status.ACTIVE: "created" if group is None else "updated",
+        Status.DRAFT: "saved as a draft",
+    }
+    summary = f"{saved.name} {verb[status]} (revision {saved.revision})."
+    if problems:
+        count = len(problems)
+        summary += f" {count} problem{pluralize(count)} {pluralize(count, 'is,are')} listed below."
+    messages.success(request, summary)
+    return redirect(EDIT_URL[kind], group_id=saved.pk)
+
+
+def _revision_missing(
+    request: AuthedRequest,
+    kind: Kind,
+    group: Group,
+    account: Account,
+    selection: Selection,
+) -> HttpResponse:
+    """An edit that does not say which revision it started from could silently overwrite
+    someone else's save: nothing is saved, and the posted values come back with the current
+    revision, so that saving again is a choice made knowingly."""
+    data = request.POST.copy()
+    data["revision"] = str(group.revision)
+    form = GroupEditorForm(data, kind=kind)
+    form.is_valid()
+    by = f" by {group.updated_by}" if group.updated_by else ""
+    problem = Problem(
+        "REVISION_REQUIRED",
+        f"Not saved: the form did not say which revision of {group.name} it was editing (a "
+        "page from an older console, or a script that left the field out), so saving it "
+        "could overwrite someone else's changes. Your changes are kept below; "
+        f"{group.name} is at revision {group.revision} (saved{by}). Check it, then save again.",
+        "",
+    )
+    return _render(request, kind, group, account, form, selection, errors=[problem], status=409)
+
+
+def _posted_selection(request: AuthedRequest, account: Account, *, reload: bool) -> Selection:
+    """The cascade as posted; on a no-JavaScript reload, a changed parent clears its children."""
+    data = {**request.POST.dict(), "group_account": account.pk}
+    changed = None
+    if reload:
+        for name in CASCADE_FIELDS:
+            if data.get(name, "") != data.get(f"cascade_prev_{name}", ""):
+                changed = name
+                break
+    return selection_from(data, changed=changed)
+
+
+def _render(
+    request: AuthedRequest,
+    kind: Kind,
+    group: Group | None,
+    account: Account,
+    form: GroupEditorForm,
+    selection: Selection,
+    *,
+    warnings: list[Problem] | None = None,
+    errors: list[Problem] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if errors:
+        by_field, general_errors = editor_values.problems_by_field(
+            [problem for problem in errors if problem.is_error], form
+        )
+        for name, problems in by_field.items():
+            for problem in problems:
+                form.add_error(name, problem.message)
+    else:
+        general_errors = []
+    form.mark_invalid()
+    warned, general_warnings = editor_values.problems_by_field(warnings or [], form)
+    views = {
+        name: FieldView(form[name], [p.message for p in warned.get(name, [])])
+        for name in form.fields
+    }
+    context = cascade_context(request.organization, selection)
+    for _key, level in context["cascade_levels"]:
+        if level is not None and level.field in form.fields:
+            level.errors = list(form.errors.get(level.field, []))
+            level.warnings = views[level.field].warnings
+    anchor = _cascade_anchors(context["cascade_levels"])
+    error_links = [
+        (anchor.get(name, name), str(error))
+        for name, errors in form.errors.items()
+        if name in form.fields
+        for error in errors
+    ]
+    warning_links = [
+        (anchor.get(name, name), warning) for name, fv in views.items() for warning in fv.warnings
+    ]
+    image_type = form["image_type"].value() or "gallery"
+    version_level = dict(context["cascade_levels"]).get("version_name")
+    chosen = version_level.extra.get("image") if version_level is not None else None
+    if image_type != "gallery":
+        chosen = None
+    architecture = normalize_architecture(chosen.architecture) if chosen is not None else None
+    context.update(
+        image_architecture=architecture or "",
+        size_pickers={
+            name: size_picker(
+                form[name], views[name].warnings, architecture, [str(e) for e in form[name].errors]
+            )
+            for name in ("od_sizes", "spot_sizes")
+            if name in form.fields
+        },
+    )
+    context.update(
+        azure_trouble=_azure_trouble(request.organization, account, selection),
+        kind=kind,
+        kind_label=Kind(kind).label,
+        tabs=TABS,
+        group=group,
+        account=account,
+        form=form,
+        f=views,
+        error_links=error_links,
+        error_tabs=list(dict.fromkeys(form.tab_of(name) for name, _ in error_links)),
+        warning_links=warning_links,
+        warning_tabs={form.tab_of(name) for name, _ in warning_links},
+        general_errors=general_errors,
+        general_warnings=general_warnings,
+        error_count=len(errors or []),
+        warning_count=len(warnings or []),
+        readonly=not has_role(request, Role.EDITOR),
+        specialized=is_specialized(chosen),
+        chosen_image=chosen,
+        review_json=editor_values.json_text(to_item(group)) if group else "",
+        region_name=region_display_name(selection.region),
+        list_url=reverse(LIST_URL[kind]),
+        delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",
+        revisions=list(revisions_for(group)[:10]) if group else [],
+        cascade_prev=[
+            (name, selection.account if name == "spot_account_id" else getattr(selection, name))
+            for name in CASCADE_FIELDS
+        ],
+    )
+    return render(request, "groups/editor.html", context, status=status)
+
+
+def _azure_trouble(
+    organization: Any, account: Account, selection: Selection
+) -> list[tuple[Any, str]]:
+    """The subscriptions this group deploys to or takes its image from that Azure reports as
+    not plain Enabled (Disabled, Warned...), each with what it is to the group."""
+    troubled = troubled_subscriptions(organization, [account.pk, selection.account])
+    found = []
+    for account_id, subscription in troubled.items():
+        roles = []
+        if account_id == account.pk:
+            roles.append("it deploys there")
+        if account_id == selection.account:
+            roles.append("its image comes from there")
+        found.append((subscription, " and ".join(roles)))
+    return found
+
+
+def _cascade_anchors(levels: list[tuple[str, Any]]) -> dict[str, str]:
+    """Error links for cascade levels not on the page yet (their parent is unchosen) point at
+    the first rendered level still waiting for a choice instead."""
+    rendered = [level for _key, level in levels if level is not None and level.field]
+    if not rendered:
+        return {}
+    waiting = next((level for level in rendered if not level.selected), rendered[-1])
+    shown = {level.field for level in rendered}
+    return {name: waiting.field for name in CASCADE_FIELDS if name not in shown}
+
+
+def _conflict(
+    request: AuthedRequest,
+    kind: Kind,
+    current: Group,
+    started_from: int | None,
+    attempted_spec: dict[str, Any],
+) -> HttpResponse:
+    base = current.revisions.filter(number=started_from or 0).first()
+    context = {
+        "kind": kind,
+        "group": current,
+        "started_from": started_from,
+        "changed_by": current.updated_by,
+        "their_changes": editor_values.unified_diff(
+            base.spec if base else {},
+            current.spec,
+            f"revision {started_from} (yours started here)",
+            f"revision {current.revision} (saved now)",
+        ),
+        "attempted_json": editor_values.json_text(without_password(attempted_spec)),
+        "edit_url": reverse(EDIT_URL[kind], kwargs={"group_id": current.pk}),
+    }
+    return render(request, "groups/conflict.html", context, status=409)

@@ -1,0 +1,2 @@
+"""Spot's JSON for groups and stateful nodes: the field table (fields.py) and the JSON it drives
+(json.py: request bodies to specs, specs to answers, specs to the editor's values and back)."""
