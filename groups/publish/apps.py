@@ -7,9 +7,10 @@ class PublishConfig(AppConfig):
     verbose_name = "Publishing to Spot"
 
     def ready(self) -> None:
-        # Celery's app is configured once Django is; the drift check joins beat's schedule then.
+        # Both need the app registry ready (tasks import models), so they load here.
         from console.celery import app
 
+        # (the tasks module imports models: it can't load before the registry)
         from .tasks import register_beat_schedule
 
         register_beat_schedule(app)
