@@ -16,6 +16,8 @@ run: export AZURE_DEFAULT_AUTHORITY_HOST ?= https://127.0.0.1:$(SANDBOX_PORT)
 run: export AZURE_DEFAULT_CA_BUNDLE ?= $(CURDIR)/$(SANDBOX_DIR)/ca.pem
 run: export AZURE_ALLOWED_CUSTOM_HOSTS ?= 127.0.0.1:$(SANDBOX_PORT)
 run: export API_DOCS_ENABLED ?= 1
+# The demo publishes to Spot's API as this console serves it (groups/publish/demo.py).
+run: export SPOT_ALLOWED_CUSTOM_HOSTS ?= 127.0.0.1:$(WEB_PORT)
 # Static analysis imports the settings; debug mode supplies development keys for that.
 typecheck checks: export DJANGO_DEBUG ?= 1
 

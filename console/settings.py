@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "console",
     "galleries",
     "groups",
+    "groups.publish",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +258,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "options": {"expires": HEARTBEAT_INTERVAL.total_seconds()},
     },
 }
+
+# --- Publishing to Spot (groups.publish) ------------------------------------------------------
+# Every call to Spot's API: seconds to connect and to wait for an answer, retries of a refused
+# connection, a 429 or (idempotent calls only) a 5xx, their backoff, and the longest Retry-After
+# waited out inside one attempt (a longer one is left to the task's next attempt).
+SPOT_API_CONNECT_TIMEOUT = env.float("SPOT_API_CONNECT_TIMEOUT", default=5.0)
+SPOT_API_READ_TIMEOUT = env.float("SPOT_API_READ_TIMEOUT", default=30.0)
+SPOT_API_RETRIES = env.int("SPOT_API_RETRIES", default=3)
+SPOT_API_BACKOFF_SECONDS = env.float("SPOT_API_BACKOFF_SECONDS", default=0.5)
+SPOT_API_RETRY_AFTER_MAX = env.float("SPOT_API_RETRY_AFTER_MAX", default=30.0)
+# Hosts (`host` or `host:port`) a Spot connection may use besides https://api.spotinst.io: the
+# server sends the Spot token there, so an admin may not pick any host. Empty: none.
+SPOT_ALLOWED_CUSTOM_HOSTS = env.list("SPOT_ALLOWED_CUSTOM_HOSTS", default=[])
+# How often beat compares every published group with its configuration in Spot.
+SPOT_DRIFT_CHECK_MINUTES = env.int("SPOT_DRIFT_CHECK_MINUTES", default=15)
 
 # --- Login throttling (django-axes) -----------------------------------------------------------
 # A username is locked out from an address after LOGIN_FAILURE_LIMIT failures; the address

@@ -22,6 +22,8 @@ os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzN
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 # The Azure sandbox the tests run against listens on 127.0.0.1 (any port; "localhost" too).
 os.environ.setdefault("AZURE_ALLOWED_CUSTOM_HOSTS", "127.0.0.1,localhost")
+# The second console the publishing tests publish to listens on 127.0.0.1 too.
+os.environ.setdefault("SPOT_ALLOWED_CUSTOM_HOSTS", "127.0.0.1,localhost")
 # The OpenAPI schema drives the API fuzz tests.
 os.environ.setdefault("API_DOCS_ENABLED", "1")
 

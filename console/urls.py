@@ -12,6 +12,7 @@ urlpatterns = [
     path("cascade/", include("galleries.cascade.urls")),
     path("", include("groups.urls")),
     path("", include("groups.reviews.urls")),
+    path("", include("groups.publish.urls")),
     path("django-admin/", admin.site.urls),
     # Last: Spot's paths (/azure/compute/…, /setup/…) and our own /api/… live at the root.
     path("", api.urls),

@@ -16,6 +16,7 @@ from console.services import record_audit
 from galleries.crypto import encrypt_secret
 
 from .models import Group, Kind, Revision, Status
+from .publish import services as publishing
 from .selectors import groups_for
 from .spot.json import (
     LOGIN_PATH,
@@ -28,7 +29,8 @@ from .spot.json import (
 from .validation.problems import VALIDATION_ERROR, Problem, errors_in
 from .validation.rules import validate_spec
 
-SOURCES = ("console", "api")
+# "spot": a revision read from Spot (an import, or adopting what was changed there).
+SOURCES = ("console", "api", "spot")
 # Concurrent updates of one group merge onto the latest spec; give up after this many collisions.
 UPDATE_ATTEMPTS = 3
 # Spot's update schema has no place for these: a group stays where it was created.
@@ -169,6 +171,8 @@ def save_group(
             before=before,
             after={"status": status.value, "source": source, "spec": clean_spec},
         )
+        if status == Status.ACTIVE:
+            publishing.applied(group=target, source=source)
     return target, problems
 
 
@@ -246,4 +250,5 @@ def delete_group(
             before=before,
             after=after,
         )
+        publishing.deleted(group=locked, deallocation_config=deallocation_config)
         locked.delete()

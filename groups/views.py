@@ -15,6 +15,7 @@ from galleries.selectors import troubled_subscriptions
 from .editor.values import unified_diff
 from .editor.views import DELETE_URL, EDIT_URL
 from .models import Group, Kind, Status
+from .publish.selectors import connections_by_account, publications_by_group
 from .selectors import groups_for, revisions_for
 from .spot.json import IMAGE_PATH, dig, gallery_reference
 
@@ -41,9 +42,14 @@ def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
     troubled = troubled_subscriptions(
         organization, [a for g in groups for a in (g.account_id, g.gallery_account_id)]
     )
+    publications = publications_by_group(organization, [g.id for g in groups])
+    published_accounts = connections_by_account(organization)
     return [
         {
             "group": g,
+            # Spot sync state: only live groups of a connected account are published.
+            "publication": publications.get(g.id),
+            "published": g.account_id in published_accounts and g.status == Status.ACTIVE,
             "image": image_summary(g),
             "edit_url": EDIT_URL[Kind(g.kind)],
             "delete_url": DELETE_URL[Kind(g.kind)],

@@ -16,6 +16,7 @@ from console.permissions import role_required
 from .editor.views import EDIT_URL, LIST_URL
 from .forms_delete import DeleteNodeForm
 from .models import Kind, Status
+from .publish.selectors import connection_for, publication_of
 from .selectors import groups_for
 from .services import delete_group
 
@@ -53,8 +54,13 @@ def _delete(request: AuthedRequest, kind: Kind, group_id: str) -> HttpResponse:
     cancel = (
         reverse("groups:drafts") if back_to_drafts else reverse(EDIT_URL[kind], args=[group.pk])
     )
+    publication = publication_of(group)
+    connection = connection_for(group.account) if publication is not None else None
     context = {
         "group": group,
+        # Deleting here deletes in Spot too: the page says so.
+        "publication": publication,
+        "spot_account_id": connection.spot_account_id if connection else "",
         "kind_label": Kind(kind).label,
         "is_draft": is_draft,
         "node_form": node_form,

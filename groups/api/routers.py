@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from ..publish.api import router as publishing_router
 from ..reviews.api import router as reviews_router
 from .fallback import fallback_router
 from .inventory import router as inventory_router
@@ -12,6 +13,7 @@ from .spot_routes import router as spot_router
 
 
 def register(api: NinjaAPI) -> None:
-    for router in (spot_router, setup_router, inventory_router, reviews_router):
+    routers = (spot_router, setup_router, inventory_router, reviews_router, publishing_router)
+    for router in routers:
         api.add_router("", router)
     api.add_router("", fallback_router)

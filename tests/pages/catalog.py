@@ -140,6 +140,15 @@ def _change(tenant: Tenant, viewer: str | None) -> dict[str, Any]:
     return {"change_id": tenant.change.pk}
 
 
+def _spot_account(tenant: Tenant, viewer: str | None) -> dict[str, Any]:
+    return {"account_id": tenant.account.id}
+
+
+def _publication(tenant: Tenant, viewer: str | None) -> dict[str, Any]:
+    assert tenant.publication is not None
+    return {"pk": tenant.publication.pk}
+
+
 def _subscription(tenant: Tenant, viewer: str | None) -> dict[str, Any]:
     return {"pk": tenant.subscription.pk}
 
@@ -264,6 +273,25 @@ CATALOG: tuple[Entry, ...] = (
             "pk": tenant.images_subscription.pk,
             "run_pk": tenant.failed_run.pk,
         },
+    ),
+    # Settings -> Spot (admins), and the sync-state actions on a group (editors).
+    Entry("publish:connections", page(Role.ADMIN)),
+    Entry("publish:connection", page(Role.ADMIN), kwargs=_spot_account),
+    Entry(
+        "publish:connection",
+        page(Role.ADMIN),
+        kwargs=lambda tenant, viewer: {"account_id": tenant.images_account.id},
+        label="publish:connection[not connected]",
+    ),
+    Entry("publish:connection_test", post_only(Role.ADMIN), kwargs=_spot_account, kind="action"),
+    # A dry run reads Spot live: the tenants' endpoint is Spot's own API, which the walk can't
+    # reach, so the page says that Spot can't be compared now (the node's account publishes).
+    Entry("publish:preview", page(), kwargs=_group),
+    Entry("publish:connection_remove", page(Role.ADMIN), kwargs=_spot_account),
+    Entry("publish:connection_import", post_only(Role.ADMIN), kwargs=_spot_account, kind="action"),
+    *(
+        Entry(f"publish:{name}", post_only(Role.EDITOR), kwargs=_publication, kind="action")
+        for name in ("retry", "republish", "adopt")
     ),
     # The Shared Image cascade: its own page, each level as the editor fetches it, and a
     # level's URL loaded directly (it lands on the cascade page).

@@ -65,7 +65,7 @@ def tenant_strings(tenant: Tenant) -> set[str]:
     members' usernames and emails, and the display names of its regions."""
     found: set[str] = set()
     for model in apps.get_models():
-        if model._meta.app_label not in ("console", "galleries", "groups"):
+        if model._meta.app_label not in ("console", "galleries", "groups", "publish"):
             continue
         path = _organization_path(model)
         fields = _text_fields(model)

@@ -23,6 +23,8 @@ from galleries.models import ConnectedSubscription, Gallery, GalleryImage, Refre
 from groups.models import Group, Kind, Status
 from groups.reviews.models import ChangeRequest
 from groups.reviews.services import comment, propose_change, request_review
+from groups.publish.models import Publication, SpotConnection, SyncState
+from groups.publish.services import save_connection
 from groups.services import save_group
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.groups_api.bodies import group_body, node_body
@@ -54,6 +56,10 @@ class Tenant:
     invitation: Invitation | None = None  # pending, for the members, revoke and join pages
     invitation_code: str = ""  # its raw code, as its link carries it
     change: ChangeRequest | None = None  # the group's open change, in review, with a comment
+    # `account` publishes to Spot: the group is in sync with drift, the node's publish failed.
+    spot_connection: SpotConnection | None = None
+    publication: Publication | None = None
+    failed_publication: Publication | None = None
 
 
 def _spec(tenant_brand: str, body: dict[str, Any], name: str, region: str) -> dict[str, Any]:
@@ -190,6 +196,47 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
         text=f"<b>{title}</b>: is 4 enough for the sale?",
     )
 
+    # Connected after the groups were saved, so that no publish is queued: the walk only reads.
+    # Nothing listens on port 9 (discard): the publishing preview's live read is refused at once.
+    spot_connection = save_connection(
+        actor=members[Role.ADMIN].user,
+        account=account,
+        base_url="http://127.0.0.1:9",
+        spot_account_id=f"act-{brand[:8]}",
+        token=f"{brand}-spot-token",
+    )
+    publication = Publication.objects.create(
+        organization=organization,
+        account=account,
+        group=group,
+        group_public_id=group.id,
+        kind=group.kind,
+        name=group.name,
+        remote_id=f"sig-{brand}",
+        state=SyncState.IN_SYNC,
+        requested_revision=group.revision,
+        published_revision=group.revision,
+        published_at=now,
+        request_id=f"{brand}-publish-request",
+        drift_checked_at=now,
+        drift=[f"capacity.target: 2 here, 5 in Spot ({brand} console edit)"],
+        remote_spec={**group_spec, "capacity": {"minimum": 1, "maximum": 5, "target": 5}},
+    )
+    failed_publication = Publication.objects.create(
+        organization=organization,
+        account=account,
+        group=node,
+        group_public_id=node.id,
+        kind=node.kind,
+        name=node.name,
+        state=SyncState.FAILED,
+        requested_revision=node.revision,
+        error_code="UNREACHABLE",
+        error_message=f"Spot's API at {brand}.spot.example could not be reached.",
+        retryable=True,
+        attempts=1,
+    )
+
     return Tenant(
         brand=brand,
         organization=organization,
@@ -212,6 +259,9 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
         invitation=invitation,
         invitation_code=invitation_code,
         change=change,
+        spot_connection=spot_connection,
+        publication=publication,
+        failed_publication=failed_publication,
     )
 
 
