@@ -21,10 +21,10 @@ from console.models import Account, ApiToken, Invitation, Membership, Organizati
 from console.services import create_api_token, create_invitation
 from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun
 from groups.models import Group, Kind, Status
-from groups.reviews.models import ChangeRequest
-from groups.reviews.services import comment, propose_change, request_review
 from groups.publish.models import Publication, SpotConnection, SyncState
 from groups.publish.services import save_connection
+from groups.reviews.models import ChangeRequest
+from groups.reviews.services import comment, propose_change, request_review
 from groups.services import save_group
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.groups_api.bodies import group_body, node_body
