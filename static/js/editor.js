@@ -121,7 +121,37 @@
       filterSizes(event.target.closest("[data-size-picker]"), event.target.value);
     }
   });
-  document.addEventListener("htmx:afterSettle", function () { applySpecializedRule(); markArchitecture(); });
+  // Enter in a filter box picks the first match and never submits the editor's form.
+  var pickFirstAfterSwap = null;
+
+  function pickFirstMatch(box) {
+    var select = document.getElementById(box.getAttribute("aria-controls"));
+    var first = select && select.querySelector('option:not([value=""]):not([disabled])');
+    if (!first || select.value === first.value) return;
+    select.value = first.value;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches) return;
+    if (event.target.matches("[data-size-filter]")) { event.preventDefault(); return; }
+    if (!event.target.matches('input[type="search"][data-cascade][aria-controls]')) return;
+    event.preventDefault();
+    var box = event.target;
+    // The matches shown may be older than what was typed: ask for the current ones, then pick.
+    pickFirstAfterSwap = box.id;
+    if (window.htmx) window.htmx.trigger(box, "search"); else pickFirstMatch(box);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    applySpecializedRule(); markArchitecture();
+    if (!pickFirstAfterSwap) return;
+    var box = document.getElementById(pickFirstAfterSwap);
+    var request = event.detail && event.detail.requestConfig;
+    if (box && request && request.elt === box) {
+      pickFirstAfterSwap = null;
+      pickFirstMatch(box);
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!form()) return;

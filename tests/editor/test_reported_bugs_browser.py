@@ -1,0 +1,87 @@
+"""Bugs a new user hit in Chromium (issue 13): each test failed before its fix."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from console.models import Role
+from galleries.models import ShareCheck
+from groups.models import Group
+from tests.factories import log_in_as
+
+from .conftest import valid_form
+from .test_browser import choose, fill_general, open_tab, settled
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_enter_in_a_filter_box_picks_the_first_match_and_saves_nothing(page, live_server, world):
+    page.goto(f"{live_server.url}/groups/new/")
+    fill_general(page)
+    open_tab(page, "Compute")
+    choose(page, "#id_gallery_resource_group_name", "img-rg")
+    choose(page, "#id_gallery_name", "gal")
+    settled(page, "#id_image_name")
+    search = page.locator("#id_image_name_q")
+    search.fill("ubu")
+    search.press("Enter")
+    expect(page.locator("#id_image_name")).to_have_value("ubuntu-22")
+    # the first match was chosen as a click would: the next level (versions) loaded
+    expect(page.locator("#id_version_name option").nth(1)).to_contain_text("Latest")
+    expect(page).to_have_url(f"{live_server.url}/groups/new/")
+    assert not Group.objects.exists()
+    # the VM-size filter box: Enter filters, and submits nothing either
+    page.locator("#id_spot_sizes").get_by_placeholder(re.compile("filter", re.I)).press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/groups/new/")
+    assert not Group.objects.exists()
+
+
+def test_the_conflict_page_shows_the_diff_one_line_each_in_colour(page, live_server, world):
+    creator = Client()
+    log_in_as(creator, Role.EDITOR, organization=world.org)
+    creator.post("/groups/new/", valid_form(world))
+    group = Group.objects.get()
+    page.goto(f"{live_server.url}/groups/{group.id}/")
+    creator.post(f"/groups/{group.id}/", valid_form(world, name="alice-web", revision="1"))
+    page.get_by_label("Name", exact=True).fill("bob-web")
+    page.get_by_role("button", name=re.compile("^(Update|Create)$")).click()
+    expect(page.get_by_role("heading", name=re.compile("was changed while you were editing")))
+    added = page.locator(".diff .diff-add", has_text='"name": "alice-web"')
+    removed = page.locator(".diff .diff-del", has_text='"name": "web"')
+    expect(added).to_be_visible()
+    expect(added).to_have_css("display", "block")
+    expect(added).to_have_css("background-color", "rgb(230, 255, 236)")
+    expect(removed).to_have_css("background-color", "rgb(255, 235, 233)")
+    expect(added).to_be_in_viewport()
+    # one line each: the removed line sits above the added one, not beside it
+    removed_box, added_box = removed.bounding_box(), added.bounding_box()
+    assert removed_box is not None
+    assert added_box is not None
+    assert removed_box["y"] < added_box["y"]
+
+
+def test_the_not_shared_message_reads_as_one_piece_of_advice(page, live_server, world):
+    ShareCheck.objects.filter(reader=world.own_sub, gallery=world.golden.gallery).update(
+        verdict="not_shared",
+        detail="The service principal has no access (HTTP 403 AuthorizationFailed); "
+        "grant it the Reader role on the subscription.",
+    )
+    page.goto(f"{live_server.url}/groups/new/")
+    open_tab(page, "Compute")
+    choose(page, "#id_spot_account_id", world.other.id)
+    expect(
+        page.locator('#id_gallery_resource_group_name option[value="shared-rg"]')
+    ).to_be_attached()
+    choose(page, "#id_gallery_resource_group_name", "shared-rg")
+    choose(page, "#id_gallery_name", "sharedgal")
+    verdict = page.locator("#share-check")
+    expect(verdict).to_contain_text("Not shared")
+    expect(verdict).to_contain_text("cannot read this gallery")
+    text = verdict.inner_text()
+    assert ".." not in text.replace("…", "")
+    assert "Reader role on the subscription" not in text
+    assert text.lower().count("share ") == 1
