@@ -85,3 +85,56 @@ def test_the_not_shared_message_reads_as_one_piece_of_advice(page, live_server, 
     assert ".." not in text.replace("…", "")
     assert "Reader role on the subscription" not in text
     assert text.lower().count("share ") == 1
+
+
+def _editor(world) -> Client:
+    client = Client()
+    log_in_as(client, Role.EDITOR, organization=world.org)
+    return client
+
+
+def test_a_long_name_wraps_and_the_list_fits_the_window(page, live_server, world):
+    response = _editor(world).post("/groups/new/", valid_form(world, name="n" * 200))
+    assert response.status_code == 302
+    page.goto(f"{live_server.url}/groups/")
+    expect(page.get_by_role("link", name="n" * 200, exact=True)).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1366
+
+
+def test_a_draft_without_image_says_so_in_the_lists(page, live_server, world):
+    draft = valid_form(world, name="unfinished", action="draft")
+    for field in ("gallery_resource_group_name", "gallery_name", "image_name", "version_name"):
+        draft.pop(field)
+    assert _editor(world).post("/groups/new/", draft).status_code == 302
+    page.goto(f"{live_server.url}/drafts/")
+    row = page.get_by_role("row", name=re.compile("unfinished"))
+    expect(row).to_contain_text("no image yet")
+    expect(row).not_to_contain_text("//")
+
+
+def test_the_error_summary_always_counts_the_problems(page, live_server, world):
+    page.goto(f"{live_server.url}/groups/new/")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("#error-summary")).to_contain_text("Not saved: 1 problem.")
+    expect(page.locator("#error-summary")).not_to_contain_text("please correct")
+
+
+def test_a_first_save_does_not_say_the_inventory_changed_since(page, live_server, world):
+    ShareCheck.objects.filter(reader=world.own_sub, gallery=world.golden.gallery).delete()
+    form = valid_form(
+        world, spot_account_id=world.other.id, gallery_resource_group_name="shared-rg",
+        gallery_name="sharedgal", image_name="golden", version_name="latest",
+    )  # fmt: skip
+    assert _editor(world).post("/groups/new/", form).status_code == 302
+    page.goto(f"{live_server.url}/groups/{Group.objects.get().id}/")
+    summary = page.locator("#warning-summary")
+    expect(summary).to_contain_text("1 warning from checking this stateless group")
+    expect(summary).not_to_contain_text("since this was saved")
+
+
+def test_the_history_of_an_active_group_highlights_its_list_not_drafts(page, live_server, world):
+    assert _editor(world).post("/groups/new/", valid_form(world)).status_code == 302
+    page.goto(f"{live_server.url}/drafts/{Group.objects.get().id}/compare/")
+    current = page.locator('#main-nav [aria-current="page"]')
+    expect(current).to_have_count(1)
+    expect(current).to_have_text("Stateless groups")
