@@ -142,8 +142,41 @@
     pickFirstAfterSwap = box.id;
     if (window.htmx) window.htmx.trigger(box, "search"); else pickFirstMatch(box);
   });
+  // A cascade note (e.g. "Version 1.1.0 is not available in West US") caused from another tab:
+  // its tab gets a badge and the note is repeated under the tab bar, where the change was made.
+  function flagNoticesElsewhere() {
+    var elsewhere = document.getElementById("notice-elsewhere");
+    if (!elsewhere) return;
+    var lines = [];
+    document.querySelectorAll(".tab-pane").forEach(function (pane) {
+      var button = document.querySelector('[data-bs-target="#' + pane.id + '"]');
+      if (!button) return;
+      var notices = Array.prototype.map.call(
+        pane.querySelectorAll("[data-cascade-notice]"), function (note) { return note.textContent.trim(); });
+      var badge = button.querySelector("[data-notice-badge]");
+      if (notices.length && !badge) {
+        badge = document.createElement("span");
+        badge.setAttribute("data-notice-badge", "");
+        badge.className = "badge text-bg-warning ms-1";
+        badge.textContent = "!";
+        var hidden = document.createElement("span");
+        hidden.className = "visually-hidden";
+        hidden.textContent = " (needs a look)";
+        badge.appendChild(hidden);
+        button.appendChild(badge);
+      } else if (!notices.length && badge) {
+        badge.remove();
+      }
+      if (notices.length && !pane.classList.contains("active")) {
+        lines.push(button.firstChild.textContent.trim() + " tab: " + notices.join(" "));
+      }
+    });
+    elsewhere.textContent = lines.join(" ");
+  }
+  document.addEventListener("shown.bs.tab", flagNoticesElsewhere);
+
   document.addEventListener("htmx:afterSettle", function (event) {
-    applySpecializedRule(); markArchitecture();
+    applySpecializedRule(); markArchitecture(); flagNoticesElsewhere();
     if (!pickFirstAfterSwap) return;
     var box = document.getElementById(pickFirstAfterSwap);
     var request = event.detail && event.detail.requestConfig;

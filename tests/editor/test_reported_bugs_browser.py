@@ -138,3 +138,25 @@ def test_the_history_of_an_active_group_highlights_its_list_not_drafts(page, liv
     current = page.locator('#main-nav [aria-current="page"]')
     expect(current).to_have_count(1)
     expect(current).to_have_text("Stateless groups")
+
+
+def test_a_region_that_drops_the_version_says_so_on_general_and_badges_compute(
+    page, live_server, world
+):
+    page.goto(f"{live_server.url}/groups/new/")
+    page.get_by_label("Region").select_option("eastus")
+    open_tab(page, "Compute")
+    choose(page, "#id_gallery_resource_group_name", "img-rg")
+    choose(page, "#id_gallery_name", "gal")
+    choose(page, "#id_image_name", "ubuntu-22")
+    choose(page, "#id_version_name", "1.1.0")  # in eastus only
+    compute_tab = page.get_by_role("tab", name=re.compile("Compute"))
+    expect(compute_tab.locator("[data-notice-badge]")).to_have_count(0)
+    open_tab(page, "General")
+    page.get_by_label("Region").select_option("westus")
+    elsewhere = page.locator("#notice-elsewhere")
+    expect(elsewhere).to_contain_text("Compute tab: Version 1.1.0 is not available in")
+    expect(compute_tab).to_contain_text("(needs a look)")
+    open_tab(page, "Compute")
+    expect(page.locator("[data-cascade-notice]")).to_contain_text("Version 1.1.0 is not available")
+    expect(elsewhere).to_have_text("")
