@@ -15,6 +15,7 @@ from .azure.clients import ConnectionSettings
 from .crypto import SecretUnreadable
 from .models import Cloud, ConnectedSubscription
 from .refresh.runs import refresh_now
+from .sharing import check_sharing
 from .subscriptions.services import connect_subscription, update_subscription
 
 logger = logging.getLogger(__name__)
@@ -97,4 +98,6 @@ def connect_demo_sandbox(
     for subscription in connected:
         run = refresh_now(subscription)
         logger.info("Demo subscription %s refreshed: %s", subscription.display_name, run.status)
+    # As after every queued refresh: the editor shows share verdicts, not "Share not checked".
+    check_sharing(organization)
     return connected

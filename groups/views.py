@@ -23,9 +23,11 @@ from .spot.json import IMAGE_PATH, dig, gallery_reference
 def image_summary(group: Group) -> str:
     """ "gallery img-rg/gal/ubuntu-22 @ latest", "marketplace Canonical/… @ latest", …"""
     ref = gallery_reference(group.kind, group.spec)
+    if ref is not None and not ref.image_name:
+        return "no image yet"
     if ref is not None:
         where = f"{ref.resource_group_name}/{ref.gallery_name}/{ref.image_name}"
-        return f"gallery {where} @ {ref.version_name or '?'}"
+        return f"gallery {where} @ {ref.version_name or 'no version yet'}"
     image = dig(group.spec, IMAGE_PATH)
     if isinstance(image, dict) and isinstance(image.get("marketplace"), dict):
         m = image["marketplace"]
@@ -136,5 +138,7 @@ def compare(request: AuthedRequest, group_id: str) -> HttpResponse:
         "after": after,
         "diff": diff,
         "edit_url": EDIT_URL[Kind(group.kind)],
+        # The header highlights where the group is listed: drafts, or its kind's list.
+        "nav_section": "drafts" if group.status == Status.DRAFT else group.kind,
     }
     return render(request, "groups/compare.html", context)

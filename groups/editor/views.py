@@ -315,7 +315,8 @@ def _render(
         warning_tabs={form.tab_of(name) for name, _ in warning_links},
         general_errors=general_errors,
         general_warnings=general_warnings,
-        error_count=len(errors or []),
+        # Problems from the checks and the form's own field errors alike: the summary always counts.
+        error_count=len(error_links) + len(general_errors),
         warning_count=len(warnings or []),
         readonly=not has_role(request, Role.EDITOR),
         specialized=is_specialized(chosen),

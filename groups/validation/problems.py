@@ -69,7 +69,8 @@ class Checker:
         """The value at `path` if present and of the expected type, else a problem and None."""
         value = dig(self.spec, path)
         if value is None or value == "" or value == []:
-            self.add(MISSING_REQUIRED_FIELD, f"{label} is required.", path)
+            verb = "are" if expected is list else "is"  # list labels are plural: "VM sizes"
+            self.add(MISSING_REQUIRED_FIELD, f"{label} {verb} required.", path)
             return None
         return self.typed(path, label, value, expected)
 

@@ -121,7 +121,70 @@
       filterSizes(event.target.closest("[data-size-picker]"), event.target.value);
     }
   });
-  document.addEventListener("htmx:afterSettle", function () { applySpecializedRule(); markArchitecture(); });
+  // Enter in a filter box picks the first match and never submits the editor's form.
+  var pickFirstAfterSwap = null;
+
+  function pickFirstMatch(box) {
+    var select = document.getElementById(box.getAttribute("aria-controls"));
+    var first = select && select.querySelector('option:not([value=""]):not([disabled])');
+    if (!first || select.value === first.value) return;
+    select.value = first.value;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches) return;
+    if (event.target.matches("[data-size-filter]")) { event.preventDefault(); return; }
+    if (!event.target.matches('input[type="search"][data-cascade][aria-controls]')) return;
+    event.preventDefault();
+    var box = event.target;
+    // The matches shown may be older than what was typed: ask for the current ones, then pick.
+    pickFirstAfterSwap = box.id;
+    if (window.htmx) window.htmx.trigger(box, "search"); else pickFirstMatch(box);
+  });
+  // A cascade note (e.g. "Version 1.1.0 is not available in West US") caused from another tab:
+  // its tab gets a badge and the note is repeated under the tab bar, where the change was made.
+  function flagNoticesElsewhere() {
+    var elsewhere = document.getElementById("notice-elsewhere");
+    if (!elsewhere) return;
+    var lines = [];
+    document.querySelectorAll(".tab-pane").forEach(function (pane) {
+      var button = document.querySelector('[data-bs-target="#' + pane.id + '"]');
+      if (!button) return;
+      var notices = Array.prototype.map.call(
+        pane.querySelectorAll("[data-cascade-notice]"), function (note) { return note.textContent.trim(); });
+      var badge = button.querySelector("[data-notice-badge]");
+      if (notices.length && !badge) {
+        badge = document.createElement("span");
+        badge.setAttribute("data-notice-badge", "");
+        badge.className = "badge text-bg-warning ms-1";
+        badge.textContent = "!";
+        var hidden = document.createElement("span");
+        hidden.className = "visually-hidden";
+        hidden.textContent = " (needs a look)";
+        badge.appendChild(hidden);
+        button.appendChild(badge);
+      } else if (!notices.length && badge) {
+        badge.remove();
+      }
+      if (notices.length && !pane.classList.contains("active")) {
+        lines.push(button.firstChild.textContent.trim() + " tab: " + notices.join(" "));
+      }
+    });
+    elsewhere.textContent = lines.join(" ");
+  }
+  document.addEventListener("shown.bs.tab", flagNoticesElsewhere);
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    applySpecializedRule(); markArchitecture(); flagNoticesElsewhere();
+    if (!pickFirstAfterSwap) return;
+    var box = document.getElementById(pickFirstAfterSwap);
+    var request = event.detail && event.detail.requestConfig;
+    if (box && request && request.elt === box) {
+      pickFirstAfterSwap = null;
+      pickFirstMatch(box);
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!form()) return;

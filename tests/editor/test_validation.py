@@ -36,7 +36,7 @@ RULES = [
         "capacity_target",
         "Capacity must satisfy minimum ≤ target ≤ maximum (got 0, 5, 2).",
     ),
-    ({"od_sizes": []}, "od_sizes", "On-demand VM sizes is required."),
+    ({"od_sizes": []}, "od_sizes", "On-demand VM sizes are required."),
     ({"spot_sizes": []}, "spot_sizes", "Spot VM sizes are required."),
     ({"version_name": ""}, "version_name", "Version is required."),
     (

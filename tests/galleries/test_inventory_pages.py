@@ -12,7 +12,7 @@ from django.urls import reverse
 from console.celery import app as celery_app
 from console.models import Account, Role
 from galleries.demo import connect_demo_sandbox
-from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun
+from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun, ShareCheck
 from galleries.refresh.runs import refresh_now
 from galleries.refresh.tasks import BEAT_ENTRY, refresh_due_subscriptions_task
 from tests.factories import log_in_as
@@ -91,6 +91,16 @@ def test_connect_demo_sandbox_is_idempotent_and_follows_a_moved_sandbox(
         "Shared Images",
     }
     assert RefreshRun.objects.filter(status="succeeded").count() == 3
+    # every subscription's view of every other subscription's galleries is checked
+    cross_pairs = {
+        (reader.pk, gallery.pk)
+        for reader in subscriptions
+        for gallery in Gallery.objects.exclude(subscription=reader)
+    }
+    checked = set(ShareCheck.objects.values_list("reader_id", "gallery_id"))
+    assert cross_pairs
+    assert checked == cross_pairs
+    assert ShareCheck.objects.filter(verdict="readable").exists()
     info["arm_base_url"] = info["arm_base_url"].replace("127.0.0.1", "localhost")
     (tmp_path / "connection.json").write_text(json.dumps(info))
     again = connect_demo_sandbox(organization, tmp_path, wait_seconds=1)
