@@ -225,6 +225,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
         "control_folder": str(BROKER_DIR / "control"),
+        # kombu looks at the folder once a second by default: a second of every targeted
+        # refresh's wait (goal: under one). Listing a folder ten times a second costs nothing.
+        "polling_interval": 0.1,
     }
 else:
     # Longer than the longest task, so acks_late tasks are not redelivered mid-run.

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -155,10 +156,18 @@ def refresh_status(request: AuthedRequest, run_id: int) -> HttpResponse:
     return _refresh_status(request, run, selection)
 
 
+# A targeted refresh takes well under a second: its first seconds are polled closely, so
+# that the dropdown follows within a fraction of one; a long run (a full one it merged into)
+# is then polled at the old pace.
+QUICK_POLL_MS, QUICK_POLL_FOR_SECONDS, SLOW_POLL_MS = 150, 10, 2000
+
+
 def _refresh_status(request: AuthedRequest, run: RefreshRun, selection: Selection) -> HttpResponse:
+    age = (timezone.now() - run.requested_at).total_seconds()
     context = {
         "run": run,
         "running": run.status in ACTIVE_REFRESH_STATUSES,
+        "poll_ms": QUICK_POLL_MS if age < QUICK_POLL_FOR_SECONDS else SLOW_POLL_MS,
         "selection": selection,
     }
     return render(request, "cascade/refresh_status.html", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -68,13 +69,21 @@ def test_refresh_this_gallery_swaps_in_a_version_published_since(client, fresh_a
     started = client.post("/cascade/refresh/", params, **HX)
     page = started.content.decode()
     assert started.status_code == 200
-    assert 'hx-trigger="every 2s"' in page  # it polls while the run is queued or running
+    # it polls while the run is queued or running, closely at first (a targeted run is quick)
+    assert 'hx-trigger="load delay:150ms"' in page
     run = RefreshRun.objects.get(scope="gallery")
     assert run.target_gallery.name.lower() == gallery.name.lower()
 
+    # a run still going after its first seconds (merged into a full one) is polled slowly
+    RefreshRun.objects.filter(pk=run.pk).update(
+        requested_at=run.requested_at - timedelta(seconds=30)
+    )
+    waiting = client.get(f"/cascade/refresh/{run.pk}/", params, **HX).content.decode()
+    assert 'hx-trigger="load delay:2000ms"' in waiting
+
     execute_run(run.pk)  # what the worker does with the queued run
     done = client.get(f"/cascade/refresh/{run.pk}/", params, **HX).content.decode()
-    assert "every 2s" not in done  # polling stops
+    assert "delay:" not in done  # polling stops
     assert 'hx-get="/cascade/level/image_name/" hx-trigger="load"' in done  # and the images reload
     assert """hx-vals='{"refreshed": "1"}'""" in done
 
