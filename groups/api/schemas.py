@@ -275,7 +275,7 @@ class ErrorModel(BaseModel):
 
 class ItemsResponse(BaseModel):
     """`items`: groups and nodes are their Spot JSON (never `login.password`) plus `id`,
-    `createdAt` and `updatedAt` ("2018-10-10T10:50:29.000+0000")."""
+    `createdAt` and `updatedAt` (RFC 3339 in UTC with milliseconds, "2018-10-10T10:50:29.000Z")."""
 
     status: Status
     kind: str
