@@ -235,6 +235,12 @@ class UpdateGroupBody(SpotModel):
     group: GroupUpdate  # type: ignore[valid-type]
 
 
+class UpdateCapacityBody(SpotModel):
+    """PUT /azure/compute/group/{groupId}/capacity: the bounds to change, others kept."""
+
+    capacity: partial_model(Capacity)  # type: ignore[valid-type]
+
+
 class CreateStatefulNodeBody(SpotModel):
     statefulNode: StatefulNodeSpec
 
