@@ -55,8 +55,12 @@ system-packages:
 	  fi; \
 	fi
 
+# The suite runs on TEST_WORKERS pytest-xdist processes (TEST_WORKERS=0: serially, in one).
+# --dist load hands out single tests: schemathesis's tests share one node id, which the
+# scope-based modes (loadscope, loadgroup) would run only once.
+TEST_WORKERS ?= 2
 test: system-packages install
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses $(TEST_WORKERS) --dist load
 
 lint: install
 	$(VENV)/bin/ruff check .

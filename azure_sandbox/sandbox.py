@@ -206,6 +206,7 @@ class Sandbox:
 
     def credential(self, who: str, **kwargs: Any) -> Any:
         """A real ``ClientSecretCredential`` for a principal (see ``principal()``)."""
+        # azure-identity is the tests' and benchmarks' dependency, not the sandbox's own.
         from azure.identity import ClientSecretCredential
 
         principal = self.principal(who)

@@ -6,6 +6,7 @@ class ConsoleConfig(AppConfig):
     verbose_name = "Console"
 
     def ready(self) -> None:
+        # principals imports the models, which load only once the app registry is ready.
         from . import principals
 
         principals.connect_signals()

@@ -13,6 +13,8 @@ from celery.beat import PersistentScheduler
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 
+from .services import record_heartbeat
+
 logger = logging.getLogger(__name__)
 
 # Well inside the 3 x HEARTBEAT_INTERVAL staleness limit.
@@ -42,7 +44,6 @@ class HeartbeatScheduler(PersistentScheduler):
         return min(interval, every)
 
     def _write_heartbeat(self) -> None:
-        from .services import record_heartbeat
 
         # Beat runs for weeks: drop a connection the database has closed meanwhile.
         close_old_connections()

@@ -62,10 +62,10 @@ class AuditFilterForm(forms.Form):
         self, *args: object, actions: list[str], object_types: list[str], **kwargs: object
     ):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["action"].choices = [("", "Any action"), *((a, a) for a in actions)]  # type: ignore[attr-defined]
-        self.fields["object_type"].choices = [  # type: ignore[attr-defined]
-            ("", "Any object type"),
-            *((t, t) for t in object_types),
-        ]
+        action, object_type = self.fields["action"], self.fields["object_type"]
+        assert isinstance(action, forms.ChoiceField)
+        assert isinstance(object_type, forms.ChoiceField)
+        action.choices = [("", "Any action"), *((a, a) for a in actions)]
+        object_type.choices = [("", "Any object type"), *((t, t) for t in object_types)]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"

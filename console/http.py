@@ -8,7 +8,7 @@ Views annotate `request: ConsoleRequest` (pages) or use `AuthedRequest` (behind
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
@@ -23,6 +23,7 @@ class ConsoleRequest(HttpRequest):
     """Any request through the console's middleware (tenancy may be absent: signed out)."""
 
     request_id: str
+    _cached_user: Any  # Django's own cache of request.user, set by the authentication middleware
     htmx: HtmxDetails
     principal: Principal | None
     membership: Membership | None

@@ -58,8 +58,8 @@ def _signed_in_user(request: ConsoleRequest) -> Any:
         principal = principals.from_session(request.session)
         request.principal = principal
         user = principal.user() if principal is not None else auth.get_user(request)
-        request._cached_user = user  # type: ignore[attr-defined]
-    return request._cached_user  # type: ignore[attr-defined]
+        request._cached_user = user
+    return request._cached_user
 
 
 class TenancyMiddleware:

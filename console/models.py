@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .ids import new_account_id
+from .ids import new_account_id, new_public_id
 from .text import RepairingJSONDecoder
 
 
@@ -22,8 +22,6 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.public_id:
-            from .ids import new_public_id
-
             self.public_id = new_public_id("ou")
         super().save(*args, **kwargs)
 

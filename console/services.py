@@ -1,4 +1,5 @@
-"""Writes for tenancy, API tokens, audit and liveness; each change leaves an audit entry."""
+"""Writes for tenancy, accounts, API tokens, audit and liveness; each change leaves an audit
+entry."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import (
@@ -234,16 +235,70 @@ def create_organization(*, name: str, admin: Any, account_name: str) -> Organiza
         obj_repr=admin.get_username(),
         after={"user": admin.get_username(), "role": Role.ADMIN},
     )
-    record_audit(
-        organization=organization,
-        actor=None,
-        action="account.create",
-        obj_type="account",
-        obj_id=account.pk,
-        obj_repr=account.name,
-        after={"name": account.name},
-    )
+    _audit_account(account, None, "account.create", after={"name": account.name})
     return organization
+
+
+# --- Accounts (Spot's /setup/account) -----------------------------------------------------------
+
+
+class AccountInUse(Exception):
+    """The account still has groups, so deleting it would delete them too."""
+
+
+class DuplicateAccountName(Exception):
+    pass
+
+
+def _audit_account(account: Account, actor: Any, action: str, **changes: Any) -> None:
+    record_audit(
+        organization=account.organization,
+        actor=actor,
+        action=action,
+        obj_type="account",
+        obj_id=account.id,
+        obj_repr=account.name,
+        **changes,
+    )
+
+
+def create_account(*, organization: Organization, actor: Any, name: str) -> Account:
+    try:
+        with transaction.atomic():
+            account = Account.objects.create(organization=organization, name=name.strip())
+            _audit_account(account, actor, "account.create", after={"name": account.name})
+    except IntegrityError as exc:
+        raise DuplicateAccountName(f"An account named {name.strip()} already exists.") from exc
+    return account
+
+
+def rename_account(*, account: Account, actor: Any, name: str) -> Account:
+    before = {"name": account.name}
+    account.name = name.strip()
+    try:
+        with transaction.atomic():
+            account.save(update_fields=["name"])
+            _audit_account(
+                account, actor, "account.update", before=before, after={"name": account.name}
+            )
+    except IntegrityError as exc:
+        account.name = before["name"]
+        raise DuplicateAccountName(f"An account named {name.strip()} already exists.") from exc
+    return account
+
+
+def delete_account(*, account: Account, actor: Any) -> None:
+    """Delete an account without groups (its connected subscription and inventory go too)."""
+    with transaction.atomic():
+        # Through the reverse relation: console does not import groups (it depends on console).
+        count = account.groups.count()
+        if count:
+            things = "group or node" if count == 1 else "groups or nodes"
+            raise AccountInUse(
+                f"Account {account.name} still has {count} {things}; delete them first."
+            )
+        _audit_account(account, actor, "account.delete", before={"name": account.name})
+        account.delete()
 
 
 # --- Invitations -------------------------------------------------------------------------------

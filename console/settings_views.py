@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .forms import AuditFilterForm, InvitationCreateForm, MemberRoleForm, TokenCreateForm
+from .http import AuthedRequest
 from .models import ApiToken, Role
 from .permissions import has_role, role_required
 from .selectors import (
@@ -31,8 +32,8 @@ AUDIT_PAGE_SIZE = 50
 
 
 @role_required()
-def tokens(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def tokens(request: AuthedRequest) -> HttpResponse:
+    organization = request.organization
     is_admin = has_role(request, Role.ADMIN)
     return render(
         request,
@@ -51,14 +52,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 @never_cache
 @role_required()
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the token a name (up to 100 characters).")
         return redirect("console:tokens")
     token, raw = services.create_api_token(
         user=request.user,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
         name=form.cleaned_data["name"],
     )
     # Rendered (not redirected to) so the raw token never touches the session or a URL;
@@ -66,9 +67,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
     return render(request, "console/token_created.html", {"token": token, "raw_token": raw})
 
 
-def _manageable_token(request: HttpRequest, pk: int) -> ApiToken:
+def _manageable_token(request: AuthedRequest, pk: int) -> ApiToken:
     """A token of this organization the user may manage: their own, or any if admin."""
-    token = get_object_or_404(tokens_in(request.organization), pk=pk)  # type: ignore[attr-defined]
+    token = get_object_or_404(tokens_in(request.organization), pk=pk)
     if token.user_id != request.user.pk and not has_role(request, Role.ADMIN):
         raise PermissionDenied("Only admins can manage other members' tokens.")
     return token
@@ -76,7 +77,7 @@ def _manageable_token(request: HttpRequest, pk: int) -> ApiToken:
 
 @require_http_methods(["GET", "POST"])
 @role_required()
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = _manageable_token(request, pk)
     if request.method == "POST":
         services.revoke_api_token(token=token, actor=request.user)
@@ -89,14 +90,14 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: AuthedRequest) -> HttpResponse:
     return _render_members(request, InvitationCreateForm())
 
 
 def _render_members(
-    request: HttpRequest, invite_form: InvitationCreateForm, status: int = 200
+    request: AuthedRequest, invite_form: InvitationCreateForm, status: int = 200
 ) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+    organization = request.organization
     return render(
         request,
         "console/members.html",
@@ -113,12 +114,12 @@ def _render_members(
 @require_POST
 @never_cache
 @role_required(Role.ADMIN)
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: AuthedRequest) -> HttpResponse:
     form = InvitationCreateForm(request.POST)
     if not form.is_valid():
         return _render_members(request, form, status=400)
     invitation, raw = services.create_invitation(
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
         role=form.cleaned_data["role"],
         days=form.cleaned_data["days"],
         note=form.cleaned_data["note"],
@@ -135,8 +136,8 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_object_or_404(pending_invitations(request.organization), pk=pk)  # type: ignore[attr-defined]
+def invitation_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(pending_invitations(request.organization), pk=pk)
     services.revoke_invitation(invitation=invitation, actor=request.user)
     messages.success(request, f"Invitation {invitation.prefix}… is revoked.")
     return redirect("console:members")
@@ -144,8 +145,8 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def member_role(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(members_of(request.organization), pk=pk)  # type: ignore[attr-defined]
+def member_role(request: AuthedRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(members_of(request.organization), pk=pk)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the listed roles.")
@@ -165,8 +166,8 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(members_of(request.organization), pk=pk)  # type: ignore[attr-defined]
+def member_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(members_of(request.organization), pk=pk)
     if request.method == "POST":
         try:
             services.remove_member(membership=membership, actor=request.user)
@@ -182,8 +183,8 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def audit_log(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def audit_log(request: AuthedRequest) -> HttpResponse:
+    organization = request.organization
     actions, object_types = audit_filter_choices(organization)
     form = AuditFilterForm(request.GET or None, actions=actions, object_types=object_types)
     entries = audit_entries_for(organization)

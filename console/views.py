@@ -10,14 +10,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import services
 from .forms import JoinForm
 from .health import health_report
+from .http import AuthedRequest, ConsoleRequest
 from .middleware import SESSION_ACCOUNT_KEY, SESSION_ORGANIZATION_KEY
 from .permissions import role_required
 from .selectors import accounts_for, memberships_of
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if getattr(request, "membership", None) is None:
+def home(request: ConsoleRequest) -> HttpResponse:
+    if request.membership is None:
         return redirect("console:join")  # signed in, but a member of no organization yet
     return redirect("groups:stateless_list")
 
@@ -25,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def join(request: HttpRequest, code: str = "") -> HttpResponse:
+def join(request: ConsoleRequest, code: str = "") -> HttpResponse:
     """Accept an invitation while signed in: from its link (/join/<code>/, confirmed with a
     POST) or by typing its code. Every unusable code gets the same words."""
     form = JoinForm(request.POST or None, initial={"code": code})
@@ -61,7 +62,7 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
 
 
 @role_required()
-def settings_index(request: HttpRequest) -> HttpResponse:
+def settings_index(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "console/settings_index.html", {"api_docs_enabled": settings.API_DOCS_ENABLED}
     )
@@ -69,9 +70,9 @@ def settings_index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required()
-def switch_account(request: HttpRequest) -> HttpResponse:
+def switch_account(request: AuthedRequest) -> HttpResponse:
     account = get_object_or_404(
-        accounts_for(request.organization),  # type: ignore[attr-defined]
+        accounts_for(request.organization),
         pk=request.POST.get("account", ""),
     )
     request.session[SESSION_ACCOUNT_KEY] = account.pk
@@ -85,7 +86,7 @@ def switch_account(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required()
-def switch_organization(request: HttpRequest) -> HttpResponse:
+def switch_organization(request: AuthedRequest) -> HttpResponse:
     organization_id = request.POST.get("organization", "")
     membership = get_object_or_404(
         memberships_of(request.user),

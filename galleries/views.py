@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from console.http import AuthedRequest
 from console.models import Organization
@@ -36,8 +37,6 @@ def _filters(request: AuthedRequest) -> dict[str, str]:
 
 def _version_filter(filters: dict[str, str], prefix: str = "") -> Q:
     """Q over ImageVersion (or a relation to it, via `prefix`) for the region/state filters."""
-    from django.utils import timezone
-
     q = Q(**{f"{prefix}deleted_at": None})
     if filters["region"]:
         q &= Q(**{f"{prefix}regions__region": filters["region"]})

@@ -206,11 +206,11 @@ def update_subscription(
 
 def references_to(subscription: ConnectedSubscription) -> QuerySet[Any]:
     """Groups and drafts that use the subscription's account or its galleries."""
-    from groups.models import Group
-
     account = subscription.account
+    # The group model through the account's reverse relation: galleries never imports groups.
+    group_model = account.groups.model
     return (
-        Group.objects.filter(Q(gallery_account=account) | Q(account=account))
+        group_model.objects.filter(Q(gallery_account=account) | Q(account=account))
         .select_related("account")
         .order_by("name")
     )

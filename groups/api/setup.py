@@ -22,6 +22,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from console.models import Account, Membership, Role
 from console.rules import ACCOUNT_NAME, TextRule
 from console.selectors import accounts_for
+from console.services import (
+    AccountInUse,
+    DuplicateAccountName,
+    create_account,
+    delete_account,
+    rename_account,
+)
 from galleries.azure.clients import ConnectionSettings
 from galleries.azure_rules import (
     CLIENT_ID,
@@ -34,13 +41,6 @@ from galleries.endpoints import EndpointNotAllowed, check_connection_endpoints
 from galleries.models import Cloud, ConnectedSubscription
 from galleries.subscriptions import services as subscriptions
 from galleries.subscriptions.forms import default_ca_bundle
-from groups.account_services import (
-    AccountInUse,
-    DuplicateAccountName,
-    create_account,
-    delete_account,
-    rename_account,
-)
 from groups.spot.json import spot_timestamp
 from groups.validation.problems import UNKNOWN_ACCOUNT, VALIDATION_ERROR
 

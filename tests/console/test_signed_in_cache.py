@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from console.models import Role
-from groups.account_services import delete_account
+from console.services import delete_account
 from tests.factories import AccountFactory, MembershipFactory
 from tests.worker import REPO, worker_env
 

@@ -12,6 +12,10 @@ from galleries.models import Cloud, ConnectedSubscription
 from galleries.subscriptions.services import connect_subscription
 from tests.factories import OrganizationFactory
 
+# test_refresh_faults records each row's figures under this name (pytest's record_property), so
+# that the summary below has them from every xdist worker: (database, row, figure, seconds).
+FIGURE_PROPERTY = "refresh fault figure"
+
 
 def sandbox_connection(sandbox: Any, display_name: str, **overrides: Any) -> ConnectionSettings:
     """Connection settings for one of the sandbox's subscriptions, with its own principal."""
@@ -54,11 +58,16 @@ def connect(fresh_azure_sandbox: Any, organization: Any) -> Any:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The fault matrix's measured figures (how soon a refresh runs again), if it ran."""
-    import sys
-
-    module = sys.modules.get("tests.galleries.test_refresh_faults")
-    figures = getattr(module, "FIGURES", None)
+    """The fault matrix's measured figures (how soon a refresh runs again), if it ran: read
+    from the test reports, which xdist brings back from every worker."""
+    figures = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == FIGURE_PROPERTY
+    ]
     if not figures:
         return
     terminalreporter.section("refresh fault matrix: measured figures")

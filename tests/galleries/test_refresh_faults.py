@@ -31,6 +31,7 @@ from galleries.refresh.request import request_refresh
 from galleries.refresh.runs import refresh_now
 from tests.worker import CeleryWorker, new_queue, routed_to, start_worker
 
+from .conftest import FIGURE_PROPERTY
 from .inventory_helpers import all_rows, cached_tree, world_tree
 
 SUBSCRIPTION = "Shared Images"
@@ -560,8 +561,6 @@ ROWS = [
     ),
 ]
 
-FIGURES: list[tuple[str, str, str, float]] = []  # (database, row, figure, seconds)
-
 
 # --- running a row -------------------------------------------------------------------------
 @pytest.fixture(scope="module")
@@ -622,6 +621,7 @@ def test_fault(
     connect: Any,
     fresh_azure_sandbox: Any,
     fast_azure: None,
+    record_property: Callable[[str, object], None],
 ) -> None:
     sandbox = fresh_azure_sandbox
     subscription = connect(SUBSCRIPTION)
@@ -692,7 +692,7 @@ def test_fault(
             for spare in ctx.spare_workers:
                 spare.stop()
             for name, value in ctx.figures.items():
-                FIGURES.append((connection.vendor, row.id, name, value))
+                record_property(FIGURE_PROPERTY, (connection.vendor, row.id, name, value))
         if worker is not matrix_worker:
             worker.stop()
     for name in GOAL_FIGURES:

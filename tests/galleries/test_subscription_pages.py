@@ -15,8 +15,8 @@ from console.models import Account, AuditEntry, Role
 from galleries.crypto import decrypt_secret
 from galleries.models import ConnectedSubscription, RefreshRun
 from galleries.refresh.runs import refresh_now
-from groups.models import Group
 from tests.factories import AccountFactory, log_in_as
+from tests.group_factories import GroupFactory, gallery_spec
 from tests.inventory_factories import ConnectedSubscriptionFactory
 
 from .conftest import sandbox_connection
@@ -203,12 +203,8 @@ def test_disconnect_lists_what_references_it_then_forgets_it(
     subscription = connect("Production")
     refresh_now(subscription)
     other_account = AccountFactory(organization=admin.organization)
-    Group.objects.create(
-        organization=admin.organization,
-        account=other_account,
-        kind="stateless",
-        name="web-frontend",
-        gallery_account=subscription.account,
+    GroupFactory(
+        account=other_account, spec=gallery_spec("web-frontend", image_of=subscription.account)
     )
     url = reverse("galleries:subscription_disconnect", args=[subscription.pk])
     page = client.get(url).content.decode()

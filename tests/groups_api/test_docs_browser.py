@@ -23,7 +23,7 @@ def test_swagger_ui_renders_the_operations_without_a_csp_violation(chromium, liv
         # Swagger UI ran and rendered the fetched schema: Spot's group operations are listed.
         expect(
             page.locator(".opblock-summary-path", has_text="/azure/compute/group").first
-        ).to_be_visible()
+        ).to_be_visible(timeout=20_000)  # expect() keeps its own 5 s default otherwise
     finally:
         context.close()
     assert not violations
