@@ -14,6 +14,8 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 
+from groups.spot.json import spot_timestamp
+
 UNAUTHORIZED = "UNAUTHORIZED"
 FORBIDDEN = "FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"
@@ -27,8 +29,20 @@ CHANGE_AWAITS_REVIEW = "CHANGE_AWAITS_REVIEW"
 
 KIND_GROUP = "spotinst:azure:compute:group"
 KIND_STATEFUL_NODE = "spotinst:azure:statefulNode"
-KIND_ACCOUNT = "spotinst:account"
+KIND_ACCOUNT = "spotinst:setup:account"
 KIND_CREDENTIALS = "spotinst:azure:setup:credentials"
+
+
+# The objects request bodies wrap (`{"group": {...}}`); error fields are relative to them.
+OBJECT_WRAPPERS = ("group", "statefulNode", "account")
+
+
+def object_field(path: str) -> str:
+    """Spot's error-field convention: the dotted camelCase path inside the object, list items
+    by index ("compute.launchSpecification.network.networkInterfaces.0.subnetName"), whether
+    the request models, the JSON parser or the console's own checks found the problem."""
+    wrapper, dot, inside = path.partition(".")
+    return inside if dot and wrapper in OBJECT_WRAPPERS else path
 
 
 @dataclass(frozen=True)
@@ -40,7 +54,7 @@ class ErrorItem:
     def as_json(self) -> dict[str, str]:
         item = {"code": self.code, "message": self.message}
         if self.field:
-            item["field"] = self.field
+            item["field"] = object_field(self.field)
         return item
 
 
@@ -59,7 +73,7 @@ def request_info(request: HttpRequest) -> dict[str, str]:
         "id": getattr(request, "request_id", "") or str(uuid.uuid4()),
         "url": request.get_full_path(),
         "method": request.method or "",
-        "timestamp": f"{now:%Y-%m-%dT%H:%M:%S}.{now.microsecond // 1000:03d}Z",
+        "timestamp": spot_timestamp(now),
     }
 
 

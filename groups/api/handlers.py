@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from groups.reviews.services import AwaitsReview
+from groups.spot.fields import label_at
 from groups.validation.problems import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
 
 from .envelope import (
@@ -24,6 +25,7 @@ from .envelope import (
     ApiError,
     ErrorItem,
     error,
+    object_field,
 )
 
 logger = logging.getLogger(__name__)
@@ -34,22 +36,41 @@ _SOURCES_WITH_PARAMETER_NAME = ("body",)
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = list(loc)
     skip = 2 if parts and parts[0] in _SOURCES_WITH_PARAMETER_NAME else 1
-    return ".".join(str(part) for part in parts[skip:])
+    return object_field(".".join(str(part) for part in parts[skip:]))
+
+
+# What a value of the wrong JSON type should have been, in the console's words.
+_EXPECTED = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+    "dict_type": "an object",
+}
 
 
 def _item(problem: dict[str, Any]) -> ErrorItem:
+    """One problem the request models found, said as the console's own checks say it: the
+    field's label from the field table (else its path), its path relative to the object."""
     field = _field(problem.get("loc", ()))
     kind = problem.get("type", "")
-    if kind == "missing":
-        return ErrorItem(
-            MISSING_REQUIRED_FIELD, f"{field or 'The request body'} is required.", field
-        )
-    where = field or "The request body"
     if not field and kind in ("model_type", "model_attributes_type", "dict_type"):
         return ErrorItem(VALIDATION_ERROR, "The request body must be a JSON object.", field)
+    name = label_at(field) or field or "The request body"
+    if kind == "missing":
+        return ErrorItem(MISSING_REQUIRED_FIELD, f"{name} is required.", field)
     if kind == "value_error":  # a rule's own message (console.rules), said as the console says it
         return ErrorItem(VALIDATION_ERROR, str(problem.get("ctx", {}).get("error", "")), field)
-    return ErrorItem(VALIDATION_ERROR, f"{where}: {problem.get('msg', 'invalid value')}.", field)
+    if kind in _EXPECTED:
+        return ErrorItem(VALIDATION_ERROR, f"{name} must be {_EXPECTED[kind]}.", field)
+    if kind == "literal_error":
+        expected = problem.get("ctx", {}).get("expected", "")
+        return ErrorItem(VALIDATION_ERROR, f"{name} must be {expected}.", field)
+    return ErrorItem(VALIDATION_ERROR, f"{name}: {problem.get('msg', 'invalid value')}.", field)
 
 
 def on_api_error(request: HttpRequest, exc: ApiError) -> JsonResponse:

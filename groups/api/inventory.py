@@ -22,6 +22,7 @@ from galleries.inventory.latest import latest_version
 from galleries.models import ConnectedSubscription, GalleryImage, ImageVersion, RefreshRun
 from galleries.refresh.request import request_refresh
 from galleries.regions import normalize_region
+from groups.spot.json import spot_timestamp
 from groups.validation.problems import GALLERY_IMAGE_NOT_FOUND, UNKNOWN_ACCOUNT
 
 from .auth import Caller, bearer, caller, require_role
@@ -36,7 +37,7 @@ KIND = "gallery-console:inventory:"
 
 
 def _time(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+    return spot_timestamp(value) if value is not None else None
 
 
 def _subscription(

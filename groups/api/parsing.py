@@ -21,7 +21,7 @@ from ninja.parser import Parser
 from console.text import printable, unstorable_input, unstorable_text_reason
 from groups.validation.problems import VALIDATION_ERROR
 
-from .envelope import ApiError, ErrorItem, error
+from .envelope import ApiError, ErrorItem, error, object_field
 
 # Spot's deepest documented field sits 8 levels down; anything far deeper is not a Spot body.
 MAX_DEPTH = 32
@@ -56,7 +56,7 @@ def check_storable(data: Any) -> None:
         if isinstance(value, str):
             reason = unstorable_text_reason(value)
             if reason is not None:
-                _refuse(f"{path or 'The body'} {reason}.", path)
+                _refuse(f"{object_field(path) or 'The body'} {reason}.", path)
         elif isinstance(value, dict):
             for key, item in value.items():
                 reason = unstorable_text_reason(key)

@@ -10,10 +10,18 @@ from .fallback import fallback_router
 from .inventory import router as inventory_router
 from .setup import router as setup_router
 from .spot_routes import router as spot_router
+from .vm_routes import router as vm_router
 
 
 def register(api: NinjaAPI) -> None:
-    routers = (spot_router, setup_router, inventory_router, reviews_router, publishing_router)
+    routers = (
+        vm_router,  # first: /statefulNode/status is a call, not a node named "status"
+        spot_router,
+        setup_router,
+        inventory_router,
+        reviews_router,
+        publishing_router,
+    )
     for router in routers:
         api.add_router("", router)
     api.add_router("", fallback_router)

@@ -235,6 +235,12 @@ class UpdateGroupBody(SpotModel):
     group: GroupUpdate  # type: ignore[valid-type]
 
 
+class UpdateCapacityBody(SpotModel):
+    """PUT /azure/compute/group/{groupId}/capacity: the bounds to change, others kept."""
+
+    capacity: partial_model(Capacity)  # type: ignore[valid-type]
+
+
 class CreateStatefulNodeBody(SpotModel):
     statefulNode: StatefulNodeSpec
 
@@ -275,7 +281,7 @@ class ErrorModel(BaseModel):
 
 class ItemsResponse(BaseModel):
     """`items`: groups and nodes are their Spot JSON (never `login.password`) plus `id`,
-    `createdAt` and `updatedAt` ("2018-10-10T10:50:29.000+0000")."""
+    `createdAt` and `updatedAt` (RFC 3339 in UTC with milliseconds, "2018-10-10T10:50:29.000Z")."""
 
     status: Status
     kind: str

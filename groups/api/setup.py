@@ -41,6 +41,7 @@ from galleries.endpoints import EndpointNotAllowed, check_connection_endpoints
 from galleries.models import Cloud, ConnectedSubscription
 from galleries.subscriptions import services as subscriptions
 from galleries.subscriptions.forms import default_ca_bundle
+from groups.spot.json import spot_timestamp
 from groups.validation.problems import UNKNOWN_ACCOUNT, VALIDATION_ERROR
 
 from .auth import bearer, caller, require_role
@@ -97,7 +98,7 @@ def account_item(account: Account) -> dict[str, Any]:
         "name": account.name,
         "organizationId": account.organization.public_id,
         "providerExternalId": subscription.subscription_id if subscription else None,
-        "createdAt": account.created_at.isoformat(),
+        "createdAt": spot_timestamp(account.created_at),
     }
 
 

@@ -75,7 +75,7 @@ def problems_error(problems: list[Problem]) -> ApiError:
     return ApiError(400, [ErrorItem(p.code, p.message, p.field) for p in problems])
 
 
-def _find(resource: Resource, who: Caller, object_id: str) -> Group:
+def find(resource: Resource, who: Caller, object_id: str) -> Group:
     group = (
         groups_for(who.organization, account=who.account, kind=resource.kind, status=Status.ACTIVE)
         .filter(pk=object_id)
@@ -141,6 +141,25 @@ def update(
     payload: BaseModel,
     account_id: str | None,
 ) -> JsonResponse:
+    return _update(resource, request, object_id, _body(payload, resource), account_id)
+
+
+def update_capacity(
+    request: HttpRequest, object_id: str, payload: BaseModel, account_id: str | None
+) -> JsonResponse:
+    """A stateless group's capacity alone (spotinst-sdk2's update_elastigroup_capacity):
+    validated as a whole-group update; the answer is the updated group."""
+    capacity = payload.model_dump(exclude_unset=True).get("capacity") or {}
+    return _update(STATELESS, request, object_id, {"capacity": capacity}, account_id)
+
+
+def _update(
+    resource: Resource,
+    request: HttpRequest,
+    object_id: str,
+    patch: dict[str, Any],
+    account_id: str | None,
+) -> JsonResponse:
     who = caller(request, account_id, Role.EDITOR)
     try:
         group = update_from_api(
@@ -149,7 +168,7 @@ def update(
             account=who.account,
             kind=resource.kind,
             group_id=object_id,
-            patch=_body(payload, resource),
+            patch=patch,
         )
     except Group.DoesNotExist:
         raise _not_found(resource, who, object_id) from None
@@ -170,7 +189,7 @@ def delete(
     deallocation: dict[str, Any] | None = None,
 ) -> JsonResponse:
     who = caller(request, account_id, Role.EDITOR)
-    group = _find(resource, who, object_id)
+    group = find(resource, who, object_id)
     delete_group(actor=who.user, group=group, source="api", deallocation_config=deallocation)
     return ok(request, kind=resource.response_kind)
 
@@ -198,6 +217,4 @@ def detail(
     resource: Resource, request: HttpRequest, object_id: str, account_id: str | None
 ) -> JsonResponse:
     who = caller(request, account_id)
-    return ok(
-        request, kind=resource.response_kind, items=[to_item(_find(resource, who, object_id))]
-    )
+    return ok(request, kind=resource.response_kind, items=[to_item(find(resource, who, object_id))])

@@ -13,10 +13,20 @@ from .schemas import (
     CreateGroupBody,
     CreateStatefulNodeBody,
     DeleteStatefulNodeBody,
+    UpdateCapacityBody,
     UpdateGroupBody,
     UpdateStatefulNodeBody,
 )
-from .spot_resources import STATEFUL, STATELESS, create, delete, detail, listing, update
+from .spot_resources import (
+    STATEFUL,
+    STATELESS,
+    create,
+    delete,
+    detail,
+    listing,
+    update,
+    update_capacity,
+)
 
 router = Router(auth=bearer, tags=["Spot: Azure"])
 
@@ -79,6 +89,22 @@ def update_group(
     request: HttpRequest, groupId: str, payload: UpdateGroupBody, accountId: str | None = ACCOUNT
 ) -> JsonResponse:
     return update(STATELESS, request, groupId, payload, accountId)
+
+
+@router.put(
+    "/azure/compute/group/{groupId}/capacity",
+    response=DOCUMENTED,
+    operation_id="elastigroupAzureSpotVmsUpdateCapacity",
+    summary="Update a stateless group's capacity",
+    description="Minimum, maximum and target; the ones left out are kept. Answers the group.",
+)
+def update_group_capacity(
+    request: HttpRequest,
+    groupId: str,
+    payload: UpdateCapacityBody,
+    accountId: str | None = ACCOUNT,
+) -> JsonResponse:
+    return update_capacity(request, groupId, payload, accountId)
 
 
 @router.delete(

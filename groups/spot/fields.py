@@ -96,6 +96,9 @@ class Field:
     owns: tuple[str, ...] = ()
     # Spot refuses it with a specialized image (which keeps the users it was captured with).
     not_with_specialized_image: bool = False
+    # Requests may send it as the other JSON type; it is stored (and answered) as `type`:
+    # decimal text becomes an integer, a whole number becomes text (groups.spot.json.coerce).
+    coerce: bool = False
 
     def path(self, kind: str) -> str:
         if isinstance(self.spot, str):
@@ -235,8 +238,9 @@ FIELDS: tuple[Field, ...] = (
           STATELESS_ONLY, rule=SPOT_PERCENTAGE, fill=100),
     Field("on_demand_count", "strategy.onDemandCount", "On-demand count", INTEGER,
           STATELESS_ONLY, rule=ON_DEMAND_COUNT),
+    # spotinst-sdk2 documents the timeout as text; Spot's schema and the Go SDK say integer.
     Field("signal_timeout", "strategy.signals.*.timeout", "Signal timeout", INTEGER,
-          rule=SIGNAL_TIMEOUT),
+          rule=SIGNAL_TIMEOUT, coerce=True),
     Field("zones", "compute.zones.*", "Zone", rule=ZONE),
     Field("preferred_zones", "compute.preferredZones.*", "Preferred zone", rule=ZONE),
     Field("od_size", "compute.vmSizes.odSizes.*", "On-demand VM size", rule=VM_SIZE),
@@ -254,9 +258,12 @@ FIELDS: tuple[Field, ...] = (
           rule=azure.DATA_DISK_LUN),
     Field("tag_key", f"{LAUNCH}.tags.*.tagKey", "Tag key", rule=azure.TAG_KEY),
     Field("tag_value", f"{LAUNCH}.tags.*.tagValue", "Tag value", rule=azure.TAG_VALUE),
-    Field("boot_diagnostics_storage_uri", f"{LAUNCH}.bootDiagnostics.storageUri",
+    # Spot answers `storageUri` for groups and `storageUrl` for nodes (the Go SDK's json tags).
+    Field("boot_diagnostics_storage_uri",
+          {Kind.STATELESS: f"{LAUNCH}.bootDiagnostics.storageUri",
+           Kind.STATEFUL: f"{LAUNCH}.bootDiagnostics.storageUrl"},
           "Boot diagnostics storage URI",
-          accepts={Kind.STATELESS: ("storageUrl",), Kind.STATEFUL: ("storageUrl",)}),
+          accepts={Kind.STATELESS: ("storageUrl",), Kind.STATEFUL: ("storageUri",)}),
     Field("enable_ip_forwarding",
           {Kind.STATELESS: f"{NIC}.enableIPForwarding", Kind.STATEFUL: f"{NIC}.enableIpForwarding"},
           "IP forwarding", BOOLEAN,
@@ -270,6 +277,15 @@ FIELDS: tuple[Field, ...] = (
           {Kind.STATELESS: f"{BALANCER}.sku", Kind.STATEFUL: f"{BALANCER}.loadBalancerSku"},
           "Load balancer SKU",
           accepts={Kind.STATELESS: ("loadBalancerSku",), Kind.STATEFUL: ("sku",)}),
+)  # fmt: skip
+
+# A scaling policy's action bounds are text in Spot's answers (the Go SDK reads *string),
+# though clients often send numbers.
+FIELDS += tuple(
+    Field(f"scaling_{direction}_action_{bound}", f"scaling.{direction}.*.action.{bound}",
+          f"Scaling {direction} action {bound}", STRING, STATELESS_ONLY, coerce=True)
+    for direction in ("up", "down")
+    for bound in ("adjustment", "minimum", "maximum", "target")
 )  # fmt: skip
 
 BY_NAME: dict[str, Field] = {row.name: row for row in FIELDS}
@@ -309,6 +325,14 @@ def rule_at(path: str, kind: str, os_name: str = "Linux") -> Rule:
 
 def _normalized(path: str) -> str:
     return ".".join("*" if step.isdigit() else step for step in path.split("."))
+
+
+def label_at(path: str) -> str | None:
+    """The label of the field at a concrete path (list indexes as numbers), either kind."""
+    wanted = _normalized(path)
+    return next(
+        (row.label for row in FIELDS for kind in row.kinds if row.path(kind) == wanted), None
+    )
 
 
 @functools.cache

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..models import Kind
-from .fields import ARRAY, BOOLEAN, BY_NAME, INTEGER, Field, editor_fields, of_kind
+from .fields import ARRAY, BOOLEAN, BY_NAME, INTEGER, STRING, Field, editor_fields, of_kind
 
 if TYPE_CHECKING:
     from ..models import Group
@@ -102,21 +102,33 @@ def parse_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
                 compute.setdefault("preferredZone", zones[0])
     for row in of_kind(kind):
         answered, *accepted = row.spellings(kind)
-        if not accepted:
-            continue
         for parent in _parents(spec, row.path(kind).split(".")[:-1]):
             for spelling in accepted:
                 _rename(parent, spelling, answered)
+            if row.coerce and isinstance(parent, dict) and answered in parent:
+                parent[answered] = coerce(row, parent[answered])
     return spec
+
+
+def coerce(row: Field, value: Any) -> Any:
+    """`value` as the row's JSON type where it is the other one ("180" -> 180, 3 -> "3");
+    anything else is left for validation to name."""
+    if row.type == INTEGER and isinstance(value, str) and value.strip().isdecimal():
+        return int(value.strip())
+    if row.type == STRING and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 # --- producing -------------------------------------------------------------------------------
 
 
 def spot_timestamp(moment: datetime) -> str:
-    """Spot's item time format: "2018-10-10T10:50:29.000+0000"."""
+    """Every time on the wire: RFC 3339 in UTC with milliseconds, "2018-10-10T10:50:29.000Z".
+
+    spotinst-sdk-go decodes times into Go's time.Time, which refuses "+0000" (no colon)."""
     moment = moment.astimezone(UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}+0000"
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
 def to_item(group: Group) -> dict[str, Any]:

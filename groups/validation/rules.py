@@ -17,7 +17,7 @@ from galleries.azure_rules import REGION
 from galleries.selectors import is_inventory_region
 
 from ..models import Kind
-from ..spot.fields import GALLERY, IMAGE, LAUNCH, LOGIN, of_kind
+from ..spot.fields import GALLERY, IMAGE, INTEGER, LAUNCH, LOGIN, of_kind
 from ..spot.json import IMAGE_PATH, LOGIN_PATH, dig, gallery_version_key
 from .inventory import check_gallery_image
 from .limits import MAX_SPEC_BYTES, values_at
@@ -307,6 +307,10 @@ def _check_field_rules(check: Checker, organization: Organization) -> None:
                 message = rule.problem(value)
             elif isinstance(value, int) and not isinstance(value, bool):
                 message = rule.problem(value)
+            elif row.type == INTEGER:
+                # Untyped by the request models: a Go client could not read it back.
+                check.add(VALIDATION_ERROR, f"{rule.label} must be a whole number.", path)
+                continue
             else:
                 continue  # not a number: the type checks speak for it
             if message is not None and rule is REGION and is_inventory_region(organization, value):

@@ -3,6 +3,7 @@ a gallery in each, members by role with real API tokens, and Spot bodies to send
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,10 @@ from console.models import Account, Membership, Organization, Role
 from console.services import create_api_token
 from galleries.models import ConnectedSubscription, GalleryImage
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory
+from tests.go_decode import GoDecoder
 from tests.inventory_factories import connect_account, gallery_image, share
+
+from .http import Decoding
 
 
 @dataclass
@@ -88,3 +92,11 @@ def sandbox_cloud(settings: Any, fresh_azure_sandbox: Any) -> Any:
     settings.AZURE_DEFAULT_AUTHORITY_HOST = fresh_azure_sandbox.base_url
     settings.AZURE_DEFAULT_CA_BUNDLE = str(fresh_azure_sandbox.ca_file)
     return fresh_azure_sandbox
+
+
+@pytest.fixture(autouse=True)
+def every_answer_go_decoded(go_decoder: GoDecoder) -> Iterator[None]:
+    """Each answer `call` gets is decoded as spotinst-sdk-go does (tests/groups_api/http.py)."""
+    Decoding.decoder = go_decoder
+    yield
+    Decoding.decoder = None

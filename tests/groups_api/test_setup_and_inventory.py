@@ -185,10 +185,10 @@ def test_inventory_with_factory_rows_and_refresh_request(client, world):
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
-        ({"name": "   "}, "account.name", "Account name can't be blank."),
-        ({"name": "a\u0000b"}, "account.name", "account.name contains a NUL character"),
-        ({"name": "tab\there"}, "account.name", "Account name can't contain control characters"),
-        ({"name": "x" * 201}, "account.name", "Account name can be at most 200 characters long"),
+        ({"name": "   "}, "name", "Account name can't be blank."),
+        ({"name": "a\u0000b"}, "name", "name contains a NUL character"),
+        ({"name": "tab\there"}, "name", "Account name can't contain control characters"),
+        ({"name": "x" * 201}, "name", "Account name can be at most 200 characters long"),
     ],
 )
 def test_account_names_follow_the_consoles_rule(client, world, body, field, message):

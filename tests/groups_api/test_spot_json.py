@@ -35,6 +35,15 @@ def test_parse_body_stores_the_spelling_spots_responses_use():
     assert "id" not in spec
 
 
+def test_a_nodes_boot_diagnostics_are_answered_as_storage_url():
+    node = node_body()
+    node["compute"]["launchSpecification"]["bootDiagnostics"] = {"storageUri": "https://diag"}
+    spec = parse_body("stateful", node)
+    assert spec["compute"]["launchSpecification"]["bootDiagnostics"] == {
+        "storageUrl": "https://diag"
+    }
+
+
 def test_parse_body_accepts_either_gallery_version_spelling_per_kind():
     node = node_body()
     gallery = node["compute"]["launchSpecification"]["image"]["gallery"]
@@ -105,7 +114,7 @@ def test_item_has_spots_time_format_and_no_password():
     group.created_at = group.updated_at = moment
     item = to_item(group)
     assert item["id"] == "sig-0123abcd"
-    assert item["createdAt"] == "2018-10-10T10:50:29.123+0000"
+    assert item["createdAt"] == "2018-10-10T10:50:29.123Z"
     assert "password" not in item["compute"]["launchSpecification"]["login"]
 
 
