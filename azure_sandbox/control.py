@@ -12,14 +12,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from azure_sandbox.faults import FaultRule
+from azure_sandbox.faults import FaultRule, FaultSet
 from azure_sandbox.messages import Request, Response
+from azure_sandbox.request_log import RequestLog
 from azure_sandbox.world import World
-
-if TYPE_CHECKING:
-    from azure_sandbox.dispatch import SandboxState
 
 PREFIX = "/_sandbox"
 
@@ -28,7 +26,18 @@ def _error(status: int, message: str) -> Response:
     return Response.json(status, {"error": {"code": "SandboxControlError", "message": message}})
 
 
-def handle(state: SandboxState, request: Request) -> Response:
+class ControlledState(Protocol):
+    """What the control endpoints read and change of the sandbox's state (dispatch's
+    SandboxState has it all)."""
+
+    world: World
+    faults: FaultSet
+    request_log: RequestLog
+
+    def reset(self, world: World | None = None) -> None: ...
+
+
+def handle(state: ControlledState, request: Request) -> Response:
     path = request.path_lower[len(PREFIX) :].rstrip("/")
     method = request.method
     try:
@@ -60,7 +69,7 @@ def handle(state: SandboxState, request: Request) -> Response:
     return _error(404, f"unknown control endpoint {method} {request.path}")
 
 
-def _faults(state: SandboxState, request: Request) -> Response:
+def _faults(state: ControlledState, request: Request) -> Response:
     if request.method == "GET":
         return Response.json(200, [rule.to_dict() for rule in state.faults.list()])
     if request.method == "DELETE":

@@ -7,6 +7,7 @@ failed and replaced. Only that run is checked here: the beat sweeps the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -23,6 +24,15 @@ from galleries.models import (
 )
 
 from .liveness import sweep_if_dead
+
+# How a new run is queued: set by the refresh's task module when it loads (at app start,
+# galleries.apps), which imports this module and so can't be imported by it.
+_queue_run: Callable[[int], object] | None = None
+
+
+def set_run_queuer(queue_run: Callable[[int], object]) -> None:
+    global _queue_run
+    _queue_run = queue_run
 
 
 def active_run(subscription: ConnectedSubscription) -> RefreshRun | None:
@@ -55,10 +65,9 @@ def request_refresh(
                 after={"run": run.pk, "scope": run.scope, "merged": not new},
             )
         if new and enqueue:
-            # The task module imports this one (its tasks run refreshes): imported on use.
-            from .tasks import refresh_subscription_task
-
-            transaction.on_commit(partial(refresh_subscription_task.delay, run.pk))
+            if _queue_run is None:
+                raise RuntimeError("galleries.refresh.tasks is not loaded: nothing queues runs")
+            transaction.on_commit(partial(_queue_run, run.pk))
     return run, new
 
 

@@ -19,7 +19,7 @@ from galleries.sharing import check_sharing
 from galleries.signals import inventory_changed
 
 from .liveness import sweep_stale_runs
-from .request import request_refresh
+from .request import request_refresh, set_run_queuer
 from .runs import Outcome, OutcomeNotSaved, execute_run, save_outcome
 
 # How often beat looks for subscriptions due a refresh; each one's own interval and jitter
@@ -109,6 +109,11 @@ def refresh_subscription_task(
 ) -> None:
     """Execute a queued refresh run (full or one gallery), or take over its own run."""
     _check_sharing_after(self, _execute(self, run_id, outcome, {"run_id": run_id}))
+
+
+# request_refresh queues new runs through this; the task is looked up at each call (tests
+# replace its delay).
+set_run_queuer(lambda run_id: refresh_subscription_task.delay(run_id))
 
 
 @shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_gallery_task")
