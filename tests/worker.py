@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -80,6 +81,12 @@ def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+# Celery's log lines for a task's life: "Task name[id] received", then "... succeeded in",
+# "... raised unexpected", "... retry:" or "... failed".
+_RECEIVED = re.compile(r"Task [\w.]+\[([0-9a-f-]+)\] received")
+_ENDED = re.compile(r"Task [\w.]+\[([0-9a-f-]+)\] (?:succeeded|raised|retry|failed|ignored)")
+
+
 class CeleryWorker:
     def __init__(self, queue: str, process: subprocess.Popen[str]) -> None:
         self.queue = queue
@@ -118,6 +125,25 @@ class CeleryWorker:
                 pytest.fail(f"The Celery worker exited ({self.process.returncode}):\n{self.log}")
             time.sleep(0.2)
         pytest.fail(f"Nothing happened within {timeout:.0f} s; worker log:\n{self.log}")
+
+    def wait_until_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until every task this worker received has ended (its follow-ups too: a
+        refresh's share check and the reviews' health task), quiet for half a second. A test's
+        database flush must not run beside them (PostgreSQL may deadlock the TRUNCATE)."""
+        deadline = time.monotonic() + timeout
+        quiet_since: float | None = None
+        while time.monotonic() < deadline and self.alive:
+            lines = list(self.lines)
+            received = {m.group(1) for m in map(_RECEIVED.search, lines) if m}
+            ended = {m.group(1) for m in map(_ENDED.search, lines) if m}
+            if received <= ended:
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since >= 0.5:
+                    return True
+            else:
+                quiet_since = None
+            time.sleep(0.1)
+        return False
 
     def kill_everything(self) -> None:
         """SIGKILL the worker and its pool children at once (a host or container dying)."""

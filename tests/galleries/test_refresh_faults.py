@@ -688,6 +688,7 @@ def test_fault(
             assert heal.status == "succeeded", heal.error
             assert cached_tree(subscription) == world_tree(sandbox, SUBSCRIPTION)
     finally:
+        worker.wait_until_idle()  # the run's follow-up tasks end before the test's flush
         if ctx is not None:
             for spare in ctx.spare_workers:
                 spare.stop()
