@@ -34,7 +34,6 @@ ALLOWED_CYCLES: list[frozenset[str]] = [
     frozenset({"azure_sandbox.control", "azure_sandbox.dispatch"}),
     # request_refresh enqueues the task that runs the refresh it requested.
     frozenset({"galleries.refresh.request", "galleries.refresh.runs", "galleries.refresh.tasks"}),
-    frozenset({"groups.api", "groups.api.handlers"}),
 ]
 # App-level edges against the direction, "importer -> imported".
 ALLOWED_AGAINST_DIRECTION: set[str] = set()

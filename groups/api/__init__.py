@@ -10,8 +10,10 @@ from typing import Any
 from django.urls import URLPattern
 from ninja import NinjaAPI
 
+from . import handlers
 from .fallback import docs_when_enabled, json_not_allowed
 from .parsing import SpotJsonParser, refuse_unstorable_input
+from .routers import register
 
 
 class SpotCompatibleAPI(NinjaAPI):
@@ -49,7 +51,5 @@ api = SpotCompatibleAPI(
     docs_decorator=docs_when_enabled,
 )
 
-from . import handlers  # noqa: E402, F401  (Spot's envelope for every error)
-from .routers import register  # noqa: E402
-
+handlers.install(api)
 register(api)

@@ -8,11 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from groups.validation.problems import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
 
-from . import api
 from .envelope import (
     FORBIDDEN,
     INTERNAL_ERROR,
@@ -50,17 +50,14 @@ def _item(problem: dict[str, Any]) -> ErrorItem:
     return ErrorItem(VALIDATION_ERROR, f"{where}: {problem.get('msg', 'invalid value')}.", field)
 
 
-@api.exception_handler(ApiError)
 def on_api_error(request: HttpRequest, exc: ApiError) -> JsonResponse:
     return error(request, exc.status, exc.errors)
 
 
-@api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> JsonResponse:
     return error(request, 400, [_item(problem) for problem in exc.errors])
 
 
-@api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> JsonResponse:
     message = (
         "The API token is missing, invalid or revoked. Send `Authorization: Bearer <token>` "
@@ -71,7 +68,6 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> J
     return response
 
 
-@api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> JsonResponse:
     if isinstance(exc.__cause__, ApiError):  # ninja wraps what the body parser refused
         return error(request, exc.__cause__.status, exc.__cause__.errors)
@@ -83,27 +79,39 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> JsonResponse:
     return error(request, status, [ErrorItem(codes.get(status, f"HTTP_{status}"), message)])
 
 
-@api.exception_handler(RequestDataTooBig)
 def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> JsonResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     message = f"The request body is larger than {limit:,} bytes, the most this server accepts."
     return error(request, 413, [ErrorItem(PAYLOAD_TOO_LARGE, message)])
 
 
-@api.exception_handler(SuspiciousOperation)
 def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> JsonResponse:
     """Django's refusals of a malformed request (too many fields, a bad header) are the
     client's mistake: a 400, never a 500."""
     return error(request, 400, [ErrorItem(VALIDATION_ERROR, "The request is malformed.")])
 
 
-@api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> JsonResponse:
     return error(request, 404, [ErrorItem(NOT_FOUND, f"Nothing was found at {request.path}.")])
 
 
-@api.exception_handler(Exception)
 def on_unexpected_error(request: HttpRequest, exc: Exception) -> JsonResponse:
     logger.exception("Unexpected error in %s %s", request.method, request.path)
     message = "Something went wrong on our side; the request id identifies it in the logs."
     return error(request, 500, [ErrorItem(INTERNAL_ERROR, message)])
+
+
+def install(api: NinjaAPI) -> None:
+    """Answer every error in Spot's envelope (the last, Exception, catches the rest)."""
+    handlers: list[tuple[type[Exception], Any]] = [
+        (ApiError, on_api_error),
+        (ValidationError, on_validation_error),
+        (AuthenticationError, on_authentication_error),
+        (HttpError, on_http_error),
+        (RequestDataTooBig, on_body_too_large),
+        (SuspiciousOperation, on_suspicious_request),
+        (Http404, on_not_found),
+        (Exception, on_unexpected_error),
+    ]
+    for exception, handler in handlers:
+        api.add_exception_handler(exception, handler)
