@@ -1,0 +1,155 @@
+"""Terraform's request shapes (tests/groups_api/terraform_bodies.py) are accepted, and what
+Terraform reads back is what it sent: otherwise every `terraform plan` shows a change."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from .http import call, go_kind
+from .terraform_bodies import (
+    DEALLOCATION,
+    terraform_group,
+    terraform_group_update,
+    terraform_node,
+    terraform_node_update,
+)
+
+GROUPS = "/azure/compute/group"
+NODES = "/azure/compute/statefulNode"
+
+
+def differences(sent: Any, got: Any, path: str = "") -> list[str]:
+    """Where `got` does not carry `sent` unchanged: every key sent comes back with the same
+    value and JSON type (a null sent is a field left out); extra keys (id, times) are fine."""
+    if isinstance(sent, dict):
+        if not isinstance(got, dict):
+            return [f"{path}: sent an object, got {got!r}"]
+        found = []
+        for key, value in sent.items():
+            where = f"{path}.{key}" if path else key
+            if value is None:
+                if got.get(key) is not None:
+                    found.append(f"{where}: sent null, got {got[key]!r}")
+            elif key not in got:
+                found.append(f"{where}: missing")
+            else:
+                found.extend(differences(value, got[key], where))
+        return found
+    if isinstance(sent, list):
+        if not isinstance(got, list) or len(got) != len(sent):
+            return [f"{path}: sent {sent!r}, got {got!r}"]
+        return [d for i, item in enumerate(sent) for d in differences(item, got[i], f"{path}.{i}")]
+    if type(sent) is not type(got) or sent != got:
+        return [f"{path}: sent {sent!r}, got {got!r}"]
+    return []
+
+
+def merged(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """What a partial update leaves: objects merged, lists and values replaced, null cleared."""
+    result = copy.deepcopy(base)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+@pytest.fixture
+def editor(world):
+    return world.tokens["editor"]
+
+
+def _item(answer: dict[str, Any]) -> dict[str, Any]:
+    items = answer["response"]["items"]
+    assert len(items) == 1, answer
+    return items[0]
+
+
+def _round_trip(client, decoder, token, path, wrapper, body, update, delete_body=None):
+    status, answer = call(client, "POST", path, {wrapper: body}, token=token)
+    assert status == 200, answer["response"].get("errors")
+    created = _item(answer)
+    assert differences(body, created) == []
+    # What Terraform's client reads: the Go SDK's typed structs, every key spelled as its tags.
+    seen = decoder.decode(answer, kind=go_kind(path), keys=True)
+    assert differences(body, seen["items"][0]) == []
+    object_id = created["id"]
+
+    status, answer = call(client, "GET", f"{path}/{object_id}", token=token)
+    assert status == 200
+    assert differences(body, _item(answer)) == []
+    status, answer = call(client, "GET", path, token=token)
+    (listed,) = [item for item in answer["response"]["items"] if item["id"] == object_id]
+    assert differences(body, listed) == []
+
+    # The SDK sends no id in an update's body (it is in the path).
+    status, answer = call(client, "PUT", f"{path}/{object_id}", {wrapper: update}, token=token)
+    assert status == 200, answer["response"].get("errors")
+    expected = merged(body, update)
+    assert differences(expected, _item(answer)) == []
+    seen = decoder.decode(answer, kind=go_kind(path), keys=True)
+    assert differences(expected, seen["items"][0]) == []
+    status, answer = call(client, "GET", f"{path}/{object_id}", token=token)
+    assert differences(expected, _item(answer)) == []
+
+    status, answer = call(client, "DELETE", f"{path}/{object_id}", delete_body, token=token)
+    assert status == 200, answer
+    assert call(client, "GET", f"{path}/{object_id}", token=token)[0] == 404
+
+
+def test_terraform_group_round_trips_every_field(client, go_decoder, editor):
+    _round_trip(
+        client, go_decoder, editor, GROUPS, "group", terraform_group(), terraform_group_update()
+    )
+
+
+def test_terraform_node_round_trips_every_field(client, go_decoder, editor):
+    _round_trip(
+        client,
+        go_decoder,
+        editor,
+        NODES,
+        "statefulNode",
+        terraform_node(),
+        terraform_node_update(),
+        {"deallocationConfig": DEALLOCATION},
+    )
+
+
+def test_terraform_shapes_with_a_gallery_shared_from_another_subscription(client, world, editor):
+    shared = {
+        "resourceGroupName": "rg-shared",
+        "galleryName": "sharedgallery",
+        "imageName": "win-2022",
+        "spotAccountId": world.other_account.id,
+    }
+    for path, wrapper, body, version in (
+        (GROUPS, "group", terraform_group(), {"version": "3.1.0"}),
+        (NODES, "statefulNode", terraform_node(), {"versionName": "3.0.0"}),
+    ):
+        body["compute"]["os"] = "Windows"
+        launch = body["compute"]["launchSpecification"]
+        launch["image"] = {"gallery": {**shared, **version}}
+        launch["login"] = {"userName": "winadmin", "password": "Pa55w0rd!Pa55"}
+        status, answer = call(client, "POST", path, {wrapper: body}, token=editor)
+        assert status == 200, answer["response"].get("errors")
+        item = _item(answer)
+        # The password is write-only: everything else comes back as sent.
+        assert "password" not in item["compute"]["launchSpecification"]["login"]
+        del launch["login"]["password"]
+        assert differences(body, item) == []
+
+
+def test_differences_sees_a_changed_spelling_type_or_value():
+    sent = {"a": {"b": 1, "c": [{"d": "x"}]}, "e": None}
+    assert differences(sent, {"a": {"b": 1, "c": [{"d": "x"}]}, "id": "sig-1"}) == []
+    assert differences(sent, {"a": {"b": "1", "c": [{"d": "x"}]}}) == ["a.b: sent 1, got '1'"]
+    assert differences(sent, {"a": {"b": 1, "c": [{"D": "x"}]}}) == ["a.c.0.d: missing"]
+    assert differences(sent, {"a": {"b": 1, "c": []}, "e": 2}) == [
+        "a.c: sent [{'d': 'x'}], got []",
+        "e: sent null, got 2",
+    ]
