@@ -20,6 +20,7 @@ from ninja import Router
 
 from .auth import bearer, caller
 from .envelope import ApiError, ErrorItem
+from .schemas import ERRORS
 from .spot_resources import STATEFUL, STATELESS, Resource, find
 
 VM_OPERATIONS_NOT_SUPPORTED = "VM_OPERATIONS_NOT_SUPPORTED"
@@ -120,7 +121,23 @@ def _operations() -> Iterator[tuple[str, str, Resource | None, str]]:
         yield method, path, None, what
 
 
+def operation_id(method: str, path: str) -> str:
+    """A unique, readable id for the OpenAPI document: `getAzureComputeGroupGroupIdStatus`."""
+    words = re.findall(r"[A-Za-z0-9]+", re.sub(r"{(?:\w+:)?(\w+)}", r"\1", path))
+    return method.lower() + "".join(word[0].upper() + word[1:] for word in words)
+
+
 for _method, _path, _resource, _what in _operations():
+    _unknown = " (404 `GROUP_DOESNT_EXIST` for an unknown one)" if _resource else ""
     router.add_api_operation(
-        _path, [_method], _view(_resource, _path, _what), include_in_schema=False
+        _path,
+        [_method],
+        _view(_resource, _path, _what),
+        response=ERRORS,
+        operation_id=operation_id(_method, _path),
+        summary=f"Not supported here: {_what}",
+        description=(
+            f"Spot's call for {_what}. This console runs no VMs, so it answers HTTP 400 "
+            f"`{VM_OPERATIONS_NOT_SUPPORTED}` in Spot's envelope{_unknown}."
+        ),
     )

@@ -1,8 +1,18 @@
-"""Spot's own Python SDK (spotinst-sdk2), unchanged, against the live server."""
+"""Spot's own Python SDK (spotinst-sdk2), unchanged, against the live server: create, get,
+list, update, capacity and delete of a group and of a stateful node, with a gallery of the
+same subscription and one shared from another connected subscription. Each read equals what
+was written, and every answer the SDK receives is also read as spotinst-sdk-go reads it."""
 
 from __future__ import annotations
 
+import copy
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
 import pytest
+import requests
 from spotinst_sdk2 import SpotinstSession
 from spotinst_sdk2.client import SpotinstClientException
 from spotinst_sdk2.models import stateful_node as sn
@@ -11,10 +21,48 @@ from spotinst_sdk2.models.elastigroup import azure_v3 as eg
 from groups.models import Group
 
 from .bodies import SSH_KEY
+from .http import go_kind
+from .round_trip import differences, merged
+
+
+@dataclass(frozen=True)
+class Exchange:
+    method: str
+    path: str
+    sent: dict[str, Any] | None
+    status: int
+    answer: dict[str, Any]
+
+    @property
+    def item(self) -> dict[str, Any]:
+        (item,) = self.answer["response"]["items"]
+        return dict(item)
 
 
 @pytest.fixture
-def session(world, live_server):
+def wire(monkeypatch, go_decoder) -> list[Exchange]:
+    """Every request the SDK sends and the answer it gets; each answer, success or error, must
+    decode as spotinst-sdk-go decodes it (the SDK calls requests.get/post/put/delete, which
+    all go through Session.send)."""
+    exchanges: list[Exchange] = []
+    original = requests.sessions.Session.send
+
+    def send(self: requests.Session, request: Any, **kwargs: Any) -> requests.Response:
+        response = original(self, request, **kwargs)
+        path = urlsplit(request.url).path
+        go_decoder.decode(response.content, kind=go_kind(path), status=response.status_code)
+        sent = json.loads(request.body) if request.body else None
+        exchanges.append(
+            Exchange(request.method, path, sent, response.status_code, response.json())
+        )
+        return response
+
+    monkeypatch.setattr(requests.sessions.Session, "send", send)
+    return exchanges
+
+
+@pytest.fixture
+def session(world, live_server, wire):
     return SpotinstSession(
         base_url=live_server.url,
         auth_token=world.tokens["editor"],
@@ -22,18 +70,66 @@ def session(world, live_server):
     )
 
 
-def _group(name: str, gallery: eg.Gallery, os: str = "Linux", login: eg.Login | None = None):
+def as_answered(written: dict[str, Any]) -> dict[str, Any]:
+    """What was written, as Spot answers it: spotinst-sdk2 sends a group's OS disk size as
+    `size` (answered `sizeGB`), a node's boot diagnostics URL as `storageUri` (answered
+    `storageUrl`) and signal timeouts as text (answered as integers); a password is
+    write-only."""
+    expected = copy.deepcopy(written)
+    launch = expected.get("compute", {}).get("launchSpecification", {})
+    if "size" in launch.get("osDisk", {}):
+        launch["osDisk"]["sizeGB"] = launch["osDisk"].pop("size")
+    if "storageUri" in launch.get("bootDiagnostics", {}):
+        launch["bootDiagnostics"]["storageUrl"] = launch["bootDiagnostics"].pop("storageUri")
+    launch.get("login", {}).pop("password", None)
+    for signal in expected.get("strategy", {}).get("signals") or []:
+        signal["timeout"] = int(signal["timeout"])
+    return expected
+
+
+def _gallery(shared: bool, world, version_key: str, version: str) -> dict[str, Any]:
+    if shared:
+        return {
+            "resource_group_name": "rg-shared",
+            "gallery_name": "sharedgallery",
+            "image_name": "win-2022",
+            version_key: version,
+            "spot_account_id": world.other_account.id,
+        }
+    return {
+        "resource_group_name": "rg-images",
+        "gallery_name": "contosogallery",
+        "image_name": "ubuntu-22",
+        version_key: version,
+    }
+
+
+def _group(shared: bool, world) -> eg.Elastigroup:
+    version = "3.0.0" if shared else "1.0.0"
+    login = (
+        eg.Login(user_name="winadmin", password="Pa55w0rd!Pa55")
+        if shared
+        else eg.Login(user_name="azureuser", ssh_public_key=SSH_KEY)
+    )
     return eg.Elastigroup(
-        name=name,
+        name="web",
+        description="through spotinst-sdk2",
         region="eastus",
         resource_group_name="rg-web",
         capacity=eg.Capacity(minimum=0, maximum=2, target=1),
-        strategy=eg.Strategy(spot_percentage=100, fallback_to_od=True),
+        strategy=eg.Strategy(
+            spot_percentage=100,
+            fallback_to_od=True,
+            draining_timeout=120,
+            signals=[eg.Signal(type="vmReady", timeout="180")],
+        ),
+        health=eg.Health(health_check_types=["vmState"], grace_period=300, auto_healing=True),
         compute=eg.Compute(
-            os=os,
+            os="Windows" if shared else "Linux",
+            zones=["1", "2"],
             vm_sizes=eg.VmSizes(od_sizes=["standard_d2s_v5"], spot_sizes=["standard_d2s_v5"]),
             launch_specification=eg.LaunchSpecification(
-                image=eg.Image(gallery=gallery),
+                image=eg.Image(gallery=eg.Gallery(**_gallery(shared, world, "version", version))),
                 network=eg.Network(
                     resource_group_name="rg-net",
                     virtual_network_name="vnet",
@@ -41,54 +137,169 @@ def _group(name: str, gallery: eg.Gallery, os: str = "Linux", login: eg.Login | 
                         eg.NetworkInterface(is_primary=True, subnet_name="default")
                     ],
                 ),
-                login=login or eg.Login(user_name="azureuser", ssh_public_key=SSH_KEY),
+                login=login,
+                os_disk=eg.OsDisk(size=64, type="Premium_LRS"),
+                tags=[eg.Tag(tag_key="team", tag_value="web")],
             ),
         ),
     )
 
 
-def test_stateless_group_lifecycle_through_the_sdk(session, world):
+def _node(shared: bool, world) -> sn.StatefulNode:
+    version = "3.0.0" if shared else "latest"
+    login = (
+        sn.Login(user_name="winadmin", password="Pa55w0rd!Pa55")
+        if shared
+        else sn.Login(user_name="azureuser", ssh_public_key=SSH_KEY)
+    )
+    return sn.StatefulNode(
+        name="db",
+        description="through spotinst-sdk2",
+        region="eastus",
+        resource_group_name="rg-db",
+        strategy=sn.Strategy(
+            fallback_to_od=True,
+            preferred_lifecycle="spot",
+            signals=[sn.Signal(type="vmReady", timeout=240)],
+        ),
+        persistence=sn.Persistence(
+            should_persist_os_disk=False,
+            should_persist_data_disks=True,
+            data_disks_persistence_mode="reattach",
+            should_persist_network=True,
+        ),
+        compute=sn.Compute(
+            os="Windows" if shared else "Linux",
+            preferred_zone="1",
+            zones=["1"],
+            vm_sizes=sn.VmSizes(od_sizes=["standard_d2s_v5"], spot_sizes=["standard_d2s_v5"]),
+            launch_specification=sn.LaunchSpecification(
+                image=sn.Image(
+                    gallery=sn.Gallery(**_gallery(shared, world, "version_name", version))
+                ),
+                network=sn.Network(
+                    resource_group_name="rg-net",
+                    virtual_network_name="vnet",
+                    network_interfaces=[
+                        sn.NetworkInterface(is_primary=True, subnet_name="default")
+                    ],
+                ),
+                login=login,
+                boot_diagnostics=sn.BootDiagnostics(
+                    is_enabled=True,
+                    type="unmanaged",
+                    storage_uri="https://diagdb.blob.core.windows.net/",
+                ),
+                tags=[sn.Tag(tag_key="team", tag_value="db")],
+            ),
+        ),
+    )
+
+
+SUBSCRIPTIONS = pytest.mark.parametrize("shared", [False, True], ids=["same", "cross"])
+
+
+@SUBSCRIPTIONS
+def test_group_round_trips_through_the_sdk(session, world, wire, shared):
     client = session.client("elastigroup_azure_v3", print_output=False)
-    own = client.create_elastigroup(
-        _group(
-            "web",
-            eg.Gallery(
-                resource_group_name="rg-images",
-                gallery_name="contosogallery",
-                image_name="ubuntu-22",
-                version="1.0.0",
-            ),
-        )
-    )
-    assert own["id"].startswith("sig-")
-    gallery = own["compute"]["launch_specification"]["image"]["gallery"]
-    assert gallery["version"] == "1.0.0"
 
-    shared = client.create_elastigroup(
-        _group(
-            "win",
-            eg.Gallery(
-                resource_group_name="rg-shared",
-                gallery_name="sharedgallery",
-                image_name="win-2022",
-                version="latest",
-                spot_account_id=world.other_account.id,
-            ),
-            os="Windows",
-            login=eg.Login(user_name="winadmin", password="Pa55w0rd!Pa55"),
-        )
-    )
-    assert shared["compute"]["launch_specification"]["image"]["gallery"]["spot_account_id"] == (
-        world.other_account.id
-    )
-    assert "password" not in shared["compute"]["launch_specification"]["login"]
+    created = client.create_elastigroup(_group(shared, world))
+    written = as_answered(wire[-1].sent["group"])
+    assert differences(written, wire[-1].item) == []
+    group_id = created["id"]
+    assert group_id.startswith("sig-")
+    assert "password" not in created["compute"]["launch_specification"]["login"]
+    if shared:
+        gallery = created["compute"]["launch_specification"]["image"]["gallery"]
+        assert gallery["spot_account_id"] == world.other_account.id
 
-    fetched = client.get_elastigroup(own["id"])
-    assert fetched["name"] == "web"
-    assert {g["id"] for g in client.get_elastigroups()} == {own["id"], shared["id"]}
+    assert client.get_elastigroup(group_id) == created
+    assert [g for g in client.get_elastigroups() if g["id"] == group_id] == [created]
 
+    new_version = "3.1.0" if shared else "1.1.0"
     update = eg.Elastigroup(
+        description="updated",
         compute=eg.Compute(
+            launch_specification=eg.LaunchSpecification(
+                image=eg.Image(
+                    gallery=eg.Gallery(**_gallery(shared, world, "version", new_version))
+                ),
+                tags=[
+                    eg.Tag(tag_key="team", tag_value="web"),
+                    eg.Tag(tag_key="env", tag_value="prod"),
+                ],
+            )
+        ),
+    )
+    updated = client.update_elastigroup(update, group_id)
+    written = merged(written, as_answered(wire[-1].sent["group"]))
+    assert differences(written, wire[-1].item) == []
+    assert client.get_elastigroup(group_id) == updated
+    assert Group.objects.get(pk=group_id).revision == 2
+
+    client.update_elastigroup_capacity(group_id, eg.Capacity(minimum=1, maximum=3, target=2))
+    assert wire[-1].item["capacity"] == {"minimum": 1, "maximum": 3, "target": 2}
+    written["capacity"] = {"minimum": 1, "maximum": 3, "target": 2}
+    read = client.get_elastigroup(group_id)
+    assert differences(written, wire[-1].item) == []
+    assert read["capacity"] == {"minimum": 1, "maximum": 3, "target": 2}
+
+    assert client.delete_elastigroup(group_id) is True
+    assert not Group.objects.filter(pk=group_id).exists()
+    with pytest.raises(SpotinstClientException) as failure:
+        client.get_elastigroup(group_id)
+    assert "GROUP_DOESNT_EXIST" in failure.value.message
+    assert {e.method for e in wire} == {"POST", "GET", "PUT", "DELETE"}
+
+
+@SUBSCRIPTIONS
+def test_stateful_node_round_trips_through_the_sdk(session, world, wire, shared):
+    client = session.client("stateful_node_azure", print_output=False)
+
+    created = client.create_stateful_node(_node(shared, world))
+    written = as_answered(wire[-1].sent["statefulNode"])
+    assert differences(written, wire[-1].item) == []
+    node_id = created["id"]
+    assert node_id.startswith("ssn-")
+
+    assert client.get_stateful_node(node_id) == created
+    assert client.get_all_stateful_nodes() == [created]
+    assert client.get_all_stateful_nodes(name="nope") == []
+
+    new_version = "3.1.0" if shared else "1.0.0"
+    update = sn.StatefulNode(
+        description="updated",
+        compute=sn.Compute(
+            launch_specification=sn.LaunchSpecification(
+                image=sn.Image(
+                    gallery=sn.Gallery(**_gallery(shared, world, "version_name", new_version))
+                )
+            )
+        ),
+    )
+    updated = client.update_stateful_node(update, node_id)
+    written = merged(written, as_answered(wire[-1].sent["statefulNode"]))
+    assert differences(written, wire[-1].item) == []
+    assert client.get_stateful_node(node_id) == updated
+
+    deallocation = sn.DeallocationConfig(should_terminate_vm=True)
+    assert client.delete_stateful_node(node_id, deallocation) is True
+    assert wire[-1].sent == {"deallocationConfig": {"shouldTerminateVm": True}}
+    assert not Group.objects.filter(pk=node_id).exists()
+    assert {e.method for e in wire} == {"POST", "GET", "PUT", "DELETE"}
+
+
+def test_bad_gallery_reference_raises_with_our_error_code(session, wire):
+    client = session.client("elastigroup_azure_v3", print_output=False)
+    group = eg.Elastigroup(
+        name="web",
+        region="westeurope",
+        resource_group_name="rg-web",
+        capacity=eg.Capacity(minimum=0, maximum=2, target=1),
+        strategy=eg.Strategy(spot_percentage=100, fallback_to_od=True),
+        compute=eg.Compute(
+            os="Linux",
+            vm_sizes=eg.VmSizes(od_sizes=["standard_d2s_v5"], spot_sizes=["standard_d2s_v5"]),
             launch_specification=eg.LaunchSpecification(
                 image=eg.Image(
                     gallery=eg.Gallery(
@@ -97,122 +308,18 @@ def test_stateless_group_lifecycle_through_the_sdk(session, world):
                         image_name="ubuntu-22",
                         version="1.1.0",
                     )
-                )
-            )
-        )
-    )
-    updated = client.update_elastigroup(update, own["id"])
-    assert updated["compute"]["launch_specification"]["image"]["gallery"]["version"] == "1.1.0"
-    assert Group.objects.get(pk=own["id"]).revision == 2
-
-    assert client.delete_elastigroup(own["id"]) is True
-    assert not Group.objects.filter(pk=own["id"]).exists()
-
-
-def test_stateful_node_lifecycle_through_the_sdk(session, world):
-    client = session.client("stateful_node_azure", print_output=False)
-
-    def node(version_name: str, **gallery: str) -> sn.StatefulNode:
-        return sn.StatefulNode(
-            name="db",
-            region="eastus",
-            resource_group_name="rg-db",
-            strategy=sn.Strategy(fallback_to_od=True, preferred_lifecycle="spot"),
-            persistence=sn.Persistence(
-                should_persist_os_disk=False,
-                should_persist_data_disks=True,
-                data_disks_persistence_mode="reattach",
-                should_persist_network=True,
-            ),
-            compute=sn.Compute(
-                os="Linux",
-                preferred_zone="1",
-                vm_sizes=sn.VmSizes(od_sizes=["standard_d2s_v5"], spot_sizes=["standard_d2s_v5"]),
-                launch_specification=sn.LaunchSpecification(
-                    image=sn.Image(
-                        gallery=sn.Gallery(
-                            resource_group_name=gallery.get("rg", "rg-images"),
-                            gallery_name=gallery.get("gallery", "contosogallery"),
-                            image_name=gallery.get("image", "ubuntu-22"),
-                            version_name=version_name,
-                            **(
-                                {"spot_account_id": gallery["account"]}
-                                if "account" in gallery
-                                else {}
-                            ),
-                        )
-                    ),
-                    network=sn.Network(
-                        resource_group_name="rg-net",
-                        virtual_network_name="vnet",
-                        network_interfaces=[
-                            sn.NetworkInterface(is_primary=True, subnet_name="default")
-                        ],
-                    ),
-                    login=sn.Login(user_name="azureuser", ssh_public_key=SSH_KEY),
                 ),
+                network=eg.Network(
+                    resource_group_name="rg-net",
+                    virtual_network_name="vnet",
+                    network_interfaces=[
+                        eg.NetworkInterface(is_primary=True, subnet_name="default")
+                    ],
+                ),
+                login=eg.Login(user_name="azureuser", ssh_public_key=SSH_KEY),
             ),
-        )
-
-    created = client.create_stateful_node(node("latest"))
-    assert created["id"].startswith("ssn-")
-    assert (
-        created["compute"]["launch_specification"]["image"]["gallery"]["version_name"] == "latest"
+        ),
     )
-    assert created["compute"]["preferred_zone"] == "1"
-
-    shared_node = node(
-        "3.0.0",
-        rg="rg-shared",
-        gallery="sharedgallery",
-        image="win-2022",
-        account=world.other_account.id,
-    )
-    shared_node.compute.os = "Windows"
-    shared_node.compute.launch_specification.login = sn.Login(
-        user_name="winadmin", password="Pa55w0rd!"
-    )
-    shared = client.create_stateful_node(shared_node)
-    assert shared["compute"]["launch_specification"]["image"]["gallery"]["spot_account_id"] == (
-        world.other_account.id
-    )
-
-    assert client.get_stateful_node(created["id"])["name"] == "db"
-    assert len(client.get_all_stateful_nodes()) == 2
-    assert client.get_all_stateful_nodes(name="nope") == []
-
-    update = sn.StatefulNode(
-        compute=sn.Compute(
-            launch_specification=sn.LaunchSpecification(
-                image=sn.Image(
-                    gallery=sn.Gallery(
-                        resource_group_name="rg-images",
-                        gallery_name="contosogallery",
-                        image_name="ubuntu-22",
-                        version_name="1.0.0",
-                    )
-                )
-            )
-        )
-    )
-    updated = client.update_stateful_node(update, created["id"])
-    assert updated["compute"]["launch_specification"]["image"]["gallery"]["version_name"] == "1.0.0"
-
-    deallocation = sn.DeallocationConfig(should_terminate_vm=True)
-    assert client.delete_stateful_node(created["id"], deallocation) is True
-    assert not Group.objects.filter(pk=created["id"]).exists()
-
-
-def test_bad_gallery_reference_raises_with_our_error_code(session):
-    client = session.client("elastigroup_azure_v3", print_output=False)
-    wrong_version = eg.Gallery(
-        resource_group_name="rg-images",
-        gallery_name="contosogallery",
-        image_name="ubuntu-22",
-        version="1.1.0",
-    )
-    group = _group("web", wrong_version)
-    group.region = "westeurope"
     with pytest.raises(SpotinstClientException) as failure:
         client.create_elastigroup(group)
     assert "GALLERY_VERSION_NOT_IN_REGION" in failure.value.message
@@ -220,3 +327,5 @@ def test_bad_gallery_reference_raises_with_our_error_code(session):
     with pytest.raises(SpotinstClientException) as failure:
         client.get_elastigroup("sig-00000000")
     assert "GROUP_DOESNT_EXIST" in failure.value.message
+    # Both error answers were decoded as the Go SDK decodes them (the wire fixture).
+    assert [e.status for e in wire] == [400, 404]
