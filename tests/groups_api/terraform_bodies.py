@@ -4,9 +4,12 @@
 spotinst-sdk-go structs (the provider's expand functions) and the SDK marshals them with its
 json tags. The bodies below follow that shape for the provider's documented examples, with a
 gallery image instead of the marketplace one and every block except those about running VMs
-(a node's attach/detach data disk, its state, VM import). Three habits of the provider show:
+(a node's attach/detach data disk, its state, VM import). Four habits of the provider show:
 - the create sends each block it has, whole, and `null` where a block's expand function sets
   an unset member to nil (an OS disk without `type`);
+- every body starts from the provider's empty wrapper, so `scaling`, `scheduling`, a
+  group's `capacity` and `strategy`, a node's `persistence` and
+  `compute.launchSpecification.loadBalancersConfig` are sent, as `{}` when nothing set them;
 - the update sends only the blocks whose HCL changed, each whole (a changed NIC sends the whole
   `network`), and `null` for a block removed from the HCL;
 - a node's delete sends `deallocationConfig` in the body of the DELETE.
@@ -333,7 +336,8 @@ def terraform_node(**gallery: Any) -> dict[str, Any]:
 
 def terraform_group_update() -> dict[str, Any]:
     """The update after an HCL edit: capacity, a new image version, a NIC change (the whole
-    network), data disks and proximity placement groups removed (null), one more tag."""
+    network), data disks, proximity placement groups, load balancer and signals removed
+    (null), one more tag; the wrapper's untouched blocks empty."""
     body = terraform_group()
     launch = body["compute"]["launchSpecification"]
     network = copy.deepcopy(launch["network"])
@@ -347,15 +351,18 @@ def terraform_group_update() -> dict[str, Any]:
                 "dataDisks": None,
                 "proximityPlacementGroups": None,
                 "tags": [*launch["tags"], {"tagKey": "owner", "tagValue": "platform"}],
+                "loadBalancersConfig": {"loadBalancers": None},  # load_balancer removed
             }
         },
         "strategy": {"spotPercentage": 80, "signals": None},
+        "scaling": {},
+        "scheduling": {},  # the wrapper's empty task list, left out by omitempty
     }
 
 
 def terraform_node_update() -> dict[str, Any]:
     """The node's update: strategy (sent whole by the provider), a data disk fewer, health and
-    scheduling removed."""
+    scheduling tasks removed; the wrapper's untouched blocks empty."""
     strategy = terraform_node()["strategy"]
     strategy["drainingTimeout"] = 120
     strategy["optimizationWindows"] = ["Sat:01:00-Sat:03:00"]
@@ -364,10 +371,12 @@ def terraform_node_update() -> dict[str, Any]:
         "compute": {
             "launchSpecification": {
                 "dataDisks": [{"sizeGB": 1, "lun": 1, "type": "Standard_LRS"}],
+                "loadBalancersConfig": {},
             }
         },
         "health": None,
-        "scheduling": None,
+        "scheduling": {"tasks": None},
+        "persistence": {},
     }
 
 
@@ -380,3 +389,82 @@ DEALLOCATION = {
     "shouldDeregisterFromLb": True,
     "shouldRevertToOd": False,
 }
+
+
+def terraform_minimal_group() -> dict[str, Any]:
+    """The create body of an HCL with only the required blocks: the expand functions send null
+    for the optional members of the blocks they build (vm_sizes, boot_diagnostics)."""
+    return {
+        "name": "tf-min",
+        "resourceGroupName": "rg-web",
+        "region": REGION,
+        "capacity": {"minimum": 0, "maximum": 1, "target": 0},
+        "strategy": {"spotPercentage": 100, "fallbackToOd": True},
+        "compute": {
+            "os": "Linux",
+            "vmSizes": {
+                "odSizes": ["standard_d2s_v5"],
+                "spotSizes": ["standard_d2s_v5"],
+                "preferredSpotSizes": None,
+                "excludedVmSizes": None,
+                "spotSizeAttributes": None,
+            },
+            "launchSpecification": {
+                "image": {"gallery": {**GALLERY, "version": "latest"}},
+                "network": {
+                    "virtualNetworkName": "vnet",
+                    "resourceGroupName": "rg-net",
+                    "networkInterfaces": [
+                        {"subnetName": "default", "isPrimary": True, "assignPublicIp": False}
+                    ],
+                },
+                "login": {"userName": "azureuser", "sshPublicKey": SSH_KEY},
+                "bootDiagnostics": None,
+                "loadBalancersConfig": {},
+            },
+        },
+        "scaling": {},
+        "scheduling": {},
+    }
+
+
+def terraform_minimal_node() -> dict[str, Any]:
+    """A node's minimal create body: its strategy block sends null for every optional list and
+    object left out of the HCL."""
+    return {
+        "name": "tf-min-db",
+        "resourceGroupName": "rg-db",
+        "region": REGION,
+        "strategy": {
+            "fallbackToOd": True,
+            "preferredLifecycle": "spot",
+            "availabilityVsCost": None,
+            "capacityReservation": None,
+            "interruptionToleration": None,
+            "optimizationWindows": None,
+            "odWindows": None,
+            "vmAdmins": None,
+        },
+        "compute": {
+            "os": "Linux",
+            "vmSizes": {
+                "odSizes": ["standard_d2s_v5"],
+                "spotSizes": ["standard_d2s_v5"],
+                "preferredSpotSizes": None,
+                "excludedVmSizes": None,
+                "spotSizeAttributes": None,
+            },
+            "launchSpecification": {
+                "image": {"gallery": {**GALLERY, "versionName": "latest"}},
+                "network": _network("node"),
+                "login": {"userName": "azureuser", "sshPublicKey": SSH_KEY},
+                "loadBalancersConfig": {},
+            },
+        },
+        "scheduling": {},
+        "persistence": {
+            "shouldPersistOsDisk": False,
+            "shouldPersistDataDisks": True,
+            "shouldPersistNetwork": True,
+        },
+    }

@@ -23,7 +23,22 @@ NODES = "/azure/compute/statefulNode"
 GO_SDK_CALLS: dict[str, tuple[str, str, Any, bool]] = {
     "v3.Create": ("POST", GROUPS, {"group": group_body()}, True),
     "v3.Read": ("GET", f"{GROUPS}/{{groupId}}", None, True),
-    "v3.Update": ("PUT", f"{GROUPS}/{{groupId}}", {"group": {"description": "edited"}}, True),
+    # Terraform's update of one field: the provider's wrapper sends its other blocks empty.
+    "v3.Update": (
+        "PUT",
+        f"{GROUPS}/{{groupId}}",
+        {
+            "group": {
+                "description": "edited",
+                "capacity": {},
+                "strategy": {},
+                "scaling": {},
+                "scheduling": {},
+                "compute": {"launchSpecification": {"loadBalancersConfig": {}}},
+            }
+        },
+        True,
+    ),
     "v3.Delete": ("DELETE", f"{GROUPS}/{{groupId}}", None, True),
     "v3.List": ("GET", GROUPS, None, True),
     "azure.Create": ("POST", NODES, {"statefulNode": node_body()}, True),
@@ -31,7 +46,15 @@ GO_SDK_CALLS: dict[str, tuple[str, str, Any, bool]] = {
     "azure.Update": (
         "PUT",
         f"{NODES}/{{nodeId}}",
-        {"statefulNode": {"description": "edited"}},
+        {
+            "statefulNode": {
+                "description": "edited",
+                "strategy": {},
+                "persistence": {},
+                "scheduling": {},
+                "compute": {"launchSpecification": {"loadBalancersConfig": {}}},
+            }
+        },
         True,
     ),
     "azure.Delete": (
@@ -104,6 +127,8 @@ def test_each_go_sdk_call_is_answered(client, editor, name):
         assert answer["response"]["status"]["code"] == 200
         if method != "DELETE":
             assert answer["response"]["items"], answer
+        if method == "PUT":
+            assert answer["response"]["items"][0]["description"] == "edited"
     else:
         assert status == 400, answer
         assert error_codes(answer) == [VM_OPERATIONS_NOT_SUPPORTED]

@@ -13,6 +13,8 @@ from .terraform_bodies import (
     DEALLOCATION,
     terraform_group,
     terraform_group_update,
+    terraform_minimal_group,
+    terraform_minimal_node,
     terraform_node,
     terraform_node_update,
 )
@@ -81,6 +83,25 @@ def test_terraform_node_round_trips_every_field(client, go_decoder, editor):
         terraform_node_update(),
         {"deallocationConfig": DEALLOCATION},
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "wrapper", "body"),
+    [
+        (GROUPS, "group", terraform_minimal_group()),
+        (NODES, "statefulNode", terraform_minimal_node()),
+    ],
+    ids=["group", "node"],
+)
+def test_a_minimal_hcls_nulls_are_accepted_and_read_back_as_absent(
+    client, go_decoder, editor, path, wrapper, body
+):
+    status, answer = call(client, "POST", path, {wrapper: body}, token=editor)
+    assert status == 200, answer["response"].get("errors")
+    assert differences(body, _item(answer)) == []
+    status, answer = call(client, "GET", f"{path}/{_item(answer)['id']}", token=editor)
+    seen = go_decoder.decode(answer, kind=go_kind(path), keys=True)
+    assert differences(body, seen["items"][0]) == []
 
 
 def test_terraform_shapes_with_a_gallery_shared_from_another_subscription(client, world, editor):
