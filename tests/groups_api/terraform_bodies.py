@@ -173,7 +173,23 @@ def terraform_group(**gallery: Any) -> dict[str, Any]:
             ]
         },
     )
-    launch["extensions"][0]["enableAutomaticUpgrade"] = False
+    # A group's extensions also take settings from a key vault; left out, they are sent as null.
+    launch["extensions"][0].update(enableAutomaticUpgrade=False, protectedSettingsFromKeyVault=None)
+    launch["extensions"].append(
+        {
+            "name": "vault-script",
+            "type": "customScript",
+            "publisher": "Microsoft.Azure.Extensions",
+            "apiVersion": "2.1",
+            "minorVersionAutoUpgrade": False,
+            "enableAutomaticUpgrade": True,
+            "protectedSettingsFromKeyVault": {
+                "secretUrl": "https://kv-web.vault.azure.net/secrets/script/1",
+                "sourceVault": "/subscriptions/x/resourceGroups/rg-web/providers/"
+                "Microsoft.KeyVault/vaults/kv-web",
+            },
+        }
+    )
     return {
         "name": "tf-web",
         "description": "Azure Elastigroup Resource through TF",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from spotinst_sdk2 import SpotinstSession
 from spotinst_sdk2.client import SpotinstClientException
+from spotinst_sdk2.models import stateful_node as sn
 from spotinst_sdk2.models.elastigroup import azure_v3 as eg
 
 from console.models import Role
@@ -23,6 +24,8 @@ from galleries.subscriptions.services import connect_subscription
 from tests.factories import MembershipFactory, OrganizationFactory
 
 from .bodies import SSH_KEY
+from .round_trip import differences
+from .sdk_wire import Exchange, record
 
 
 def _connect(sandbox: Any, organization: Any, display_name: str) -> Any:
@@ -69,6 +72,12 @@ def connected(transactional_db, fresh_azure_sandbox, live_server):
     )
 
 
+@pytest.fixture
+def wire(monkeypatch, go_decoder, live_server) -> list[Exchange]:
+    """Every answer spotinst-sdk2 gets is also decoded as spotinst-sdk-go decodes it."""
+    return record(monkeypatch, go_decoder, live_server.url)
+
+
 def _latest_region(organization, subscription, rg, gallery, image) -> str:
     found = inventory.find_image(
         organization,
@@ -105,7 +114,7 @@ def _group(name: str, region: str, gallery: eg.Gallery) -> eg.Elastigroup:
     )
 
 
-def test_groups_on_refreshed_sandbox_images(connected):
+def test_groups_on_refreshed_sandbox_images(connected, wire):
     organization, production, shared, client = connected
     region = _latest_region(
         organization, production, "rg-prod-images", "gal_prod_apps", "web-frontend"
@@ -164,3 +173,63 @@ def test_groups_on_refreshed_sandbox_images(connected):
         )
     assert "GALLERY_NOT_SHARED" in failure.value.message
     assert {g["name"] for g in client.get_elastigroups()} == {"web", "cross"}
+    assert [e.status for e in wire] == [200, 200, 400, 200]  # each decoded as Go does
+
+
+def test_stateful_node_on_a_gallery_shared_from_another_sandbox_subscription(connected, wire):
+    organization, _, shared, groups = connected
+    nodes = SpotinstSession(
+        base_url=groups.base_url, auth_token=groups.auth_token, account_id=groups.account_id
+    ).client("stateful_node_azure", print_output=False)
+    region = _latest_region(
+        organization, shared, "rg-shared-images", "gal_shared_main", "ubuntu-22.04-lts"
+    )
+    node = sn.StatefulNode(
+        name="db",
+        region=region,
+        resource_group_name="rg-prod-network",
+        strategy=sn.Strategy(fallback_to_od=True, preferred_lifecycle="spot"),
+        persistence=sn.Persistence(
+            should_persist_os_disk=False,
+            should_persist_data_disks=True,
+            data_disks_persistence_mode="reattach",
+            should_persist_network=True,
+        ),
+        compute=sn.Compute(
+            os="Linux",
+            vm_sizes=sn.VmSizes(od_sizes=["standard_d2s_v5"], spot_sizes=["standard_d2s_v5"]),
+            launch_specification=sn.LaunchSpecification(
+                image=sn.Image(
+                    gallery=sn.Gallery(
+                        resource_group_name="rg-shared-images",
+                        gallery_name="gal_shared_main",
+                        image_name="ubuntu-22.04-lts",
+                        version_name="latest",
+                        spot_account_id=shared.account_id,
+                    )
+                ),
+                network=sn.Network(
+                    resource_group_name="rg-prod-network",
+                    virtual_network_name="vnet-prod",
+                    network_interfaces=[sn.NetworkInterface(is_primary=True, subnet_name="app")],
+                ),
+                login=sn.Login(user_name="azureuser", ssh_public_key=SSH_KEY),
+                tags=[sn.Tag(tag_key="team", tag_value="db")],
+            ),
+        ),
+    )
+
+    created = nodes.create_stateful_node(node)
+    written = wire[-1].sent["statefulNode"]
+    assert differences(written, wire[-1].item) == []
+    assert nodes.get_stateful_node(created["id"]) == created
+    assert nodes.get_all_stateful_nodes() == [created]
+
+    update = sn.StatefulNode(description="on the shared gallery")
+    assert nodes.update_stateful_node(update, created["id"])["description"] == (
+        "on the shared gallery"
+    )
+    assert differences({**written, "description": "on the shared gallery"}, wire[-1].item) == []
+    assert nodes.delete_stateful_node(created["id"], sn.DeallocationConfig()) is True
+    assert nodes.get_all_stateful_nodes() == []
+    assert {e.method for e in wire} == {"POST", "GET", "PUT", "DELETE"}

@@ -6,13 +6,9 @@ was written, and every answer the SDK receives is also read as spotinst-sdk-go r
 from __future__ import annotations
 
 import copy
-import json
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-import requests
 from spotinst_sdk2 import SpotinstSession
 from spotinst_sdk2.client import SpotinstClientException
 from spotinst_sdk2.models import stateful_node as sn
@@ -21,44 +17,13 @@ from spotinst_sdk2.models.elastigroup import azure_v3 as eg
 from groups.models import Group
 
 from .bodies import SSH_KEY
-from .http import go_kind
 from .round_trip import differences, merged
-
-
-@dataclass(frozen=True)
-class Exchange:
-    method: str
-    path: str
-    sent: dict[str, Any] | None
-    status: int
-    answer: dict[str, Any]
-
-    @property
-    def item(self) -> dict[str, Any]:
-        (item,) = self.answer["response"]["items"]
-        return dict(item)
+from .sdk_wire import Exchange, record
 
 
 @pytest.fixture
-def wire(monkeypatch, go_decoder) -> list[Exchange]:
-    """Every request the SDK sends and the answer it gets; each answer, success or error, must
-    decode as spotinst-sdk-go decodes it (the SDK calls requests.get/post/put/delete, which
-    all go through Session.send)."""
-    exchanges: list[Exchange] = []
-    original = requests.sessions.Session.send
-
-    def send(self: requests.Session, request: Any, **kwargs: Any) -> requests.Response:
-        response = original(self, request, **kwargs)
-        path = urlsplit(request.url).path
-        go_decoder.decode(response.content, kind=go_kind(path), status=response.status_code)
-        sent = json.loads(request.body) if request.body else None
-        exchanges.append(
-            Exchange(request.method, path, sent, response.status_code, response.json())
-        )
-        return response
-
-    monkeypatch.setattr(requests.sessions.Session, "send", send)
-    return exchanges
+def wire(monkeypatch, go_decoder, live_server) -> list[Exchange]:
+    return record(monkeypatch, go_decoder, live_server.url)
 
 
 @pytest.fixture
