@@ -407,6 +407,17 @@ DEALLOCATION = {
 }
 
 
+def _minimal_vm_sizes() -> dict[str, Any]:
+    """vm_sizes with only the required sizes: the optional lists and attributes sent as null."""
+    return {
+        "odSizes": ["standard_d2s_v5"],
+        "spotSizes": ["standard_d2s_v5"],
+        "preferredSpotSizes": None,
+        "excludedVmSizes": None,
+        "spotSizeAttributes": None,
+    }
+
+
 def terraform_minimal_group() -> dict[str, Any]:
     """The create body of an HCL with only the required blocks: the expand functions send null
     for the optional members of the blocks they build (vm_sizes, boot_diagnostics)."""
@@ -418,13 +429,7 @@ def terraform_minimal_group() -> dict[str, Any]:
         "strategy": {"spotPercentage": 100, "fallbackToOd": True},
         "compute": {
             "os": "Linux",
-            "vmSizes": {
-                "odSizes": ["standard_d2s_v5"],
-                "spotSizes": ["standard_d2s_v5"],
-                "preferredSpotSizes": None,
-                "excludedVmSizes": None,
-                "spotSizeAttributes": None,
-            },
+            "vmSizes": _minimal_vm_sizes(),
             "launchSpecification": {
                 "image": {"gallery": {**GALLERY, "version": "latest"}},
                 "network": {
@@ -463,13 +468,7 @@ def terraform_minimal_node() -> dict[str, Any]:
         },
         "compute": {
             "os": "Linux",
-            "vmSizes": {
-                "odSizes": ["standard_d2s_v5"],
-                "spotSizes": ["standard_d2s_v5"],
-                "preferredSpotSizes": None,
-                "excludedVmSizes": None,
-                "spotSizeAttributes": None,
-            },
+            "vmSizes": _minimal_vm_sizes(),
             "launchSpecification": {
                 "image": {"gallery": {**GALLERY, "versionName": "latest"}},
                 "network": _network("node"),

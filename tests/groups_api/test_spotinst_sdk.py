@@ -254,37 +254,11 @@ def test_stateful_node_round_trips_through_the_sdk(session, world, wire, shared)
     assert {e.method for e in wire} == {"POST", "GET", "PUT", "DELETE"}
 
 
-def test_bad_gallery_reference_raises_with_our_error_code(session, wire):
+def test_bad_gallery_reference_raises_with_our_error_code(session, world, wire):
     client = session.client("elastigroup_azure_v3", print_output=False)
-    group = eg.Elastigroup(
-        name="web",
-        region="westeurope",
-        resource_group_name="rg-web",
-        capacity=eg.Capacity(minimum=0, maximum=2, target=1),
-        strategy=eg.Strategy(spot_percentage=100, fallback_to_od=True),
-        compute=eg.Compute(
-            os="Linux",
-            vm_sizes=eg.VmSizes(od_sizes=["standard_d2s_v5"], spot_sizes=["standard_d2s_v5"]),
-            launch_specification=eg.LaunchSpecification(
-                image=eg.Image(
-                    gallery=eg.Gallery(
-                        resource_group_name="rg-images",
-                        gallery_name="contosogallery",
-                        image_name="ubuntu-22",
-                        version="1.1.0",
-                    )
-                ),
-                network=eg.Network(
-                    resource_group_name="rg-net",
-                    virtual_network_name="vnet",
-                    network_interfaces=[
-                        eg.NetworkInterface(is_primary=True, subnet_name="default")
-                    ],
-                ),
-                login=eg.Login(user_name="azureuser", ssh_public_key=SSH_KEY),
-            ),
-        ),
-    )
+    group = _group(False, world)
+    group.region = "westeurope"
+    group.compute.launch_specification.image.gallery.version = "1.1.0"  # only in eastus
     with pytest.raises(SpotinstClientException) as failure:
         client.create_elastigroup(group)
     assert "GALLERY_VERSION_NOT_IN_REGION" in failure.value.message
