@@ -1,4 +1,4 @@
-"""Terraform's request shapes (tests/groups_api/terraform_bodies.py) are accepted, and what
+"""Terraform's request shapes (terraform_bodies.py beside it) are accepted, and what
 Terraform reads back is what it sent: otherwise every `terraform plan` shows a change."""
 
 from __future__ import annotations
