@@ -22,13 +22,14 @@ from azure.core.pipeline.policies import SansIOHTTPPolicy
 from azure.core.rest import HttpRequest
 from azure.mgmt.core.exceptions import ARMErrorFormat
 from azure.mgmt.resourcegraph import ResourceGraphClient
+from django.conf import settings
 
 from .errors import ListPageFailed
 
 # What azure-mgmt-resourcegraph 8.0.1 (pinned) sends.
 GRAPH_API_VERSION = "2021-03-01"
 GRAPH_PATH = "/providers/Microsoft.ResourceGraph/resources"
-ROWS_PER_PAGE = 1000  # Resource Graph's maximum $top
+ROWS_PER_PAGE = 1000  # Resource Graph's maximum $top (INVENTORY_GRAPH_PAGE_ROWS may lower it)
 SUBSCRIPTIONS_PER_QUERY = 1000  # Resource Graph's maximum scope of one query
 # The combined query: in id order a gallery comes before its images, an image before its
 # versions (azure_sandbox/README.md "Azure Resource Graph" serves exactly this text).
@@ -91,7 +92,8 @@ def graph_client(
 def _query_page(
     client: ResourceGraphClient, subscriptions: list[str], token: str | None
 ) -> dict[str, Any]:
-    options: dict[str, Any] = {"$top": ROWS_PER_PAGE, "resultFormat": "objectArray"}
+    top = int(getattr(settings, "INVENTORY_GRAPH_PAGE_ROWS", ROWS_PER_PAGE))
+    options: dict[str, Any] = {"$top": top, "resultFormat": "objectArray"}
     if token:
         options["$skipToken"] = token
     request = HttpRequest(
