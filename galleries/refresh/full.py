@@ -62,16 +62,16 @@ def execute_full_runs(run_ids: list[int], token: str) -> list[RefreshRun]:
         by_arm = [by_subscription[s.pk] for s in unreadable]
         while pending:
             done, pending = wait(pending, timeout=heartbeat_every(), return_when=FIRST_COMPLETED)
-            for future in done:
-                for subscription_pk, collected in future.result().items():
+            for listing in done:
+                for subscription_pk, collected in listing.result().items():
                     run = by_subscription[subscription_pk]
                     if collected is None:
                         by_arm.append(run)
                     else:
                         finish_run(run, collected, token, beating[run.pk])
         arm = {pool.submit(_arm_listing, run): run for run in by_arm}
-        for future, run in arm.items():
-            finish_run(run, future.result(), token, beating[run.pk])
+        for walked, run in arm.items():
+            finish_run(run, walked.result(), token, beating[run.pk])
     return list(runs.values())
 
 
