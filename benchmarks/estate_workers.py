@@ -5,7 +5,7 @@
         [--linear-sizes 250] [--galleries 1] [--images 4] [--versions 10] [--latency-ms 50]
         [--chunk 10]
 
-The sandbox (its own process) serves a generated estate (azure_sandbox/worldgen.py: default
+The sandbox (its own process) serves a generated estate (azure_sandbox/worldgen_large.py: default
 1,000 subscriptions x 1 gallery x 4 images x 10 versions = 40,000 versions, each subscription
 with its own principal) with the latency added to every call. The console's subscriptions
 are connected to it; then, for each worker count, the cached inventory is emptied, `celery

@@ -72,7 +72,7 @@ def setup_django(workdir: Path) -> None:
 def generate_world_file(workdir: Path, args: argparse.Namespace) -> None:
     world_file = workdir / "world.json"
     generate = (
-        "import sys; from azure_sandbox.worldgen import generate_world; "
+        "import sys; from azure_sandbox.worldgen_large import generate_world; "
         "generate_world(subscriptions=int(sys.argv[1]), galleries_per_subscription=5, "
         "images_per_gallery=20, versions_per_image=20, latency_ms=float(sys.argv[2]))"
         ".save(sys.argv[3])"
