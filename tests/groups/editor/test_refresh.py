@@ -82,9 +82,7 @@ def test_refresh_this_gallery_swaps_in_a_version_published_since(client, fresh_a
     assert 'hx-trigger="load delay:2000ms"' in waiting
 
     execute_run(run.pk)  # what the worker does with the queued run
-    answer = client.get(
-        f"/cascade/refresh/{run.pk}/", {**params, "version_name": "latest"}, **HX
-    )
+    answer = client.get(f"/cascade/refresh/{run.pk}/", {**params, "version_name": "latest"}, **HX)
     done = answer.content.decode()
     assert f"/cascade/refresh/{run.pk}/" not in done  # polling stops
     # the answer is the reloaded Image level, with the Version level in the same answer
