@@ -17,7 +17,8 @@ from types import FrameType
 
 from azure_sandbox.sandbox import Sandbox
 from azure_sandbox.world import World
-from azure_sandbox.worldgen import default_world, generate_world
+from azure_sandbox.worldgen import default_world
+from azure_sandbox.worldgen_large import generate_world
 
 
 def _generated(args: argparse.Namespace) -> World:

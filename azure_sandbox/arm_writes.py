@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from azure_sandbox import arm_json, resource_graph
+from azure_sandbox import arm_json, graph_rows
 from azure_sandbox.arm_lookup import ArmContext, find_gallery, find_group, find_subscription
 from azure_sandbox.graph_journal import Row
 from azure_sandbox.messages import ArmError, Response
@@ -139,7 +139,7 @@ def put_image(ctx: ArmContext, params: dict[str, str]) -> Response:
         _journal(
             ctx,
             rendered_id,
-            partial(resource_graph.image_row, sub, group, gallery, existing) if existing else None,
+            partial(graph_rows.image_row, sub, group, gallery, existing) if existing else None,
         )
         gallery.add_image(image)
     return Response.json(200 if existing else 201, arm_json.render_image(rendered_id, image))
@@ -168,7 +168,7 @@ def delete_image(ctx: ArmContext, params: dict[str, str]) -> Response:
                 "deleting this resource.",
             )
         image_id = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}"
-        _journal(ctx, image_id, partial(resource_graph.image_row, sub, group, gallery, image))
+        _journal(ctx, image_id, partial(graph_rows.image_row, sub, group, gallery, image))
         del gallery.images[params["image"].lower()]
     return Response(200)
 
@@ -232,7 +232,7 @@ def put_version(ctx: ArmContext, params: dict[str, str]) -> Response:
         previous = None
         if existing is not None:
             version.published_date = existing.published_date  # set once, at first publish
-            previous = partial(resource_graph.version_row, sub, group, gallery, image, existing)
+            previous = partial(graph_rows.version_row, sub, group, gallery, image, existing)
         _journal(ctx, rendered_id, previous)
         image.add_version(version)
     return Response.json(200 if existing else 201, arm_json.render_version(rendered_id, version))
@@ -253,6 +253,6 @@ def delete_version(ctx: ArmContext, params: dict[str, str]) -> Response:
         _journal(
             ctx,
             f"{image_id}/versions/{version.name}",
-            partial(resource_graph.version_row, sub, group, gallery, image, version),
+            partial(graph_rows.version_row, sub, group, gallery, image, version),
         )
     return Response(200)

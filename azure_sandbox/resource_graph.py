@@ -26,34 +26,28 @@ import hashlib
 import json
 import uuid
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from azure_sandbox import arm_json, network
+from azure_sandbox import arm_json
 from azure_sandbox.arm_lookup import ArmContext
 from azure_sandbox.arm_paging import json_headers
 from azure_sandbox.graph_query import DYNAMIC_COLUMNS, GraphQuery, QueryRefused, parse_query
+from azure_sandbox.graph_rows import (
+    Entry,
+    Row,
+    count_rows,
+    entries_of,
+    stored_row,
+)
 from azure_sandbox.messages import ArmError, Request, Response
 from azure_sandbox.world import (
-    Gallery,
-    ImageDefinition,
-    ImageVersion,
-    ResourceGroup,
     Subscription,
-    VirtualNetwork,
 )
 
-GALLERIES = "microsoft.compute/galleries"
-IMAGES = "microsoft.compute/galleries/images"
-VERSIONS = "microsoft.compute/galleries/images/versions"
-VIRTUAL_NETWORKS = "microsoft.network/virtualnetworks"
-SERVED_TYPES = frozenset({GALLERIES, IMAGES, VERSIONS, VIRTUAL_NETWORKS})
 MAX_TOP = 1000
 MAX_SUBSCRIPTIONS = 1000
-
-Row = dict[str, Any]
 
 
 # --- errors in Resource Graph's shape ---------------------------------------------------
@@ -115,117 +109,6 @@ def rate_limited(retry_after: int, headers: dict[str, str]) -> Response:
         ],
         {"Retry-After": str(retry_after), **headers},
     ).to_response()
-
-
-# --- rows ----------------------------------------------------------------------------------
-
-
-def _row(arm: dict[str, Any], sub: Subscription, group: ResourceGroup) -> Row:
-    return {
-        "id": arm["id"],
-        "name": arm["name"],
-        "type": arm["type"].lower(),
-        "tenantId": sub.tenant_id,
-        "kind": "",
-        "location": str(arm.get("location", "")).lower(),
-        "resourceGroup": group.name.lower(),
-        "subscriptionId": sub.id,
-        "managedBy": "",
-        "sku": None,
-        "plan": None,
-        "properties": arm["properties"],
-        "tags": arm.get("tags") or {},
-        "identity": None,
-        "zones": None,
-        "extendedLocation": None,
-    }
-
-
-def gallery_row(sub: Subscription, group: ResourceGroup, gallery: Gallery) -> Row:
-    arm_id = arm_json.gallery_id(sub, group, gallery)
-    return _row(arm_json.render_gallery(arm_id, sub, gallery), sub, group)
-
-
-def image_row(
-    sub: Subscription, group: ResourceGroup, gallery: Gallery, image: ImageDefinition
-) -> Row:
-    arm_id = f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}"
-    return _row(arm_json.render_image(arm_id, image), sub, group)
-
-
-def version_row(
-    sub: Subscription,
-    group: ResourceGroup,
-    gallery: Gallery,
-    image: ImageDefinition,
-    version: ImageVersion,
-) -> Row:
-    arm_id = (
-        f"{arm_json.gallery_id(sub, group, gallery)}/images/{image.name}/versions/{version.name}"
-    )
-    return _row(arm_json.render_version(arm_id, version), sub, group)
-
-
-def network_row(sub: Subscription, group: ResourceGroup, vnet: VirtualNetwork) -> Row:
-    arm_id = network.virtual_network_id(sub, group, vnet)
-    arm = network.render_virtual_network(arm_id, vnet, arm_json.resource_group_id(sub, group))
-    return _row(arm, sub, group)
-
-
-# An entry is (id, render, arguments): rows are rendered only for the page being sent.
-Entry = tuple[str, Callable[..., Row], tuple[Any, ...]]
-
-
-def _stored(row: Row) -> Row:
-    return row
-
-
-def _entries(sub: Subscription, types: frozenset[str]) -> list[Entry]:
-    entries: list[Entry] = []
-    compute = types & {GALLERIES, IMAGES, VERSIONS}
-    for group in list(sub.resource_groups.values()):
-        group_id = arm_json.resource_group_id(sub, group)
-        if VIRTUAL_NETWORKS in types:
-            for vnet in list(group.virtual_networks.values()):
-                arm_id = f"{group_id}/providers/Microsoft.Network/virtualNetworks/{vnet.name}"
-                entries.append((arm_id, network_row, (sub, group, vnet)))
-        if not compute:
-            continue
-        for gallery in list(group.galleries.values()):
-            gallery_id = f"{group_id}/providers/Microsoft.Compute/galleries/{gallery.name}"
-            if GALLERIES in types:
-                entries.append((gallery_id, gallery_row, (sub, group, gallery)))
-            if not types & {IMAGES, VERSIONS}:
-                continue
-            for image in list(gallery.images.values()):
-                image_id = f"{gallery_id}/images/{image.name}"
-                if IMAGES in types:
-                    entries.append((image_id, image_row, (sub, group, gallery, image)))
-                if VERSIONS in types:
-                    for version in list(image.versions.values()):
-                        entries.append(
-                            (
-                                f"{image_id}/versions/{version.name}",
-                                version_row,
-                                (sub, group, gallery, image, version),
-                            )
-                        )
-    return entries
-
-
-def _count(sub: Subscription, types: frozenset[str]) -> int:
-    """How many rows of ``types`` ``sub`` holds, without building them."""
-    total = 0
-    for group in list(sub.resource_groups.values()):
-        if VIRTUAL_NETWORKS in types:
-            total += len(group.virtual_networks)
-        for gallery in list(group.galleries.values()):
-            total += GALLERIES in types
-            if IMAGES in types:
-                total += len(gallery.images)
-            if VERSIONS in types:
-                total += sum(len(image.versions) for image in list(gallery.images.values()))
-    return total
 
 
 # --- the query ----------------------------------------------------------------------------
@@ -347,7 +230,7 @@ def _scopes(
         prefix = f"/subscriptions/{sub.id}/"
         whole = ctx.access.can(prefix) and sub.id.lower() not in changed_subs
         if whole:
-            scopes.append(_Scope(prefix, sub, _count(sub, query.types), None))
+            scopes.append(_Scope(prefix, sub, count_rows(sub, query.types), None))
             continue
         entries = _visible_entries(ctx, sub, query.types, hidden)
         scopes.append(_Scope(prefix, sub, len(entries), entries))
@@ -361,14 +244,14 @@ def _visible_entries(
     """``sub``'s entries as Resource Graph shows them to this principal, sorted by id."""
     entries: list[Entry] = []
     seen: set[str] = set()
-    for entry in _entries(sub, types):
+    for entry in entries_of(sub, types):
         key = entry[0].lower()
         seen.add(key)
         if key in hidden:
             previous = hidden[key]
             if previous is None:
                 continue  # written too recently to show
-            entry = (previous["id"], _stored, (previous,))
+            entry = (previous["id"], stored_row, (previous,))
         if ctx.access.can(entry[0]):
             entries.append(entry)
     prefix = f"/subscriptions/{sub.id.lower()}/"
@@ -376,7 +259,7 @@ def _visible_entries(
         if key in seen or previous is None or not key.startswith(prefix):
             continue  # deleted too recently for Resource Graph to know
         if previous["type"] in types and ctx.access.can(previous["id"]):
-            entries.append((previous["id"], _stored, (previous,)))
+            entries.append((previous["id"], stored_row, (previous,)))
     entries.sort(key=lambda entry: entry[0])
     return entries
 
@@ -398,7 +281,7 @@ def _page(
             continue
         entries = scope.entries
         if entries is None:
-            entries = sorted(_entries(scope.sub, query.types), key=lambda entry: entry[0])
+            entries = sorted(entries_of(scope.sub, query.types), key=lambda entry: entry[0])
         ids = [entry[0] for entry in entries]
         key = after if after is not None and after.startswith(scope.prefix) else None
         if query.descending:

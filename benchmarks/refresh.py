@@ -72,7 +72,7 @@ def setup_django(workdir: Path) -> None:
 def generate_world_file(workdir: Path, args: argparse.Namespace) -> None:
     world_file = workdir / "world.json"
     generate = (
-        "import sys; from azure_sandbox.worldgen import generate_world; "
+        "import sys; from azure_sandbox.worldgen_large import generate_world; "
         "generate_world(subscriptions=int(sys.argv[1]), galleries_per_subscription=5, "
         "images_per_gallery=20, versions_per_image=20, latency_ms=float(sys.argv[2]))"
         ".save(sys.argv[3])"
@@ -173,6 +173,11 @@ def main() -> None:
         action="store_true",
         help="list in forked processes, apply in this one (default: threads of one process)",
     )
+    parser.add_argument(
+        "--arm",
+        action="store_true",
+        help="list through ARM list calls (default: Resource Graph, as a full refresh does)",
+    )
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.workdir is None:
@@ -202,7 +207,9 @@ def measure(args: argparse.Namespace, workdir: Path) -> None:
 
         started = time.monotonic()
         cpu_before, sandbox_before = _cpu(), _process_cpu(process.pid)
-        runs = refresh_subscriptions(subscriptions, processes=use_processes)
+        runs = refresh_subscriptions(
+            subscriptions, processes=use_processes, through_graph=not args.arm
+        )
         full_seconds = time.monotonic() - started
         applier_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         # Only the listing processes have ended (and been waited for) so far.
@@ -226,7 +233,12 @@ def measure(args: argparse.Namespace, workdir: Path) -> None:
         sample_seconds = time.monotonic() - started
         sequential_seconds = sample_seconds * len(subscriptions) / len(sample)
 
-        written, reruns = rows_written_by(lambda: [refresh_now(s) for s in subscriptions])
+        again = (
+            (lambda: [refresh_now(s) for s in subscriptions])
+            if args.arm
+            else (lambda: refresh_subscriptions(subscriptions, through_graph=True))
+        )
+        written, reruns = rows_written_by(again)
         rerun_statuses = {r.status for r in reruns}
     finally:
         process.terminate()

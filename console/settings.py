@@ -370,6 +370,9 @@ INVENTORY_REFRESH_CONCURRENCY = env.int("INVENTORY_REFRESH_CONCURRENCY", default
 INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS = env.int(
     "INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS", default=4
 )
+# Scheduled full refreshes go to the workers in tasks of this many subscriptions (each run
+# keeps a heartbeat thread with its own database connection while its chunk is at work).
+INVENTORY_REFRESH_CHUNK_SUBSCRIPTIONS = env.int("INVENTORY_REFRESH_CHUNK_SUBSCRIPTIONS", default=20)
 # A running refresh renews its lease with a heartbeat every few seconds; a run whose lease has
 # run out (a small multiple of the heartbeat) is dead: the next request for that subscription
 # (or beat's sweep) marks it failed and starts anew. While SQLite's single writer applies a

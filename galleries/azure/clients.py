@@ -18,7 +18,6 @@ import os
 import re
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +26,11 @@ from typing import Any
 from azure.core.credentials import AccessToken, AccessTokenInfo, TokenRequestOptions
 from azure.core.exceptions import ClientAuthenticationError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
-from azure.core.pipeline.policies import RetryPolicy, SansIOHTTPPolicy
 from azure.identity import ClientSecretCredential
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 from azure.mgmt.resource.subscriptions import SubscriptionClient
+from azure.mgmt.resourcegraph import ResourceGraphClient
 from django.conf import settings
 from requests.utils import get_environ_proxies
 
@@ -40,6 +39,10 @@ from galleries.endpoints import check_connection_endpoints
 from galleries.models import Cloud, ConnectedSubscription
 
 from .errors import SignInAnswer, SignInFailed
+from .graph import graph_client
+from .policies import CallMeter, CappedRetryPolicy, MeterPolicy
+
+__all__ = ["AzureClients", "CallMeter", "ConnectionSettings", "clients_for", "credential_for"]
 
 # Sovereign clouds: ARM endpoint, Entra authority and the token scope ARM expects there.
 CLOUD_ENDPOINTS: dict[str, tuple[str, str, str]] = {
@@ -117,78 +120,6 @@ def ca_bundle_path(pem: str) -> str | None:
     return str(path)
 
 
-class CallMeter:
-    """Thread-safe counts of HTTP attempts, and a pause when the read budget runs low."""
-
-    # Below this many remaining reads, space requests out at about ARM's refill rate.
-    LOW_READ_BUDGET = 40
-    REFILL_PER_SECOND = 25.0
-    MAX_PAUSE_SECONDS = 2.0
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.calls = 0
-        self.throttled = 0
-        self.remaining_reads: int | None = None
-
-    def pause_before_request(self) -> None:
-        with self._lock:
-            remaining = self.remaining_reads
-        if remaining is not None and remaining < self.LOW_READ_BUDGET:
-            deficit = self.LOW_READ_BUDGET - remaining
-            time.sleep(min(deficit / self.REFILL_PER_SECOND, self.MAX_PAUSE_SECONDS))
-
-    def record(self, status: int, remaining_reads: str | None) -> None:
-        with self._lock:
-            self.calls += 1
-            if status == 429:
-                self.throttled += 1
-            if (
-                remaining_reads
-                and remaining_reads.strip().isascii()
-                and remaining_reads.strip().isdigit()
-            ):
-                self.remaining_reads = int(remaining_reads)
-
-
-class _MeterPolicy(SansIOHTTPPolicy):
-    """Runs once per attempt (placed after the retry policy)."""
-
-    def __init__(self, meter: CallMeter) -> None:
-        self.meter = meter
-
-    def on_request(self, request: PipelineRequest) -> None:
-        self.meter.pause_before_request()
-
-    def on_response(
-        self,
-        request: PipelineRequest,
-        response: PipelineResponse,
-    ) -> None:
-        http = response.http_response
-        self.meter.record(
-            http.status_code, http.headers.get("x-ms-ratelimit-remaining-subscription-reads")
-        )
-
-
-class CappedRetryPolicy(RetryPolicy):
-    """azure-core's retry, except that one Retry-After may block at most `max_retry_after`.
-
-    A longer Retry-After is not waited out: the call fails now and the refresh reports the
-    throttling, rather than a worker sleeping for minutes.
-    """
-
-    def __init__(self, *, max_retry_after: float, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.max_retry_after = max_retry_after
-
-    def is_retry(self, settings: dict[str, Any], response: PipelineResponse) -> bool:
-        retry_after = self.get_retry_after(response)
-        if retry_after is not None and retry_after > self.max_retry_after:
-            return False
-        return bool(super().is_retry(settings, response))
-
-
 def _environment_once(base_url: str) -> dict[str, Any]:
     """What `requests` would read from the environment before every call (proxies for the ARM
     host, honouring NO_PROXY; a CA bundle), read once per client instead: the per-call lookup
@@ -224,7 +155,7 @@ def _client_options(
     if verify:
         options["connection_verify"] = verify
     if meter is not None:
-        options["per_retry_policies"] = [_MeterPolicy(meter)]
+        options["per_retry_policies"] = [MeterPolicy(meter)]
     return options
 
 
@@ -365,7 +296,7 @@ class AzureClients:
         self._lock = threading.Lock()
         self._credential: ConsoleCredential | None = None
         self._computes: dict[str, ComputeManagementClient] = {}
-        self._subscriptions: SubscriptionClient | None = None
+        self._shared_clients: dict[str, Any] = {}
 
     @property
     def credential(self) -> ConsoleCredential:
@@ -396,24 +327,40 @@ class AzureClients:
                 self._computes[subscription_id] = client
             return client
 
-    @property
-    def subscriptions(self) -> SubscriptionClient:
+    def _shared(self, name: str, build: Callable[..., Any]) -> Any:
+        """The client `name`, built once with the ARM endpoint, scope and options."""
         credential = self.credential
         with self._lock:
-            if self._subscriptions is None:
+            if name not in self._shared_clients:
                 base_url, _, scope = self.connection.endpoints
-                self._subscriptions = SubscriptionClient(
-                    credential,
-                    base_url=base_url,
-                    credential_scopes=[scope],
-                    **_client_options(self.connection, self.meter, credential),
-                )
-            return self._subscriptions
+                options = _client_options(self.connection, self.meter, credential)
+                self._shared_clients[name] = build(credential, base_url, scope, options)
+            return self._shared_clients[name]
+
+    @property
+    def subscriptions(self) -> SubscriptionClient:
+        def build(credential: Any, base_url: str, scope: str, options: Any) -> Any:
+            return SubscriptionClient(
+                credential, base_url=base_url, credential_scopes=[scope], **options
+            )
+
+        client: SubscriptionClient = self._shared("subscriptions", build)
+        return client
+
+    @property
+    def graph(self) -> ResourceGraphClient:
+        """Resource Graph (the bulk listing of a full refresh), paced on its quota."""
+        client: ResourceGraphClient = self._shared("graph", graph_client)
+        return client
 
     def close(self) -> None:
         with self._lock:
-            built: list[Any] = [*self._computes.values(), self._subscriptions, self._credential]
-            self._computes, self._subscriptions, self._credential = {}, None, None
+            built: list[Any] = [
+                *self._computes.values(),
+                *self._shared_clients.values(),
+                self._credential,
+            ]
+            self._computes, self._shared_clients, self._credential = {}, {}, None
         for client in built:
             if client is not None:
                 client.close()

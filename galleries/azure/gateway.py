@@ -39,6 +39,7 @@ from galleries.models import ConnectedSubscription
 
 from .clients import AzureClients, CallMeter, ConnectionSettings, clients_for
 from .errors import AzureCallFailed, ListPageFailed
+from .graph import SUBSCRIPTIONS_PER_QUERY, query_pages
 
 # The gallery api-version of the pinned azure-mgmt-compute (39.0.0).
 GALLERY_API_VERSION = "2026-03-03"
@@ -89,6 +90,7 @@ def _list(client: ComputeManagementClient, path: str) -> list[dict[str, Any]]:
 
 
 T = TypeVar("T")
+__all__ = ["SUBSCRIPTIONS_PER_QUERY", "AzureGateway", "gateway_for"]
 
 
 @contextmanager
@@ -193,6 +195,20 @@ class AzureGateway:
     def list_versions(self, resource_group: str, gallery: str, image: str) -> list[dict[str, Any]]:
         path = f"{self._gallery_path(resource_group, gallery)}/images/{_q(image)}/versions"
         return self._call(lambda: _list(self._clients.compute, path))
+
+    def query_inventory(self, subscription_ids: list[str]) -> Iterator[list[dict[str, Any]]]:
+        """Galleries, images and versions of `subscription_ids` (at most
+        `SUBSCRIPTIONS_PER_QUERY`) through Resource Graph with THIS subscription's credential,
+        a page of rows at a time, parents before children. Resource Graph lags ARM and
+        silently leaves out subscriptions the principal cannot read (see galleries/refresh/
+        graph.py for how a refresh copes)."""
+        pages = query_pages(self._clients.graph, subscription_ids)
+        while True:
+            with _one_error_type():
+                page = next(pages, None)
+            if page is None:
+                return
+            yield page
 
     def read_gallery_in(self, subscription_id: str, resource_group: str, gallery: str) -> None:
         """GET a gallery of another subscription with THIS subscription's credential, exactly

@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from console.http import AuthedRequest
 from console.models import Organization, Role
 from console.permissions import has_role, role_required
-from galleries.models import ACTIVE_REFRESH_STATUSES, RefreshRun
+from galleries.models import ACTIVE_REFRESH_STATUSES, RefreshRun, RefreshStatus
 from galleries.refresh.request import request_refresh
 from galleries.regions import AZURE_REGIONS
 
@@ -73,6 +73,14 @@ def level(request: AuthedRequest, key: str) -> HttpResponse:
     if not is_fragment_request(request):
         return browse(request)
     selection = selection_from(request.GET, changed=changed_field(request))
+    context = _level_context(request, key, selection)
+    context["refreshed"] = request.GET.get("refreshed") == "1"
+    # Rendered without the request's context processors: a fragment needs none of their queries.
+    return HttpResponse(render_to_string("cascade/fragment.html", context))
+
+
+def _level_context(request: AuthedRequest, key: str, selection: Selection) -> dict[str, Any]:
+    """What cascade/fragment.html needs for level `key` (raises Http404 as its builder does)."""
     position = ALL_LEVELS.index(key)
     context: dict[str, Any] = {
         "key": key,
@@ -80,6 +88,7 @@ def level(request: AuthedRequest, key: str) -> HttpResponse:
         "cleared": ALL_LEVELS[position + 2 :],
         "selection": selection,
         "only_options": request.GET.get("part") == "options",
+        "can_edit": has_role(request, Role.EDITOR),
     }
     if not _parent_chosen(selection, position):
         # Nothing to list until the parent is chosen (e.g. the OS changed before any gallery).
@@ -91,10 +100,7 @@ def level(request: AuthedRequest, key: str) -> HttpResponse:
         context.update(
             level=built, lazy_next=lazy_next, lazy_keep=keep, lazy_keep_json=json.dumps(keep)
         )
-    context["refreshed"] = request.GET.get("refreshed") == "1"
-    # Rendered without the request's context processors: a fragment needs none of their queries.
-    context["can_edit"] = has_role(request, Role.EDITOR)
-    return HttpResponse(render_to_string("cascade/fragment.html", context))
+    return context
 
 
 def _kept_child(selection: Selection, key: str) -> dict[str, str]:
@@ -163,6 +169,8 @@ QUICK_POLL_MS, QUICK_POLL_FOR_SECONDS, SLOW_POLL_MS = 150, 10, 2000
 
 
 def _refresh_status(request: AuthedRequest, run: RefreshRun, selection: Selection) -> HttpResponse:
+    if run.status in (RefreshStatus.SUCCEEDED, RefreshStatus.PARTIAL):
+        return _refreshed_levels(request, run, selection)
     age = (timezone.now() - run.requested_at).total_seconds()
     context = {
         "run": run,
@@ -171,3 +179,26 @@ def _refresh_status(request: AuthedRequest, run: RefreshRun, selection: Selectio
         "selection": selection,
     }
     return render(request, "cascade/refresh_status.html", context)
+
+
+def _refreshed_levels(
+    request: AuthedRequest, run: RefreshRun, selection: Selection
+) -> HttpResponse:
+    """The refresh is done: the answer IS the reloaded Image level (it replaces the whole
+    level, status included) with the Version level out of band, so that the new versions
+    show without two more round trips."""
+    image = _level_context(request, "image_name", selection)
+    image.update(refreshed=True, refresh_partial=run.error if run.status == "partial" else "")
+    versions = ""
+    if image.get("lazy_next"):
+        try:
+            version = _level_context(request, "version_name", selection)
+        except Http404:
+            version = None  # the chosen image is gone: its level loads (and says so) lazily
+        if version is not None:
+            image.update(next_key=None, lazy_next=False)
+            versions = render_to_string("cascade/fragment.html", {**version, "oob": True})
+    response = HttpResponse(render_to_string("cascade/fragment.html", image) + versions)
+    response["HX-Retarget"] = "#level-image_name"
+    response["HX-Reswap"] = "outerHTML"
+    return response

@@ -25,6 +25,7 @@ from django.db import connections
 
 from galleries.models import ConnectedSubscription, RefreshRun
 
+from .full import refresh_through_graph
 from .liveness import Heartbeat, claim, heartbeat_every
 from .request import request_refresh
 from .runs import Collected, collect_run, finish_run, refresh_now
@@ -35,11 +36,15 @@ def refresh_subscriptions(
     *,
     parallel: int | None = None,
     processes: bool = False,
+    through_graph: bool = False,
 ) -> list[RefreshRun]:
     """Refresh `subscriptions` to completion; returns their runs (merged ones as they are).
 
     `parallel` subscriptions at a time, listed in threads of this process or, with
-    `processes`, each in a forked process of its own."""
+    `processes`, each in a forked process of its own; or, `through_graph`, listed through
+    Azure Resource Graph (`full`)."""
+    if through_graph:
+        return refresh_through_graph(subscriptions)
     default: int = getattr(settings, "INVENTORY_REFRESH_PARALLEL_SUBSCRIPTIONS", 4)
     workers = max(1, parallel or default)
     if processes and len(subscriptions) > 1:

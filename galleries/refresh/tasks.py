@@ -9,8 +9,9 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
-from celery import Celery, shared_task
+from celery import Celery, group, shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from console.models import Organization
@@ -18,6 +19,7 @@ from galleries.models import ConnectedSubscription, CredentialStatus, Gallery, R
 from galleries.sharing import check_sharing
 from galleries.signals import inventory_changed
 
+from .full import execute_full_runs, request_full_runs
 from .liveness import sweep_stale_runs
 from .request import request_refresh, set_run_queuer
 from .runs import Outcome, OutcomeNotSaved, execute_run, save_outcome
@@ -141,6 +143,33 @@ def refresh_gallery_task(
     _check_sharing_after(self, _execute(self, run.pk, None, retry))
 
 
+@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_full_chunk_task")
+def refresh_full_chunk_task(self: Any, run_ids: list[int]) -> None:
+    """Execute a chunk of full-refresh runs through Resource Graph (see fan_out_full_refresh);
+    redelivered, it takes back the runs it owns."""
+    runs = execute_full_runs(list(run_ids), _token(self) or "-")
+    done: set[int] = set()
+    for run in runs:
+        run.refresh_from_db()
+        if run.subscription.organization_id not in done and run.status != "failed":
+            done.add(run.subscription.organization_id)
+            _check_sharing_after(self, run)
+
+
+def fan_out_full_refresh(subscriptions: list[ConnectedSubscription]) -> int:
+    """Request a full refresh of each subscription and send the new runs to the workers in
+    chunks (INVENTORY_REFRESH_CHUNK_SUBSCRIPTIONS a task, one Celery group): each worker
+    process lists its chunk through Resource Graph and applies it, so more processes, here or
+    on other machines, refresh more chunks at once. Returns how many runs were created."""
+    _, created = request_full_runs(subscriptions)
+    size = max(1, int(settings.INVENTORY_REFRESH_CHUNK_SUBSCRIPTIONS))
+    chunks = [created[start : start + size] for start in range(0, len(created), size)]
+    if chunks:
+        fan_out = group(refresh_full_chunk_task.si(chunk) for chunk in chunks)
+        transaction.on_commit(fan_out.apply_async)
+    return len(created)
+
+
 @shared_task(
     acks_late=True,
     ignore_result=True,
@@ -176,7 +205,8 @@ def check_sharing_task(organization_id: int) -> None:
     name="galleries.tasks.refresh_due_subscriptions_task",
 )
 def refresh_due_subscriptions_task() -> int:
-    """Sweep dead runs, then queue a refresh of every subscription whose last one is old.
+    """Sweep dead runs, then refresh every subscription whose last one is old, through
+    Resource Graph in chunks over the workers (fan_out_full_refresh).
 
     A subscription whose credential is known to be invalid is skipped: every attempt would
     fail the same way (and could lock the principal out). The page says refreshes are paused;
@@ -184,7 +214,7 @@ def refresh_due_subscriptions_task() -> int:
     sweep_stale_runs()
     interval = settings.INVENTORY_REFRESH_INTERVAL
     now = timezone.now()
-    queued = 0
+    due = []
     for subscription in ConnectedSubscription.objects.exclude(
         credential_status=CredentialStatus.INVALID
     ):
@@ -195,6 +225,5 @@ def refresh_due_subscriptions_task() -> int:
             .first()
         )
         if last is None or last + interval + jitter_for(subscription.pk, interval) <= now:
-            _, created = request_refresh(subscription)
-            queued += int(created)
-    return queued
+            due.append(subscription)
+    return fan_out_full_refresh(due)

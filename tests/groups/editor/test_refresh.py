@@ -82,10 +82,18 @@ def test_refresh_this_gallery_swaps_in_a_version_published_since(client, fresh_a
     assert 'hx-trigger="load delay:2000ms"' in waiting
 
     execute_run(run.pk)  # what the worker does with the queued run
-    done = client.get(f"/cascade/refresh/{run.pk}/", params, **HX).content.decode()
-    assert "delay:" not in done  # polling stops
-    assert 'hx-get="/cascade/level/image_name/" hx-trigger="load"' in done  # and the images reload
-    assert """hx-vals='{"refreshed": "1"}'""" in done
+    answer = client.get(f"/cascade/refresh/{run.pk}/", {**params, "version_name": "latest"}, **HX)
+    done = answer.content.decode()
+    assert f"/cascade/refresh/{run.pk}/" not in done  # polling stops
+    # the answer is the reloaded Image level, with the Version level in the same answer
+    assert answer["HX-Retarget"] == "#level-image_name"
+    assert answer["HX-Reswap"] == "outerHTML"
+    assert f"Gallery {gallery.name} refreshed just now" in done
+    assert '<div id="level-version_name"' in done
+    assert 'hx-swap-oob="outerHTML">' in done
+    assert "Latest (currently 9999.0.0)" in done
+    # no further round trip for the versions
+    assert 'hx-get="/cascade/level/version_name/" hx-trigger="load"' not in done
 
     after = client.get("/cascade/level/version_name/", params, **HX).content.decode()
     assert "Latest (currently 9999.0.0)" in after
