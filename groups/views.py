@@ -13,7 +13,7 @@ from console.permissions import role_required
 from galleries.selectors import troubled_subscriptions
 
 from .editor.values import unified_diff
-from .editor.views import DELETE_URL, EDIT_URL
+from .editor.views import DELETE_URL, EDIT_URL, RESTORE_URL
 from .models import Group, Kind, Status
 from .publish.selectors import connections_by_account, publications_by_group
 from .selectors import groups_for, revisions_for
@@ -79,6 +79,9 @@ def _list(request: AuthedRequest, kind: Kind) -> HttpResponse:
         "create_url": "groups:stateless_create"
         if kind == Kind.STATELESS
         else "groups:stateful_create",
+        "import_url": "groups:stateless_import"
+        if kind == Kind.STATELESS
+        else "groups:stateful_import",
     }
     return render(request, "groups/group_list.html", context)
 
@@ -138,6 +141,7 @@ def compare(request: AuthedRequest, group_id: str) -> HttpResponse:
         "after": after,
         "diff": diff,
         "edit_url": EDIT_URL[Kind(group.kind)],
+        "restore_url": RESTORE_URL[Kind(group.kind)],
         # The header highlights where the group is listed: drafts, or its kind's list.
         "nav_section": "drafts" if group.status == Status.DRAFT else group.kind,
     }

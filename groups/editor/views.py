@@ -49,6 +49,9 @@ from .sizes import size_picker
 LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
 EDIT_URL = {Kind.STATELESS: "groups:stateless_edit", Kind.STATEFUL: "groups:stateful_edit"}
 DELETE_URL = {Kind.STATELESS: "groups:stateless_delete", Kind.STATEFUL: "groups:stateful_delete"}
+EXPORT_URL = {Kind.STATELESS: "groups:stateless_export", Kind.STATEFUL: "groups:stateful_export"}
+CLONE_URL = {Kind.STATELESS: "groups:stateless_clone", Kind.STATEFUL: "groups:stateful_clone"}
+RESTORE_URL = {Kind.STATELESS: "groups:stateless_restore", Kind.STATEFUL: "groups:stateful_restore"}
 
 
 @dataclass
@@ -127,6 +130,10 @@ def _submit(
     selection = _posted_selection(request, account, reload=action == "reload")
     if action == "reload":
         return _render(request, kind, group, account, form, selection, status=200)
+    if action == "preview":  # the Review tab of a group not saved yet (editor.js)
+        form.is_valid()
+        preview = editor_values.preview_spec(form, kind, account.pk)
+        return HttpResponse(editor_values.json_text(preview), content_type="application/json")
     if not form.is_valid():
         return _render(request, kind, group, account, form, selection, status=422)
     if group is not None and form.cleaned_data.get("revision") is None:
@@ -321,7 +328,12 @@ def _render(
         readonly=not has_role(request, Role.EDITOR),
         specialized=is_specialized(chosen),
         chosen_image=chosen,
-        review_json=editor_values.json_text(to_item(group)) if group else "",
+        review_json=editor_values.json_text(
+            to_item(group) if group else editor_values.preview_spec(form, kind, account.pk)
+        ),
+        export_url=EXPORT_URL[kind],
+        clone_url=CLONE_URL[kind],
+        restore_url=RESTORE_URL[kind],
         region_name=region_display_name(selection.region),
         list_url=reverse(LIST_URL[kind]),
         delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",

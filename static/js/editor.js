@@ -175,6 +175,24 @@
   }
   document.addEventListener("shown.bs.tab", flagNoticesElsewhere);
 
+  // The Review tab of a group not saved yet: the JSON the form would create, asked for anew
+  // each time the tab opens (the server builds it as a save would; nothing is saved).
+  document.addEventListener("shown.bs.tab", function (event) {
+    var review = document.querySelector("#review-json[data-preview-url]");
+    if (!review || event.target.id !== "tab-review-button") return;
+    var data = new FormData(form());
+    data.set("action", "preview");
+    fetch(review.getAttribute("data-preview-url"), {
+      method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
+    }).then(function (answer) {
+      return answer.ok ? answer.text() : Promise.reject(answer.status);
+    }).then(function (text) {
+      review.querySelector("code").textContent = text;
+    }, function () {
+      review.querySelector("code").textContent = "The preview could not be built; save a draft to see the JSON.";
+    });
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     applySpecializedRule(); markArchitecture(); flagNoticesElsewhere();
     if (!pickFirstAfterSwap) return;

@@ -332,6 +332,21 @@ CATALOG: tuple[Entry, ...] = (
     Entry("groups:stateful_create", page(Role.EDITOR)),
     Entry("groups:stateful_edit", page(), kwargs=_node),
     Entry("groups:stateful_delete", page(Role.EDITOR), kwargs=_node),
+    Entry("groups:stateless_import", page(Role.EDITOR)),
+    Entry("groups:stateful_import", page(Role.EDITOR)),
+    Entry("groups:stateless_export", page(), kwargs=_group, kind="json"),
+    Entry("groups:stateful_export", page(), kwargs=_node, kind="json"),
+    Entry("groups:stateless_clone", post_only(Role.EDITOR), kwargs=_group, kind="action"),
+    Entry("groups:stateful_clone", post_only(Role.EDITOR), kwargs=_node, kind="action"),
+    *(
+        Entry(
+            f"groups:{kind}_restore",
+            post_only(Role.EDITOR),
+            kwargs=lambda tenant, viewer, g=group: {**g(tenant, viewer), "number": 1},
+            kind="action",
+        )
+        for kind, group in (("stateless", _group), ("stateful", _node))
+    ),
     Entry("groups:drafts", page()),
     Entry("groups:compare", page(), kwargs=_group),
     # Reviews.
