@@ -60,6 +60,7 @@ class FieldView:
 
     bound: Any
     warnings: list[str] = field(default_factory=list)
+    required: bool = False
 
 
 @vary_on_headers("HX-Request")
@@ -273,7 +274,9 @@ def _render(
     form.mark_invalid()
     warned, general_warnings = editor_values.problems_by_field(warnings or [], form)
     views = {
-        name: FieldView(form[name], [p.message for p in warned.get(name, [])])
+        name: FieldView(
+            form[name], [p.message for p in warned.get(name, [])], name in form.required_names
+        )
         for name in form.fields
     }
     context = cascade_context(request.organization, selection)

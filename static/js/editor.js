@@ -132,6 +132,15 @@
     select.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
+  // A filter that leaves one match has made the choice: it is chosen, as a click would.
+  function pickTheOnlyMatch(box) {
+    if (!box || !box.matches || !box.matches('input[type="search"][data-cascade][aria-controls]')) return;
+    if (!box.value.trim()) return;
+    var select = document.getElementById(box.getAttribute("aria-controls"));
+    var matches = select ? select.querySelectorAll('option:not([value=""]):not([disabled])') : [];
+    if (matches.length === 1 && !select.value) pickFirstMatch(box);
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || !event.target.matches) return;
     if (event.target.matches("[data-size-filter]")) { event.preventDefault(); return; }
@@ -195,9 +204,10 @@
 
   document.addEventListener("htmx:afterSettle", function (event) {
     applySpecializedRule(); markArchitecture(); flagNoticesElsewhere();
+    var request = event.detail && event.detail.requestConfig;
+    pickTheOnlyMatch(request && request.elt);
     if (!pickFirstAfterSwap) return;
     var box = document.getElementById(pickFirstAfterSwap);
-    var request = event.detail && event.detail.requestConfig;
     if (box && request && request.elt === box) {
       pickFirstAfterSwap = null;
       pickFirstMatch(box);
