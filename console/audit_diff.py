@@ -44,8 +44,7 @@ def field_changes(before: Any, after: Any) -> list[FieldChange]:
     found: list[FieldChange] = []
     # A group's update records the old spec alone as before and {status, source, spec} as
     # after: compare spec with spec.
-    if isinstance(after, dict) and "spec" in after and isinstance(before, dict):
-        if "spec" not in before:
-            before = {"spec": before}
+    if isinstance(after, dict) and isinstance(before, dict) and "spec" in after.keys() - before:
+        before = {"spec": before}
     _walk(redact(before), redact(after), "", found)
     return found
