@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from galleries.cascade.levels import FILTER_FROM
 from groups.models import Group
 from groups.spot.json import to_item
-from tests.groups_api.bodies import SSH_KEY
+from tests.groups.api.bodies import SSH_KEY
 from tests.inventory_factories import gallery_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
