@@ -224,6 +224,9 @@ CATALOG: tuple[Entry, ...] = (
     Entry("console:member_role", post_only(None), kwargs=_removable_member, kind="action"),
     Entry("console:member_remove", page(Role.ADMIN), kwargs=_removable_member),
     Entry("console:audit", page(Role.ADMIN)),
+    Entry("console:accounts", page(Role.ADMIN)),
+    Entry("console:account_rename", page(Role.ADMIN), kwargs=_spot_account),
+    Entry("console:account_delete", page(Role.ADMIN), kwargs=_spot_account),
     # Inventory.
     Entry("galleries:inventory", page()),
     Entry("galleries:inventory", page(), query=_inventory_filter, label="inventory?region"),
