@@ -182,6 +182,7 @@ def image_level(organization: Organization, selection: Selection) -> Level:
         )
     if selection.group_account and selection.group_account != sub.account_id:
         level.extra["cross_subscription"] = True
+        level.extra["gallery_name"] = selection.gallery_name
         level.extra["share_check"] = queries.share_verdict(
             organization, selection.group_account, sub, selection
         )

@@ -313,6 +313,7 @@ CATALOG: tuple[Entry, ...] = (
         redirects(lambda url: "/cascade/?" + url.partition("?")[2]),
         query=_cascade_selection,
     ),
+    Entry("cascade:share_check", post_only(Role.EDITOR), kind="action"),
     Entry(
         "cascade:refresh_status",
         page(),

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from galleries import sharing
+from galleries.models import ShareCheck, ShareVerdict
 from groups.models import Group
 from tests.inventory_factories import gallery_image
 
@@ -132,3 +134,36 @@ def test_arrow_keys_on_a_closed_dropdown_load_the_next_level_once(page, live_ser
     assert images.input_value() == page.locator("#id_image_name option").nth(3).get_attribute(
         "value"
     )
+
+
+def test_the_share_verdict_is_said_at_the_gallery_with_check_now(
+    page, live_server, world, monkeypatch
+):
+    page.goto(f"{live_server.url}/groups/new/")
+    open_tab(page, "Compute")
+    choose(page, "#id_spot_account_id", world.other.id)
+    expect(
+        page.locator('#id_gallery_resource_group_name option[value="shared-rg"]')
+    ).to_be_attached()
+    choose(page, "#id_gallery_resource_group_name", "shared-rg")
+    choose(page, "#id_gallery_name", "sharedgal")
+    verdict = page.locator("#share-check")
+    # said once the gallery is chosen, above its images, before any image is
+    expect(verdict).to_contain_text("Gallery sharedgal:")
+    expect(verdict).to_contain_text("Shared")
+    expect(page.locator("#id_image_name")).to_have_value("")
+    assert verdict.bounding_box()["y"] < page.locator("#id_image_name").bounding_box()["y"]
+    # the share was withdrawn in Azure since: Check now asks again and says so
+    monkeypatch.setattr(
+        sharing, "_verdict", lambda reader, gallery: (ShareVerdict.NOT_SHARED, "HTTP 403")
+    )
+    monkeypatch.setattr(sharing, "gateway_for", lambda reader: _ClosableGateway())
+    verdict.get_by_role("button", name="Check now").click()
+    expect(verdict).to_contain_text("Not shared")
+    check = ShareCheck.objects.get(reader=world.own_sub, gallery=world.golden.gallery)
+    assert check.verdict == ShareVerdict.NOT_SHARED
+
+
+class _ClosableGateway:
+    def close(self) -> None:
+        pass
