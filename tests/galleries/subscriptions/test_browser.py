@@ -49,6 +49,19 @@ def worker_thread(monkeypatch: Any) -> None:
     monkeypatch.setattr(tasks.refresh_subscription_task, "delay", later)
 
 
+def _sign_in_and_fill_the_credential(page: Page, connection: Any, display_name: str) -> None:
+    """Sign in as ada on the connect page, then fill all but the endpoints (cloud: custom)."""
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Display name").fill(display_name)
+    page.get_by_label("Subscription id").fill(connection.subscription_id)
+    page.get_by_label("Tenant (directory) id").fill(connection.tenant_id)
+    page.get_by_label("Client (application) id").fill(connection.client_id)
+    page.get_by_label("Client secret").fill(connection.client_secret)
+    page.get_by_label("Cloud").select_option("custom")
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_connect_test_refresh_and_the_poll_stops(
@@ -57,16 +70,7 @@ def test_connect_test_refresh_and_the_poll_stops(
     MembershipFactory(role=Role.ADMIN, user__username="ada", organization__name="Contoso")
     connection = sandbox_connection(fresh_azure_sandbox, "Shared Images")
     page.goto(f"{live_server.url}/settings/subscriptions/connect/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-    page.get_by_label("Display name").fill("Shared Images")
-    page.get_by_label("Subscription id").fill(connection.subscription_id)
-    page.get_by_label("Tenant (directory) id").fill(connection.tenant_id)
-    page.get_by_label("Client (application) id").fill(connection.client_id)
-    page.get_by_label("Client secret").fill(connection.client_secret)
-    page.get_by_label("Cloud").select_option("custom")
+    _sign_in_and_fill_the_credential(page, connection, "Shared Images")
     page.get_by_label("ARM endpoint").fill(connection.arm_endpoint)
     page.get_by_label("Authority host").fill(connection.authority_host)
     page.get_by_label("CA bundle (PEM)").fill(connection.ca_bundle_pem)
@@ -104,15 +108,7 @@ def test_a_failed_test_blocks_connect_until_a_field_changes_or_it_is_confirmed(
     MembershipFactory(role=Role.ADMIN, user__username="ada", organization__name="Contoso")
     connection = sandbox_connection(fresh_azure_sandbox, "Shared Images")
     page.goto(f"{live_server.url}/settings/subscriptions/connect/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Display name").fill("Nowhere")
-    page.get_by_label("Subscription id").fill(connection.subscription_id)
-    page.get_by_label("Tenant (directory) id").fill(connection.tenant_id)
-    page.get_by_label("Client (application) id").fill(connection.client_id)
-    page.get_by_label("Client secret").fill(connection.client_secret)
-    page.get_by_label("Cloud").select_option("custom")
+    _sign_in_and_fill_the_credential(page, connection, "Nowhere")
     page.get_by_label("ARM endpoint").fill("https://arm.invalid")
     page.get_by_label("Authority host").fill("https://login.invalid")
     page.get_by_role("button", name="Test connection").click()
