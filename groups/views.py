@@ -13,9 +13,9 @@ from console.permissions import role_required
 from galleries.selectors import troubled_subscriptions
 
 from .editor.values import unified_diff
-from .editor.views import DELETE_URL, EDIT_URL, RESTORE_URL
 from .list_query import ListQuery, page_of
 from .models import Group, Kind, Status
+from .page_urls import DELETE_URL, EDIT_URL, IMPORT_URL, RESTORE_URL
 from .publish.selectors import connections_by_account, publications_by_group
 from .selectors import groups_for, revisions_for
 from .spot.json import IMAGE_PATH, dig, gallery_reference
@@ -99,9 +99,7 @@ def _list(request: AuthedRequest, kind: Kind) -> HttpResponse:
         "create_url": "groups:stateless_create"
         if kind == Kind.STATELESS
         else "groups:stateful_create",
-        "import_url": "groups:stateless_import"
-        if kind == Kind.STATELESS
-        else "groups:stateful_import",
+        "import_url": IMPORT_URL[kind],
     }
     return render(request, "groups/group_list.html", context)
 

@@ -20,14 +20,12 @@ from console.models import Role
 from console.permissions import role_required
 
 from .editor.spot_import import WRAPPER, ImportRefused, spec_from_text
-from .editor.views import EDIT_URL, LIST_URL
 from .models import Group, Kind
+from .page_urls import EDIT_URL, LIST_URL
 from .selectors import groups_for
 from .services import ValidationFailed, copy_name, save_copy_as_draft
 from .spot.json import to_item
 from .validation.problems import VALIDATION_ERROR, Problem
-
-IMPORT_URL = {Kind.STATELESS: "groups:stateless_import", Kind.STATEFUL: "groups:stateful_import"}
 
 
 def _group(request: AuthedRequest, kind: Kind, group_id: str) -> Group:

@@ -28,6 +28,7 @@ from galleries.regions import region_display_name
 from galleries.selectors import troubled_subscriptions
 
 from ..models import Group, Kind, Status
+from ..page_urls import CLONE_URL, DELETE_URL, EDIT_URL, EXPORT_URL, LIST_URL, RESTORE_URL
 from ..reviews.selectors import open_change_of, spec_to_edit
 from ..reviews.services import ReviewRefused, policy_for, propose_from_editor
 from ..selectors import groups_for, revisions_for
@@ -45,13 +46,6 @@ from ..vm_sizes import normalize_architecture
 from . import values as editor_values
 from .form import GroupEditorForm
 from .sizes import size_picker
-
-LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
-EDIT_URL = {Kind.STATELESS: "groups:stateless_edit", Kind.STATEFUL: "groups:stateful_edit"}
-DELETE_URL = {Kind.STATELESS: "groups:stateless_delete", Kind.STATEFUL: "groups:stateful_delete"}
-EXPORT_URL = {Kind.STATELESS: "groups:stateless_export", Kind.STATEFUL: "groups:stateful_export"}
-CLONE_URL = {Kind.STATELESS: "groups:stateless_clone", Kind.STATEFUL: "groups:stateful_clone"}
-RESTORE_URL = {Kind.STATELESS: "groups:stateless_restore", Kind.STATEFUL: "groups:stateful_restore"}
 
 
 @dataclass
