@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse
@@ -119,3 +120,29 @@ class BadInputMiddleware:
         if problem is None:
             return None
         return render(request, "400.html", {"message": problem[1]}, status=400)
+
+
+class ConsoleErrorPagesMiddleware:
+    """With DEBUG on (the demo, `make run`), pages still answer a 404 or 500 with the console's
+    own error pages, never Django's technical ones, which list every URL pattern or the
+    settings. The traceback of a 500 is still logged by django.request. The API's JSON errors
+    and anything not HTML pass unchanged; with DEBUG off Django uses the same templates."""
+
+    TEMPLATES = {404: "404.html", 500: "500.html"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        template = self.TEMPLATES.get(response.status_code)
+        if (
+            template is None
+            or not settings.DEBUG
+            or not response.get("Content-Type", "").startswith("text/html")
+            or getattr(response, "console_error_page", False)
+        ):
+            return response
+        page = render(request, template, status=response.status_code)
+        page.console_error_page = True  # type: ignore[attr-defined]
+        return page

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.middleware.TenancyMiddleware",
+    # Inside the tenancy (the error pages show the header), outside the views' 404s and 500s.
+    "console.middleware.ConsoleErrorPagesMiddleware",
     "console.middleware.BadInputMiddleware",
     # Last, so that a lockout response bypasses the view entirely.
     "axes.middleware.AxesMiddleware",

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import settings_views, views
+from . import account_views, settings_views, views
 
 app_name = "console"
 
@@ -28,6 +28,17 @@ urlpatterns = [
     path("settings/members/<int:pk>/role/", settings_views.member_role, name="member_role"),
     path("settings/members/<int:pk>/remove/", settings_views.member_remove, name="member_remove"),
     path("settings/audit/", settings_views.audit_log, name="audit"),
+    path("settings/accounts/", account_views.account_list, name="accounts"),
+    path(
+        "settings/accounts/<str:account_id>/rename/",
+        account_views.account_rename,
+        name="account_rename",
+    ),
+    path(
+        "settings/accounts/<str:account_id>/delete/",
+        account_views.account_delete,
+        name="account_delete",
+    ),
 ]
 
 # Login and logout keep Django's well-known names so LOGIN_URL and templates find them.

@@ -73,3 +73,23 @@ def check_sharing(organization: Organization) -> int:
         )
     logger.info("Checked %s share pairs of organization %s", len(pairs), organization.pk)
     return len(pairs)
+
+
+def check_pair(reader: ConnectedSubscription, gallery: Gallery) -> ShareCheck:
+    """Check now whether `reader` can read `gallery` (the editor's "Check now"), and keep it."""
+    verdict: str
+    try:
+        gateway = gateway_for(reader)
+    except AzureCallFailed as exc:
+        verdict, detail = ShareVerdict.UNKNOWN, exc.failure.message
+    else:
+        try:
+            verdict, detail = _verdict(gateway, gallery)
+        finally:
+            gateway.close()
+    check, _ = ShareCheck.objects.update_or_create(
+        reader=reader,
+        gallery=gallery,
+        defaults={"verdict": verdict, "detail": detail, "checked_at": timezone.now()},
+    )
+    return check

@@ -19,7 +19,9 @@ def groups_for(
     region: str | None = None,
 ) -> QuerySet[Group]:
     """The organization's groups, newest change first; `name` and `region` match exactly."""
-    groups = Group.objects.filter(organization=organization).select_related("account")
+    groups = Group.objects.filter(organization=organization).select_related(
+        "account", "gallery_account"
+    )
     if account is not None:
         groups = groups.filter(account=account)
     if kind is not None:

@@ -252,3 +252,24 @@ def delete_group(
         )
         publishing.deleted(group=locked, deallocation_config=deallocation_config)
         locked.delete()
+
+
+def save_copy_as_draft(
+    *, actor: Any, organization: Organization, account: Account, kind: str, spec: dict[str, Any]
+) -> tuple[Group, list[Problem]]:
+    """A new draft from a spec taken elsewhere (a clone, an old revision, imported Spot JSON):
+    never active, so an inventory that moved on since is listed as the draft's problems."""
+    return save_group(
+        actor=actor,
+        organization=organization,
+        account=account,
+        kind=kind,
+        spec=spec,
+        status=Status.DRAFT,
+        source="console",
+    )
+
+
+def copy_name(name: str, suffix: str) -> str:
+    """ "web" -> "web (copy)", cut so the name stays within the 200 characters a name may have."""
+    return f"{name[: 200 - len(suffix) - 3]} ({suffix})"

@@ -13,8 +13,9 @@ from console.permissions import role_required
 from galleries.selectors import troubled_subscriptions
 
 from .editor.values import unified_diff
-from .editor.views import DELETE_URL, EDIT_URL
+from .list_query import ListQuery, page_of
 from .models import Group, Kind, Status
+from .page_urls import DELETE_URL, EDIT_URL, IMPORT_URL, RESTORE_URL
 from .publish.selectors import connections_by_account, publications_by_group
 from .selectors import groups_for, revisions_for
 from .spot.json import IMAGE_PATH, dig, gallery_reference
@@ -53,6 +54,11 @@ def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
             "publication": publications.get(g.id),
             "published": g.account_id in published_accounts and g.status == Status.ACTIVE,
             "image": image_summary(g),
+            "capacity": capacity_summary(g),
+            # A cross-subscription image: the account whose gallery it comes from.
+            "image_account": g.gallery_account
+            if g.gallery_account_id and g.gallery_account_id != g.account_id
+            else None,
             "edit_url": EDIT_URL[Kind(g.kind)],
             "delete_url": DELETE_URL[Kind(g.kind)],
             # Where it deploys, and where its image lives: once each.
@@ -68,17 +74,32 @@ def _rows(organization: Any, groups: Any) -> list[dict[str, Any]]:
     ]
 
 
+def capacity_summary(group: Group) -> str:
+    """ "0 / 1 / 2" (minimum / target / maximum) for a stateless group; "" for a node."""
+    capacity = group.spec.get("capacity")
+    if group.kind != Kind.STATELESS or not isinstance(capacity, dict):
+        return ""
+    return " / ".join(str(capacity.get(key, "?")) for key in ("minimum", "target", "maximum"))
+
+
 def _list(request: AuthedRequest, kind: Kind) -> HttpResponse:
     account = request.account
-    groups = groups_for(request.organization, account=account, kind=kind) if account else []
+    query = ListQuery.from_querystring(request.GET)
+    groups = groups_for(request.organization, account=account, kind=kind) if account else None
+    page = page_of(query.apply(groups) if groups is not None else Group.objects.none(), request.GET)
     context = {
         "kind": kind,
         "kind_label": kind.label,
-        "rows": _rows(request.organization, groups),
+        "rows": _rows(request.organization, page.object_list),
+        "page": page,
+        "query": query,
+        "sort_links": query.sort_links(),
+        "statuses": Status.choices,
         "account": account,
         "create_url": "groups:stateless_create"
         if kind == Kind.STATELESS
         else "groups:stateful_create",
+        "import_url": IMPORT_URL[kind],
     }
     return render(request, "groups/group_list.html", context)
 
@@ -138,6 +159,7 @@ def compare(request: AuthedRequest, group_id: str) -> HttpResponse:
         "after": after,
         "diff": diff,
         "edit_url": EDIT_URL[Kind(group.kind)],
+        "restore_url": RESTORE_URL[Kind(group.kind)],
         # The header highlights where the group is listed: drafts, or its kind's list.
         "nav_section": "drafts" if group.status == Status.DRAFT else group.kind,
     }

@@ -13,9 +13,9 @@ from console.http import AuthedRequest
 from console.models import Role
 from console.permissions import role_required
 
-from .editor.views import EDIT_URL, LIST_URL
 from .forms_delete import DeleteNodeForm
 from .models import Kind, Status
+from .page_urls import EDIT_URL, LIST_URL
 from .publish.selectors import connection_for, publication_of
 from .selectors import groups_for
 from .services import delete_group

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from console.audit_diff import FieldChange, field_changes
 from console.redaction import redact
 
 register = template.Library()
@@ -18,6 +19,14 @@ def audit_json(value: Any) -> str:
     if value is None:
         return ""
     return json.dumps(redact(value), indent=2, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@register.simple_tag
+def audit_changes(entry: Any) -> list[FieldChange]:
+    """The fields an update changed; [] when there is no before or no after to compare."""
+    if entry.before is None or entry.after is None:
+        return []
+    return field_changes(entry.before, entry.after)
 
 
 @register.filter

@@ -35,6 +35,10 @@ LABELS = {
 }
 
 
+# A level with this many options (or more than one page of them) gets a type-to-filter box.
+FILTER_FROM = 8
+
+
 @dataclass
 class Option:
     value: str
@@ -71,7 +75,10 @@ class Level:
 
     @property
     def searchable(self) -> bool:
-        return self.key not in ("spot_account_id", "details")
+        """A filter box only where the list is long: a few options are quicker to read."""
+        if self.key in ("spot_account_id", "details"):
+            return False
+        return bool(self.query) or self.truncated or len(self.options) >= FILTER_FROM
 
     @property
     def shows_inventory_age(self) -> bool:
@@ -175,6 +182,7 @@ def image_level(organization: Organization, selection: Selection) -> Level:
         )
     if selection.group_account and selection.group_account != sub.account_id:
         level.extra["cross_subscription"] = True
+        level.extra["gallery_name"] = selection.gallery_name
         level.extra["share_check"] = queries.share_verdict(
             organization, selection.group_account, sub, selection
         )

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from console.http import AuthedRequest
@@ -23,6 +23,8 @@ from console.permissions import has_role, role_required
 from galleries.models import ACTIVE_REFRESH_STATUSES, RefreshRun, RefreshStatus
 from galleries.refresh.request import request_refresh
 from galleries.regions import AZURE_REGIONS
+from galleries.selectors import subscription_for_account
+from galleries.sharing import check_pair
 
 from .levels import ALL_LEVELS, BUILDERS, NEXT_LEVEL, full_cascade
 from .queries import find_gallery
@@ -147,6 +149,19 @@ def refresh_gallery(request: AuthedRequest) -> HttpResponse:
         raise Http404("That gallery is not in the inventory.")
     run, _new = request_refresh(gallery.subscription, gallery=gallery, actor=request.user)
     return _refresh_status(request, run, selection)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def share_check(request: AuthedRequest) -> HttpResponse:
+    """Check now whether the group's subscription can read the chosen gallery ("Check now")."""
+    selection = selection_from(request.POST)
+    gallery = find_gallery(request.organization, selection)
+    reader = subscription_for_account(request.organization, selection.group_account)
+    if gallery is None or reader is None:
+        raise Http404("That gallery or the group's subscription is not in the inventory.")
+    context = {"check": check_pair(reader, gallery), "gallery_name": gallery.name}
+    return render(request, "cascade/_share_check.html", context)
 
 
 @require_GET

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from console.http import AuthedRequest
 from console.models import Role
 from console.permissions import role_required
+from console.services import AccountInUse, delete_account
 from galleries import selectors
 from galleries.crypto import SecretUnreadable, decrypt_secret
 from galleries.models import ConnectedSubscription, RefreshRun
@@ -200,15 +201,30 @@ def subscription_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def subscription_disconnect(request: AuthedRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
     references = list(services.references_to(subscription))
+    account = subscription.account
+    # Through the reverse relation: galleries does not import groups (which depends on it).
+    account_deletable = not account.groups.exists()
     if request.method == "POST":
         name = subscription.display_name
         services.disconnect_subscription(subscription, actor=request.user)
+        if account_deletable and request.POST.get("delete_account"):
+            try:
+                delete_account(account=account, actor=request.user)
+            except AccountInUse as exc:  # a group was saved in between
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Disconnected {name} and deleted {account.name}.")
+                return redirect("galleries:subscriptions")
         messages.success(request, f"Disconnected {name}.")
         return redirect("galleries:subscriptions")
     return render(
         request,
         "galleries/subscriptions/disconnect.html",
-        {"subscription": subscription, "references": references},
+        {
+            "subscription": subscription,
+            "references": references,
+            "account_deletable": account_deletable,
+        },
     )
 
 

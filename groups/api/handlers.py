@@ -53,7 +53,7 @@ _EXPECTED = {
 }
 
 
-def _item(problem: dict[str, Any]) -> ErrorItem:
+def error_item(problem: dict[str, Any]) -> ErrorItem:
     """One problem the request models found, said as the console's own checks say it: the
     field's label from the field table (else its path), its path relative to the object."""
     field = _field(problem.get("loc", ()))
@@ -82,7 +82,7 @@ def on_awaits_review(request: HttpRequest, exc: AwaitsReview) -> JsonResponse:
 
 
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> JsonResponse:
-    return error(request, 400, [_item(problem) for problem in exc.errors])
+    return error(request, 400, [error_item(problem) for problem in exc.errors])
 
 
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> JsonResponse:

@@ -223,6 +223,18 @@ def oversized_unknown_fields(model: BaseModel, path: str = "") -> Iterator[tuple
                 yield from oversized_unknown_fields(child, where)
 
 
+def oversized_unknown_field_messages(model: BaseModel) -> list[tuple[str, str]]:
+    """(path, message) for each unknown field over the cap: refused by the API and the import."""
+    return [
+        (
+            path,
+            f"{path} is {size:,} bytes; a field this API does not know is kept only up to "
+            f"{MAX_UNKNOWN_FIELD_BYTES:,} bytes.",
+        )
+        for path, size in oversized_unknown_fields(model)
+    ]
+
+
 GroupUpdate = partial_model(GroupSpec)
 StatefulNodeUpdate = partial_model(StatefulNodeSpec)
 

@@ -98,20 +98,10 @@ def _not_found(resource: Resource, who: Caller, object_id: str) -> ApiError:
 
 def _body(payload: BaseModel, resource: Resource) -> dict[str, Any]:
     wrapped = getattr(payload, resource.wrapper)
-    oversized = list(schemas.oversized_unknown_fields(wrapped)) if wrapped is not None else []
+    oversized = schemas.oversized_unknown_field_messages(wrapped) if wrapped is not None else []
     if oversized:
-        limit = schemas.MAX_UNKNOWN_FIELD_BYTES
         raise ApiError(
-            400,
-            [
-                ErrorItem(
-                    VALIDATION_ERROR,
-                    f"{path} is {size:,} bytes; a field this API does not know is kept only up "
-                    f"to {limit:,} bytes.",
-                    path,
-                )
-                for path, size in oversized
-            ],
+            400, [ErrorItem(VALIDATION_ERROR, message, path) for path, message in oversized]
         )
     dumped = payload.model_dump(exclude_unset=True)
     return parse_body(resource.kind, dumped.get(resource.wrapper) or {})

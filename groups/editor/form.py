@@ -113,6 +113,10 @@ class GroupEditorForm(forms.Form):
         # Changing the OS re-filters the images; changing the region re-filters the versions.
         self._reloads("os", "image_name")
         self._reloads("region", "version_name")
+        # Needed to create (a draft needs only a name): marked in the page and for screen readers.
+        self.required_names = frozenset(row.name for row in rows if row.required)
+        for name in self.required_names:
+            self.fields[name].widget.attrs["aria-required"] = "true"
 
     def _reloads(self, name: str, level: str) -> None:
         self.fields[name].widget.attrs.update(

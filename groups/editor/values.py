@@ -11,7 +11,7 @@ from galleries.models import GalleryImage
 from galleries.selectors import find_image
 
 from ..spot.fields import BY_NAME, editor_fields, input_for_problem
-from ..spot.json import EditorValues
+from ..spot.json import EditorValues, spec_from_editor_values, without_password
 from ..validation.problems import Problem
 from .form import GroupEditorForm
 
@@ -103,3 +103,15 @@ def unified_diff(before: Any, after: Any, before_name: str, after_name: str) -> 
             lineterm="",
         )
     )
+
+
+def preview_spec(form: GroupEditorForm, kind: str, group_account_id: str) -> dict[str, Any]:
+    """The Spot JSON a new group would be created with from what the form holds now (the
+    fields that don't pass their form check are left out), without the password."""
+    if form.is_bound:
+        _ = form.errors  # runs the form's checks once, which leaves cleaned_data
+        cleaned = dict(form.cleaned_data)
+    else:
+        cleaned = dict(form.initial)
+    values = values_from_form(cleaned, kind, group_account_id, None)
+    return without_password(spec_from_editor_values(kind, values))

@@ -28,6 +28,7 @@ from galleries.regions import region_display_name
 from galleries.selectors import troubled_subscriptions
 
 from ..models import Group, Kind, Status
+from ..page_urls import CLONE_URL, DELETE_URL, EDIT_URL, EXPORT_URL, LIST_URL, RESTORE_URL
 from ..reviews.selectors import open_change_of, spec_to_edit
 from ..reviews.services import ReviewRefused, policy_for, propose_from_editor
 from ..selectors import groups_for, revisions_for
@@ -46,10 +47,6 @@ from . import values as editor_values
 from .form import GroupEditorForm
 from .sizes import size_picker
 
-LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
-EDIT_URL = {Kind.STATELESS: "groups:stateless_edit", Kind.STATEFUL: "groups:stateful_edit"}
-DELETE_URL = {Kind.STATELESS: "groups:stateless_delete", Kind.STATEFUL: "groups:stateful_delete"}
-
 
 @dataclass
 class FieldView:
@@ -57,6 +54,7 @@ class FieldView:
 
     bound: Any
     warnings: list[str] = field(default_factory=list)
+    required: bool = False
 
 
 @vary_on_headers("HX-Request")
@@ -127,6 +125,10 @@ def _submit(
     selection = _posted_selection(request, account, reload=action == "reload")
     if action == "reload":
         return _render(request, kind, group, account, form, selection, status=200)
+    if action == "preview":  # the Review tab of a group not saved yet (editor.js)
+        form.is_valid()
+        preview = editor_values.preview_spec(form, kind, account.pk)
+        return HttpResponse(editor_values.json_text(preview), content_type="application/json")
     if not form.is_valid():
         return _render(request, kind, group, account, form, selection, status=422)
     if group is not None and form.cleaned_data.get("revision") is None:
@@ -266,7 +268,9 @@ def _render(
     form.mark_invalid()
     warned, general_warnings = editor_values.problems_by_field(warnings or [], form)
     views = {
-        name: FieldView(form[name], [p.message for p in warned.get(name, [])])
+        name: FieldView(
+            form[name], [p.message for p in warned.get(name, [])], name in form.required_names
+        )
         for name in form.fields
     }
     context = cascade_context(request.organization, selection)
@@ -321,7 +325,12 @@ def _render(
         readonly=not has_role(request, Role.EDITOR),
         specialized=is_specialized(chosen),
         chosen_image=chosen,
-        review_json=editor_values.json_text(to_item(group)) if group else "",
+        review_json=editor_values.json_text(
+            to_item(group) if group else editor_values.preview_spec(form, kind, account.pk)
+        ),
+        export_url=EXPORT_URL[kind],
+        clone_url=CLONE_URL[kind],
+        restore_url=RESTORE_URL[kind],
         region_name=region_display_name(selection.region),
         list_url=reverse(LIST_URL[kind]),
         delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",

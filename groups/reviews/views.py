@@ -19,8 +19,8 @@ from console.permissions import has_role, role_required
 from console.selectors import accounts_for, members_of
 
 from ..editor.values import unified_diff
-from ..editor.views import EDIT_URL
 from ..models import Kind, Status
+from ..page_urls import EDIT_URL
 from . import services
 from .diff import changes_in_words
 from .forms import PolicyForm, StepForm

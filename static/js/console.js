@@ -70,3 +70,19 @@ document.addEventListener("click", function (event) {
     if (cloud) sync(cloud);
   });
 })();
+
+// Switchers (organization, account) switch as soon as a choice is made; their Switch button
+// stays for browsers without JavaScript.
+(function () {
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-submit-on-change]")) return;
+    if (select.form.requestSubmit) select.form.requestSubmit(); else select.form.submit();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+      var button = select.form.querySelector("button[type=submit]");
+      if (button) button.hidden = true;
+    });
+  });
+})();

@@ -132,6 +132,15 @@
     select.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
+  // A filter that leaves one match has made the choice: it is chosen, as a click would.
+  function pickTheOnlyMatch(box) {
+    if (!box || !box.matches || !box.matches('input[type="search"][data-cascade][aria-controls]')) return;
+    if (!box.value.trim()) return;
+    var select = document.getElementById(box.getAttribute("aria-controls"));
+    var matches = select ? select.querySelectorAll('option:not([value=""]):not([disabled])') : [];
+    if (matches.length === 1 && !select.value) pickFirstMatch(box);
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || !event.target.matches) return;
     if (event.target.matches("[data-size-filter]")) { event.preventDefault(); return; }
@@ -175,11 +184,30 @@
   }
   document.addEventListener("shown.bs.tab", flagNoticesElsewhere);
 
+  // The Review tab of a group not saved yet: the JSON the form would create, asked for anew
+  // each time the tab opens (the server builds it as a save would; nothing is saved).
+  document.addEventListener("shown.bs.tab", function (event) {
+    var review = document.querySelector("#review-json[data-preview-url]");
+    if (!review || event.target.id !== "tab-review-button") return;
+    var data = new FormData(form());
+    data.set("action", "preview");
+    fetch(review.getAttribute("data-preview-url"), {
+      method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
+    }).then(function (answer) {
+      return answer.ok ? answer.text() : Promise.reject(answer.status);
+    }).then(function (text) {
+      review.querySelector("code").textContent = text;
+    }, function () {
+      review.querySelector("code").textContent = "The preview could not be built; save a draft to see the JSON.";
+    });
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     applySpecializedRule(); markArchitecture(); flagNoticesElsewhere();
+    var request = event.detail && event.detail.requestConfig;
+    pickTheOnlyMatch(request && request.elt);
     if (!pickFirstAfterSwap) return;
     var box = document.getElementById(pickFirstAfterSwap);
-    var request = event.detail && event.detail.requestConfig;
     if (box && request && request.elt === box) {
       pickFirstAfterSwap = null;
       pickFirstMatch(box);

@@ -18,7 +18,7 @@ def admin_client(client, member):
     return client
 
 
-def test_entry_shows_who_what_when_pretty_json_and_request_id(admin_client):
+def test_entry_shows_who_what_when_the_changed_field_and_request_id(admin_client):
     admin = admin_client.admin
     token = current_request_id.set("req-1234")
     try:
@@ -39,7 +39,35 @@ def test_entry_shows_who_what_when_pretty_json_and_request_id(admin_client):
     for text in ("group.update", "stateless_group", "sig-0a1b2c3d", "web-frontend", "req-1234"):
         assert text in page
     assert admin.user.username in page
-    assert "{\n  &quot;capacity&quot;: {\n    &quot;target&quot;: 5\n  }\n}" in page
+    # the change, field by field: not two whole JSON documents
+    assert "<code>capacity.target</code>" in page
+    assert '<td class="diff-del">2</td><td class="diff-add">5</td>' in page
+    assert "audit-json" not in page
+
+
+def test_an_update_lists_only_what_changed_and_a_create_its_json_folded(admin_client):
+    admin = admin_client.admin
+    spec = {"name": "web", "region": "eastus", "capacity": {"minimum": 0, "maximum": 2}}
+    common = {"organization": admin.organization, "actor": admin.user, "obj_type": "group"}
+    services.record_audit(
+        **common, action="group.create", obj_id="sig-1", before=None,
+        after={"status": "active", "source": "console", "spec": spec},
+    )  # fmt: skip
+    changed = {**spec, "capacity": {"minimum": 0, "maximum": 7}, "description": "new"}
+    services.record_audit(
+        **common, action="group.update", obj_id="sig-1", before=spec,
+        after={"status": "active", "source": "console", "spec": changed},
+    )  # fmt: skip
+    page = admin_client.get(reverse("console:audit")).content.decode()
+    rows = page[page.index("<tbody>") :]
+    update = rows[: rows.index("<code>group.create</code>")]
+    assert "<code>spec.capacity.maximum</code>" in update
+    assert '<td class="diff-del">2</td><td class="diff-add">7</td>' in update
+    assert '<code>spec.description</code></th><td class="diff-del">(absent)</td>' in update
+    # unchanged fields are not repeated: the group's spec is compared with its spec
+    assert "spec.region" not in update
+    assert "spec.name" not in update
+    assert "<summary>Created with</summary>" in page
 
 
 def test_secret_looking_values_are_never_rendered(admin_client):

@@ -54,9 +54,12 @@ def test_sign_in_switch_account_and_visit_every_page(console_page: Page, live_se
     account = switcher.get_by_role("combobox", name="Account")
     expect(account.locator("option:checked")).to_have_text(re.compile("^Production"))
     staging_label = account.locator("option", has_text="Staging").inner_text()
-    account.select_option(label=staging_label)
-    switcher.get_by_role("button", name="Switch").click()
+    # choosing switches: no button to press (it is there only without JavaScript)
+    expect(switcher.get_by_role("button", name="Switch")).to_be_hidden()
+    with page.expect_navigation():
+        account.select_option(label=staging_label)
     expect(account.locator("option:checked")).to_have_text(re.compile("^Staging"))
+    expect(page.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
 
     navigation = page.get_by_role("navigation", name="Main")
     for link, heading in NAVIGATION:

@@ -224,6 +224,9 @@ CATALOG: tuple[Entry, ...] = (
     Entry("console:member_role", post_only(None), kwargs=_removable_member, kind="action"),
     Entry("console:member_remove", page(Role.ADMIN), kwargs=_removable_member),
     Entry("console:audit", page(Role.ADMIN)),
+    Entry("console:accounts", page(Role.ADMIN)),
+    Entry("console:account_rename", page(Role.ADMIN), kwargs=_spot_account),
+    Entry("console:account_delete", page(Role.ADMIN), kwargs=_spot_account),
     # Inventory.
     Entry("galleries:inventory", page()),
     Entry("galleries:inventory", page(), query=_inventory_filter, label="inventory?region"),
@@ -310,6 +313,7 @@ CATALOG: tuple[Entry, ...] = (
         redirects(lambda url: "/cascade/?" + url.partition("?")[2]),
         query=_cascade_selection,
     ),
+    Entry("cascade:share_check", post_only(Role.EDITOR), kind="action"),
     Entry(
         "cascade:refresh_status",
         page(),
@@ -332,6 +336,21 @@ CATALOG: tuple[Entry, ...] = (
     Entry("groups:stateful_create", page(Role.EDITOR)),
     Entry("groups:stateful_edit", page(), kwargs=_node),
     Entry("groups:stateful_delete", page(Role.EDITOR), kwargs=_node),
+    Entry("groups:stateless_import", page(Role.EDITOR)),
+    Entry("groups:stateful_import", page(Role.EDITOR)),
+    Entry("groups:stateless_export", page(), kwargs=_group, kind="json"),
+    Entry("groups:stateful_export", page(), kwargs=_node, kind="json"),
+    Entry("groups:stateless_clone", post_only(Role.EDITOR), kwargs=_group, kind="action"),
+    Entry("groups:stateful_clone", post_only(Role.EDITOR), kwargs=_node, kind="action"),
+    *(
+        Entry(
+            f"groups:{kind}_restore",
+            post_only(Role.EDITOR),
+            kwargs=lambda tenant, viewer, g=group: {**g(tenant, viewer), "number": 1},
+            kind="action",
+        )
+        for kind, group in (("stateless", _group), ("stateful", _node))
+    ),
     Entry("groups:drafts", page()),
     Entry("groups:compare", page(), kwargs=_group),
     # Reviews.

@@ -49,6 +49,19 @@ def worker_thread(monkeypatch: Any) -> None:
     monkeypatch.setattr(tasks.refresh_subscription_task, "delay", later)
 
 
+def _sign_in_and_fill_the_credential(page: Page, connection: Any, display_name: str) -> None:
+    """Sign in as ada on the connect page, then fill all but the endpoints (cloud: custom)."""
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Display name").fill(display_name)
+    page.get_by_label("Subscription id").fill(connection.subscription_id)
+    page.get_by_label("Tenant (directory) id").fill(connection.tenant_id)
+    page.get_by_label("Client (application) id").fill(connection.client_id)
+    page.get_by_label("Client secret").fill(connection.client_secret)
+    page.get_by_label("Cloud").select_option("custom")
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_connect_test_refresh_and_the_poll_stops(
@@ -57,16 +70,7 @@ def test_connect_test_refresh_and_the_poll_stops(
     MembershipFactory(role=Role.ADMIN, user__username="ada", organization__name="Contoso")
     connection = sandbox_connection(fresh_azure_sandbox, "Shared Images")
     page.goto(f"{live_server.url}/settings/subscriptions/connect/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-    page.get_by_label("Display name").fill("Shared Images")
-    page.get_by_label("Subscription id").fill(connection.subscription_id)
-    page.get_by_label("Tenant (directory) id").fill(connection.tenant_id)
-    page.get_by_label("Client (application) id").fill(connection.client_id)
-    page.get_by_label("Client secret").fill(connection.client_secret)
-    page.get_by_label("Cloud").select_option("custom")
+    _sign_in_and_fill_the_credential(page, connection, "Shared Images")
     page.get_by_label("ARM endpoint").fill(connection.arm_endpoint)
     page.get_by_label("Authority host").fill(connection.authority_host)
     page.get_by_label("CA bundle (PEM)").fill(connection.ca_bundle_pem)
@@ -89,3 +93,35 @@ def test_connect_test_refresh_and_the_poll_stops(
     expect(page.get_by_role("button", name="Refresh now")).to_be_visible()
     page.get_by_role("link", name="browse").click()
     expect(page.get_by_role("link", name="gal_shared_main")).to_be_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_test_blocks_connect_until_a_field_changes_or_it_is_confirmed(
+    page: Page, live_server: Any, fresh_azure_sandbox: Any, settings: Any
+) -> None:
+    """An unresolvable endpoint says "could not be reached" (not a rejected secret), and
+    Connect waits for a change or a confirmation."""
+    settings.AZURE_RETRY_TOTAL = 0
+    allowed = ["arm.invalid", "login.invalid", "127.0.0.1", "localhost"]
+    settings.AZURE_ALLOWED_CUSTOM_HOSTS = [*settings.AZURE_ALLOWED_CUSTOM_HOSTS, *allowed]
+    MembershipFactory(role=Role.ADMIN, user__username="ada", organization__name="Contoso")
+    connection = sandbox_connection(fresh_azure_sandbox, "Shared Images")
+    page.goto(f"{live_server.url}/settings/subscriptions/connect/")
+    _sign_in_and_fill_the_credential(page, connection, "Nowhere")
+    page.get_by_label("ARM endpoint").fill("https://arm.invalid")
+    page.get_by_label("Authority host").fill("https://login.invalid")
+    page.get_by_role("button", name="Test connection").click()
+    result = page.locator("#connection-test")
+    expect(result).to_contain_text("could not be reached")
+    expect(result).not_to_contain_text(re.compile("secret", re.I))
+    connect = page.get_by_role("button", name="Connect", exact=True)
+    expect(connect).to_be_disabled()
+    page.get_by_label("Save anyway, although the test failed").check()
+    expect(connect).to_be_enabled()
+    page.get_by_label("Save anyway, although the test failed").uncheck()
+    expect(connect).to_be_disabled()
+    # a changed field is a new try: Connect is possible again, the old verdict gone
+    page.get_by_label("ARM endpoint").fill(connection.arm_endpoint)
+    expect(connect).to_be_enabled()
+    expect(result).not_to_contain_text("could not be reached")

@@ -312,11 +312,16 @@ def test_openapi_document_lists_spots_operations(client):
 
 def test_docs_page_loads_swagger_from_this_server(client):
     page = client.get("/api/docs").content.decode()
-    assets = re.findall(r'(?:href|src)="([^"]+)"', page)
+    assets = re.findall(r'<(?:link|script)[^>]*(?:href|src)="([^"]+)"', page)
     assert assets
     for url in assets:
         assert url.startswith(settings.STATIC_URL), url
         assert finders.find(url.removeprefix(settings.STATIC_URL)), url
+
+
+def test_docs_page_links_back_to_the_console(client):
+    page = client.get("/api/docs").content.decode()
+    assert '<a href="/">← Back to the console</a>' in page
 
 
 @pytest.mark.parametrize("path", ["/api/docs", "/api/openapi.json"])

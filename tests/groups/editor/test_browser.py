@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from galleries.cascade.levels import FILTER_FROM
 from groups.models import Group
 from groups.spot.json import to_item
 from tests.groups.api.bodies import SSH_KEY
+from tests.inventory_factories import gallery_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,6 +99,9 @@ def test_walk_the_cascade_with_the_mouse_save_reload_and_review(page, live_serve
 
 
 def test_walk_the_cascade_with_the_keyboard_only(page, live_server, world):
+    # enough images for a filter box (a short list has none); after the others alphabetically
+    for index in range(FILTER_FROM):
+        gallery_image(world.own_sub, resource_group="img-rg", gallery="gal", image=f"zz-{index}")
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_label("Region").focus()
     page.keyboard.type("East US")  # type-ahead on a closed select

@@ -9,9 +9,11 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from console.models import Role
+from galleries.cascade.levels import FILTER_FROM
 from galleries.models import ShareCheck
 from groups.models import Group
 from tests.factories import log_in_as
+from tests.inventory_factories import gallery_image
 
 from .conftest import valid_form
 from .test_browser import choose, fill_general, open_tab, settled
@@ -20,6 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_enter_in_a_filter_box_picks_the_first_match_and_saves_nothing(page, live_server, world):
+    # enough images for a filter box (a short list has none)
+    for index in range(FILTER_FROM):
+        gallery_image(world.own_sub, resource_group="img-rg", gallery="gal", image=f"zz-{index}")
     page.goto(f"{live_server.url}/groups/new/")
     fill_general(page)
     open_tab(page, "Compute")
