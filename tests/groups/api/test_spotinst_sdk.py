@@ -14,11 +14,11 @@ from .bodies import SSH_KEY
 
 
 @pytest.fixture
-def session(world, live_server):
+def session(api_world, live_server):
     return SpotinstSession(
         base_url=live_server.url,
-        auth_token=world.tokens["editor"],
-        account_id=world.account.id,
+        auth_token=api_world.tokens["editor"],
+        account_id=api_world.account.id,
     )
 
 
@@ -47,7 +47,7 @@ def _group(name: str, gallery: eg.Gallery, os: str = "Linux", login: eg.Login | 
     )
 
 
-def test_stateless_group_lifecycle_through_the_sdk(session, world):
+def test_stateless_group_lifecycle_through_the_sdk(session, api_world):
     client = session.client("elastigroup_azure_v3", print_output=False)
     own = client.create_elastigroup(
         _group(
@@ -72,14 +72,14 @@ def test_stateless_group_lifecycle_through_the_sdk(session, world):
                 gallery_name="sharedgallery",
                 image_name="win-2022",
                 version="latest",
-                spot_account_id=world.other_account.id,
+                spot_account_id=api_world.other_account.id,
             ),
             os="Windows",
             login=eg.Login(user_name="winadmin", password="Pa55w0rd!Pa55"),
         )
     )
     assert shared["compute"]["launch_specification"]["image"]["gallery"]["spot_account_id"] == (
-        world.other_account.id
+        api_world.other_account.id
     )
     assert "password" not in shared["compute"]["launch_specification"]["login"]
 
@@ -109,7 +109,7 @@ def test_stateless_group_lifecycle_through_the_sdk(session, world):
     assert not Group.objects.filter(pk=own["id"]).exists()
 
 
-def test_stateful_node_lifecycle_through_the_sdk(session, world):
+def test_stateful_node_lifecycle_through_the_sdk(session, api_world):
     client = session.client("stateful_node_azure", print_output=False)
 
     def node(version_name: str, **gallery: str) -> sn.StatefulNode:
@@ -166,7 +166,7 @@ def test_stateful_node_lifecycle_through_the_sdk(session, world):
         rg="rg-shared",
         gallery="sharedgallery",
         image="win-2022",
-        account=world.other_account.id,
+        account=api_world.other_account.id,
     )
     shared_node.compute.os = "Windows"
     shared_node.compute.launch_specification.login = sn.Login(
@@ -174,7 +174,7 @@ def test_stateful_node_lifecycle_through_the_sdk(session, world):
     )
     shared = client.create_stateful_node(shared_node)
     assert shared["compute"]["launch_specification"]["image"]["gallery"]["spot_account_id"] == (
-        world.other_account.id
+        api_world.other_account.id
     )
 
     assert client.get_stateful_node(created["id"])["name"] == "db"
