@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from .members import INVITATION_LIFETIMES
 from .models import Role
-from .services import INVITATION_LIFETIMES
 
 
 class TokenCreateForm(forms.Form):

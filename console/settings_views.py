@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import services
 from .forms import AuditFilterForm, InvitationCreateForm, MemberRoleForm, TokenCreateForm
 from .http import AuthedRequest
+from .members import change_member_role, create_invitation, remove_member, revoke_invitation
 from .models import ApiToken, Role
 from .permissions import has_role, role_required
 from .selectors import (
@@ -118,7 +119,7 @@ def invitation_create(request: AuthedRequest) -> HttpResponse:
     form = InvitationCreateForm(request.POST)
     if not form.is_valid():
         return _render_members(request, form, status=400)
-    invitation, raw = services.create_invitation(
+    invitation, raw = create_invitation(
         organization=request.organization,
         role=form.cleaned_data["role"],
         days=form.cleaned_data["days"],
@@ -138,7 +139,7 @@ def invitation_create(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def invitation_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(pending_invitations(request.organization), pk=pk)
-    services.revoke_invitation(invitation=invitation, actor=request.user)
+    revoke_invitation(invitation=invitation, actor=request.user)
     messages.success(request, f"Invitation {invitation.prefix}… is revoked.")
     return redirect("console:members")
 
@@ -152,7 +153,7 @@ def member_role(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose one of the listed roles.")
         return redirect("console:members")
     try:
-        services.change_member_role(
+        change_member_role(
             membership=membership, role=form.cleaned_data["role"], actor=request.user
         )
     except ValidationError as exc:
@@ -170,7 +171,7 @@ def member_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(members_of(request.organization), pk=pk)
     if request.method == "POST":
         try:
-            services.remove_member(membership=membership, actor=request.user)
+            remove_member(membership=membership, actor=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

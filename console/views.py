@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import services
+from . import members
 from .forms import JoinForm
 from .health import health_report
 from .http import AuthedRequest, ConsoleRequest
@@ -33,12 +33,10 @@ def join(request: ConsoleRequest, code: str = "") -> HttpResponse:
     invitation, problem, status = None, "", 200
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.accept_invitation(
-                raw=form.cleaned_data["code"], user=request.user
-            )
-        except services.InvitationUnusable as exc:
+            membership = members.accept_invitation(raw=form.cleaned_data["code"], user=request.user)
+        except members.InvitationUnusable as exc:
             problem, status = str(exc), 400
-        except services.AlreadyMember as exc:
+        except members.AlreadyMember as exc:
             problem, status = str(exc), 400
         else:
             request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
@@ -50,8 +48,8 @@ def join(request: ConsoleRequest, code: str = "") -> HttpResponse:
             return redirect("console:home")
     elif code:
         try:
-            invitation = services.usable_invitation(code)
-        except services.InvitationUnusable as exc:
+            invitation = members.usable_invitation(code)
+        except members.InvitationUnusable as exc:
             problem, status = str(exc), 404
     return render(
         request,

@@ -149,6 +149,12 @@ class Gallery(InventoryRow):
         indexes = [models.Index(fields=["resource_group", "deleted_at", "name"])]
 
 
+# The operating systems an image (and so a group) runs, as ARM spells them: the one list the
+# inventory's filters, the cascade, the editor and validation offer.
+OS_TYPES = ("Linux", "Windows")
+OS_CHOICES = [(os_type, os_type) for os_type in OS_TYPES]
+
+
 class GalleryImage(InventoryRow):
     gallery = models.ForeignKey(Gallery, on_delete=models.CASCADE, related_name="images")
     os_type = models.CharField(max_length=16)  # Linux / Windows

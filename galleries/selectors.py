@@ -22,6 +22,7 @@ from .arm_ids import (
     version_sort_key,
 )
 from .models import (
+    OS_TYPES,
     AzureState,
     ConnectedSubscription,
     Gallery,
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 FAILED_PROVISIONING = "failed"
-_OS_TYPES = {"linux": "Linux", "windows": "Windows"}
+_OS_TYPES = {os_type.lower(): os_type for os_type in OS_TYPES}
 
 
 def normalize_os_type(os_type: str) -> str:

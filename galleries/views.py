@@ -13,10 +13,10 @@ from console.permissions import role_required
 
 from . import selectors
 from .inventory.latest import latest_version
-from .models import Gallery, GalleryImage, ImageVersion, VersionRegion
+from .models import OS_CHOICES, Gallery, GalleryImage, ImageVersion, VersionRegion
 from .regions import normalize_region, region_display_name
 
-OS_CHOICES = [("", "Any OS"), ("Linux", "Linux"), ("Windows", "Windows")]
+OS_FILTER_CHOICES = [("", "Any OS"), *OS_CHOICES]
 STATE_CHOICES = [
     ("", "Any state"),
     ("succeeded", "Succeeded"),
@@ -66,7 +66,7 @@ def _region_choices(organization: Organization) -> list[tuple[str, str]]:
 def _context(request: AuthedRequest, filters: dict[str, str], **extra: object) -> dict[str, object]:
     return {
         "filters": filters,
-        "os_choices": OS_CHOICES,
+        "os_choices": OS_FILTER_CHOICES,
         "state_choices": STATE_CHOICES,
         "region_choices": _region_choices(request.organization),
         **extra,

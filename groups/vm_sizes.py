@@ -1,4 +1,4 @@
-"""The Azure VM sizes offered by the editor (on-demand and spot), and the OS choices.
+"""The Azure VM sizes offered by the editor (on-demand and spot).
 
 A shipped list of common general-purpose, compute-, memory- and storage-optimised and GPU
 sizes; Spot's API spells sizes in lower case ("standard_d2s_v5"). Each size runs either x64 or
@@ -9,8 +9,6 @@ Arm64 images: Azure's Arm64 (Ampere/Cobalt) sizes have a "p" after the vCPU coun
 from __future__ import annotations
 
 import re
-
-OS_CHOICES: list[tuple[str, str]] = [("Linux", "Linux"), ("Windows", "Windows")]
 
 _FAMILIES: dict[str, list[str]] = {
     "General purpose": [

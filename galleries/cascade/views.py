@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from console.http import AuthedRequest
 from console.models import Organization, Role
 from console.permissions import has_role, role_required
-from galleries.models import ACTIVE_REFRESH_STATUSES, RefreshRun, RefreshStatus
+from galleries.models import ACTIVE_REFRESH_STATUSES, OS_CHOICES, RefreshRun, RefreshStatus
 from galleries.refresh.request import request_refresh
 from galleries.regions import AZURE_REGIONS
 from galleries.selectors import subscription_for_account
@@ -29,9 +29,6 @@ from galleries.sharing import check_pair
 from .levels import ALL_LEVELS, BUILDERS, NEXT_LEVEL, full_cascade
 from .queries import find_gallery
 from .selection import FIELDS, Selection, selection_from
-
-# The browse page's OS filter (the editor takes the group's OS instead).
-OS_CHOICES = [("Linux", "Linux"), ("Windows", "Windows")]
 
 
 def is_fragment_request(request: AuthedRequest) -> bool:

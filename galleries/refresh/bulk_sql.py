@@ -63,19 +63,23 @@ def _executemany(connection: Any, sql: str, params: list) -> None:
             cursor.executemany(sql, params[start : start + CHUNK])
 
 
+def _quoted(model: type[models.Model], names: Sequence[str]) -> tuple[Any, str, list[str]]:
+    """The model's connection, its quoted table name and the quoted columns of `names`."""
+    connection = _connection(model)
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    return connection, quote(model._meta.db_table), [quote(by_attname[n].column) for n in names]
+
+
 def insert_rows(
     model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     """INSERT `rows` (tuples of the attributes `names`) with one executemany."""
     if not rows:
         return
-    connection = _connection(model)
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    quote = connection.ops.quote_name
+    connection, table, columns = _quoted(model, names)
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from model metadata)
-        quote(model._meta.db_table),
-        ", ".join(quote(by_attname[name].column) for name in names),
-        ", ".join(["%s"] * len(names)),
+        table, ", ".join(columns), ", ".join(["%s"] * len(names))
     )
     _executemany(connection, sql, _adapt(rows, _adapters(model, names, connection)))
 
@@ -86,13 +90,11 @@ def update_rows(
     """UPDATE by primary key: each row is the values of `names` followed by the pk."""
     if not rows:
         return
-    connection = _connection(model)
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    quote = connection.ops.quote_name
+    connection, table, columns = _quoted(model, names)
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 (names from model metadata)
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(by_attname[name].column)} = %s" for name in names),
-        quote(model._meta.pk.column),
+        table,
+        ", ".join(f"{column} = %s" for column in columns),
+        connection.ops.quote_name(model._meta.pk.column),
     )
     adapters = [*_adapters(model, names, connection), None]
     _executemany(connection, sql, _adapt(rows, adapters))

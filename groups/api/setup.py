@@ -19,16 +19,16 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from console.models import Account, Membership, Role
-from console.rules import ACCOUNT_NAME, TextRule
-from console.selectors import accounts_for
-from console.services import (
+from console.accounts import (
     AccountInUse,
     DuplicateAccountName,
     create_account,
     delete_account,
     rename_account,
 )
+from console.models import Account, Membership, Role
+from console.rules import ACCOUNT_NAME, TextRule
+from console.selectors import accounts_for
 from galleries.azure.clients import ConnectionSettings
 from galleries.azure_rules import (
     CLIENT_ID,

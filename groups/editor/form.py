@@ -9,11 +9,12 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
+from galleries.models import OS_CHOICES
 from galleries.regions import AZURE_REGIONS, SOVEREIGN_REGIONS
 
 from ..models import Kind
 from ..spot.fields import BOOLEAN, INTEGER, Field, editor_fields, tab_of
-from ..vm_sizes import OS_CHOICES, VM_SIZE_CHOICES
+from ..vm_sizes import VM_SIZE_CHOICES
 
 REGION_CHOICES = [
     ("", "Choose a region…"),

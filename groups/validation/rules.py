@@ -14,6 +14,7 @@ from typing import Any
 from console.models import Account, Organization
 from console.rules import TextRule
 from galleries.azure_rules import REGION
+from galleries.models import OS_TYPES
 from galleries.selectors import is_inventory_region
 
 from ..models import Kind
@@ -29,7 +30,6 @@ from .problems import (
     Problem,
 )
 
-OS_VALUES = ("Linux", "Windows")
 PERSISTENCE_MODES = ("reattach", "onLaunch")
 LIFECYCLES = ("spot", "od")
 
@@ -80,7 +80,7 @@ def _check_common(check: Checker) -> None:
     if check.required("compute", "Compute", dict) is None:
         return
     os_name = check.required("compute.os", "Operating system", str)
-    if os_name is not None and os_name not in OS_VALUES:
+    if os_name is not None and os_name not in OS_TYPES:
         check.add(VALIDATION_ERROR, "Operating system must be Linux or Windows.", "compute.os")
     if check.required("compute.vmSizes", "VM sizes", dict) is not None:
         od_sizes = check.required("compute.vmSizes.odSizes", "On-demand VM sizes", list)

@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from console.members import INVITATION_UNUSABLE
 from console.models import AuditEntry, Invitation, Membership, Role
-from console.services import INVITATION_UNUSABLE, token_digest
+from console.services import token_digest
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
+from console.accounts import delete_account
 from console.models import Role
-from console.services import delete_account
 from tests.factories import AccountFactory, MembershipFactory
 from tests.worker import REPO, worker_env
 
@@ -143,14 +143,14 @@ import sys
 import django
 
 django.setup()
-from console import services
+from console import members
 from console.models import Membership
 
 membership = Membership.objects.select_related("organization", "user").get(pk=int(sys.argv[1]))
 if sys.argv[2] == "remove":
-    services.remove_member(membership=membership, actor=None)
+    members.remove_member(membership=membership, actor=None)
 else:
-    services.change_member_role(membership=membership, role=sys.argv[2], actor=None)
+    members.change_member_role(membership=membership, role=sys.argv[2], actor=None)
 """
 
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from console import services
+from console import members, services
 from console.models import ApiToken, AuditEntry, Role
 from console.selectors import authenticate_token, membership_for_token
 
@@ -56,7 +56,7 @@ def test_tokens_of_deactivated_users_or_removed_members_stop_working(member):
     me, admin = member(), member(Role.ADMIN)
     token, raw = services.create_api_token(user=me.user, organization=me.organization, name="ci")
 
-    services.remove_member(membership=me, actor=admin.user)
+    members.remove_member(membership=me, actor=admin.user)
     assert authenticate_token(raw) is None
     assert membership_for_token(token) is None
 

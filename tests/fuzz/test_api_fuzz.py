@@ -12,7 +12,7 @@ from hypothesis import example, given, strategies as st
 
 from groups.models import Group
 from tests.groups.api.bodies import group_body, node_body
-from tests.groups.api.conftest import world  # noqa: F401  (the fixture)
+from tests.groups.api.conftest import api_world  # noqa: F401  (the fixture)
 
 from .pages import render_every_page
 from .strategies import FUZZ_SETTINGS, RAW_1E999, form_text, mutations, spoiled, text, to_json
@@ -72,9 +72,9 @@ ISSUE_CASES = [
 @pytest.mark.parametrize(
     ("kind", "path", "wrapper"), [("group", GROUPS, "group"), ("node", NODES, "statefulNode")]
 )
-def test_spoiled_bodies_never_get_a_server_error(client, world, kind, path, wrapper):  # noqa: F811
-    token = world.tokens["admin"]
-    client.force_login(world.members["admin"].user)  # for the pages; the API uses the token
+def test_spoiled_bodies_never_get_a_server_error(client, api_world, kind, path, wrapper):  # noqa: F811
+    token = api_world.tokens["admin"]
+    client.force_login(api_world.members["admin"].user)  # for the pages; the API uses the token
     base = group_body() if kind == "group" else node_body()
     status, created = _send(client, token, "POST", path, json.dumps({wrapper: base}))
     assert status == 200
@@ -95,11 +95,11 @@ def test_spoiled_bodies_never_get_a_server_error(client, world, kind, path, wrap
     for case in ISSUE_CASES:
         run = example(changes=case, update=False)(run)
     run()
-    render_every_page(client, world.organization, token)
+    render_every_page(client, api_world.organization, token)
 
 
-def test_odd_whole_bodies_and_setup_endpoints(client, world, settings):  # noqa: F811
-    token = world.tokens["admin"]
+def test_odd_whole_bodies_and_setup_endpoints(client, api_world, settings):  # noqa: F811
+    token = api_world.tokens["admin"]
     # Credential checks must not leave the machine: no custom host is allowed.
     settings.AZURE_DEFAULT_CLOUD = "custom"
     settings.AZURE_DEFAULT_ARM_ENDPOINT = "https://127.0.0.1:9"
@@ -109,7 +109,7 @@ def test_odd_whole_bodies_and_setup_endpoints(client, world, settings):  # noqa:
         ("POST", GROUPS),
         ("POST", NODES),
         ("POST", "/setup/account"),
-        ("PUT", f"/setup/account/{world.account.pk}"),
+        ("PUT", f"/setup/account/{api_world.account.pk}"),
         ("POST", "/azure/setup/credentials/validation"),
         ("POST", "/azure/setup/credentials"),
         ("DELETE", f"{NODES}/ssn-00000000"),
@@ -138,8 +138,8 @@ def test_odd_whole_bodies_and_setup_endpoints(client, world, settings):  # noqa:
         _send(client, token, target[0], target[1], raw)
 
     run()
-    client.force_login(world.members["admin"].user)
-    render_every_page(client, world.organization, token)
+    client.force_login(api_world.members["admin"].user)
+    render_every_page(client, api_world.organization, token)
 
 
 def teardown_module() -> None:

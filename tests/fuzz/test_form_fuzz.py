@@ -13,7 +13,7 @@ from console.models import Role
 from console.services import create_api_token
 from galleries.refresh import tasks
 from tests.factories import MembershipFactory
-from tests.groups.editor.conftest import valid_form, world  # noqa: F401  (the fixture)
+from tests.groups.editor.conftest import editor_world, valid_form  # noqa: F401  (the fixture)
 
 from .pages import render_every_page
 from .strategies import FUZZ_SETTINGS, form_text
@@ -55,13 +55,13 @@ def _checked(response: Any, *allowed: int) -> Any:
 
 
 @pytest.fixture
-def admin(client, world):  # noqa: F811
-    member = MembershipFactory(organization=world.org, role=Role.ADMIN)
+def admin(client, editor_world):  # noqa: F811
+    member = MembershipFactory(organization=editor_world.org, role=Role.ADMIN)
     client.force_login(member.user)
     return member
 
 
-def test_the_group_editor(client, world, admin):  # noqa: F811
+def test_the_group_editor(client, editor_world, admin):  # noqa: F811
     paths = ["/groups/new/", "/nodes/new/"]
 
     @FUZZ_SETTINGS
@@ -74,7 +74,7 @@ def test_the_group_editor(client, world, admin):  # noqa: F811
     @example(changes={}, action="save", path="/groups/new/", sizes=[])
     def run(changes: dict, action: str, path: str, sizes: list) -> None:
         tried["editor"] = tried.get("editor", 0) + 1
-        data = valid_form(world, action=action, **changes)
+        data = valid_form(editor_world, action=action, **changes)
         if sizes:
             data["spot_sizes"] = sizes
         response = _checked(client.post(path, data), 200, 302, 400, 409, 422)
@@ -90,11 +90,11 @@ def test_the_group_editor(client, world, admin):  # noqa: F811
         for action in ("draft", "save"):
             run = example(changes=case, action=action, path="/groups/new/", sizes=[])(run)
     run()
-    token = create_api_token(user=admin.user, organization=world.org, name="fuzz")[1]
-    render_every_page(client, world.org, token)
+    token = create_api_token(user=admin.user, organization=editor_world.org, name="fuzz")[1]
+    render_every_page(client, editor_world.org, token)
 
 
-def test_settings_forms_and_page_queries(client, world, admin, monkeypatch, settings):  # noqa: F811
+def test_settings_forms_and_page_queries(client, editor_world, admin, monkeypatch, settings):  # noqa: F811
     monkeypatch.setattr(tasks.refresh_subscription_task, "delay", lambda *args: None)
     settings.AZURE_ALLOWED_CUSTOM_HOSTS = []  # nothing a form sends may leave the machine
     forms = {
@@ -108,7 +108,7 @@ def test_settings_forms_and_page_queries(client, world, admin, monkeypatch, sett
             "display_name", "subscription_id", "tenant_id", "client_id", "client_secret",
             "cloud", "arm_endpoint", "authority_host", "ca_bundle_pem", "account",
         ],
-        f"/settings/subscriptions/{world.own_sub.pk}/edit/": [
+        f"/settings/subscriptions/{editor_world.own_sub.pk}/edit/": [
             "display_name", "tenant_id", "client_id", "client_secret", "cloud", "arm_endpoint",
             "authority_host", "ca_bundle_pem",
         ],
@@ -154,8 +154,8 @@ def test_settings_forms_and_page_queries(client, world, admin, monkeypatch, sett
         _checked(client.get(page, query, headers=headers))
 
     run()
-    token = create_api_token(user=admin.user, organization=world.org, name="fuzz")[1]
-    render_every_page(client, world.org, token)
+    token = create_api_token(user=admin.user, organization=editor_world.org, name="fuzz")[1]
+    render_every_page(client, editor_world.org, token)
 
 
 def teardown_module() -> None:

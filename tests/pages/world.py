@@ -17,8 +17,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from console.members import create_invitation
 from console.models import Account, ApiToken, Invitation, Membership, Organization, Role
-from console.services import create_api_token, create_invitation
+from console.services import create_api_token
 from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun
 from groups.models import Group, Kind, Status
 from groups.publish.models import Publication, SpotConnection, SyncState

@@ -9,8 +9,10 @@ from typing import Any
 import httpx
 import pytest
 from azure.mgmt.compute import ComputeManagementClient
+from azure.mgmt.resourcegraph import ResourceGraphClient
 
 from azure_sandbox import Sandbox
+from azure_sandbox.world import QuotaSettings
 
 # Small backoff so retried calls keep the suite fast; Retry-After is still honoured.
 FAST_RETRY: dict[str, Any] = {"retry_backoff_factor": 0.01, "retry_backoff_max": 0.05}
@@ -34,6 +36,21 @@ def compute(sandbox: Sandbox) -> ComputeFactory:
         assert subscription is not None
         options = {**sandbox.client_kwargs(), **FAST_RETRY, **kwargs}
         return ComputeManagementClient(sandbox.credential(who), subscription.id, **options)
+
+    return make
+
+
+GraphFactory = Callable[..., ResourceGraphClient]
+
+
+@pytest.fixture
+def graph(sandbox: Sandbox) -> GraphFactory:
+    """``graph(who, **kwargs)`` -> ResourceGraphClient; a roomy quota unless a test sets one."""
+    sandbox.world.settings.throttle.resource_graph = QuotaSettings(queries=10_000)
+
+    def make(who: str, **kwargs: Any) -> ResourceGraphClient:
+        options = {**sandbox.client_kwargs(), **FAST_RETRY, **kwargs}
+        return ResourceGraphClient(sandbox.credential(who), **options)
 
     return make
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from console import services
+from console import accounts
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 f"There is no user {options['admin']!r}; create one first with createsuperuser."
             )
         try:
-            organization = services.create_organization(
+            organization = accounts.create_organization(
                 name=options["name"], admin=admin, account_name=options["account"]
             )
         except ValidationError as exc:

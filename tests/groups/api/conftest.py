@@ -33,7 +33,7 @@ class World:
 
 
 @pytest.fixture
-def world(db: Any) -> World:
+def api_world(db: Any) -> World:
     organization = OrganizationFactory(name="Contoso")
     account = AccountFactory(organization=organization, name="Production")
     other_account = AccountFactory(organization=organization, name="Shared images")
@@ -96,7 +96,7 @@ def sandbox_cloud(settings: Any, fresh_azure_sandbox: Any) -> Any:
 
 @pytest.fixture(autouse=True)
 def every_answer_go_decoded(go_decoder: GoDecoder) -> Iterator[None]:
-    """Each answer `call` gets is decoded as spotinst-sdk-go does (tests/groups_api/http.py)."""
+    """Each answer `call` gets is decoded as spotinst-sdk-go does (tests/groups/api/http.py)."""
     Decoding.decoder = go_decoder
     yield
     Decoding.decoder = None

@@ -2,7 +2,7 @@
 
 Every answer is also read as spotinst-sdk-go reads it (tests/go_decode.py): `call` fails the
 test when a Go client could not decode the answer, success or error. The decoder is set for
-each test by the autouse fixture `every_answer_go_decoded` (tests/groups_api/conftest.py).
+each test by the autouse fixture `every_answer_go_decoded` (tests/groups/api/conftest.py).
 """
 
 from __future__ import annotations

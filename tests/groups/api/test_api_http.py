@@ -21,8 +21,8 @@ NODES = "/azure/compute/statefulNode"
 
 
 @pytest.fixture
-def editor(world):
-    return world.tokens["editor"]
+def editor(api_world):
+    return api_world.tokens["editor"]
 
 
 def create_group(client, token, body=None, query=""):
@@ -33,7 +33,7 @@ def create_group(client, token, body=None, query=""):
     return answer["response"]["items"][0]
 
 
-def test_create_answers_in_spots_envelope(client, world, editor):
+def test_create_answers_in_spots_envelope(client, api_world, editor):
     status, answer = call(
         client,
         "POST",
@@ -53,16 +53,16 @@ def test_create_answers_in_spots_envelope(client, world, editor):
     assert len(item["id"]) == 12
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", item["createdAt"])
     group = Group.objects.get(pk=item["id"])
-    assert group.account == world.account  # no accountId: the oldest account
+    assert group.account == api_world.account  # no accountId: the oldest account
     assert group.status == "active"
 
 
-def test_get_list_filters_and_delete(client, world, editor):
+def test_get_list_filters_and_delete(client, api_world, editor):
     item = create_group(client, editor)
     other = group_body()
     other["name"] = "batch"
     create_group(client, editor, other)
-    status, answer = call(client, "GET", f"{GROUPS}/{item['id']}", token=world.tokens["viewer"])
+    status, answer = call(client, "GET", f"{GROUPS}/{item['id']}", token=api_world.tokens["viewer"])
     assert status == 200
     assert answer["response"]["items"][0]["name"] == "web"
     status, answer = call(client, "GET", f"{GROUPS}?name=batch", token=editor)
@@ -117,13 +117,13 @@ def test_unknown_account(client, editor):
     assert error_codes(answer) == ["UNKNOWN_ACCOUNT"]
 
 
-def test_missing_invalid_and_revoked_tokens(client, world):
+def test_missing_invalid_and_revoked_tokens(client, api_world):
     assert call(client, "GET", GROUPS)[0] == 401
     status, answer = call(client, "GET", GROUPS, token="gc_not-a-real-token")
     assert status == 401
     assert error_codes(answer) == ["UNAUTHORIZED"]
-    member = world.members["editor"]
-    token, raw = create_api_token(user=member.user, organization=world.organization, name="x")
+    member = api_world.members["editor"]
+    token, raw = create_api_token(user=member.user, organization=api_world.organization, name="x")
     assert call(client, "GET", GROUPS, token=raw)[0] == 200
     revoke_api_token(token=token, actor=member.user)
     status, answer = call(client, "GET", GROUPS, token=raw)
@@ -131,9 +131,9 @@ def test_missing_invalid_and_revoked_tokens(client, world):
     assert error_codes(answer) == ["UNAUTHORIZED"]
 
 
-def test_viewer_reads_but_never_writes(client, world, editor):
+def test_viewer_reads_but_never_writes(client, api_world, editor):
     item = create_group(client, editor)
-    viewer = world.tokens["viewer"]
+    viewer = api_world.tokens["viewer"]
     status, answer = call(client, "POST", GROUPS, {"group": group_body()}, token=viewer)
     assert status == 403
     assert error_codes(answer) == ["FORBIDDEN"]
@@ -145,7 +145,7 @@ def test_viewer_reads_but_never_writes(client, world, editor):
     assert Group.objects.get(pk=item["id"]).name == "web"
 
 
-def test_another_organizations_group_does_not_exist(client, world, editor):
+def test_another_organizations_group_does_not_exist(client, api_world, editor):
     item = create_group(client, editor)
     stranger = MembershipFactory(role=Role.ADMIN)
     _, raw = create_api_token(user=stranger.user, organization=stranger.organization, name="s")
@@ -158,7 +158,7 @@ def test_another_organizations_group_does_not_exist(client, world, editor):
     )
     assert status == 404
     assert error_codes(answer) == ["GROUP_DOESNT_EXIST"]
-    status, answer = call(client, "GET", f"{GROUPS}?accountId={world.account.id}", token=raw)
+    status, answer = call(client, "GET", f"{GROUPS}?accountId={api_world.account.id}", token=raw)
     assert error_codes(answer) == ["UNKNOWN_ACCOUNT"]
 
 
@@ -213,7 +213,7 @@ def test_round_trip_keeps_unknown_fields(client, editor):
     assert fetched == body
 
 
-def test_password_is_never_returned(client, world, editor):
+def test_password_is_never_returned(client, api_world, editor):
     body = group_body()
     body["compute"]["launchSpecification"]["login"]["password"] = "Sup3r-Secret-Pa55"
     status, answer = call(client, "POST", GROUPS, {"group": body}, token=editor)
@@ -325,14 +325,14 @@ def test_docs_page_links_back_to_the_console(client):
 
 
 @pytest.mark.parametrize("path", ["/api/docs", "/api/openapi.json"])
-def test_docs_switched_off_answer_like_any_unknown_api_path(client, settings, path, world):
+def test_docs_switched_off_answer_like_any_unknown_api_path(client, settings, path, api_world):
     settings.API_DOCS_ENABLED = False
     response = client.get(path)
     assert response.status_code == 404
     assert error_codes(response.json()) == ["NOT_FOUND"]
     assert response.json()["response"]["status"]["code"] == 404
     # The settings page no longer links to them.
-    client.force_login(world.members["admin"].user)
+    client.force_login(api_world.members["admin"].user)
     assert "/api/docs" not in client.get("/settings/").content.decode()
     settings.API_DOCS_ENABLED = True
     assert client.get(path).status_code == 200

@@ -15,9 +15,9 @@ NODES = "/azure/compute/statefulNode"
 
 
 @pytest.fixture
-def arm_image(world):
+def arm_image(api_world):
     return gallery_image(
-        world.subscription,
+        api_world.subscription,
         resource_group="rg-images",
         gallery="contosogallery",
         image="worker-arm64",
@@ -31,32 +31,32 @@ def _with_sizes(body, od, spot):
     return body
 
 
-def test_arm64_image_with_x64_sizes_is_refused_with_the_field_named(client, world, arm_image):
+def test_arm64_image_with_x64_sizes_is_refused_with_the_field_named(client, api_world, arm_image):
     body = _with_sizes(
         group_body(imageName="worker-arm64"), ["standard_d2s_v5"], ["standard_d2s_v5"]
     )
-    status, answer = call(client, "POST", GROUPS, {"group": body}, token=world.tokens["editor"])
+    status, answer = call(client, "POST", GROUPS, {"group": body}, token=api_world.tokens["editor"])
     assert status == 400
     assert error_codes(answer) == ["VM_SIZE_ARCHITECTURE_MISMATCH"] * 2
     assert error_fields(answer) == {"compute.vmSizes.odSizes", "compute.vmSizes.spotSizes"}
     assert "worker-arm64 is Arm64" in str(answer)
 
 
-def test_arm64_image_with_arm64_sizes_is_accepted(client, world, arm_image):
+def test_arm64_image_with_arm64_sizes_is_accepted(client, api_world, arm_image):
     body = _with_sizes(
         group_body(imageName="worker-arm64"),
         ["standard_d2ps_v5"],
         ["standard_e4ps_v5", "Standard_D2pls_v5"],
     )
-    status, answer = call(client, "POST", GROUPS, {"group": body}, token=world.tokens["editor"])
+    status, answer = call(client, "POST", GROUPS, {"group": body}, token=api_world.tokens["editor"])
     assert status == 200, answer
 
 
-def test_x64_image_with_an_arm64_size_is_refused(client, world):
+def test_x64_image_with_an_arm64_size_is_refused(client, api_world):
     body = node_body()
     body["compute"]["vmSizes"] = {"odSizes": ["standard_d2s_v5", "standard_d4ps_v5"]}
     status, answer = call(
-        client, "POST", NODES, {"statefulNode": body}, token=world.tokens["editor"]
+        client, "POST", NODES, {"statefulNode": body}, token=api_world.tokens["editor"]
     )
     assert status == 400
     assert error_codes(answer) == ["VM_SIZE_ARCHITECTURE_MISMATCH"]

@@ -19,8 +19,8 @@ NODES = "/azure/compute/statefulNode"
 
 
 @pytest.fixture
-def editor(world):
-    return world.tokens["editor"]
+def editor(api_world):
+    return api_world.tokens["editor"]
 
 
 def _created(client, token, path=GROUPS, wrapper="group", body=None):
@@ -83,8 +83,8 @@ def test_deep_nesting_and_non_utf8_are_refused(client, editor):
     assert "UTF-8" in answer["response"]["errors"][0]["message"]
 
 
-def test_bodies_over_the_limit_are_413_on_every_endpoint(client, world, editor):
-    admin = world.tokens["admin"]
+def test_bodies_over_the_limit_are_413_on_every_endpoint(client, api_world, editor):
+    admin = api_world.tokens["admin"]
     group_id = _created(client, editor)
     node_id = _created(client, editor, NODES, "statefulNode", node_body())
     too_big = json.dumps({"padding": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
@@ -95,7 +95,7 @@ def test_bodies_over_the_limit_are_413_on_every_endpoint(client, world, editor):
         ("PUT", f"{NODES}/{node_id}", editor),
         ("DELETE", f"{NODES}/{node_id}", editor),
         ("POST", "/setup/account", admin),
-        ("PUT", f"/setup/account/{world.account.pk}", admin),
+        ("PUT", f"/setup/account/{api_world.account.pk}", admin),
         ("POST", "/azure/setup/credentials", admin),
         ("POST", "/azure/setup/credentials/validation", admin),
     ]:
@@ -106,7 +106,7 @@ def test_bodies_over_the_limit_are_413_on_every_endpoint(client, world, editor):
     assert Group.objects.filter(pk__in=[group_id, node_id]).count() == 2
 
 
-def test_a_surrogate_stored_before_the_parser_refused_it_breaks_no_page(client, world, editor):
+def test_a_surrogate_stored_before_the_parser_refused_it_breaks_no_page(client, api_world, editor):
     """SQLite kept such values (escaped in JSON); PostgreSQL never could. Pages read them back
     with U+FFFD in place of the surrogate."""
     from django.db import DataError, connection, transaction
@@ -123,7 +123,7 @@ def test_a_surrogate_stored_before_the_parser_refused_it_breaks_no_page(client, 
     AuditEntry.objects.filter(object_id=group_id).update(
         before={**bad, "description": "before"}, after=bad
     )
-    client.force_login(world.members["admin"].user)
+    client.force_login(api_world.members["admin"].user)
     for url in (
         reverse("groups:stateless_edit", args=[group_id]),
         reverse("groups:compare", args=[group_id]),
@@ -172,16 +172,16 @@ def test_unknown_fields_are_kept_as_sent_up_to_a_cap_each_and_in_all(client, edi
         ("/setup/account/act-%00", ""),
     ],
 )
-def test_a_nul_in_the_address_or_query_is_400_not_a_failed_lookup(client, world, path, field):
-    status, answer = call(client, "GET", path, token=world.tokens["admin"])
+def test_a_nul_in_the_address_or_query_is_400_not_a_failed_lookup(client, api_world, path, field):
+    status, answer = call(client, "GET", path, token=api_world.tokens["admin"])
     assert status == 400
     [problem] = answer["response"]["errors"]
     assert "contains a NUL character" in problem["message"]
     assert problem.get("field", "") == field
 
 
-def test_a_nul_in_a_page_address_query_or_form_gets_a_400_page(client, world):
-    client.force_login(world.members["admin"].user)
+def test_a_nul_in_a_page_address_query_or_form_gets_a_400_page(client, api_world):
+    client.force_login(api_world.members["admin"].user)
     for response in (
         client.get("/groups/sig-%00/"),
         client.get("/settings/audit/?action=x%00"),
@@ -199,10 +199,10 @@ def test_a_nul_in_a_page_address_query_or_form_gets_a_400_page(client, world):
         ("text/plain", b'{"account": {"name": "Plain"}}'),
     ],
 )
-def test_bodies_of_other_content_types_get_an_answer(client, world, content_type, raw):
+def test_bodies_of_other_content_types_get_an_answer(client, api_world, content_type, raw):
     response = client.generic(
         "POST", "/setup/account", raw, content_type=content_type,
-        headers={"Authorization": f"Bearer {world.tokens['admin']}"},
+        headers={"Authorization": f"Bearer {api_world.tokens['admin']}"},
     )  # fmt: skip
     assert response.status_code in (200, 400)
     assert response.json()["response"]["status"]["code"] == response.status_code

@@ -95,8 +95,8 @@ GO_SDK_CALLS: dict[str, tuple[str, str, Any, bool]] = {
 
 
 @pytest.fixture
-def editor(world):
-    return world.tokens["editor"]
+def editor(api_world):
+    return api_world.tokens["editor"]
 
 
 def _create(client, token, path, wrapper, body) -> str:

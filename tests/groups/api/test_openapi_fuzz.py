@@ -37,9 +37,9 @@ def _keep_the_test_transaction_open():
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_no_generated_request_gets_a_server_error(case, world, sandbox_cloud, client):
+def test_no_generated_request_gets_a_server_error(case, api_world, sandbox_cloud, client):
     # sandbox_cloud: credential checks reach the local sandbox, never the internet.
-    response = case.call(headers={"Authorization": f"Bearer {world.tokens['admin']}"})
+    response = case.call(headers={"Authorization": f"Bearer {api_world.tokens['admin']}"})
     assert response.status_code < 500, response.text[:500]
     if response.request.method == "HEAD":
         return  # a HEAD answer has no body by definition
@@ -51,7 +51,7 @@ def test_no_generated_request_gets_a_server_error(case, world, sandbox_cloud, cl
     assert set(body["request"]) == {"id", "url", "method", "timestamp"}
     stored = [i["id"] for i in body["response"].get("items", []) if str(i.get("id"))[:4] in EDITORS]
     if stored:
-        client.force_login(world.members["admin"].user)
+        client.force_login(api_world.members["admin"].user)
     for group_id in stored:
         page = client.get(f"/{EDITORS[group_id[:4]]}/{group_id}/")
         assert page.status_code == 200, (group_id, page.status_code)

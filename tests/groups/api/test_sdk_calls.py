@@ -17,8 +17,8 @@ OPERATIONS = list(_operations())
 
 
 @pytest.fixture
-def editor(world):
-    return world.tokens["editor"]
+def editor(api_world):
+    return api_world.tokens["editor"]
 
 
 def _create(client, token, path, wrapper, body):
@@ -42,7 +42,7 @@ def test_capacity_changes_only_the_bounds_sent(client, editor):
     assert answer["response"]["items"][0]["capacity"]["maximum"] == 5
 
 
-def test_capacity_is_validated_and_needs_an_editor(client, world, editor):
+def test_capacity_is_validated_and_needs_an_editor(client, api_world, editor):
     group_id = _create(client, editor, GROUPS, "group", group_body())
     capacity = f"{GROUPS}/{group_id}/capacity"
 
@@ -53,7 +53,7 @@ def test_capacity_is_validated_and_needs_an_editor(client, world, editor):
     assert status == 400
     assert error_fields(answer) == {"capacity.target"}
     status, answer = call(
-        client, "PUT", capacity, {"capacity": {"target": 2}}, token=world.tokens["viewer"]
+        client, "PUT", capacity, {"capacity": {"target": 2}}, token=api_world.tokens["viewer"]
     )
     assert status == 403
     status, answer = call(

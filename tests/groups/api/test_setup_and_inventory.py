@@ -29,20 +29,20 @@ def credentials_for(sandbox: Any, display_name: str = "Production", **overrides:
     }
 
 
-def test_accounts_can_be_created_listed_renamed_and_deleted_by_admins(client, world):
-    admin = world.tokens["admin"]
+def test_accounts_can_be_created_listed_renamed_and_deleted_by_admins(client, api_world):
+    admin = api_world.tokens["admin"]
     status, answer = call(
         client, "POST", "/setup/account", {"account": {"name": "Staging"}}, token=admin
     )
     assert status == 200
     created = answer["response"]["items"][0]
     assert created["accountId"].startswith("act-")
-    assert created["organizationId"] == world.organization.public_id
+    assert created["organizationId"] == api_world.organization.public_id
     assert created["providerExternalId"] is None
     status, answer = call(client, "GET", "/setup/account", token=admin)
     listed = {a["name"]: a for a in answer["response"]["items"]}
     assert set(listed) == {"Production", "Shared images", "Staging"}
-    assert listed["Production"]["providerExternalId"] == world.subscription.subscription_id
+    assert listed["Production"]["providerExternalId"] == api_world.subscription.subscription_id
     path = f"/setup/account/{created['accountId']}"
     status, _ = call(client, "PUT", path, {"account": {"name": "Pre-production"}}, token=admin)
     assert status == 200
@@ -58,9 +58,9 @@ def test_accounts_can_be_created_listed_renamed_and_deleted_by_admins(client, wo
 GUID = "00000000-0000-0000-0000-000000000001"
 
 
-def test_setup_is_for_admins_only(client, world):
+def test_setup_is_for_admins_only(client, api_world):
     for role in ("editor", "viewer"):
-        status, answer = call(client, "GET", "/setup/account", token=world.tokens[role])
+        status, answer = call(client, "GET", "/setup/account", token=api_world.tokens[role])
         assert status == 403
         assert error_codes(answer) == ["FORBIDDEN"]
     status, _ = call(
@@ -68,15 +68,15 @@ def test_setup_is_for_admins_only(client, world):
         "POST",
         "/azure/setup/credentials",
         {"clientId": GUID, "clientSecret": "b", "tenantId": GUID, "subscriptionId": GUID},
-        token=world.tokens["editor"],
+        token=api_world.tokens["editor"],
     )
     assert status == 403
 
 
 def test_credentials_are_checked_then_connected_and_refreshed_against_the_sandbox(
-    client, world, sandbox_cloud
+    client, api_world, sandbox_cloud
 ):
-    admin = world.tokens["admin"]
+    admin = api_world.tokens["admin"]
     _, answer = call(
         client, "POST", "/setup/account", {"account": {"name": "Sandbox"}}, token=admin
     )
@@ -111,7 +111,7 @@ def test_credentials_are_checked_then_connected_and_refreshed_against_the_sandbo
     execute_run(item["refreshRunId"])
     status, answer = call(client, "GET", f"/api/inventory/runs/{item['refreshRunId']}", token=admin)
     assert answer["response"]["items"][0]["status"] == "succeeded"
-    viewer = world.tokens["viewer"]
+    viewer = api_world.tokens["viewer"]
     base = f"/api/inventory/accounts/{account_id}"
     _, answer = call(client, "GET", f"{base}/resourceGroups", token=viewer)
     groups = [rg["name"] for rg in answer["response"]["items"]]
@@ -141,14 +141,14 @@ def test_credentials_are_checked_then_connected_and_refreshed_against_the_sandbo
 
 
 def test_credentials_naming_another_subscription_than_the_connected_one_are_refused(
-    client, world, sandbox_cloud
+    client, api_world, sandbox_cloud
 ):
-    admin = world.tokens["admin"]
-    good = credentials_for(sandbox_cloud, subscriptionId=world.subscription.subscription_id)
+    admin = api_world.tokens["admin"]
+    good = credentials_for(sandbox_cloud, subscriptionId=api_world.subscription.subscription_id)
     status, answer = call(
         client,
         "POST",
-        f"/azure/setup/credentials?accountId={world.other_account.id}",
+        f"/azure/setup/credentials?accountId={api_world.other_account.id}",
         good,
         token=admin,
     )
@@ -156,24 +156,24 @@ def test_credentials_naming_another_subscription_than_the_connected_one_are_refu
     assert answer["response"]["errors"][0]["field"] == "subscriptionId"
 
 
-def test_inventory_with_factory_rows_and_refresh_request(client, world):
-    viewer = world.tokens["viewer"]
+def test_inventory_with_factory_rows_and_refresh_request(client, api_world):
+    viewer = api_world.tokens["viewer"]
     _, answer = call(client, "GET", "/api/inventory/accounts", token=viewer)
     assert {a["accountId"] for a in answer["response"]["items"]} == {
-        world.account.id,
-        world.other_account.id,
+        api_world.account.id,
+        api_world.other_account.id,
     }
     path = (
-        f"/api/inventory/accounts/{world.account.id}/resourceGroups/RG-IMAGES/galleries/"
+        f"/api/inventory/accounts/{api_world.account.id}/resourceGroups/RG-IMAGES/galleries/"
         "contosogallery/images/ubuntu-22/versions?region=westeurope"
     )
     _, answer = call(client, "GET", path, token=viewer)
     assert [(v["name"], v["isLatestInRegion"]) for v in answer["response"]["items"]] == [
         ("1.0.0", True)
     ]
-    refresh = f"/api/inventory/accounts/{world.account.id}/refresh"
+    refresh = f"/api/inventory/accounts/{api_world.account.id}/refresh"
     assert call(client, "POST", refresh, token=viewer)[0] == 403
-    status, answer = call(client, "POST", refresh, token=world.tokens["admin"])
+    status, answer = call(client, "POST", refresh, token=api_world.tokens["admin"])
     assert status == 200
     assert answer["response"]["items"][0]["status"] == "queued"
     status, answer = call(
@@ -191,9 +191,9 @@ def test_inventory_with_factory_rows_and_refresh_request(client, world):
         ({"name": "x" * 201}, "name", "Account name can be at most 200 characters long"),
     ],
 )
-def test_account_names_follow_the_consoles_rule(client, world, body, field, message):
+def test_account_names_follow_the_consoles_rule(client, api_world, body, field, message):
     status, answer = call(
-        client, "POST", "/setup/account", {"account": body}, token=world.tokens["admin"]
+        client, "POST", "/setup/account", {"account": body}, token=api_world.tokens["admin"]
     )
     assert status == 400
     [problem] = answer["response"]["errors"]
@@ -202,11 +202,11 @@ def test_account_names_follow_the_consoles_rule(client, world, body, field, mess
 
 
 @pytest.mark.parametrize("key", ["clientId", "tenantId", "subscriptionId"])
-def test_credentials_need_guids_said_at_the_field(client, world, key):
+def test_credentials_need_guids_said_at_the_field(client, api_world, key):
     body = {"clientId": GUID, "clientSecret": "s3cret", "tenantId": GUID, "subscriptionId": GUID}
     body[key] = "not-a-guid"
     for path in ("/azure/setup/credentials", "/azure/setup/credentials/validation"):
-        status, answer = call(client, "POST", path, body, token=world.tokens["admin"])
+        status, answer = call(client, "POST", path, body, token=api_world.tokens["admin"])
         assert status == 400
         [problem] = answer["response"]["errors"]
         assert problem["field"] == key

@@ -27,11 +27,11 @@ def wire(monkeypatch, go_decoder, live_server) -> list[Exchange]:
 
 
 @pytest.fixture
-def session(world, live_server, wire):
+def session(api_world, live_server, wire):
     return SpotinstSession(
         base_url=live_server.url,
-        auth_token=world.tokens["editor"],
-        account_id=world.account.id,
+        auth_token=api_world.tokens["editor"],
+        account_id=api_world.account.id,
     )
 
 
@@ -52,14 +52,14 @@ def as_answered(written: dict[str, Any]) -> dict[str, Any]:
     return expected
 
 
-def _gallery(shared: bool, world, version_key: str, version: str) -> dict[str, Any]:
+def _gallery(shared: bool, api_world, version_key: str, version: str) -> dict[str, Any]:
     if shared:
         return {
             "resource_group_name": "rg-shared",
             "gallery_name": "sharedgallery",
             "image_name": "win-2022",
             version_key: version,
-            "spot_account_id": world.other_account.id,
+            "spot_account_id": api_world.other_account.id,
         }
     return {
         "resource_group_name": "rg-images",
@@ -69,7 +69,7 @@ def _gallery(shared: bool, world, version_key: str, version: str) -> dict[str, A
     }
 
 
-def _group(shared: bool, world) -> eg.Elastigroup:
+def _group(shared: bool, api_world) -> eg.Elastigroup:
     version = "3.0.0" if shared else "1.0.0"
     login = (
         eg.Login(user_name="winadmin", password="Pa55w0rd!Pa55")
@@ -94,7 +94,7 @@ def _group(shared: bool, world) -> eg.Elastigroup:
             zones=["1", "2"],
             vm_sizes=eg.VmSizes(od_sizes=["standard_d2s_v5"], spot_sizes=["standard_d2s_v5"]),
             launch_specification=eg.LaunchSpecification(
-                image=eg.Image(gallery=eg.Gallery(**_gallery(shared, world, "version", version))),
+                image=eg.Image(gallery=eg.Gallery(**_gallery(shared, api_world, "version", version))),
                 network=eg.Network(
                     resource_group_name="rg-net",
                     virtual_network_name="vnet",
@@ -110,7 +110,7 @@ def _group(shared: bool, world) -> eg.Elastigroup:
     )
 
 
-def _node(shared: bool, world) -> sn.StatefulNode:
+def _node(shared: bool, api_world) -> sn.StatefulNode:
     version = "3.0.0" if shared else "latest"
     login = (
         sn.Login(user_name="winadmin", password="Pa55w0rd!Pa55")
@@ -140,7 +140,7 @@ def _node(shared: bool, world) -> sn.StatefulNode:
             vm_sizes=sn.VmSizes(od_sizes=["standard_d2s_v5"], spot_sizes=["standard_d2s_v5"]),
             launch_specification=sn.LaunchSpecification(
                 image=sn.Image(
-                    gallery=sn.Gallery(**_gallery(shared, world, "version_name", version))
+                    gallery=sn.Gallery(**_gallery(shared, api_world, "version_name", version))
                 ),
                 network=sn.Network(
                     resource_group_name="rg-net",
@@ -165,10 +165,10 @@ SUBSCRIPTIONS = pytest.mark.parametrize("shared", [False, True], ids=["same", "c
 
 
 @SUBSCRIPTIONS
-def test_group_round_trips_through_the_sdk(session, world, wire, shared):
+def test_group_round_trips_through_the_sdk(session, api_world, wire, shared):
     client = session.client("elastigroup_azure_v3", print_output=False)
 
-    created = client.create_elastigroup(_group(shared, world))
+    created = client.create_elastigroup(_group(shared, api_world))
     written = as_answered(wire[-1].sent["group"])
     assert differences(written, wire[-1].item) == []
     group_id = created["id"]
@@ -176,7 +176,7 @@ def test_group_round_trips_through_the_sdk(session, world, wire, shared):
     assert "password" not in created["compute"]["launch_specification"]["login"]
     if shared:
         gallery = created["compute"]["launch_specification"]["image"]["gallery"]
-        assert gallery["spot_account_id"] == world.other_account.id
+        assert gallery["spot_account_id"] == api_world.other_account.id
 
     assert client.get_elastigroup(group_id) == created
     assert [g for g in client.get_elastigroups() if g["id"] == group_id] == [created]
@@ -187,7 +187,7 @@ def test_group_round_trips_through_the_sdk(session, world, wire, shared):
         compute=eg.Compute(
             launch_specification=eg.LaunchSpecification(
                 image=eg.Image(
-                    gallery=eg.Gallery(**_gallery(shared, world, "version", new_version))
+                    gallery=eg.Gallery(**_gallery(shared, api_world, "version", new_version))
                 ),
                 tags=[
                     eg.Tag(tag_key="team", tag_value="web"),
@@ -218,10 +218,10 @@ def test_group_round_trips_through_the_sdk(session, world, wire, shared):
 
 
 @SUBSCRIPTIONS
-def test_stateful_node_round_trips_through_the_sdk(session, world, wire, shared):
+def test_stateful_node_round_trips_through_the_sdk(session, api_world, wire, shared):
     client = session.client("stateful_node_azure", print_output=False)
 
-    created = client.create_stateful_node(_node(shared, world))
+    created = client.create_stateful_node(_node(shared, api_world))
     written = as_answered(wire[-1].sent["statefulNode"])
     assert differences(written, wire[-1].item) == []
     node_id = created["id"]
@@ -237,7 +237,7 @@ def test_stateful_node_round_trips_through_the_sdk(session, world, wire, shared)
         compute=sn.Compute(
             launch_specification=sn.LaunchSpecification(
                 image=sn.Image(
-                    gallery=sn.Gallery(**_gallery(shared, world, "version_name", new_version))
+                    gallery=sn.Gallery(**_gallery(shared, api_world, "version_name", new_version))
                 )
             )
         ),
@@ -254,9 +254,9 @@ def test_stateful_node_round_trips_through_the_sdk(session, world, wire, shared)
     assert {e.method for e in wire} == {"POST", "GET", "PUT", "DELETE"}
 
 
-def test_bad_gallery_reference_raises_with_our_error_code(session, world, wire):
+def test_bad_gallery_reference_raises_with_our_error_code(session, api_world, wire):
     client = session.client("elastigroup_azure_v3", print_output=False)
-    group = _group(False, world)
+    group = _group(False, api_world)
     group.region = "westeurope"
     group.compute.launch_specification.image.gallery.version = "1.1.0"  # only in eastus
     with pytest.raises(SpotinstClientException) as failure:

@@ -24,8 +24,8 @@ NODES = "/azure/compute/statefulNode"
 
 
 @pytest.fixture
-def editor(world):
-    return world.tokens["editor"]
+def editor(api_world):
+    return api_world.tokens["editor"]
 
 
 def _item(answer: dict[str, Any]) -> dict[str, Any]:
@@ -104,12 +104,12 @@ def test_a_minimal_hcls_nulls_are_accepted_and_read_back_as_absent(
     assert differences(body, seen["items"][0]) == []
 
 
-def test_terraform_shapes_with_a_gallery_shared_from_another_subscription(client, world, editor):
+def test_terraform_shapes_with_a_gallery_shared_from_another_subscription(client, api_world, editor):
     shared = {
         "resourceGroupName": "rg-shared",
         "galleryName": "sharedgallery",
         "imageName": "win-2022",
-        "spotAccountId": world.other_account.id,
+        "spotAccountId": api_world.other_account.id,
     }
     for path, wrapper, body, version in (
         (GROUPS, "group", terraform_group(), {"version": "3.1.0"}),

@@ -14,16 +14,16 @@ from tests.inventory_factories import share
 from .bodies import group_body, node_body
 
 
-def codes(world, kind, spec):
+def codes(api_world, kind, spec):
     problems = validate_spec(
-        organization=world.organization, account=world.account, kind=kind, spec=spec
+        organization=api_world.organization, account=api_world.account, kind=kind, spec=spec
     )
     return {(p.code, p.field, p.severity) for p in problems}
 
 
-def test_valid_group_and_node_have_no_problems(world):
-    assert codes(world, "stateless", group_body()) == set()
-    assert codes(world, "stateful", node_body()) == set()
+def test_valid_group_and_node_have_no_problems(api_world):
+    assert codes(api_world, "stateless", group_body()) == set()
+    assert codes(api_world, "stateful", node_body()) == set()
 
 
 @pytest.mark.parametrize(
@@ -36,16 +36,16 @@ def test_valid_group_and_node_have_no_problems(world):
         ({"spotAccountId": "act-deadbeef"}, "UNKNOWN_ACCOUNT", "gallery.spotAccountId"),
     ],
 )
-def test_gallery_reference_problems(world, gallery, code, field):
-    found = codes(world, "stateless", group_body(**gallery))
+def test_gallery_reference_problems(api_world, gallery, code, field):
+    found = codes(api_world, "stateless", group_body(**gallery))
     assert (code, f"compute.launchSpecification.image.{field}", "error") in found
 
 
-def test_version_not_replicated_to_the_groups_region(world):
+def test_version_not_replicated_to_the_groups_region(api_world):
     spec = group_body(version="1.1.0")
     spec["region"] = "westeurope"
     problems = validate_spec(
-        organization=world.organization, account=world.account, kind="stateless", spec=spec
+        organization=api_world.organization, account=api_world.account, kind="stateless", spec=spec
     )
     assert [p.code for p in problems] == ["GALLERY_VERSION_NOT_IN_REGION"]
     assert (
@@ -53,72 +53,74 @@ def test_version_not_replicated_to_the_groups_region(world):
     )
     spec["region"] = "northeurope"
     spec["compute"]["launchSpecification"]["image"]["gallery"]["version"] = "latest"
-    assert "GALLERY_VERSION_NOT_IN_REGION" in {c for c, _, _ in codes(world, "stateless", spec)}
+    assert "GALLERY_VERSION_NOT_IN_REGION" in {c for c, _, _ in codes(api_world, "stateless", spec)}
 
 
-def test_cross_subscription_gallery_share_verdicts(world):
+def test_cross_subscription_gallery_share_verdicts(api_world):
     spec = group_body(
         resourceGroupName="rg-shared",
         galleryName="sharedgallery",
         imageName="win-2022",
         version="3.1.0",
-        spotAccountId=world.other_account.id,
+        spotAccountId=api_world.other_account.id,
     )
     spec["compute"]["os"] = "Windows"
     spec["compute"]["launchSpecification"]["login"] = {
         "userName": "winadmin",
         "password": "Pa55w0rd!",
     }
-    assert codes(world, "stateless", spec) == set()
-    share(world.subscription, world.shared_image.gallery, "unknown")
-    assert codes(world, "stateless", spec) == {
+    assert codes(api_world, "stateless", spec) == set()
+    share(api_world.subscription, api_world.shared_image.gallery, "unknown")
+    assert codes(api_world, "stateless", spec) == {
         ("GALLERY_NOT_SHARED", "compute.launchSpecification.image.gallery.galleryName", "warning")
     }
-    share(world.subscription, world.shared_image.gallery, "not_shared")
+    share(api_world.subscription, api_world.shared_image.gallery, "not_shared")
     assert (
         "GALLERY_NOT_SHARED",
         "compute.launchSpecification.image.gallery.galleryName",
         "error",
-    ) in codes(world, "stateless", spec)
+    ) in codes(api_world, "stateless", spec)
 
 
-def test_os_mismatch_and_specialized_image_rules(world):
+def test_os_mismatch_and_specialized_image_rules(api_world):
     spec = group_body()
     spec["compute"]["os"] = "Windows"
-    assert "GALLERY_OS_MISMATCH" in {c for c, _, _ in codes(world, "stateless", spec)}
+    assert "GALLERY_OS_MISMATCH" in {c for c, _, _ in codes(api_world, "stateless", spec)}
     spec = group_body(imageName="appliance", version="2.0.0")
     spec["compute"]["launchSpecification"]["customData"] = "IyEvYmluL3NoCg=="
-    found = codes(world, "stateless", spec)
+    found = codes(api_world, "stateless", spec)
     assert ("SPECIALIZED_IMAGE_LOGIN", "compute.launchSpecification.login", "error") in found
     assert ("SPECIALIZED_IMAGE_LOGIN", "compute.launchSpecification.customData", "error") in found
     del spec["compute"]["launchSpecification"]["login"]
     del spec["compute"]["launchSpecification"]["customData"]
-    assert codes(world, "stateless", spec) == set()
+    assert codes(api_world, "stateless", spec) == set()
 
 
-def test_schema_rules(world):
+def test_schema_rules(api_world):
     spec = group_body()
     spec["capacity"] = {"minimum": 3, "target": 1, "maximum": 2}
     del spec["compute"]["launchSpecification"]["login"]
     spec["compute"]["launchSpecification"]["image"]["marketplace"] = {"publisher": "x"}
     del spec["region"]
-    found = {(c, f) for c, f, _ in codes(world, "stateless", spec)}
+    found = {(c, f) for c, f, _ in codes(api_world, "stateless", spec)}
     assert ("VALIDATION_ERROR", "capacity.target") in found
     assert ("VALIDATION_ERROR", "compute.launchSpecification.image") in found
     assert ("MISSING_REQUIRED_FIELD", "region") in found
     node = node_body()
     node["persistence"]["shouldPersistOsDisk"] = "yes"
     node["persistence"]["osDiskPersistenceMode"] = "sometimes"
-    found = {(c, f) for c, f, _ in codes(world, "stateful", node)}
+    found = {(c, f) for c, f, _ in codes(api_world, "stateful", node)}
     assert ("VALIDATION_ERROR", "persistence.shouldPersistOsDisk") in found
     assert ("VALIDATION_ERROR", "persistence.osDiskPersistenceMode") in found
 
 
-def _save(world, spec, *, status="active", group=None, expected_revision=None, kind="stateless"):
+def _save(
+    api_world, spec, *, status="active", group=None, expected_revision=None, kind="stateless"
+):
     return save_group(
-        actor=world.members["editor"].user,
-        organization=world.organization,
-        account=world.account,
+        actor=api_world.members["editor"].user,
+        organization=api_world.organization,
+        account=api_world.account,
         kind=kind,
         spec=spec,
         status=status,
@@ -128,80 +130,80 @@ def _save(world, spec, *, status="active", group=None, expected_revision=None, k
     )
 
 
-def test_active_save_with_errors_saves_nothing_but_a_draft_keeps_it(world):
+def test_active_save_with_errors_saves_nothing_but_a_draft_keeps_it(api_world):
     bad = group_body(version="9.9.9")
     with pytest.raises(ValidationFailed) as failure:
-        _save(world, bad)
+        _save(api_world, bad)
     assert failure.value.problems[0].code == "GALLERY_VERSION_NOT_FOUND"
     assert not Group.objects.exists()
-    draft, warnings = _save(world, bad, status="draft")
+    draft, warnings = _save(api_world, bad, status="draft")
     assert draft.status == "draft"
     assert [w.code for w in warnings] == ["GALLERY_VERSION_NOT_FOUND"]
     assert draft.spec == bad
 
 
-def test_save_keeps_columns_revisions_and_audit_in_step(world):
-    group, problems = _save(world, group_body())
+def test_save_keeps_columns_revisions_and_audit_in_step(api_world):
+    group, problems = _save(api_world, group_body())
     assert problems == []
     assert (group.id[:4], group.name, group.region, group.revision) == ("sig-", "web", "eastus", 1)
-    assert (group.gallery_account, group.gallery_name) == (world.account, "contosogallery")
+    assert (group.gallery_account, group.gallery_name) == (api_world.account, "contosogallery")
     spec = group_body(version="1.1.0")
-    updated, _ = _save(world, spec, group=group, expected_revision=1)
+    updated, _ = _save(api_world, spec, group=group, expected_revision=1)
     assert updated.revision == 2
     assert list(Revision.objects.filter(group=group).values_list("number", flat=True)) == [2, 1]
     entry = AuditEntry.objects.filter(object_id=group.id, action="group.update").get()
     assert entry.before["compute"]["launchSpecification"]["image"]["gallery"]["version"] == "1.0.0"
 
 
-def test_stale_revision_is_a_conflict_and_overwrites_nothing(world):
-    group, _ = _save(world, group_body())
-    _save(world, group_body(version="1.1.0"), group=group, expected_revision=1)
+def test_stale_revision_is_a_conflict_and_overwrites_nothing(api_world):
+    group, _ = _save(api_world, group_body())
+    _save(api_world, group_body(version="1.1.0"), group=group, expected_revision=1)
     with pytest.raises(RevisionConflict) as conflict:
-        _save(world, group_body(version="1.0.0"), group=group, expected_revision=1)
+        _save(api_world, group_body(version="1.0.0"), group=group, expected_revision=1)
     assert conflict.value.current.revision == 2
     group.refresh_from_db()
     assert group.spec["compute"]["launchSpecification"]["image"]["gallery"]["version"] == "1.1.0"
 
 
-def test_password_is_stored_encrypted_and_nowhere_in_plain_text(world):
+def test_password_is_stored_encrypted_and_nowhere_in_plain_text(api_world):
     spec = group_body()
     spec["compute"]["launchSpecification"]["login"]["password"] = "Plain-Text-Pa55"
-    group, _ = _save(world, spec)
+    group, _ = _save(api_world, spec)
     assert group.login_password_encrypted
     assert "Plain-Text-Pa55" not in group.login_password_encrypted
     assert "password" not in group.spec["compute"]["launchSpecification"]["login"]
     assert "Plain-Text-Pa55" not in str(Revision.objects.get(group=group).spec)
     assert "Plain-Text-Pa55" not in str(list(AuditEntry.objects.values("before", "after")))
     # An edit that leaves the password out keeps it (write-only field).
-    kept, _ = _save(world, group_body(version="1.1.0"), group=group)
+    kept, _ = _save(api_world, group_body(version="1.1.0"), group=group)
     assert kept.login_password_encrypted == group.login_password_encrypted
 
 
-def test_windows_login_needs_a_password_unless_one_is_stored(world):
+def test_windows_login_needs_a_password_unless_one_is_stored(api_world):
     spec = node_body(
         resourceGroupName="rg-shared",
         galleryName="sharedgallery",
         imageName="win-2022",
         versionName="latest",
-        spotAccountId=world.other_account.id,
+        spotAccountId=api_world.other_account.id,
     )
     spec["compute"]["os"] = "Windows"
     spec["compute"]["launchSpecification"]["login"] = {"userName": "winadmin"}
     with pytest.raises(ValidationFailed) as failure:
-        _save(world, spec, kind="stateful")
+        _save(api_world, spec, kind="stateful")
     assert failure.value.problems[0].field == "compute.launchSpecification.login.password"
     spec["compute"]["launchSpecification"]["login"]["password"] = "Pa55w0rd!"
-    node, _ = _save(world, spec, kind="stateful")
+    node, _ = _save(api_world, spec, kind="stateful")
     assert node.id.startswith("ssn-")
     spec["compute"]["launchSpecification"]["login"] = {"userName": "winadmin2"}
-    node, problems = _save(world, spec, kind="stateful", group=node)
+    node, problems = _save(api_world, spec, kind="stateful", group=node)
     assert problems == []
 
 
-def test_delete_leaves_an_audit_entry(world):
-    group, _ = _save(world, group_body())
+def test_delete_leaves_an_audit_entry(api_world):
+    group, _ = _save(api_world, group_body())
     delete_group(
-        actor=world.members["editor"].user,
+        actor=api_world.members["editor"].user,
         group=group,
         source="api",
         deallocation_config={"shouldTerminateVm": True},
@@ -211,19 +213,19 @@ def test_delete_leaves_an_audit_entry(world):
     assert entry.after["deallocationConfig"] == {"shouldTerminateVm": True}
 
 
-def test_node_persisting_data_disks_cannot_switch_to_an_image_with_data_disks(world):
-    ImageVersion.objects.filter(image=world.image, name="1.1.0").update(data_disk_count=2)
-    node, _ = _save(world, node_body(versionName="1.0.0"), kind="stateful")
+def test_node_persisting_data_disks_cannot_switch_to_an_image_with_data_disks(api_world):
+    ImageVersion.objects.filter(image=api_world.image, name="1.1.0").update(data_disk_count=2)
+    node, _ = _save(api_world, node_body(versionName="1.0.0"), kind="stateful")
     with pytest.raises(ValidationFailed) as failure:
-        _save(world, node_body(versionName="1.1.0"), kind="stateful", group=node)
+        _save(api_world, node_body(versionName="1.1.0"), kind="stateful", group=node)
     assert "has data disks" in failure.value.problems[0].message
     # A node that does not keep its data disks may.
     keeps_nothing = node_body(versionName="1.0.0")
     keeps_nothing["persistence"]["shouldPersistDataDisks"] = False
-    other, _ = _save(world, keeps_nothing, kind="stateful")
+    other, _ = _save(api_world, keeps_nothing, kind="stateful")
     switched = node_body(versionName="1.1.0")
     switched["persistence"]["shouldPersistDataDisks"] = False
-    _, problems = _save(world, switched, kind="stateful", group=other)
+    _, problems = _save(api_world, switched, kind="stateful", group=other)
     assert problems == []
 
 
@@ -262,15 +264,17 @@ LAUNCH = ("compute", "launchSpecification")
          "Description can be at most 1,024 characters long (it has 1,025)."),
     ],
 )  # fmt: skip
-def test_spots_and_azures_limits_with_their_message_at_the_field(world, kind, path, value, message):
+def test_spots_and_azures_limits_with_their_message_at_the_field(
+    api_world, kind, path, value, message
+):
     spec = group_body() if kind == "stateless" else node_body()
     target = spec
     for key in path[:-1]:
         target = target.setdefault(key, {})
     target[path[-1]] = value
-    found = codes(world, kind, spec)
+    found = codes(api_world, kind, spec)
     problems = validate_spec(
-        organization=world.organization, account=world.account, kind=kind, spec=spec
+        organization=api_world.organization, account=api_world.account, kind=kind, spec=spec
     )
     assert message in {p.message for p in problems}, problems
     [problem] = [p for p in problems if p.message == message]

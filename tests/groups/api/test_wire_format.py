@@ -15,8 +15,8 @@ NODES = "/azure/compute/statefulNode"
 
 
 @pytest.fixture
-def editor(world):
-    return world.tokens["editor"]
+def editor(api_world):
+    return api_world.tokens["editor"]
 
 
 def _created(answer):
@@ -105,8 +105,8 @@ def test_a_group_reads_back_with_the_spellings_spot_answers(client, editor, go_d
     assert launch_seen["osDisk"] == {"sizeGB": 64, "type": "Premium_LRS"}
 
 
-def test_setup_account_answers_spots_kind(client, world, go_decoder):
-    status, answer = call(client, "GET", "/setup/account", token=world.tokens["admin"])
+def test_setup_account_answers_spots_kind(client, api_world, go_decoder):
+    status, answer = call(client, "GET", "/setup/account", token=api_world.tokens["admin"])
     assert status == 200
     assert answer["response"]["kind"] == "spotinst:setup:account"
     seen = go_decoder.decode(answer, kind="account", keys=True)["items"]

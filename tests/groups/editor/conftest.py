@@ -34,7 +34,7 @@ UBUNTU_VERSIONS = {
 
 
 @pytest.fixture
-def world(db: Any) -> SimpleNamespace:
+def editor_world(db: Any) -> SimpleNamespace:
     org = OrganizationFactory(name="Contoso")
     own = AccountFactory(organization=org, name="Production")
     other = AccountFactory(organization=org, name="Images")
@@ -74,18 +74,18 @@ def world(db: Any) -> SimpleNamespace:
 
 
 @pytest.fixture
-def editor_client(client: Any, world: SimpleNamespace) -> Any:
-    log_in_as(client, Role.EDITOR, organization=world.org)
+def editor_client(client: Any, editor_world: SimpleNamespace) -> Any:
+    log_in_as(client, Role.EDITOR, organization=editor_world.org)
     return client
 
 
 @pytest.fixture
-def viewer_client(client: Any, world: SimpleNamespace) -> Any:
-    log_in_as(client, Role.VIEWER, organization=world.org)
+def viewer_client(client: Any, editor_world: SimpleNamespace) -> Any:
+    log_in_as(client, Role.VIEWER, organization=editor_world.org)
     return client
 
 
-def valid_form(world: SimpleNamespace, **overrides: Any) -> dict[str, Any]:
+def valid_form(editor_world: SimpleNamespace, **overrides: Any) -> dict[str, Any]:
     """A complete stateless group as the editor posts it (Create)."""
     data: dict[str, Any] = {
         "name": "web",
@@ -100,7 +100,7 @@ def valid_form(world: SimpleNamespace, **overrides: Any) -> dict[str, Any]:
         "spot_sizes": ["standard_d2s_v5", "standard_d4s_v5"],
         "fallback_to_od": "on",
         "image_type": "gallery",
-        "spot_account_id": world.own.id,
+        "spot_account_id": editor_world.own.id,
         "gallery_resource_group_name": "img-rg",
         "gallery_name": "gal",
         "image_name": "ubuntu-22",
@@ -122,10 +122,10 @@ def valid_form(world: SimpleNamespace, **overrides: Any) -> dict[str, Any]:
 # Every test fails if a page reported a Content-Security-Policy violation (the cascade's htmx
 # swaps included).
 def _signed_in_page(
-    chromium: Any, live_server: Any, world: Any, **context_args: Any
+    chromium: Any, live_server: Any, editor_world: Any, **context_args: Any
 ) -> tuple[Page, list[str]]:
     client = Client()
-    log_in_as(client, Role.EDITOR, organization=world.org)
+    log_in_as(client, Role.EDITOR, organization=editor_world.org)
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, **context_args)
     csp_violations = watch_csp_violations(context)
     context.add_cookies(
@@ -137,16 +137,18 @@ def _signed_in_page(
 
 
 @pytest.fixture
-def page(chromium, live_server, world):
-    page, csp_violations = _signed_in_page(chromium, live_server, world)
+def page(chromium, live_server, editor_world):
+    page, csp_violations = _signed_in_page(chromium, live_server, editor_world)
     yield page
     page.context.close()
     assert not csp_violations
 
 
 @pytest.fixture
-def nojs_page(chromium, live_server, world):
-    page, csp_violations = _signed_in_page(chromium, live_server, world, java_script_enabled=False)
+def nojs_page(chromium, live_server, editor_world):
+    page, csp_violations = _signed_in_page(
+        chromium, live_server, editor_world, java_script_enabled=False
+    )
     yield page
     page.context.close()
     assert not csp_violations

@@ -1,6 +1,6 @@
 """A subscription that Azure reports as Disabled or Warned is said so wherever it is used:
 on its own page, on the groups that deploy to it or take their image from it, in the cascade.
-(The refresh reads the state from Azure: see the fault matrix in tests/galleries.)"""
+(The refresh reads the state from Azure: see the fault matrix in tests/galleries/refresh.)"""
 
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ def _disable(subscription: Any, state: str = "Disabled") -> None:
     subscription.save(update_fields=["azure_state"])
 
 
-def test_groups_using_a_disabled_subscription_say_so(editor_client: Client, world: Any) -> None:
-    assert editor_client.post("/groups/new/", valid_form(world)).status_code == 302
+def test_groups_using_a_disabled_subscription_say_so(
+    editor_client: Client, editor_world: Any
+) -> None:
+    assert editor_client.post("/groups/new/", valid_form(editor_world)).status_code == 302
     group = Group.objects.get()
     page = editor_client.get(f"/groups/{group.id}/").content.decode()
     assert "Azure reports subscription" not in page
-    _disable(world.own_sub)
+    _disable(editor_world.own_sub)
     page = editor_client.get(f"/groups/{group.id}/").content.decode()
     assert (
         "Azure reports subscription Production subscription as Disabled "
@@ -40,17 +42,17 @@ def test_groups_using_a_disabled_subscription_say_so(editor_client: Client, worl
 
 
 def test_a_warned_image_subscription_is_named_as_the_images_home(
-    editor_client: Client, world: Any
+    editor_client: Client, editor_world: Any
 ) -> None:
     form = valid_form(
-        world,
-        spot_account_id=world.other.id,
+        editor_world,
+        spot_account_id=editor_world.other.id,
         gallery_resource_group_name="shared-rg",
         gallery_name="sharedgal",
         image_name="golden",
     )
     assert editor_client.post("/groups/new/", form).status_code == 302
-    _disable(world.other_sub, "Warned")
+    _disable(editor_world.other_sub, "Warned")
     group = Group.objects.get()
     page = editor_client.get(f"/groups/{group.id}/").content.decode()
     assert (
@@ -62,25 +64,27 @@ def test_a_warned_image_subscription_is_named_as_the_images_home(
     assert "Warned in Azure" in drafts_and_lists
 
 
-def test_the_cascade_says_so_under_the_first_level(editor_client: Client, world: Any) -> None:
-    params = {"spot_account_id": world.own.id, "group_account": world.own.id}
+def test_the_cascade_says_so_under_the_first_level(
+    editor_client: Client, editor_world: Any
+) -> None:
+    params = {"spot_account_id": editor_world.own.id, "group_account": editor_world.own.id}
     fragment = editor_client.get(
         "/cascade/level/gallery_resource_group_name/", params, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "azure-state-note" not in fragment
-    _disable(world.own_sub)
+    _disable(editor_world.own_sub)
     fragment = editor_client.get(
         "/cascade/level/gallery_resource_group_name/", params, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "Azure reports Production subscription as Disabled" in fragment
 
 
-def test_the_subscription_pages_show_the_state(client: Client, world: Any) -> None:
-    log_in_as(client, Role.ADMIN, organization=world.org)
-    _disable(world.own_sub, "PastDue")
+def test_the_subscription_pages_show_the_state(client: Client, editor_world: Any) -> None:
+    log_in_as(client, Role.ADMIN, organization=editor_world.org)
+    _disable(editor_world.own_sub, "PastDue")
     listing = client.get("/settings/subscriptions/").content.decode()
     assert "Past due in Azure" in listing
-    detail = client.get(f"/settings/subscriptions/{world.own_sub.pk}/").content.decode()
+    detail = client.get(f"/settings/subscriptions/{editor_world.own_sub.pk}/").content.decode()
     assert "Payment for this subscription is past due" in detail
-    other = client.get(f"/settings/subscriptions/{world.other_sub.pk}/").content.decode()
+    other = client.get(f"/settings/subscriptions/{editor_world.other_sub.pk}/").content.decode()
     assert "not read yet" in other

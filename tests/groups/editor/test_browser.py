@@ -63,7 +63,7 @@ def choose_sizes(page: Page) -> None:
     size_box(page, "spot_sizes", "Standard_D4s_v5").check()
 
 
-def test_walk_the_cascade_with_the_mouse_save_reload_and_review(page, live_server, world):
+def test_walk_the_cascade_with_the_mouse_save_reload_and_review(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     fill_general(page)
     open_tab(page, "Compute")
@@ -84,7 +84,7 @@ def test_walk_the_cascade_with_the_mouse_save_reload_and_review(page, live_serve
 
     page.reload()
     open_tab(page, "Compute")
-    expect(page.locator("#id_spot_account_id")).to_have_value(world.own.id)
+    expect(page.locator("#id_spot_account_id")).to_have_value(editor_world.own.id)
     expect(page.locator("#id_gallery_resource_group_name")).to_have_value("img-rg")
     expect(page.locator("#id_gallery_name")).to_have_value("gal")
     expect(page.locator("#id_image_name")).to_have_value("ubuntu-22")
@@ -98,10 +98,10 @@ def test_walk_the_cascade_with_the_mouse_save_reload_and_review(page, live_serve
     assert shown == to_item(Group.objects.get())
 
 
-def test_walk_the_cascade_with_the_keyboard_only(page, live_server, world):
+def test_walk_the_cascade_with_the_keyboard_only(page, live_server, editor_world):
     # enough images for a filter box (a short list has none); after the others alphabetically
     for index in range(FILTER_FROM):
-        gallery_image(world.own_sub, resource_group="img-rg", gallery="gal", image=f"zz-{index}")
+        gallery_image(editor_world.own_sub, resource_group="img-rg", gallery="gal", image=f"zz-{index}")
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_label("Region").focus()
     page.keyboard.type("East US")  # type-ahead on a closed select
@@ -134,7 +134,7 @@ def test_walk_the_cascade_with_the_keyboard_only(page, live_server, world):
     expect(page.locator("#help-image_name")).to_contain_text("matching “ubu”")
 
 
-def test_changing_the_gallery_resets_image_and_version(page, live_server, world):
+def test_changing_the_gallery_resets_image_and_version(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")
     choose(page, "#id_gallery_resource_group_name", "img-rg")
@@ -147,7 +147,7 @@ def test_changing_the_gallery_resets_image_and_version(page, live_server, world)
     expect(page.locator("#id_version_name")).to_have_count(0)
 
 
-def test_changing_the_region_filters_versions(page, live_server, world):
+def test_changing_the_region_filters_versions(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_label("Region").select_option("eastus")
     open_tab(page, "Compute")
@@ -166,7 +166,7 @@ def test_changing_the_region_filters_versions(page, live_server, world):
     expect(page.locator("#id_version_name option", has_text="not in West US")).not_to_have_count(0)
 
 
-def test_a_specialized_image_disables_login(page, live_server, world):
+def test_a_specialized_image_disables_login(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Login")
     page.get_by_label("User name").fill("azureuser")
@@ -188,7 +188,7 @@ def test_a_specialized_image_disables_login(page, live_server, world):
     expect(page.locator("#login-restored")).to_contain_text("the login you typed before is back")
 
 
-def test_without_javascript_the_same_selection_saves(nojs_page, live_server, world):
+def test_without_javascript_the_same_selection_saves(nojs_page, live_server, editor_world):
     page = nojs_page
     page.goto(f"{live_server.url}/groups/new/")
     fill_general(page, name="nojs")
@@ -218,7 +218,7 @@ def test_without_javascript_the_same_selection_saves(nojs_page, live_server, wor
     }
 
 
-def test_a_server_error_in_a_fragment_shows_in_the_page(page, live_server, world):
+def test_a_server_error_in_a_fragment_shows_in_the_page(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")
     # An account the organization does not have (e.g. removed meanwhile): the fragment is a 404.
@@ -234,13 +234,13 @@ def test_a_server_error_in_a_fragment_shows_in_the_page(page, live_server, world
 
 
 def test_another_accounts_gallery_shows_the_share_verdict_and_saves_spot_account_id(
-    page, live_server, world
+    page, live_server, editor_world
 ):
     page.goto(f"{live_server.url}/groups/new/")
     fill_general(page, name="shared")
     open_tab(page, "Compute")
     choose_sizes(page)
-    choose(page, "#id_spot_account_id", world.other.id)
+    choose(page, "#id_spot_account_id", editor_world.other.id)
     # the other account's resource groups replace this account's: wait for them to be in
     expect(
         page.locator('#id_gallery_resource_group_name option[value="shared-rg"]')
@@ -255,4 +255,4 @@ def test_another_accounts_gallery_shows_the_share_verdict_and_saves_spot_account
     page.get_by_role("button", name="Create").click()
     expect(page).to_have_url(re.compile(r"/groups/sig-[0-9a-f]{8}/$"))
     gallery = Group.objects.get().spec["compute"]["launchSpecification"]["image"]["gallery"]
-    assert gallery["spotAccountId"] == world.other.id
+    assert gallery["spotAccountId"] == editor_world.other.id

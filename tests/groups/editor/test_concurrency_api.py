@@ -16,23 +16,26 @@ from tests.groups.api.bodies import SSH_KEY
 from .conftest import valid_form
 
 
-def _second_editor(world: Any) -> Client:
+def _second_editor(editor_world: Any) -> Client:
     other = Client()
-    log_in_as(other, Role.EDITOR, organization=world.org)
+    log_in_as(other, Role.EDITOR, organization=editor_world.org)
     return other
 
 
-def test_the_second_save_from_the_same_revision_gets_the_conflict_page(editor_client, world):
-    editor_client.post("/groups/new/", valid_form(world))
+def test_the_second_save_from_the_same_revision_gets_the_conflict_page(editor_client, editor_world):
+    editor_client.post("/groups/new/", valid_form(editor_world))
     group = Group.objects.get()
-    alice, bob = editor_client, _second_editor(world)
+    alice, bob = editor_client, _second_editor(editor_world)
     # both opened revision 1
     assert 'name="revision" value="1"' in alice.get(f"/groups/{group.id}/").content.decode()
     assert 'name="revision" value="1"' in bob.get(f"/groups/{group.id}/").content.decode()
-    first = alice.post(f"/groups/{group.id}/", valid_form(world, name="alice-web", revision="1"))
+    first = alice.post(
+        f"/groups/{group.id}/", valid_form(editor_world, name="alice-web", revision="1")
+    )
     assert first.status_code == 302
     second = bob.post(
-        f"/groups/{group.id}/", valid_form(world, name="bob-web", subnet_name="b", revision="1")
+        f"/groups/{group.id}/",
+        valid_form(editor_world, name="bob-web", subnet_name="b", revision="1"),
     )
     page = second.content.decode()
     assert second.status_code == 409
@@ -53,15 +56,18 @@ def test_the_second_save_from_the_same_revision_gets_the_conflict_page(editor_cl
     )
 
 
-def test_an_edit_without_its_revision_saves_nothing_and_keeps_what_was_typed(editor_client, world):
-    editor_client.post("/groups/new/", valid_form(world))
+def test_an_edit_without_its_revision_saves_nothing_and_keeps_what_was_typed(
+    editor_client, editor_world
+):
+    editor_client.post("/groups/new/", valid_form(editor_world))
     group = Group.objects.get()
-    _second_editor(world).post(
-        f"/groups/{group.id}/", valid_form(world, name="alice-web", revision="1")
+    _second_editor(editor_world).post(
+        f"/groups/{group.id}/", valid_form(editor_world, name="alice-web", revision="1")
     )
     # A form with no revision (an old page, a script) must not be last-writer-wins.
     response = editor_client.post(
-        f"/groups/{group.id}/", valid_form(world, name="bob-web", subnet_name="b", revision=None)
+        f"/groups/{group.id}/",
+        valid_form(editor_world, name="bob-web", subnet_name="b", revision=None),
     )
     page = response.content.decode()
     assert response.status_code == 409
@@ -73,30 +79,33 @@ def test_an_edit_without_its_revision_saves_nothing_and_keeps_what_was_typed(edi
     group.refresh_from_db()
     assert (group.name, group.revision) == ("alice-web", 2)
     again = editor_client.post(
-        f"/groups/{group.id}/", valid_form(world, name="bob-web", subnet_name="b", revision="2")
+        f"/groups/{group.id}/",
+        valid_form(editor_world, name="bob-web", subnet_name="b", revision="2"),
     )
     assert again.status_code == 302
     group.refresh_from_db()
     assert (group.name, group.revision) == ("bob-web", 3)
 
 
-def test_a_console_saved_group_reads_back_through_the_api_as_review_shows(editor_client, world):
-    editor_client.post("/groups/new/", valid_form(world, version_name="1.10.0"))
+def test_a_console_saved_group_reads_back_through_the_api_as_review_shows(
+    editor_client, editor_world
+):
+    editor_client.post("/groups/new/", valid_form(editor_world, version_name="1.10.0"))
     group = Group.objects.get()
-    membership = log_in_as(Client(), Role.VIEWER, organization=world.org)
-    _, raw = create_api_token(user=membership.user, organization=world.org, name="ci")
+    membership = log_in_as(Client(), Role.VIEWER, organization=editor_world.org)
+    _, raw = create_api_token(user=membership.user, organization=editor_world.org, name="ci")
     response = Client().get(
         f"/azure/compute/group/{group.id}",
-        {"accountId": world.own.id},
+        {"accountId": editor_world.own.id},
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert response.status_code == 200
     assert response.json()["response"]["items"] == [to_item(group)]
 
 
-def test_a_group_created_by_post_through_the_api_opens_in_the_editor(editor_client, world):
-    membership = log_in_as(Client(), Role.EDITOR, organization=world.org)
-    _, raw = create_api_token(user=membership.user, organization=world.org, name="ci")
+def test_a_group_created_by_post_through_the_api_opens_in_the_editor(editor_client, editor_world):
+    membership = log_in_as(Client(), Role.EDITOR, organization=editor_world.org)
+    _, raw = create_api_token(user=membership.user, organization=editor_world.org, name="ci")
     body = {
         "group": {
             "name": "api-web",
@@ -127,7 +136,7 @@ def test_a_group_created_by_post_through_the_api_opens_in_the_editor(editor_clie
         }
     }
     response = Client().post(
-        f"/azure/compute/group?accountId={world.own.id}",
+        f"/azure/compute/group?accountId={editor_world.own.id}",
         body,
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {raw}",

@@ -20,15 +20,15 @@ from .test_browser import fill_general, open_tab
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _created(world, **overrides) -> Group:
+def _created(editor_world, **overrides) -> Group:
     client = Client()
-    log_in_as(client, Role.EDITOR, organization=world.org)
-    assert client.post("/groups/new/", valid_form(world, **overrides)).status_code == 302
+    log_in_as(client, Role.EDITOR, organization=editor_world.org)
+    assert client.post("/groups/new/", valid_form(editor_world, **overrides)).status_code == 302
     return Group.objects.get(name=overrides.get("name", "web"))
 
 
-def test_clone_opens_a_new_draft_with_the_same_settings(page, live_server, world):
-    group = _created(world)
+def test_clone_opens_a_new_draft_with_the_same_settings(page, live_server, editor_world):
+    group = _created(editor_world)
     page.goto(f"{live_server.url}/groups/{group.id}/")
     page.get_by_role("button", name="Clone as new draft").click()
     expect(page).not_to_have_url(f"{live_server.url}/groups/{group.id}/")
@@ -43,11 +43,11 @@ def test_clone_opens_a_new_draft_with_the_same_settings(page, live_server, world
     assert (group.status, group.revision) == (Status.ACTIVE, 1)
 
 
-def test_restore_an_old_revision_as_a_new_draft(page, live_server, world):
-    group = _created(world)
+def test_restore_an_old_revision_as_a_new_draft(page, live_server, editor_world):
+    group = _created(editor_world)
     client = Client()
-    log_in_as(client, Role.EDITOR, organization=world.org)
-    changed = valid_form(world, capacity_maximum="7", revision="1")
+    log_in_as(client, Role.EDITOR, organization=editor_world.org)
+    changed = valid_form(editor_world, capacity_maximum="7", revision="1")
     assert client.post(f"/groups/{group.id}/", changed).status_code == 302
     page.goto(f"{live_server.url}/groups/{group.id}/")
     open_tab(page, "Review")
@@ -61,9 +61,9 @@ def test_restore_an_old_revision_as_a_new_draft(page, live_server, world):
 
 
 def test_export_downloads_json_that_import_turns_into_a_new_draft(
-    page, live_server, world, tmp_path
+    page, live_server, editor_world, tmp_path
 ):
-    group = _created(world)
+    group = _created(editor_world)
     page.goto(f"{live_server.url}/groups/{group.id}/")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export JSON").click()
@@ -88,7 +88,7 @@ def test_export_downloads_json_that_import_turns_into_a_new_draft(
     assert {**imported.spec, "name": "web"} == group.spec
 
 
-def test_import_refuses_what_the_api_refuses_in_words_at_the_field(page, live_server, world):
+def test_import_refuses_what_the_api_refuses_in_words_at_the_field(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/import/")
     box = page.get_by_label("Spot JSON")
     box.fill('{"group": {"name": "x", "capacity": {"maximum": "lots"}}}')
@@ -105,7 +105,7 @@ def test_import_refuses_what_the_api_refuses_in_words_at_the_field(page, live_se
     assert not Group.objects.exists()
 
 
-def test_the_review_tab_shows_the_json_before_the_first_save(page, live_server, world):
+def test_the_review_tab_shows_the_json_before_the_first_save(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     fill_general(page, name="fresh")
     open_tab(page, "Review")

@@ -11,14 +11,14 @@ from .conftest import valid_form
 from .test_stateful_and_nojs import _stateful_form
 
 
-def _create(client, world, path="/groups/new/", form=None):
-    response = client.post(path, form or valid_form(world))
+def _create(client, editor_world, path="/groups/new/", form=None):
+    response = client.post(path, form or valid_form(editor_world))
     assert response.status_code == 302, response.content.decode()[:2000]
     return Group.objects.get()
 
 
-def test_delete_confirms_what_goes_then_deletes_audits_and_says_so(editor_client, world):
-    group = _create(editor_client, world)
+def test_delete_confirms_what_goes_then_deletes_audits_and_says_so(editor_client, editor_world):
+    group = _create(editor_client, editor_world)
     editor = editor_client.get(f"/groups/{group.id}/").content.decode()
     assert f'href="/groups/{group.id}/delete/">Delete</a>' in editor
     confirm = editor_client.get(f"/groups/{group.id}/delete/").content.decode()
@@ -36,8 +36,10 @@ def test_delete_confirms_what_goes_then_deletes_audits_and_says_so(editor_client
     assert (entry.object_id, entry.after["source"]) == (group.id, "console")
 
 
-def test_deleting_a_node_offers_spots_deallocation_choices_keeping_everything(editor_client, world):
-    node = _create(editor_client, world, "/nodes/new/", _stateful_form(world))
+def test_deleting_a_node_offers_spots_deallocation_choices_keeping_everything(
+    editor_client, editor_world
+):
+    node = _create(editor_client, editor_world, "/nodes/new/", _stateful_form(editor_world))
     confirm = editor_client.get(f"/nodes/{node.id}/delete/").content.decode()
     for label in (
         "Terminate the VM",
@@ -62,8 +64,10 @@ def test_deleting_a_node_offers_spots_deallocation_choices_keeping_everything(ed
     assert not Group.objects.exists()
 
 
-def test_drafts_page_discards_a_draft_and_comes_back(editor_client, world):
-    draft = _create(editor_client, world, form=valid_form(world, action="draft", name="wip"))
+def test_drafts_page_discards_a_draft_and_comes_back(editor_client, editor_world):
+    draft = _create(
+        editor_client, editor_world, form=valid_form(editor_world, action="draft", name="wip")
+    )
     drafts = editor_client.get("/drafts/").content.decode()
     link = (
         f'href="/groups/{draft.id}/delete/?from=drafts" aria-label="Discard draft wip">Discard</a>'
@@ -77,15 +81,15 @@ def test_drafts_page_discards_a_draft_and_comes_back(editor_client, world):
     assert not Group.objects.exists()
 
 
-def test_viewers_cannot_delete_and_see_no_delete_button(viewer_client, world):
+def test_viewers_cannot_delete_and_see_no_delete_button(viewer_client, editor_world):
     from django.test import Client
 
     from console.models import Role
     from tests.factories import log_in_as
 
     editor = Client()
-    log_in_as(editor, Role.EDITOR, organization=world.org)
-    group = _create(editor, world)
+    log_in_as(editor, Role.EDITOR, organization=editor_world.org)
+    group = _create(editor, editor_world)
     assert viewer_client.get(f"/groups/{group.id}/delete/").status_code == 403
     assert viewer_client.post(f"/groups/{group.id}/delete/").status_code == 403
     page = viewer_client.get(f"/groups/{group.id}/").content.decode()
@@ -94,25 +98,27 @@ def test_viewers_cannot_delete_and_see_no_delete_button(viewer_client, world):
     assert Group.objects.exists()
 
 
-def test_another_organizations_group_cannot_be_deleted(client, world):
+def test_another_organizations_group_cannot_be_deleted(client, editor_world):
     from django.test import Client
 
     from console.models import Role
     from tests.factories import OrganizationFactory, log_in_as
 
     owner = Client()
-    log_in_as(owner, Role.EDITOR, organization=world.org)
-    group = _create(owner, world)
+    log_in_as(owner, Role.EDITOR, organization=editor_world.org)
+    group = _create(owner, editor_world)
     log_in_as(client, Role.ADMIN, organization=OrganizationFactory(name="Fabrikam"))
     assert client.post(f"/groups/{group.id}/delete/").status_code == 404
     assert Group.objects.exists()
 
 
 def test_history_is_reachable_from_lists_and_editor_and_the_diff_is_single_spaced(
-    editor_client, world
+    editor_client, editor_world
 ):
-    group = _create(editor_client, world)  # active, not a draft
-    editor_client.post(f"/groups/{group.id}/", valid_form(world, name="web-v2", revision="1"))
+    group = _create(editor_client, editor_world)  # active, not a draft
+    editor_client.post(
+        f"/groups/{group.id}/", valid_form(editor_world, name="web-v2", revision="1")
+    )
     listing = editor_client.get("/groups/").content.decode()
     assert f'<a href="/drafts/{group.id}/compare/" aria-label="History of web-v2">History</a>' in (
         listing

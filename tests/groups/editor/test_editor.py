@@ -13,23 +13,23 @@ from tests.groups.api.bodies import SSH_KEY
 from .conftest import valid_form
 
 
-def test_new_group_page_shows_the_tabs_and_the_cascade(editor_client, world):
+def test_new_group_page_shows_the_tabs_and_the_cascade(editor_client, editor_world):
     response = editor_client.get("/groups/new/")
     html = response.content.decode()
     assert response.status_code == 200
     for tab in ("General", "Compute", "Network", "Login", "Review"):
         assert f'id="tab-{tab.lower()}"' in html
     assert 'name="spot_account_id"' in html
-    assert world.own.id in html
+    assert editor_world.own.id in html
     assert "img-rg" in html  # the resource groups of the group's own account are listed
 
 
-def test_create_saves_an_active_group_and_every_choice_reads_back(editor_client, world):
-    response = editor_client.post("/groups/new/", valid_form(world, version_name="1.10.0"))
+def test_create_saves_an_active_group_and_every_choice_reads_back(editor_client, editor_world):
+    response = editor_client.post("/groups/new/", valid_form(editor_world, version_name="1.10.0"))
     assert response.status_code == 302, response.content.decode()[:3000]
     group = Group.objects.get()
     assert group.status == Status.ACTIVE
-    assert group.account == world.own
+    assert group.account == editor_world.own
     gallery = group.spec["compute"]["launchSpecification"]["image"]["gallery"]
     assert gallery == {
         "resourceGroupName": "img-rg",
@@ -46,8 +46,8 @@ def test_create_saves_an_active_group_and_every_choice_reads_back(editor_client,
     assert "created (revision 1)" in page
 
 
-def test_review_shows_exactly_what_the_api_returns(editor_client, world, client):
-    editor_client.post("/groups/new/", valid_form(world))
+def test_review_shows_exactly_what_the_api_returns(editor_client, editor_world, client):
+    editor_client.post("/groups/new/", valid_form(editor_world))
     group = Group.objects.get()
     page = editor_client.get(f"/groups/{group.id}/").content.decode()
     start = page.index('<pre id="review-json"')
@@ -57,10 +57,10 @@ def test_review_shows_exactly_what_the_api_returns(editor_client, world, client)
     assert json.loads(html_lib.unescape(shown)) == to_item(group)
 
 
-def test_another_accounts_gallery_sets_spot_account_id(editor_client, world):
+def test_another_accounts_gallery_sets_spot_account_id(editor_client, editor_world):
     form = valid_form(
-        world,
-        spot_account_id=world.other.id,
+        editor_world,
+        spot_account_id=editor_world.other.id,
         gallery_resource_group_name="shared-rg",
         gallery_name="sharedgal",
         image_name="golden",
@@ -68,12 +68,13 @@ def test_another_accounts_gallery_sets_spot_account_id(editor_client, world):
     )
     assert editor_client.post("/groups/new/", form).status_code == 302
     gallery = Group.objects.get().spec["compute"]["launchSpecification"]["image"]["gallery"]
-    assert gallery["spotAccountId"] == world.other.id
+    assert gallery["spotAccountId"] == editor_world.other.id
 
 
-def test_save_draft_keeps_unfinished_work_and_lists_its_problems(editor_client, world):
+def test_save_draft_keeps_unfinished_work_and_lists_its_problems(editor_client, editor_world):
     response = editor_client.post(
-        "/groups/new/", valid_form(world, action="draft", virtual_network_name="", name="half")
+        "/groups/new/",
+        valid_form(editor_world, action="draft", virtual_network_name="", name="half"),
     )
     assert response.status_code == 302
     group = Group.objects.get()
@@ -83,23 +84,23 @@ def test_save_draft_keeps_unfinished_work_and_lists_its_problems(editor_client, 
     assert "Virtual network is required." in page
 
 
-def test_every_save_writes_a_revision_and_an_audit_entry(editor_client, world):
-    editor_client.post("/groups/new/", valid_form(world, action="draft"))
+def test_every_save_writes_a_revision_and_an_audit_entry(editor_client, editor_world):
+    editor_client.post("/groups/new/", valid_form(editor_world, action="draft"))
     group = Group.objects.get()
     editor_client.post(
-        f"/groups/{group.id}/", valid_form(world, action="save", name="web2", revision="1")
+        f"/groups/{group.id}/", valid_form(editor_world, action="save", name="web2", revision="1")
     )
     group.refresh_from_db()
     assert group.revision == 2
     assert group.name == "web2"
     assert group.status == Status.ACTIVE
     assert list(Revision.objects.filter(group=group).values_list("number", flat=True)) == [2, 1]
-    actions = list(world.org.audit_entries.values_list("action", flat=True))
+    actions = list(editor_world.org.audit_entries.values_list("action", flat=True))
     assert actions == ["group.update", "group.create"]
 
 
-def test_password_is_write_only(editor_client, world):
-    form = valid_form(world, os="Windows", image_name="win-2022", version_name="latest")
+def test_password_is_write_only(editor_client, editor_world):
+    form = valid_form(editor_world, os="Windows", image_name="win-2022", version_name="latest")
     form.update(login_ssh_public_key="", login_password="S3cret-Passw0rd!")
     assert editor_client.post("/groups/new/", form).status_code == 302
     group = Group.objects.get()
@@ -111,21 +112,21 @@ def test_password_is_write_only(editor_client, world):
     assert editor_client.post(f"/groups/{group.id}/", form).status_code == 302
 
 
-def test_viewer_sees_the_editor_read_only_and_cannot_post(viewer_client, world):
+def test_viewer_sees_the_editor_read_only_and_cannot_post(viewer_client, editor_world):
     group, _ = save_group(
-        actor=None, organization=world.org, account=world.own, kind=Kind.STATELESS,
+        actor=None, organization=editor_world.org, account=editor_world.own, kind=Kind.STATELESS,
         spec={"name": "draft-one"}, status=Status.DRAFT, source="api",
     )  # fmt: skip
     page = viewer_client.get(f"/groups/{group.id}/").content.decode()
     assert "shown read-only" in page
     assert 'value="save"' not in page
     assert 'value="draft"' not in page
-    assert viewer_client.post(f"/groups/{group.id}/", valid_form(world)).status_code == 403
-    assert viewer_client.post("/groups/new/", valid_form(world)).status_code == 403
+    assert viewer_client.post(f"/groups/{group.id}/", valid_form(editor_world)).status_code == 403
+    assert viewer_client.post("/groups/new/", valid_form(editor_world)).status_code == 403
     assert Group.objects.get().revision == 1
 
 
-def test_another_organizations_group_is_a_404(editor_client, world):
+def test_another_organizations_group_is_a_404(editor_client, editor_world):
     from tests.factories import AccountFactory, OrganizationFactory
 
     stranger = AccountFactory(organization=OrganizationFactory(name="Fabrikam"))
@@ -134,14 +135,15 @@ def test_another_organizations_group_is_a_404(editor_client, world):
         kind=Kind.STATELESS, spec={"name": "theirs"}, status=Status.DRAFT, source="api",
     )  # fmt: skip
     assert editor_client.get(f"/groups/{group.id}/").status_code == 404
-    assert editor_client.post(f"/groups/{group.id}/", valid_form(world)).status_code == 404
+    assert editor_client.post(f"/groups/{group.id}/", valid_form(editor_world)).status_code == 404
 
 
-def test_lists_show_image_summary_and_drafts_page_compares(editor_client, world):
-    editor_client.post("/groups/new/", valid_form(world, action="draft"))
+def test_lists_show_image_summary_and_drafts_page_compares(editor_client, editor_world):
+    editor_client.post("/groups/new/", valid_form(editor_world, action="draft"))
     group = Group.objects.get()
     editor_client.post(
-        f"/groups/{group.id}/", valid_form(world, action="draft", name="web-v2", revision="1")
+        f"/groups/{group.id}/",
+        valid_form(editor_world, action="draft", name="web-v2", revision="1"),
     )
     listing = editor_client.get("/groups/").content.decode()
     assert "gallery img-rg/gal/ubuntu-22 @ latest" in listing
@@ -153,7 +155,7 @@ def test_lists_show_image_summary_and_drafts_page_compares(editor_client, world)
     assert "+  &quot;name&quot;: &quot;web-v2&quot;" in diff
 
 
-def _api_group(world: Any) -> Group:
+def _api_group(editor_world: Any) -> Group:
     spec = {
         "name": "from-api",
         "region": "eastus",
@@ -170,7 +172,7 @@ def _api_group(world: Any) -> Group:
                         "galleryName": "sharedgal",
                         "imageName": "golden",
                         "version": "5.0.0",
-                        "spotAccountId": world.other.id,
+                        "spotAccountId": editor_world.other.id,
                     }
                 },
                 "network": {
@@ -185,16 +187,16 @@ def _api_group(world: Any) -> Group:
         },
     }
     group, _ = save_group(
-        actor=None, organization=world.org, account=world.own, kind=Kind.STATELESS,
+        actor=None, organization=editor_world.org, account=editor_world.own, kind=Kind.STATELESS,
         spec=spec, status=Status.ACTIVE, source="api",
     )  # fmt: skip
     return group
 
 
-def test_a_group_made_through_the_api_opens_with_every_choice_shown(editor_client, world):
-    group = _api_group(world)
+def test_a_group_made_through_the_api_opens_with_every_choice_shown(editor_client, editor_world):
+    group = _api_group(editor_world)
     page = editor_client.get(f"/groups/{group.id}/").content.decode()
-    assert f'value="{world.other.id}" selected' in page
+    assert f'value="{editor_world.other.id}" selected' in page
     assert 'value="shared-rg" selected' in page
     assert 'value="sharedgal" selected' in page
     assert 'value="golden" selected' in page
@@ -203,7 +205,7 @@ def test_a_group_made_through_the_api_opens_with_every_choice_shown(editor_clien
     assert 'value="standard_x9_custom" id="id_spot_sizes_standard_x9_custom" checked' in page
     # saving unchanged from the console keeps the API's JSON as it was
     form = valid_form(
-        world, name="from-api", spot_account_id=world.other.id,
+        editor_world, name="from-api", spot_account_id=editor_world.other.id,
         gallery_resource_group_name="shared-rg", gallery_name="sharedgal", image_name="golden",
         version_name="5.0.0",
         spot_sizes=["standard_x9_custom"], capacity_maximum="3", revision="1",
@@ -215,12 +217,12 @@ def test_a_group_made_through_the_api_opens_with_every_choice_shown(editor_clien
     assert group.spec == before
 
 
-def test_a_draft_whose_gallery_vanished_keeps_it_flagged(editor_client, world):
+def test_a_draft_whose_gallery_vanished_keeps_it_flagged(editor_client, editor_world):
     from django.utils import timezone
 
     from galleries.models import Gallery
 
-    editor_client.post("/groups/new/", valid_form(world, action="draft"))
+    editor_client.post("/groups/new/", valid_form(editor_world, action="draft"))
     group = Group.objects.get()
     Gallery.objects.filter(name="gal").update(deleted_at=timezone.now())
     page = editor_client.get(f"/groups/{group.id}/").content.decode()

@@ -17,7 +17,7 @@ from .test_browser import choose, open_tab, settled
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_required_fields_are_marked_and_said_to_screen_readers(page, live_server, world):
+def test_required_fields_are_marked_and_said_to_screen_readers(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     expect(page.locator("#required-note")).to_contain_text("needed to create")
     name_mark = page.locator('label[for="id_name"] + .required-mark')
@@ -28,7 +28,7 @@ def test_required_fields_are_marked_and_said_to_screen_readers(page, live_server
     expect(page.get_by_label("Description")).not_to_have_attribute("aria-required", "true")
 
 
-def test_next_and_back_walk_the_tabs(page, live_server, world):
+def test_next_and_back_walk_the_tabs(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_role("button", name="Next: Compute").click()
     expect(page.get_by_role("tab", name="Compute")).to_have_attribute("aria-selected", "true")
@@ -42,7 +42,7 @@ def test_next_and_back_walk_the_tabs(page, live_server, world):
     ).to_have_count(0)
 
 
-def test_leaving_with_unsaved_changes_asks_first(page, live_server, world):
+def test_leaving_with_unsaved_changes_asks_first(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_label("Name", exact=True).fill("half-typed")
     asked = []
@@ -63,7 +63,7 @@ def test_leaving_with_unsaved_changes_asks_first(page, live_server, world):
     assert Group.objects.filter(name="half-typed").exists()
 
 
-def test_an_untouched_form_leaves_without_asking(page, live_server, world):
+def test_an_untouched_form_leaves_without_asking(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     asked = []
     page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
@@ -72,7 +72,7 @@ def test_an_untouched_form_leaves_without_asking(page, live_server, world):
     assert asked == []
 
 
-def test_the_keyboard_reaches_the_account_dropdown_in_at_most_ten_tabs(page, live_server, world):
+def test_the_keyboard_reaches_the_account_dropdown_in_at_most_ten_tabs(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")
     page.get_by_role("tab", name="Compute").focus()
@@ -86,15 +86,15 @@ def test_the_keyboard_reaches_the_account_dropdown_in_at_most_ten_tabs(page, liv
     assert presses <= 10
 
 
-def _many_images(world, count: int = 9) -> None:
+def _many_images(editor_world, count: int = 9) -> None:
     for index in range(count):
         gallery_image(
-            world.own_sub, resource_group="img-rg", gallery="gal2", image=f"img-{index:02d}"
+            editor_world.own_sub, resource_group="img-rg", gallery="gal2", image=f"img-{index:02d}"
         )
 
 
-def test_a_filter_box_only_where_the_list_is_long_and_one_match_is_chosen(page, live_server, world):
-    _many_images(world)
+def test_a_filter_box_only_where_the_list_is_long_and_one_match_is_chosen(page, live_server, editor_world):
+    _many_images(editor_world)
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")
     choose(page, "#id_gallery_resource_group_name", "img-rg")
@@ -112,8 +112,8 @@ def test_a_filter_box_only_where_the_list_is_long_and_one_match_is_chosen(page, 
     expect(page.locator("#id_version_name option").nth(1)).to_contain_text("Latest")
 
 
-def test_arrow_keys_on_a_closed_dropdown_load_the_next_level_once(page, live_server, world):
-    _many_images(world, 3)
+def test_arrow_keys_on_a_closed_dropdown_load_the_next_level_once(page, live_server, editor_world):
+    _many_images(editor_world, 3)
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")
     choose(page, "#id_gallery_resource_group_name", "img-rg")
@@ -137,11 +137,11 @@ def test_arrow_keys_on_a_closed_dropdown_load_the_next_level_once(page, live_ser
 
 
 def test_the_share_verdict_is_said_at_the_gallery_with_check_now(
-    page, live_server, world, monkeypatch
+    page, live_server, editor_world, monkeypatch
 ):
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")
-    choose(page, "#id_spot_account_id", world.other.id)
+    choose(page, "#id_spot_account_id", editor_world.other.id)
     expect(
         page.locator('#id_gallery_resource_group_name option[value="shared-rg"]')
     ).to_be_attached()
@@ -160,7 +160,7 @@ def test_the_share_verdict_is_said_at_the_gallery_with_check_now(
     monkeypatch.setattr(sharing, "gateway_for", lambda reader: _ClosableGateway())
     verdict.get_by_role("button", name="Check now").click()
     expect(verdict).to_contain_text("Not shared")
-    check = ShareCheck.objects.get(reader=world.own_sub, gallery=world.golden.gallery)
+    check = ShareCheck.objects.get(reader=editor_world.own_sub, gallery=editor_world.golden.gallery)
     assert check.verdict == ShareVerdict.NOT_SHARED
 
 

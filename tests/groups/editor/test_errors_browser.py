@@ -8,7 +8,9 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_refused_create_opens_general_and_cascade_links_reach_a_control(page, live_server, world):
+def test_a_refused_create_opens_general_and_cascade_links_reach_a_control(
+    page, live_server, editor_world
+):
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_role("button", name="Create").click()
     summary = page.locator("#error-summary")

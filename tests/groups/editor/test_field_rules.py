@@ -150,9 +150,9 @@ def _set(body: dict[str, Any], path: str, value: Any) -> None:
 
 
 @pytest.fixture
-def api_token(world: Any) -> str:
-    member = MembershipFactory(organization=world.org, role=Role.EDITOR)
-    return create_api_token(user=member.user, organization=world.org, name="ci")[1]
+def api_token(editor_world: Any) -> str:
+    member = MembershipFactory(organization=editor_world.org, role=Role.EDITOR)
+    return create_api_token(user=member.user, organization=editor_world.org, name="ci")[1]
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ def api_token(world: Any) -> str:
 )
 def test_same_rule_same_message_in_the_editor_and_the_api(
     editor_client: Any,
-    world: Any,
+    editor_world: Any,
     api_token: str,
     changes: dict[str, str],
     path: str,
@@ -171,7 +171,7 @@ def test_same_rule_same_message_in_the_editor_and_the_api(
     message: str,
 ) -> None:
     # A draft too: a value that breaks a rule is never stored.
-    page = editor_client.post("/groups/new/", valid_form(world, action="draft", **changes))
+    page = editor_client.post("/groups/new/", valid_form(editor_world, action="draft", **changes))
     assert page.status_code == 422
     assert message_next_to(page.content.decode(), field) == message
 
@@ -191,8 +191,8 @@ def test_same_rule_same_message_in_the_editor_and_the_api(
     assert not Group.objects.exists()
 
 
-def test_whitespace_only_names_are_refused_at_the_field(editor_client, world, api_token):
-    page = editor_client.post("/groups/new/", valid_form(world, action="draft", name="   "))
+def test_whitespace_only_names_are_refused_at_the_field(editor_client, editor_world, api_token):
+    page = editor_client.post("/groups/new/", valid_form(editor_world, action="draft", name="   "))
     assert page.status_code == 422
     assert "A draft needs at least a name" in message_next_to(page.content.decode(), "name")
     body = group_body()
@@ -216,13 +216,15 @@ def test_inputs_carry_the_rules_limits(editor_client):
     assert 'name="virtual_network_name" maxlength="64"' in page
 
 
-def test_draining_timeout_is_edited_on_the_compute_tab_with_each_kinds_limits(editor_client, world):
+def test_draining_timeout_is_edited_on_the_compute_tab_with_each_kinds_limits(
+    editor_client, editor_world
+):
     stateless = editor_client.get("/groups/new/").content.decode()
     assert 'name="draining_timeout" min="0" max="3600"' in stateless
     stateful = editor_client.get("/nodes/new/").content.decode()
     assert 'name="draining_timeout" min="1" max="3600"' in stateful
 
-    response = editor_client.post("/groups/new/", valid_form(world, draining_timeout="300"))
+    response = editor_client.post("/groups/new/", valid_form(editor_world, draining_timeout="300"))
     assert response.status_code == 302
     group = Group.objects.get()
     assert group.spec["strategy"]["drainingTimeout"] == 300
@@ -231,7 +233,7 @@ def test_draining_timeout_is_edited_on_the_compute_tab_with_each_kinds_limits(ed
 
     refused = editor_client.post(
         f"/groups/{group.id}/",
-        valid_form(world, draining_timeout="-5", revision=str(group.revision)),
+        valid_form(editor_world, draining_timeout="-5", revision=str(group.revision)),
     )
     assert refused.status_code == 422
     page = refused.content.decode()
@@ -244,7 +246,8 @@ def test_draining_timeout_is_edited_on_the_compute_tab_with_each_kinds_limits(ed
     assert "(has problems)" in compute_tab
 
     cleared = editor_client.post(
-        f"/groups/{group.id}/", valid_form(world, draining_timeout="", revision=str(group.revision))
+        f"/groups/{group.id}/",
+        valid_form(editor_world, draining_timeout="", revision=str(group.revision)),
     )
     assert cleared.status_code == 302
     group.refresh_from_db()

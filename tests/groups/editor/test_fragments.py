@@ -28,19 +28,23 @@ def options_of(response: Any, field: str) -> str:
     return html[start : html.index("</select>", start)]
 
 
-def test_resource_groups_lists_groups_holding_galleries_and_inventory_age(editor_client, world):
-    response = level(editor_client, "gallery_resource_group_name", spot_account_id=world.own.id)
+def test_resource_groups_lists_groups_holding_galleries_and_inventory_age(
+    editor_client, editor_world
+):
+    response = level(
+        editor_client, "gallery_resource_group_name", spot_account_id=editor_world.own.id
+    )
     assert response.status_code == 200
     assert "img-rg" in options_of(response, "gallery_resource_group_name")
     assert "Inventory refreshed 4\xa0minutes ago" in response.content.decode()
     assert response["Vary"].count("HX-Request") == 1
 
 
-def test_galleries_of_the_chosen_resource_group(editor_client, world):
+def test_galleries_of_the_chosen_resource_group(editor_client, editor_world):
     response = level(
         editor_client,
         "gallery_name",
-        spot_account_id=world.own.id,
+        spot_account_id=editor_world.own.id,
         gallery_resource_group_name="IMG-RG",
     )
     select = options_of(response, "gallery_name")
@@ -48,9 +52,9 @@ def test_galleries_of_the_chosen_resource_group(editor_client, world):
     assert ">gal2<" in select
 
 
-def test_images_are_filtered_by_os(editor_client, world):
+def test_images_are_filtered_by_os(editor_client, editor_world):
     params = {
-        "spot_account_id": world.own.id,
+        "spot_account_id": editor_world.own.id,
         "gallery_resource_group_name": "img-rg",
         "gallery_name": "gal",
     }
@@ -62,9 +66,9 @@ def test_images_are_filtered_by_os(editor_client, world):
     assert "ubuntu-22" not in windows
 
 
-def _versions(client, world, **extra):
+def _versions(client, editor_world, **extra):
     params = {
-        "spot_account_id": world.own.id,
+        "spot_account_id": editor_world.own.id,
         "gallery_resource_group_name": "img-rg",
         "gallery_name": "gal",
         "image_name": "ubuntu-22",
@@ -75,8 +79,8 @@ def _versions(client, world, **extra):
     return level(client, "version_name", **params)
 
 
-def test_versions_in_region_newest_first_with_latest_resolved(editor_client, world):
-    select = options_of(_versions(editor_client, world), "version_name")
+def test_versions_in_region_newest_first_with_latest_resolved(editor_client, editor_world):
+    select = options_of(_versions(editor_client, editor_world), "version_name")
     assert "Latest (currently 1.10.0)" in select
     positions = [select.index(f'value="{v}"') for v in ("latest", "1.11.0", "1.10.0", "1.1.0")]
     assert positions == sorted(positions)  # Latest first, then semantic order (1.10 > 1.1)
@@ -84,35 +88,35 @@ def test_versions_in_region_newest_first_with_latest_resolved(editor_client, wor
     assert "1.2.0" not in select  # only in westus
 
 
-def test_failed_versions_are_shown_disabled(editor_client, world):
-    select = options_of(_versions(editor_client, world), "version_name")
-    published = world.ubuntu.versions.get(name="1.10.0").published_date
+def test_failed_versions_are_shown_disabled(editor_client, editor_world):
+    select = options_of(_versions(editor_client, editor_world), "version_name")
+    published = editor_world.ubuntu.versions.get(name="1.10.0").published_date
     assert f">1.10.0 · published {published:%Y-%m-%d}</option>" in select
     failed = select[select.index('value="1.11.0"') :].split("</option>")[0]
     assert "disabled" in failed
     assert "failed" in failed
 
 
-def test_show_all_marks_versions_not_in_region(editor_client, world):
-    select = options_of(_versions(editor_client, world, all_versions="1"), "version_name")
+def test_show_all_marks_versions_not_in_region(editor_client, editor_world):
+    select = options_of(_versions(editor_client, editor_world, all_versions="1"), "version_name")
     assert "1.2.0" in select
     assert "not in East US" in select
 
 
-def test_changing_the_region_keeps_a_version_only_if_replicated_there(editor_client, world):
-    kept = _versions(editor_client, world, region="westus", version_name="1.0.0")
+def test_changing_the_region_keeps_a_version_only_if_replicated_there(editor_client, editor_world):
+    kept = _versions(editor_client, editor_world, region="westus", version_name="1.0.0")
     assert 'value="1.0.0" selected' in options_of(kept, "version_name")
-    dropped = _versions(editor_client, world, region="westus", version_name="1.1.0")
+    dropped = _versions(editor_client, editor_world, region="westus", version_name="1.1.0")
     assert "selected" not in options_of(dropped, "version_name")
     assert "Version 1.1.0 is not available in West US" in dropped.content.decode()
 
 
-def test_changing_a_parent_clears_the_children(editor_client, world):
+def test_changing_a_parent_clears_the_children(editor_client, editor_world):
     response = level(
         editor_client,
         "image_name",
         trigger="gallery_name",
-        spot_account_id=world.own.id,
+        spot_account_id=editor_world.own.id,
         gallery_resource_group_name="img-rg",
         gallery_name="gal2",
         image_name="ubuntu-22",
@@ -126,11 +130,11 @@ def test_changing_a_parent_clears_the_children(editor_client, world):
     )
 
 
-def test_a_kept_selection_loads_its_children_lazily(editor_client, world):
+def test_a_kept_selection_loads_its_children_lazily(editor_client, editor_world):
     response = level(
         editor_client,
         "image_name",
-        spot_account_id=world.own.id,
+        spot_account_id=editor_world.own.id,
         gallery_resource_group_name="img-rg",
         gallery_name="gal",
         image_name="ubuntu-22",
@@ -141,12 +145,12 @@ def test_a_kept_selection_loads_its_children_lazily(editor_client, world):
     assert 'hx-get="/cascade/level/version_name/" hx-trigger="load"' in html
 
 
-def test_search_narrows_and_keeps_the_selected_option(editor_client, world):
+def test_search_narrows_and_keeps_the_selected_option(editor_client, editor_world):
     response = level(
         editor_client,
         "image_name",
         trigger="image_name_q",
-        spot_account_id=world.own.id,
+        spot_account_id=editor_world.own.id,
         gallery_resource_group_name="img-rg",
         gallery_name="gal",
         image_name="ubuntu-22",
@@ -160,13 +164,15 @@ def test_search_narrows_and_keeps_the_selected_option(editor_client, world):
     assert 'id="level-image_name"' not in response.content.decode()  # only the options part
 
 
-def test_long_lists_are_capped_with_type_to_narrow(editor_client, world):
+def test_long_lists_are_capped_with_type_to_narrow(editor_client, editor_world):
     for n in range(105):
-        gallery_image(world.own_sub, resource_group="img-rg", gallery="big", image=f"img-{n:03d}")
+        gallery_image(
+            editor_world.own_sub, resource_group="img-rg", gallery="big", image=f"img-{n:03d}"
+        )
     response = level(
         editor_client,
         "image_name",
-        spot_account_id=world.own.id,
+        spot_account_id=editor_world.own.id,
         gallery_resource_group_name="img-rg",
         gallery_name="big",
     )
@@ -175,12 +181,12 @@ def test_long_lists_are_capped_with_type_to_narrow(editor_client, world):
     assert "100 image name options loaded (more: type to narrow)" in response.content.decode()
 
 
-def test_share_check_verdict_for_another_subscriptions_gallery(editor_client, world):
+def test_share_check_verdict_for_another_subscriptions_gallery(editor_client, editor_world):
     response = level(
         editor_client,
         "image_name",
-        group_account=world.own.id,
-        spot_account_id=world.other.id,
+        group_account=editor_world.own.id,
+        spot_account_id=editor_world.other.id,
         gallery_resource_group_name="shared-rg",
         gallery_name="sharedgal",
     )
@@ -188,11 +194,11 @@ def test_share_check_verdict_for_another_subscriptions_gallery(editor_client, wo
     assert "The group's subscription can read this gallery" in html
 
 
-def test_details_show_regions_and_replica_counts(editor_client, world):
+def test_details_show_regions_and_replica_counts(editor_client, editor_world):
     response = level(
         editor_client,
         "details",
-        spot_account_id=world.own.id,
+        spot_account_id=editor_world.own.id,
         gallery_resource_group_name="img-rg",
         gallery_name="gal",
         image_name="ubuntu-22",
@@ -205,11 +211,11 @@ def test_details_show_regions_and_replica_counts(editor_client, world):
     assert "<td>East US</td><td>1</td>" in html
 
 
-def test_direct_load_of_a_fragment_url_is_a_full_page(editor_client, world):
+def test_direct_load_of_a_fragment_url_is_a_full_page(editor_client, editor_world):
     response = editor_client.get(
         "/cascade/level/version_name/",
         {
-            "spot_account_id": world.own.id,
+            "spot_account_id": editor_world.own.id,
             "gallery_resource_group_name": "img-rg",
             "gallery_name": "gal",
             "image_name": "ubuntu-22",
@@ -223,17 +229,17 @@ def test_direct_load_of_a_fragment_url_is_a_full_page(editor_client, world):
     assert "Load options" in html  # the no-JavaScript submit
 
 
-def test_history_restore_gets_the_full_page(editor_client, world):
+def test_history_restore_gets_the_full_page(editor_client, editor_world):
     response = editor_client.get(
         "/cascade/level/gallery_name/",
-        {"spot_account_id": world.own.id, "gallery_resource_group_name": "img-rg"},
+        {"spot_account_id": editor_world.own.id, "gallery_resource_group_name": "img-rg"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_HISTORY_RESTORE_REQUEST="true",
     )
     assert "<html" in response.content.decode()
 
 
-def test_another_organizations_subscription_is_a_404(editor_client, world):
+def test_another_organizations_subscription_is_a_404(editor_client, editor_world):
     stranger = AccountFactory(organization=OrganizationFactory(name="Fabrikam"))
     stranger_sub = connect_account(stranger)
     gallery_image(stranger_sub, resource_group="secret-rg", gallery="secret")
@@ -249,10 +255,10 @@ def test_another_organizations_subscription_is_a_404(editor_client, world):
 
 
 @pytest.mark.parametrize("key", [*FIELDS[1:], "details"])
-def test_every_fragment_stays_within_three_queries(editor_client, world, key):
+def test_every_fragment_stays_within_three_queries(editor_client, editor_world, key):
     params = {
-        "group_account": world.own.id,
-        "spot_account_id": world.own.id,
+        "group_account": editor_world.own.id,
+        "spot_account_id": editor_world.own.id,
         "gallery_resource_group_name": "img-rg",
         "gallery_name": "gal",
         "image_name": "ubuntu-22",
@@ -262,7 +268,7 @@ def test_every_fragment_stays_within_three_queries(editor_client, world, key):
     }
     # Session, user and tenancy queries come first: an empty level costs only those.
     with CaptureQueriesContext(connection) as baseline:
-        level(editor_client, "gallery_name", group_account=world.own.id)
+        level(editor_client, "gallery_name", group_account=editor_world.own.id)
     with CaptureQueriesContext(connection) as fragment:
         response = level(editor_client, key, **params)
     assert response.status_code == 200

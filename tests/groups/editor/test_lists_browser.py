@@ -25,15 +25,15 @@ def _names(page) -> list[str]:
     return [text.strip() for text in page.locator("tbody tr td:first-child a").all_inner_texts()]
 
 
-def _drafts(world, count: int, prefix: str, kind: str = Kind.STATELESS) -> None:
+def _drafts(editor_world, count: int, prefix: str, kind: str = Kind.STATELESS) -> None:
     for index in range(count):
-        GroupFactory(account=world.own, kind=kind, spec={"name": f"{prefix}-{index:02d}"})
+        GroupFactory(account=editor_world.own, kind=kind, spec={"name": f"{prefix}-{index:02d}"})
 
 
 @pytest.mark.parametrize(("path", "kind"), [("groups", Kind.STATELESS), ("nodes", Kind.STATEFUL)])
-def test_search_filter_and_pages_keep_each_other(page, live_server, world, path, kind):
-    _drafts(world, PAGE_SIZE + 5, "batch", kind)
-    _drafts(world, 3, "other", kind)
+def test_search_filter_and_pages_keep_each_other(page, live_server, editor_world, path, kind):
+    _drafts(editor_world, PAGE_SIZE + 5, "batch", kind)
+    _drafts(editor_world, 3, "other", kind)
     page.goto(f"{live_server.url}/{path}/")
     page.get_by_label("Search").fill("batch")
     page.get_by_label("Status").select_option("draft")
@@ -54,9 +54,9 @@ def test_search_filter_and_pages_keep_each_other(page, live_server, world, path,
     expect(page.locator("#no-matches")).to_be_visible()
 
 
-def test_sorting_by_name_both_ways_keeps_the_search(page, live_server, world):
-    _drafts(world, 4, "web")
-    _drafts(world, 2, "db")
+def test_sorting_by_name_both_ways_keeps_the_search(page, live_server, editor_world):
+    _drafts(editor_world, 4, "web")
+    _drafts(editor_world, 2, "db")
     page.goto(f"{live_server.url}/groups/?q=web")
     page.get_by_role("link", name="Name", exact=True).click()
     expect(page.get_by_role("columnheader", name="Name")).to_have_attribute(
@@ -71,15 +71,15 @@ def test_sorting_by_name_both_ways_keeps_the_search(page, live_server, world):
     expect(page).to_have_url(re.compile(r"q=web"))
 
 
-def test_capacity_and_the_image_account_of_a_shared_image(page, live_server, world):
+def test_capacity_and_the_image_account_of_a_shared_image(page, live_server, editor_world):
     client = Client()
-    log_in_as(client, Role.EDITOR, organization=world.org)
-    assert client.post("/groups/new/", valid_form(world, capacity_maximum="5")).status_code == 302
+    log_in_as(client, Role.EDITOR, organization=editor_world.org)
+    assert client.post("/groups/new/", valid_form(editor_world, capacity_maximum="5")).status_code == 302
     GroupFactory(
-        account=world.own,
+        account=editor_world.own,
         spec=gallery_spec(
             "golden-web",
-            image_of=world.other,
+            image_of=editor_world.other,
             resource_group_name="shared-rg",
             gallery_name="sharedgal",
             image_name="golden",

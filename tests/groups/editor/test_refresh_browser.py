@@ -31,7 +31,7 @@ def _worker_finishes_the_run() -> None:
 
 
 @pytest.mark.parametrize("version", ["latest", "1.10.0"])
-def test_refreshing_the_gallery_keeps_image_and_version(page, live_server, world, version):
+def test_refreshing_the_gallery_keeps_image_and_version(page, live_server, editor_world, version):
     _pick_ubuntu(page, live_server, version)
     expect(page.locator("#level-details")).to_contain_text("Version 1.10.0")
     refresh = page.get_by_role("button", name="Refresh this gallery")
@@ -49,11 +49,13 @@ def test_refreshing_the_gallery_keeps_image_and_version(page, live_server, world
     expect(page.get_by_text("Inventory refreshed")).to_have_count(1)  # said once
 
 
-def test_a_version_deleted_meanwhile_stays_selected_and_flagged(page, live_server, world):
+def test_a_version_deleted_meanwhile_stays_selected_and_flagged(page, live_server, editor_world):
     _pick_ubuntu(page, live_server, "1.10.0")
     page.get_by_role("button", name="Refresh this gallery").click()
     expect(page.locator("#gallery-refresh-status")).to_contain_text("Refreshing this gallery")
-    ImageVersion.objects.filter(image=world.ubuntu, name="1.10.0").update(deleted_at=timezone.now())
+    ImageVersion.objects.filter(image=editor_world.ubuntu, name="1.10.0").update(
+        deleted_at=timezone.now()
+    )
     _worker_finishes_the_run()
     version = page.locator("#id_version_name")
     expect(version.locator("option:checked")).to_have_text(

@@ -21,10 +21,10 @@ from .test_browser import choose, fill_general, open_tab, settled
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_enter_in_a_filter_box_picks_the_first_match_and_saves_nothing(page, live_server, world):
+def test_enter_in_a_filter_box_picks_the_first_match_and_saves_nothing(page, live_server, editor_world):
     # enough images for a filter box (a short list has none)
     for index in range(FILTER_FROM):
-        gallery_image(world.own_sub, resource_group="img-rg", gallery="gal", image=f"zz-{index}")
+        gallery_image(editor_world.own_sub, resource_group="img-rg", gallery="gal", image=f"zz-{index}")
     page.goto(f"{live_server.url}/groups/new/")
     fill_general(page)
     open_tab(page, "Compute")
@@ -45,13 +45,13 @@ def test_enter_in_a_filter_box_picks_the_first_match_and_saves_nothing(page, liv
     assert not Group.objects.exists()
 
 
-def test_the_conflict_page_shows_the_diff_one_line_each_in_colour(page, live_server, world):
+def test_the_conflict_page_shows_the_diff_one_line_each_in_colour(page, live_server, editor_world):
     creator = Client()
-    log_in_as(creator, Role.EDITOR, organization=world.org)
-    creator.post("/groups/new/", valid_form(world))
+    log_in_as(creator, Role.EDITOR, organization=editor_world.org)
+    creator.post("/groups/new/", valid_form(editor_world))
     group = Group.objects.get()
     page.goto(f"{live_server.url}/groups/{group.id}/")
-    creator.post(f"/groups/{group.id}/", valid_form(world, name="alice-web", revision="1"))
+    creator.post(f"/groups/{group.id}/", valid_form(editor_world, name="alice-web", revision="1"))
     page.get_by_label("Name", exact=True).fill("bob-web")
     page.get_by_role("button", name=re.compile("^(Update|Create)$")).click()
     expect(page.get_by_role("heading", name=re.compile("was changed while you were editing")))
@@ -69,15 +69,15 @@ def test_the_conflict_page_shows_the_diff_one_line_each_in_colour(page, live_ser
     assert removed_box["y"] < added_box["y"]
 
 
-def test_the_not_shared_message_reads_as_one_piece_of_advice(page, live_server, world):
-    ShareCheck.objects.filter(reader=world.own_sub, gallery=world.golden.gallery).update(
+def test_the_not_shared_message_reads_as_one_piece_of_advice(page, live_server, editor_world):
+    ShareCheck.objects.filter(reader=editor_world.own_sub, gallery=editor_world.golden.gallery).update(
         verdict="not_shared",
         detail="The service principal has no access (HTTP 403 AuthorizationFailed); "
         "grant it the Reader role on the subscription.",
     )
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")
-    choose(page, "#id_spot_account_id", world.other.id)
+    choose(page, "#id_spot_account_id", editor_world.other.id)
     expect(
         page.locator('#id_gallery_resource_group_name option[value="shared-rg"]')
     ).to_be_attached()
@@ -92,53 +92,53 @@ def test_the_not_shared_message_reads_as_one_piece_of_advice(page, live_server, 
     assert text.lower().count("share ") == 1
 
 
-def _editor(world) -> Client:
+def _editor(editor_world) -> Client:
     client = Client()
-    log_in_as(client, Role.EDITOR, organization=world.org)
+    log_in_as(client, Role.EDITOR, organization=editor_world.org)
     return client
 
 
-def test_a_long_name_wraps_and_the_list_fits_the_window(page, live_server, world):
-    response = _editor(world).post("/groups/new/", valid_form(world, name="n" * 200))
+def test_a_long_name_wraps_and_the_list_fits_the_window(page, live_server, editor_world):
+    response = _editor(editor_world).post("/groups/new/", valid_form(editor_world, name="n" * 200))
     assert response.status_code == 302
     page.goto(f"{live_server.url}/groups/")
     expect(page.get_by_role("link", name="n" * 200, exact=True)).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1366
 
 
-def test_a_draft_without_image_says_so_in_the_lists(page, live_server, world):
-    draft = valid_form(world, name="unfinished", action="draft")
+def test_a_draft_without_image_says_so_in_the_lists(page, live_server, editor_world):
+    draft = valid_form(editor_world, name="unfinished", action="draft")
     for field in ("gallery_resource_group_name", "gallery_name", "image_name", "version_name"):
         draft.pop(field)
-    assert _editor(world).post("/groups/new/", draft).status_code == 302
+    assert _editor(editor_world).post("/groups/new/", draft).status_code == 302
     page.goto(f"{live_server.url}/drafts/")
     row = page.get_by_role("row", name=re.compile("unfinished"))
     expect(row).to_contain_text("no image yet")
     expect(row).not_to_contain_text("//")
 
 
-def test_the_error_summary_always_counts_the_problems(page, live_server, world):
+def test_the_error_summary_always_counts_the_problems(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator("#error-summary")).to_contain_text("Not saved: 1 problem.")
     expect(page.locator("#error-summary")).not_to_contain_text("please correct")
 
 
-def test_a_first_save_does_not_say_the_inventory_changed_since(page, live_server, world):
-    ShareCheck.objects.filter(reader=world.own_sub, gallery=world.golden.gallery).delete()
+def test_a_first_save_does_not_say_the_inventory_changed_since(page, live_server, editor_world):
+    ShareCheck.objects.filter(reader=editor_world.own_sub, gallery=editor_world.golden.gallery).delete()
     form = valid_form(
-        world, spot_account_id=world.other.id, gallery_resource_group_name="shared-rg",
+        editor_world, spot_account_id=editor_world.other.id, gallery_resource_group_name="shared-rg",
         gallery_name="sharedgal", image_name="golden", version_name="latest",
     )  # fmt: skip
-    assert _editor(world).post("/groups/new/", form).status_code == 302
+    assert _editor(editor_world).post("/groups/new/", form).status_code == 302
     page.goto(f"{live_server.url}/groups/{Group.objects.get().id}/")
     summary = page.locator("#warning-summary")
     expect(summary).to_contain_text("1 warning from checking this stateless group")
     expect(summary).not_to_contain_text("since this was saved")
 
 
-def test_the_history_of_an_active_group_highlights_its_list_not_drafts(page, live_server, world):
-    assert _editor(world).post("/groups/new/", valid_form(world)).status_code == 302
+def test_the_history_of_an_active_group_highlights_its_list_not_drafts(page, live_server, editor_world):
+    assert _editor(editor_world).post("/groups/new/", valid_form(editor_world)).status_code == 302
     page.goto(f"{live_server.url}/drafts/{Group.objects.get().id}/compare/")
     current = page.locator('#main-nav [aria-current="page"]')
     expect(current).to_have_count(1)
@@ -146,7 +146,7 @@ def test_the_history_of_an_active_group_highlights_its_list_not_drafts(page, liv
 
 
 def test_a_region_that_drops_the_version_says_so_on_general_and_badges_compute(
-    page, live_server, world
+    page, live_server, editor_world
 ):
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_label("Region").select_option("eastus")

@@ -12,7 +12,7 @@ from .test_browser import choose, open_tab, size_box
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_sizes_are_filtered_by_typing_and_summarised(page, live_server, world):
+def test_sizes_are_filtered_by_typing_and_summarised(page, live_server, editor_world):
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")
     spot = page.locator("#id_spot_sizes")
@@ -26,9 +26,9 @@ def test_sizes_are_filtered_by_typing_and_summarised(page, live_server, world):
     expect(page.locator("#spot_sizes-summary")).to_have_text("3 selected: D2s_v5, E4s_v5, E4ps_v5")
 
 
-def test_an_arm64_image_marks_x64_sizes_and_refuses_them(page, live_server, world):
+def test_an_arm64_image_marks_x64_sizes_and_refuses_them(page, live_server, editor_world):
     gallery_image(
-        world.own_sub, resource_group="img-rg", gallery="gal", image="worker-arm64",
+        editor_world.own_sub, resource_group="img-rg", gallery="gal", image="worker-arm64",
         architecture="Arm64", versions={"1.0.0": ["eastus"]},
     )  # fmt: skip
     page.goto(f"{live_server.url}/groups/new/")

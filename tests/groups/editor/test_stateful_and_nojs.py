@@ -9,8 +9,8 @@ from groups.models import Group, Kind
 from .conftest import valid_form
 
 
-def _stateful_form(world, **overrides):
-    form = valid_form(world, **overrides)
+def _stateful_form(editor_world, **overrides):
+    form = valid_form(editor_world, **overrides)
     for stateless_only in ("capacity_minimum", "capacity_target", "capacity_maximum"):
         form.pop(stateless_only)
     form.update(
@@ -22,8 +22,10 @@ def _stateful_form(world, **overrides):
     return form
 
 
-def test_a_stateful_node_saves_version_name_zone_and_persistence(editor_client, world):
-    response = editor_client.post("/nodes/new/", _stateful_form(world, version_name="1.10.0"))
+def test_a_stateful_node_saves_version_name_zone_and_persistence(editor_client, editor_world):
+    response = editor_client.post(
+        "/nodes/new/", _stateful_form(editor_world, version_name="1.10.0")
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     node = Group.objects.get()
     assert node.kind == Kind.STATEFUL
@@ -47,10 +49,10 @@ def test_a_stateful_node_saves_version_name_zone_and_persistence(editor_client, 
     assert "gallery img-rg/gal/ubuntu-22 @ 1.10.0" in listing
 
 
-def test_no_javascript_reload_clears_children_of_a_changed_parent(editor_client, world):
-    form = valid_form(world, action="reload", gallery_name="gal2")
+def test_no_javascript_reload_clears_children_of_a_changed_parent(editor_client, editor_world):
+    form = valid_form(editor_world, action="reload", gallery_name="gal2")
     form.update(
-        cascade_prev_spot_account_id=world.own.id,
+        cascade_prev_spot_account_id=editor_world.own.id,
         cascade_prev_gallery_resource_group_name="img-rg",
         cascade_prev_gallery_name="gal",
         cascade_prev_image_name="ubuntu-22",
@@ -65,10 +67,12 @@ def test_no_javascript_reload_clears_children_of_a_changed_parent(editor_client,
     assert 'value="web"' in page  # everything else typed is kept
 
 
-def test_no_javascript_reload_with_nothing_changed_fills_the_next_level(editor_client, world):
-    form = valid_form(world, action="reload", image_name="", version_name="")
+def test_no_javascript_reload_with_nothing_changed_fills_the_next_level(
+    editor_client, editor_world
+):
+    form = valid_form(editor_world, action="reload", image_name="", version_name="")
     form.update(
-        cascade_prev_spot_account_id=world.own.id,
+        cascade_prev_spot_account_id=editor_world.own.id,
         cascade_prev_gallery_resource_group_name="img-rg",
         cascade_prev_gallery_name="gal",
     )

@@ -104,9 +104,9 @@ RULES = [
 
 @pytest.mark.parametrize(("changes", "field", "message"), RULES, ids=[r[2][:40] for r in RULES])
 def test_each_rule_is_shown_next_to_its_field_and_nothing_is_saved(
-    editor_client: Any, world: Any, changes: dict, field: str, message: str
+    editor_client: Any, editor_world: Any, changes: dict, field: str, message: str
 ) -> None:
-    response = editor_client.post("/groups/new/", valid_form(world, **changes))
+    response = editor_client.post("/groups/new/", valid_form(editor_world, **changes))
     page = response.content.decode()
     assert response.status_code == 422
     assert message in message_next_to(page, field)
@@ -116,11 +116,11 @@ def test_each_rule_is_shown_next_to_its_field_and_nothing_is_saved(
     assert not Group.objects.exists()
 
 
-def test_a_gallery_not_shared_with_the_groups_subscription_is_refused(editor_client, world):
-    share(world.own_sub, world.golden.gallery, "not_shared")
+def test_a_gallery_not_shared_with_the_groups_subscription_is_refused(editor_client, editor_world):
+    share(editor_world.own_sub, editor_world.golden.gallery, "not_shared")
     form = valid_form(
-        world,
-        spot_account_id=world.other.id,
+        editor_world,
+        spot_account_id=editor_world.other.id,
         gallery_resource_group_name="shared-rg",
         gallery_name="sharedgal",
         image_name="golden",
@@ -133,26 +133,26 @@ def test_a_gallery_not_shared_with_the_groups_subscription_is_refused(editor_cli
     assert "Not shared" in page  # the cascade's own verdict badge
 
 
-def test_the_form_keeps_what_was_typed_after_a_refusal(editor_client, world):
+def test_the_form_keeps_what_was_typed_after_a_refusal(editor_client, editor_world):
     page = editor_client.post(
-        "/groups/new/", valid_form(world, subnet_name="", description="keep me")
+        "/groups/new/", valid_form(editor_world, subnet_name="", description="keep me")
     ).content.decode()
     assert "keep me" in page
     assert 'value="ubuntu-22" selected' in page
     assert 'value="latest" selected' in page
 
 
-def test_a_draft_saves_despite_errors_and_shows_them_as_warnings(editor_client, world):
+def test_a_draft_saves_despite_errors_and_shows_them_as_warnings(editor_client, editor_world):
     response = editor_client.post(
-        "/groups/new/", valid_form(world, action="draft", version_name="9.9.9")
+        "/groups/new/", valid_form(editor_world, action="draft", version_name="9.9.9")
     )
     assert response.status_code == 302
     page = editor_client.get(response["Location"]).content.decode()
     assert "Warning: Image ubuntu-22 has no version 9.9.9." in page
 
 
-def test_a_specialized_image_leaves_login_out_and_says_why(editor_client, world):
-    form = valid_form(world, image_name="appliance", custom_data="ZWNobyBoaQ==")
+def test_a_specialized_image_leaves_login_out_and_says_why(editor_client, editor_world):
+    form = valid_form(editor_world, image_name="appliance", custom_data="ZWNobyBoaQ==")
     response = editor_client.post("/groups/new/", form, follow=True)
     launch = Group.objects.get().spec["compute"]["launchSpecification"]
     assert "login" not in launch

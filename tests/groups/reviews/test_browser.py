@@ -16,7 +16,7 @@ from groups.reviews.models import ReviewPolicy
 from tests.conftest import watch_csp_violations
 from tests.factories import MembershipFactory
 from tests.groups.api.http import call
-from tests.groups.editor.conftest import valid_form, world  # noqa: F401  (the fixture)
+from tests.groups.editor.conftest import editor_world, valid_form  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,17 +66,20 @@ def _timeline(page: Page) -> Any:
 def test_an_image_version_change_is_reviewed_then_applied(
     browsers: Browsers,
     live_server: Any,
-    world: Any,  # noqa: F811
+    editor_world: Any,  # noqa: F811
 ) -> None:
     alice, bob, vera = (
-        MembershipFactory(organization=world.org, role=role).user
+        MembershipFactory(organization=editor_world.org, role=role).user
         for role in (Role.EDITOR, Role.EDITOR, Role.VIEWER)
     )
     creator = Client()
     creator.force_login(alice)
-    assert creator.post("/groups/new/", valid_form(world, version_name="1.0.0")).status_code == 302
+    assert (
+        creator.post("/groups/new/", valid_form(editor_world, version_name="1.0.0")).status_code
+        == 302
+    )
     group = Group.objects.get()
-    ReviewPolicy.objects.filter(organization=world.org).update(approvals_required=1)
+    ReviewPolicy.objects.filter(organization=editor_world.org).update(approvals_required=1)
 
     # Alice changes the live group's image version and asks Bob to review it.
     author = browsers.page_for(alice)
@@ -137,7 +140,7 @@ def test_an_image_version_change_is_reviewed_then_applied(
     expect(author.locator("#change-state")).to_have_text("Applied")
     expect(_timeline(author)).to_contain_text("applied the change, revision 2")
 
-    _, token = create_api_token(user=alice, organization=world.org, name="check")
+    _, token = create_api_token(user=alice, organization=editor_world.org, name="check")
     status, body = call(Client(), "GET", f"/azure/compute/group/{group.pk}", token=token)
     gallery = body["response"]["items"][0]["compute"]["launchSpecification"]["image"]["gallery"]
     assert status == 200
