@@ -94,7 +94,9 @@ def _group(shared: bool, api_world) -> eg.Elastigroup:
             zones=["1", "2"],
             vm_sizes=eg.VmSizes(od_sizes=["standard_d2s_v5"], spot_sizes=["standard_d2s_v5"]),
             launch_specification=eg.LaunchSpecification(
-                image=eg.Image(gallery=eg.Gallery(**_gallery(shared, api_world, "version", version))),
+                image=eg.Image(
+                    gallery=eg.Gallery(**_gallery(shared, api_world, "version", version))
+                ),
                 network=eg.Network(
                     resource_group_name="rg-net",
                     virtual_network_name="vnet",

@@ -104,7 +104,9 @@ def test_a_minimal_hcls_nulls_are_accepted_and_read_back_as_absent(
     assert differences(body, seen["items"][0]) == []
 
 
-def test_terraform_shapes_with_a_gallery_shared_from_another_subscription(client, api_world, editor):
+def test_terraform_shapes_with_a_gallery_shared_from_another_subscription(
+    client, api_world, editor
+):
     shared = {
         "resourceGroupName": "rg-shared",
         "galleryName": "sharedgallery",

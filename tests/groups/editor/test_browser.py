@@ -101,7 +101,9 @@ def test_walk_the_cascade_with_the_mouse_save_reload_and_review(page, live_serve
 def test_walk_the_cascade_with_the_keyboard_only(page, live_server, editor_world):
     # enough images for a filter box (a short list has none); after the others alphabetically
     for index in range(FILTER_FROM):
-        gallery_image(editor_world.own_sub, resource_group="img-rg", gallery="gal", image=f"zz-{index}")
+        gallery_image(
+            editor_world.own_sub, resource_group="img-rg", gallery="gal", image=f"zz-{index}"
+        )
     page.goto(f"{live_server.url}/groups/new/")
     page.get_by_label("Region").focus()
     page.keyboard.type("East US")  # type-ahead on a closed select

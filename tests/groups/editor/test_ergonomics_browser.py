@@ -72,7 +72,9 @@ def test_an_untouched_form_leaves_without_asking(page, live_server, editor_world
     assert asked == []
 
 
-def test_the_keyboard_reaches_the_account_dropdown_in_at_most_ten_tabs(page, live_server, editor_world):
+def test_the_keyboard_reaches_the_account_dropdown_in_at_most_ten_tabs(
+    page, live_server, editor_world
+):
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")
     page.get_by_role("tab", name="Compute").focus()
@@ -93,7 +95,9 @@ def _many_images(editor_world, count: int = 9) -> None:
         )
 
 
-def test_a_filter_box_only_where_the_list_is_long_and_one_match_is_chosen(page, live_server, editor_world):
+def test_a_filter_box_only_where_the_list_is_long_and_one_match_is_chosen(
+    page, live_server, editor_world
+):
     _many_images(editor_world)
     page.goto(f"{live_server.url}/groups/new/")
     open_tab(page, "Compute")

@@ -74,7 +74,10 @@ def test_sorting_by_name_both_ways_keeps_the_search(page, live_server, editor_wo
 def test_capacity_and_the_image_account_of_a_shared_image(page, live_server, editor_world):
     client = Client()
     log_in_as(client, Role.EDITOR, organization=editor_world.org)
-    assert client.post("/groups/new/", valid_form(editor_world, capacity_maximum="5")).status_code == 302
+    assert (
+        client.post("/groups/new/", valid_form(editor_world, capacity_maximum="5")).status_code
+        == 302
+    )
     GroupFactory(
         account=editor_world.own,
         spec=gallery_spec(

@@ -21,10 +21,14 @@ from .test_browser import choose, fill_general, open_tab, settled
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_enter_in_a_filter_box_picks_the_first_match_and_saves_nothing(page, live_server, editor_world):
+def test_enter_in_a_filter_box_picks_the_first_match_and_saves_nothing(
+    page, live_server, editor_world
+):
     # enough images for a filter box (a short list has none)
     for index in range(FILTER_FROM):
-        gallery_image(editor_world.own_sub, resource_group="img-rg", gallery="gal", image=f"zz-{index}")
+        gallery_image(
+            editor_world.own_sub, resource_group="img-rg", gallery="gal", image=f"zz-{index}"
+        )
     page.goto(f"{live_server.url}/groups/new/")
     fill_general(page)
     open_tab(page, "Compute")
@@ -70,7 +74,9 @@ def test_the_conflict_page_shows_the_diff_one_line_each_in_colour(page, live_ser
 
 
 def test_the_not_shared_message_reads_as_one_piece_of_advice(page, live_server, editor_world):
-    ShareCheck.objects.filter(reader=editor_world.own_sub, gallery=editor_world.golden.gallery).update(
+    ShareCheck.objects.filter(
+        reader=editor_world.own_sub, gallery=editor_world.golden.gallery
+    ).update(
         verdict="not_shared",
         detail="The service principal has no access (HTTP 403 AuthorizationFailed); "
         "grant it the Reader role on the subscription.",
@@ -125,11 +131,17 @@ def test_the_error_summary_always_counts_the_problems(page, live_server, editor_
 
 
 def test_a_first_save_does_not_say_the_inventory_changed_since(page, live_server, editor_world):
-    ShareCheck.objects.filter(reader=editor_world.own_sub, gallery=editor_world.golden.gallery).delete()
+    ShareCheck.objects.filter(
+        reader=editor_world.own_sub, gallery=editor_world.golden.gallery
+    ).delete()
     form = valid_form(
-        editor_world, spot_account_id=editor_world.other.id, gallery_resource_group_name="shared-rg",
-        gallery_name="sharedgal", image_name="golden", version_name="latest",
-    )  # fmt: skip
+        editor_world,
+        spot_account_id=editor_world.other.id,
+        gallery_resource_group_name="shared-rg",
+        gallery_name="sharedgal",
+        image_name="golden",
+        version_name="latest",
+    )
     assert _editor(editor_world).post("/groups/new/", form).status_code == 302
     page.goto(f"{live_server.url}/groups/{Group.objects.get().id}/")
     summary = page.locator("#warning-summary")
@@ -137,7 +149,9 @@ def test_a_first_save_does_not_say_the_inventory_changed_since(page, live_server
     expect(summary).not_to_contain_text("since this was saved")
 
 
-def test_the_history_of_an_active_group_highlights_its_list_not_drafts(page, live_server, editor_world):
+def test_the_history_of_an_active_group_highlights_its_list_not_drafts(
+    page, live_server, editor_world
+):
     assert _editor(editor_world).post("/groups/new/", valid_form(editor_world)).status_code == 302
     page.goto(f"{live_server.url}/drafts/{Group.objects.get().id}/compare/")
     current = page.locator('#main-nav [aria-current="page"]')
