@@ -13,13 +13,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from .accounts import AccountInUse, DuplicateAccountName, delete_account, rename_account
 from .http import AuthedRequest
 from .middleware import SESSION_ACCOUNT_KEY
 from .models import Account, Role
 from .permissions import role_required
 from .rules import ACCOUNT_NAME
 from .selectors import accounts_for
-from .services import AccountInUse, DuplicateAccountName, delete_account, rename_account
 
 
 class RenameAccountForm(forms.Form):

@@ -12,10 +12,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from console.accounts import AccountInUse, delete_account
 from console.http import AuthedRequest
 from console.models import Role
 from console.permissions import role_required
-from console.services import AccountInUse, delete_account
 from galleries import selectors
 from galleries.crypto import SecretUnreadable, decrypt_secret
 from galleries.models import ConnectedSubscription, RefreshRun
