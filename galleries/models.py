@@ -163,13 +163,18 @@ class GalleryImage(InventoryRow):
     end_of_life_date = models.DateTimeField(null=True, blank=True)
     description = models.TextField(blank=True)
     provisioning_state = models.CharField(max_length=16, blank=True)
+    tags = models.JSONField(default=dict, blank=True)  # ARM's tags, searched by the image search
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["subscription", "arm_id"], name="image_arm_id")
         ]
-        indexes = [models.Index(fields=["gallery", "deleted_at", "os_type", "name"])]
+        indexes = [
+            models.Index(fields=["gallery", "deleted_at", "os_type", "name"]),
+            # The image search: an organization's live images in name order, page by page.
+            models.Index(fields=["subscription", "deleted_at", "name"]),
+        ]
 
 
 class ImageVersion(InventoryRow):

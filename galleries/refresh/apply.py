@@ -49,6 +49,7 @@ IMAGE_FIELDS = (
     "end_of_life_date",
     "description",
     "provisioning_state",
+    "tags",
 )
 VERSION_FIELDS = (
     "name",
@@ -333,6 +334,7 @@ def _image_rows(
                 i.end_of_life_date,
                 i.description,
                 i.provisioning_state,
+                i.tags,
             ),
         )
 

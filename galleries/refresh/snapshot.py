@@ -76,6 +76,7 @@ class ImageData:
     end_of_life_date: datetime | None
     description: str
     provisioning_state: str
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,7 +133,15 @@ def parse_image(data: dict[str, Any], gallery_id: str) -> ImageData:
         end_of_life_date=_datetime(props.get("endOfLifeDate")),
         description=str(props.get("description") or ""),
         provisioning_state=_text(props.get("provisioningState"), 16),
+        tags=parse_tags(data.get("tags")),
     )
+
+
+def parse_tags(value: Any) -> dict[str, str]:
+    """ARM's tags (a name is at most 512 characters, a value 256), as text."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(name)[:512]: str(text or "")[:256] for name, text in value.items()}
 
 
 def _replica_count(value: Any, default: int) -> int:
