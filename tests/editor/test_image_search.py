@@ -170,8 +170,6 @@ def test_viewer_cannot_post_use_image(viewer_client: Any, world: SimpleNamespace
     assert response.status_code == 403
 
 
-def test_search_page_is_reachable_from_the_inventory(
-    client: Any, world: SimpleNamespace
-) -> None:
+def test_search_page_is_reachable_from_the_inventory(client: Any, world: SimpleNamespace) -> None:
     log_in_as(client, Role.VIEWER, organization=world.org)
     assert SEARCH in client.get(reverse("galleries:inventory")).content.decode()
