@@ -31,6 +31,7 @@ from azure.core.pipeline.policies import RetryPolicy, SansIOHTTPPolicy
 from azure.identity import ClientSecretCredential
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
+from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.resource.subscriptions import SubscriptionClient
 from django.conf import settings
 from requests.utils import get_environ_proxies
@@ -366,6 +367,7 @@ class AzureClients:
         self._credential: ConsoleCredential | None = None
         self._computes: dict[str, ComputeManagementClient] = {}
         self._subscriptions: SubscriptionClient | None = None
+        self._network: NetworkManagementClient | None = None
 
     @property
     def credential(self) -> ConsoleCredential:
@@ -410,10 +412,31 @@ class AzureClients:
                 )
             return self._subscriptions
 
+    @property
+    def network(self) -> NetworkManagementClient:
+        credential = self.credential
+        with self._lock:
+            if self._network is None:
+                base_url, _, scope = self.connection.endpoints
+                self._network = NetworkManagementClient(
+                    credential,
+                    self.connection.subscription_id,
+                    base_url=base_url,
+                    credential_scopes=[scope],
+                    **_client_options(self.connection, self.meter, credential),
+                )
+            return self._network
+
     def close(self) -> None:
         with self._lock:
-            built: list[Any] = [*self._computes.values(), self._subscriptions, self._credential]
+            built: list[Any] = [
+                *self._computes.values(),
+                self._subscriptions,
+                self._network,
+                self._credential,
+            ]
             self._computes, self._subscriptions, self._credential = {}, None, None
+            self._network = None
         for client in built:
             if client is not None:
                 client.close()

@@ -26,6 +26,7 @@ from galleries.models import (
     VersionRegion,
 )
 
+from .apply_network import apply_networks
 from .bulk_sql import insert_rows, update_rows, writer_turn
 from .liveness import bounded_lock_wait
 from .snapshot import Snapshot
@@ -217,6 +218,8 @@ class _Applier:
         )
         self._sync_regions(snapshot, version_pk)
         self._delete_gone(snapshot, rgs, galleries, images, versions)
+        if self.gallery_id is None:
+            apply_networks(self, snapshot)
         return {kind: dict(values) for kind, values in self.counts.items()}
 
     def _delete_gone(

@@ -12,9 +12,7 @@ from tests.editor.test_browser import fill_general, open_tab, settled
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_find_an_image_in_the_editor_fills_the_cascade_and_keeps_the_form(
-    page, live_server, world
-):
+def test_find_an_image_in_the_editor_fills_the_cascade_and_keeps_the_form(page, live_server, world):
     page.goto(f"{live_server.url}/groups/new/")
     fill_general(page, name="from-search")
     open_tab(page, "Compute")
