@@ -67,9 +67,7 @@ def test_a_failed_network_list_keeps_every_cached_network(
     subscription = connect("Production")
     refresh_now(subscription)
     before = _live(VirtualNetwork)
-    fresh_azure_sandbox.faults.add(
-        kind="error", status=403, path_pattern="/virtualnetworks$"
-    )
+    fresh_azure_sandbox.faults.add(kind="error", status=403, path_pattern="/virtualnetworks$")
     run = refresh_now(subscription)
     assert run.status == "partial"
     assert "Listing the virtual networks failed" in run.error
