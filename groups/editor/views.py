@@ -22,15 +22,10 @@ from console.http import AuthedRequest
 from console.middleware import SESSION_ACCOUNT_KEY
 from console.models import Account, Role
 from console.permissions import has_role, role_required
-from galleries.cascade.selection import (
-    FIELDS as CASCADE_FIELDS,
-    Selection,
-    choosing,
-    selection_from,
-)
+from galleries.cascade.selection import FIELDS as CASCADE_FIELDS, Selection, selection_from
 from galleries.cascade.views import cascade_context
 from galleries.inventory.search import image_to_use
-from galleries.models import GalleryImage
+from galleries.network.selectors import NETWORK_INPUTS, network_choices
 from galleries.regions import region_display_name
 from galleries.selectors import troubled_subscriptions
 
@@ -53,6 +48,7 @@ from . import values as editor_values
 from .form import GroupEditorForm
 from .sizes import size_picker
 
+IMAGE_GONE = "That image is no longer in the inventory; choose another."
 LIST_URL = {Kind.STATELESS: "groups:stateless_list", Kind.STATEFUL: "groups:stateful_list"}
 EDIT_URL = {Kind.STATELESS: "groups:stateless_edit", Kind.STATEFUL: "groups:stateful_edit"}
 DELETE_URL = {Kind.STATELESS: "groups:stateless_delete", Kind.STATEFUL: "groups:stateful_delete"}
@@ -101,9 +97,9 @@ def _editor(request: AuthedRequest, kind: Kind, group_id: str | None) -> HttpRes
         # "Use this image" from the image search: a new draft starting from that image.
         image = image_to_use(organization, request.GET["use_image"])
         if image is None:
-            messages.error(request, "That image is no longer in the inventory; choose another.")
+            messages.error(request, IMAGE_GONE)
         else:
-            initial.update(_picking(image))
+            initial.update(editor_values.choosing_image(image))
     form = GroupEditorForm(initial=initial, kind=kind)
     warnings: list[Problem] = []
     if group is not None:
@@ -216,11 +212,6 @@ def _submit(
     return redirect(EDIT_URL[kind], group_id=saved.pk)
 
 
-def _picking(image: GalleryImage) -> dict[str, str]:
-    """The editor's values that choose `image` (and its latest version) in the cascade."""
-    return {**choosing(image), "image_type": "gallery", "os": image.os_type}
-
-
 def _use_image(
     request: AuthedRequest, kind: Kind, group: Group | None, account: Account
 ) -> HttpResponse:
@@ -228,18 +219,16 @@ def _use_image(
     cascade set to that image and "latest"; nothing is saved until the user saves."""
     data = request.POST.copy()
     image = image_to_use(request.organization, data["use_image"])
-    problems = []
-    if image is None:
-        problems.append(
-            Problem("IMAGE_GONE", "That image is no longer in the inventory; choose another.", "")
-        )
-    else:
-        for name, value in _picking(image).items():
-            data[name] = value
-            data[f"cascade_prev_{name}"] = value  # chosen together: no level clears another
+    problems = [] if image is not None else [Problem("IMAGE_GONE", IMAGE_GONE, "")]
+    for name, value in editor_values.choosing_image(image, posted=True).items() if image else ():
+        data[name] = value
     form = GroupEditorForm(data, kind=kind)
     selection = selection_from({**data.dict(), "group_account": account.pk})
     return _render(request, kind, group, account, form, selection, errors=problems, tab="compute")
+
+
+def _typed(form: GroupEditorForm, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: str(form[name].value() or "") for name in names}
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -363,6 +352,7 @@ def _render(
         warning_count=len(warnings or []),
         readonly=not has_role(request, Role.EDITOR),
         open_tab=tab,
+        network=network_choices(request.organization, account.pk, **_typed(form, NETWORK_INPUTS)),
         specialized=is_specialized(chosen),
         chosen_image=chosen,
         review_json=editor_values.json_text(to_item(group)) if group else "",
