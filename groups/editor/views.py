@@ -218,7 +218,7 @@ def _use_image(
     """ "Use this image" in the editor's image search: the form comes back as posted, with the
     cascade set to that image and "latest"; nothing is saved until the user saves."""
     data = request.POST.copy()
-    image = image_to_use(request.organization, data["use_image"])
+    image = image_to_use(request.organization, str(data.get("use_image", "")))
     problems = [] if image is not None else [Problem("IMAGE_GONE", IMAGE_GONE, "")]
     for name, value in editor_values.choosing_image(image, posted=True).items() if image else ():
         data[name] = value
