@@ -172,8 +172,9 @@ class GalleryImage(InventoryRow):
         ]
         indexes = [
             models.Index(fields=["gallery", "deleted_at", "os_type", "name"]),
-            # The image search: an organization's live images in name order, page by page.
-            models.Index(fields=["subscription", "deleted_at", "name"]),
+            # The image search: live images in name order, page by page (a page of a broad
+            # search stops after its rows instead of sorting every image of the organization).
+            models.Index(fields=["deleted_at", "name"], name="image_search_name_order"),
         ]
 
 

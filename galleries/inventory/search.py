@@ -121,7 +121,7 @@ def search_images(organization: Organization, search: ImageSearch) -> QuerySet[G
         images = images.filter(Exists(in_region))
     return images.select_related(
         "subscription", "subscription__account", "gallery", "gallery__resource_group"
-    ).order_by("name", "gallery__name", "subscription__display_name", "pk")
+    ).order_by("name", "pk")
 
 
 def with_latest(images: list[GalleryImage], region: str = "") -> list[ImageHit]:
