@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.editor.test_browser import fill_general, open_tab, settled
+from tests.groups.editor.test_browser import fill_general, open_tab, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
