@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 
 from galleries.models import ConnectedSubscription, Subnet, VirtualNetwork
 from groups.models import Group
+from tests.factories import AccountFactory, OrganizationFactory
 from tests.groups.editor.conftest import valid_form
 from tests.groups.editor.test_browser import open_tab
-from tests.factories import AccountFactory, OrganizationFactory
 from tests.inventory_factories import connect_account
 
 OPTIONS = reverse("galleries:network_options")
