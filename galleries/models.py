@@ -169,13 +169,19 @@ class GalleryImage(InventoryRow):
     end_of_life_date = models.DateTimeField(null=True, blank=True)
     description = models.TextField(blank=True)
     provisioning_state = models.CharField(max_length=16, blank=True)
+    tags = models.JSONField(default=dict, blank=True)  # ARM's tags, searched by the image search
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["subscription", "arm_id"], name="image_arm_id")
         ]
-        indexes = [models.Index(fields=["gallery", "deleted_at", "os_type", "name"])]
+        indexes = [
+            models.Index(fields=["gallery", "deleted_at", "os_type", "name"]),
+            # The image search: live images in name order, page by page (a page of a broad
+            # search stops after its rows instead of sorting every image of the organization).
+            models.Index(fields=["deleted_at", "name"], name="image_search_name_order"),
+        ]
 
 
 class ImageVersion(InventoryRow):
@@ -215,6 +221,40 @@ class VersionRegion(models.Model):
 
     def __str__(self) -> str:
         return self.region
+
+
+class VirtualNetwork(InventoryRow):
+    """A virtual network of a connected subscription: the Network tab's suggestions."""
+
+    resource_group_name = models.CharField(max_length=90)
+    location = models.CharField(max_length=64, blank=True)  # normalised, e.g. "eastus"
+    address_prefixes = models.CharField(max_length=400, blank=True)  # "10.0.0.0/16, ..."
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "arm_id"], name="virtual_network_arm_id"
+            )
+        ]
+        # The Network tab narrows by subscription and region, then resource group and name.
+        indexes = [
+            models.Index(fields=["subscription", "deleted_at", "location", "resource_group_name"])
+        ]
+
+
+class Subnet(InventoryRow):
+    virtual_network = models.ForeignKey(
+        VirtualNetwork, on_delete=models.CASCADE, related_name="subnets"
+    )
+    address_prefixes = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "arm_id"], name="subnet_arm_id")
+        ]
+        indexes = [models.Index(fields=["virtual_network", "deleted_at", "name"])]
 
 
 class RefreshStatus(models.TextChoices):

@@ -34,7 +34,7 @@ from .models import (
     ShareCheck,
     VersionRegion,
 )
-from .regions import normalize_region
+from .regions import normalize_region, region_display_name
 
 __all__ = [
     "find_image",
@@ -239,3 +239,17 @@ def is_inventory_region(organization: Organization, region: str) -> bool:
         version__subscription__organization=organization, region=region
     )
     return bool(region) and (galleries.exists() or versions.exists())
+
+
+def inventory_regions(organization: Organization) -> list[tuple[str, str]]:
+    """(code, name) of the regions this organization's inventory has versions in (never
+    another organization's)."""
+    used = (
+        VersionRegion.objects.filter(
+            version__subscription__organization=organization, version__deleted_at=None
+        )
+        .values_list("region", flat=True)
+        .distinct()
+        .order_by("region")
+    )
+    return [(r, region_display_name(r)) for r in used[:200]]

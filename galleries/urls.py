@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .inventory import views as views_search
+from .network import views as views_network
 from .subscriptions import views as views_subscriptions
 
 app_name = "galleries"
@@ -8,6 +10,8 @@ app_name = "galleries"
 _subs = "settings/subscriptions/"
 urlpatterns: list = [
     path("inventory/", views.inventory, name="inventory"),
+    path("inventory/images/", views_search.image_search, name="image_search"),
+    path("network/options/", views_network.network_options, name="network_options"),
     path("inventory/galleries/<int:pk>/", views.gallery_detail, name="gallery_detail"),
     path("inventory/images/<int:pk>/", views.image_detail, name="image_detail"),
     path(_subs, views_subscriptions.subscription_list, name="subscriptions"),

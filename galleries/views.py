@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from console.http import AuthedRequest
-from console.models import Organization
-from console.permissions import role_required
+from console.models import Organization, Role
+from console.permissions import has_role, role_required
 
 from . import selectors
 from .inventory.latest import latest_version
@@ -51,16 +51,7 @@ def _version_filter(filters: dict[str, str], prefix: str = "") -> Q:
 
 
 def _region_choices(organization: Organization) -> list[tuple[str, str]]:
-    """The regions this organization's inventory has versions in (never another's)."""
-    used = (
-        VersionRegion.objects.filter(
-            version__subscription__organization=organization, version__deleted_at=None
-        )
-        .values_list("region", flat=True)
-        .distinct()
-        .order_by("region")
-    )
-    return [("", "Any region"), *((r, region_display_name(r)) for r in used[:200])]
+    return [("", "Any region"), *selectors.inventory_regions(organization)]
 
 
 def _context(request: AuthedRequest, filters: dict[str, str], **extra: object) -> dict[str, object]:
@@ -69,6 +60,7 @@ def _context(request: AuthedRequest, filters: dict[str, str], **extra: object) -
         "os_choices": OS_FILTER_CHOICES,
         "state_choices": STATE_CHOICES,
         "region_choices": _region_choices(request.organization),
+        "can_create": has_role(request, Role.EDITOR),
         **extra,
     }
 

@@ -25,6 +25,7 @@ from typing import Any
 from azure.core.pipeline import PipelineResponse
 from azure.identity import ClientSecretCredential
 from azure.mgmt.compute import ComputeManagementClient
+from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.resource.subscriptions import SubscriptionClient
 from azure.mgmt.resourcegraph import ResourceGraphClient
 from django.conf import settings
@@ -249,6 +250,20 @@ class AzureClients:
     def graph(self) -> ResourceGraphClient:
         """Resource Graph (the bulk listing of a full refresh), paced on its quota."""
         client: ResourceGraphClient = self._shared("graph", graph_client)
+        return client
+
+    @property
+    def network(self) -> NetworkManagementClient:
+        def build(credential: Any, base_url: str, scope: str, options: Any) -> Any:
+            return NetworkManagementClient(
+                credential,
+                self.connection.subscription_id,
+                base_url=base_url,
+                credential_scopes=[scope],
+                **options,
+            )
+
+        client: NetworkManagementClient = self._shared("network", build)
         return client
 
     def close(self) -> None:

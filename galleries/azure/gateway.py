@@ -34,6 +34,7 @@ from azure.core.pipeline.policies import ContentDecodePolicy
 from azure.core.rest import HttpRequest
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.core.exceptions import ARMErrorFormat
+from azure.mgmt.network import NetworkManagementClient
 
 from galleries.models import ConnectedSubscription
 
@@ -43,6 +44,8 @@ from .graph import SUBSCRIPTIONS_PER_QUERY, query_pages
 
 # The gallery api-version of the pinned azure-mgmt-compute (39.0.0).
 GALLERY_API_VERSION = "2026-03-03"
+# The virtual network api-version of the pinned azure-mgmt-network (33.1.0).
+NETWORK_API_VERSION = "2026-03-01"
 
 _ERRORS: dict[int, type[HttpResponseError]] = {
     401: ClientAuthenticationError,
@@ -55,7 +58,7 @@ def _q(name: str) -> str:
     return quote(name, safe="")
 
 
-def _page(client: ComputeManagementClient, url: str) -> dict[str, Any]:
+def _page(client: ComputeManagementClient | NetworkManagementClient, url: str) -> dict[str, Any]:
     # The pipeline's ContentDecodePolicy has already parsed the page: take its result
     # (the SDK's own operations read it the same way) instead of parsing the text twice.
     answer: Any = client.send_request(HttpRequest("GET", url), _return_pipeline_response=True)
@@ -69,10 +72,14 @@ def _page(client: ComputeManagementClient, url: str) -> dict[str, Any]:
     return dict(body)
 
 
-def _list(client: ComputeManagementClient, path: str) -> list[dict[str, Any]]:
+def _list(
+    client: ComputeManagementClient | NetworkManagementClient,
+    path: str,
+    api_version: str = GALLERY_API_VERSION,
+) -> list[dict[str, Any]]:
     """Every item of a paged list. A failure after the first page is a `ListPageFailed`:
     the list had begun, so a 404 there says nothing about whether its parent exists."""
-    url: str | None = f"{path}?api-version={GALLERY_API_VERSION}"
+    url: str | None = f"{path}?api-version={api_version}"
     items: list[dict[str, Any]] = []
     page = 1
     while url:
@@ -209,6 +216,13 @@ class AzureGateway:
             if page is None:
                 return
             yield page
+
+    # -- virtual networks ---------------------------------------------------------------------
+    def list_virtual_networks(self) -> list[dict[str, Any]]:
+        """Every virtual network of the subscription, each with its subnets (ARM embeds them
+        in `properties.subnets`), as plain JSON like the gallery lists."""
+        path = f"{self._subscription_path()}/providers/Microsoft.Network/virtualNetworks"
+        return self._call(lambda: _list(self._clients.network, path, NETWORK_API_VERSION))
 
     def read_gallery_in(self, subscription_id: str, resource_group: str, gallery: str) -> None:
         """GET a gallery of another subscription with THIS subscription's credential, exactly

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from galleries.models import GalleryImage
 from galleries.regions import normalize_region
 from galleries.selectors import normalize_os_type
 
@@ -77,3 +78,15 @@ def selection_from(params: Mapping[str, Any], changed: str | None = None) -> Sel
         queries={name: value(f"{name}_q") for name in FIELDS if value(f"{name}_q")},
     )
     return selection.cleared_below(changed) if changed else selection
+
+
+def choosing(image: GalleryImage) -> dict[str, str]:
+    """The cascade's values that pick `image` (its account, resource group, gallery, itself) and
+    its latest version, as "Use this image" fills them."""
+    return {
+        "spot_account_id": image.subscription.account_id,
+        "gallery_resource_group_name": image.gallery.resource_group.name,
+        "gallery_name": image.gallery.name,
+        "image_name": image.name,
+        "version_name": LATEST,
+    }

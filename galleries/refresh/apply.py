@@ -26,6 +26,7 @@ from galleries.models import (
     VersionRegion,
 )
 
+from .apply_network import apply_networks
 from .bulk_sql import insert_rows, update_rows, writer_turn
 from .liveness import bounded_lock_wait
 from .snapshot import Snapshot
@@ -49,6 +50,7 @@ IMAGE_FIELDS = (
     "end_of_life_date",
     "description",
     "provisioning_state",
+    "tags",
 )
 VERSION_FIELDS = (
     "name",
@@ -216,6 +218,8 @@ class _Applier:
         )
         self._sync_regions(snapshot, version_pk)
         self._delete_gone(snapshot, rgs, galleries, images, versions)
+        if self.gallery_id is None:
+            apply_networks(self, snapshot)
         return {kind: dict(values) for kind, values in self.counts.items()}
 
     def _delete_gone(
@@ -333,6 +337,7 @@ def _image_rows(
                 i.end_of_life_date,
                 i.description,
                 i.provisioning_state,
+                i.tags,
             ),
         )
 

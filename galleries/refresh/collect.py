@@ -1,4 +1,5 @@
-"""Collect a subscription's galleries, images and versions through the real SDK.
+"""Collect a subscription's galleries, images and versions (and, on a full refresh, its
+virtual networks with their subnets) through the real SDK.
 
 The walk is breadth-first over a bounded thread pool: one gallery list, then the image list
 of every gallery, then the version list of every image, each call in flight as soon as its
@@ -37,7 +38,13 @@ from galleries.azure.errors import (
 )
 from galleries.azure.gateway import AzureGateway
 
-from .snapshot import Snapshot, parse_gallery, parse_image, parse_version
+from .snapshot import (
+    Snapshot,
+    parse_gallery,
+    parse_image,
+    parse_version,
+    parse_virtual_network,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +155,12 @@ class _Walk:
             version = parse_version(data, image_id)
             self.snapshot.versions[version.arm_id] = version
 
+    def _networks_listed(self, items: list[dict[str, Any]], _key: Any) -> None:
+        self.snapshot.networks_complete = True
+        for data in items:
+            network = parse_virtual_network(data)
+            self.snapshot.virtual_networks[network.arm_id] = network
+
     def _failed(self, kind: str, key: Any, exc: BaseException) -> None:
         if kind == "subscription":
             # Not fatal: the lists decide (a principal without access gets 404 here).
@@ -161,6 +174,10 @@ class _Walk:
         if kind == "galleries":
             raise CollectionFailed(describe_failure(exc)) from exc
         failure = describe_failure(exc)
+        if kind == "networks":
+            # The galleries stand on their own; the cached networks are kept as they were.
+            self.snapshot.errors.append(f"Listing the virtual networks failed: {failure.message}")
+            return
         if kind == "gallery":
             if meaning == NotFoundMeaning.PARENT_MISSING:
                 rg, name = key[1], key[2]
@@ -192,6 +209,7 @@ class _Walk:
         "gallery": _gallery_fetched,
         "images": _images_listed,
         "versions": _versions_listed,
+        "networks": _networks_listed,
     }
 
     # -- confirming 404s --------------------------------------------------------------------
@@ -301,10 +319,14 @@ class _Walk:
             if self.on_progress is not None:
                 self.on_progress(self.progress)
 
-    def run(self, first: tuple[str, Any, Callable[[], Any]]) -> Snapshot:
+    def run(
+        self, first: tuple[str, Any, Callable[[], Any]], *beside: tuple[str, Any, Callable[[], Any]]
+    ) -> Snapshot:
         try:
             self._read_subscription_state()
             self._submit(*first)
+            for call in beside:
+                self._submit(*call)
             self._drain()
             if self.doubted_galleries or self.doubted_images:
                 self._confirm()
@@ -320,8 +342,12 @@ class _Walk:
 def collect_subscription(
     gateway: AzureGateway, on_progress: ProgressCallback | None = None
 ) -> Snapshot:
-    """Every gallery of the subscription, with its images and versions."""
-    return _Walk(gateway, on_progress).run(("galleries", None, gateway.list_galleries))
+    """Every gallery of the subscription, with its images and versions, and its virtual
+    networks with their subnets."""
+    return _Walk(gateway, on_progress).run(
+        ("galleries", None, gateway.list_galleries),
+        ("networks", None, gateway.list_virtual_networks),
+    )
 
 
 def collect_gallery(

@@ -20,6 +20,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -233,6 +234,7 @@ class Heartbeat:
         self.progress = progress
         self.lost = False  # the run was taken for dead and given to another
         self.problem = ""  # the last reason a heartbeat could not be written
+        self._progress_written = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._loop, name=f"refresh-heartbeat-{run_id}", daemon=True
@@ -258,6 +260,28 @@ class Heartbeat:
                 self.beat()
         finally:
             connections.close_all()
+
+    def write_progress(self, min_interval: float = 0.5) -> None:
+        """Write the counters now (at most every `min_interval` seconds), from the walk's own
+        thread: the progress bar moves as the walk advances, not only with each beat, which
+        comes too late for a refresh of a few seconds."""
+        moment = time.monotonic()
+        if self.progress is None or moment - self._progress_written < min_interval:
+            return
+        if connection.in_atomic_block:
+            return  # nobody else sees the run (as for the beats)
+        self._progress_written = moment
+        with writer_turn(blocking=False) as got_turn:
+            if not got_turn:
+                return
+            try:
+                with bounded_lock_wait():
+                    RefreshRun.objects.filter(
+                        pk=self.run_id, claim_token=self.token, status=RefreshStatus.RUNNING
+                    ).update(**self.progress())
+            except DatabaseError as exc:
+                # The next beat writes them; the walk goes on.
+                logger.warning("Refresh run %s: progress not written: %s", self.run_id, exc)
 
     def beat(self) -> None:
         # SQLite: while this process's apply holds the one writer, skip (the apply lease

@@ -321,6 +321,7 @@ def execute_run(run_id: int, token: str | None = None) -> RefreshRun | None:
             api_calls=meter.calls,
             throttled_responses=meter.throttled,
         )
+        heartbeat.write_progress()
 
     with Heartbeat(run_id, token, progress=lambda: dict(latest)) as heartbeat:
         collected = collect_run(run, track)

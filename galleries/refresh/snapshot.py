@@ -76,6 +76,7 @@ class ImageData:
     end_of_life_date: datetime | None
     description: str
     provisioning_state: str
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,7 +133,15 @@ def parse_image(data: dict[str, Any], gallery_id: str) -> ImageData:
         end_of_life_date=_datetime(props.get("endOfLifeDate")),
         description=str(props.get("description") or ""),
         provisioning_state=_text(props.get("provisioningState"), 16),
+        tags=parse_tags(data.get("tags")),
     )
+
+
+def parse_tags(value: Any) -> dict[str, str]:
+    """ARM's tags (a name is at most 512 characters, a value 256), as text."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(name)[:512]: str(text or "")[:256] for name, text in value.items()}
 
 
 def _replica_count(value: Any, default: int) -> int:
@@ -178,6 +187,57 @@ def parse_version(data: dict[str, Any], image_id: str) -> VersionData:
 
 
 @dataclass
+class SubnetData:
+    arm_id: str
+    name: str
+    network_id: str
+    address_prefixes: str
+
+
+@dataclass
+class NetworkData:
+    arm_id: str
+    name: str
+    resource_group_name: str
+    location: str
+    address_prefixes: str
+    subnets: list[SubnetData] = field(default_factory=list)
+
+
+def _prefixes(values: Any) -> str:
+    return ", ".join(str(v) for v in (values or []) if v)[:400]
+
+
+def parse_virtual_network(data: dict[str, Any]) -> NetworkData:
+    """A virtual network with the subnets ARM embeds in it."""
+    props = _properties(data)
+    arm_id = str(data["id"])
+    network_id = arm_id.lower()
+    subnets = []
+    for subnet in props.get("subnets") or []:
+        if not isinstance(subnet, dict) or not subnet.get("id"):
+            continue
+        subnet_props = _properties(subnet)
+        prefixes = subnet_props.get("addressPrefixes") or [subnet_props.get("addressPrefix")]
+        subnets.append(
+            SubnetData(
+                arm_id=str(subnet["id"]).lower(),
+                name=_text(subnet.get("name"), 200),
+                network_id=network_id,
+                address_prefixes=_prefixes(prefixes),
+            )
+        )
+    return NetworkData(
+        arm_id=network_id,
+        name=_text(data.get("name"), 200),
+        resource_group_name=resource_group_name_of(arm_id)[:90],
+        location=normalize_region(str(data.get("location") or ""))[:64],
+        address_prefixes=_prefixes((props.get("addressSpace") or {}).get("addressPrefixes")),
+        subnets=subnets,
+    )
+
+
+@dataclass
 class Snapshot:
     """Everything one refresh collected, plus which branches were listed completely.
 
@@ -198,6 +258,10 @@ class Snapshot:
     gone_images: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     subscription_state: str = ""  # as Azure reports it: Enabled, Warned, PastDue, Disabled...
+    # Virtual networks (with their subnets), listed by a full refresh; deleted only when
+    # `networks_complete` (the subscription's network list answered whole).
+    virtual_networks: dict[str, NetworkData] = field(default_factory=dict)
+    networks_complete: bool = False
 
     def add_gallery(self, gallery: GalleryData) -> None:
         self.galleries[gallery.arm_id] = gallery

@@ -25,6 +25,12 @@ REGION_CHOICES = [
 CASCADE_ATTRS = {"data-cascade": ""}
 # Inputs whose value may be one the list does not offer (set through the API).
 OPEN_CHOICES = ("od_sizes", "spot_sizes", "region", "preferred_zone")
+# Free text with suggestions from the cached inventory (galleries/network/_options.html).
+NETWORK_SUGGESTIONS = {
+    "network_resource_group_name": "network-rg-options",
+    "virtual_network_name": "network-vnet-options",
+    "subnet_name": "network-subnet-options",
+}
 # Widgets that show a rule's limits (maxlength, min, max) on the input itself.
 LIMITED_WIDGETS = ("", "textarea", "password")
 
@@ -111,6 +117,9 @@ class GroupEditorForm(forms.Form):
             ):
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs.setdefault("class", css)
+        for name, options in NETWORK_SUGGESTIONS.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"list": options, "autocomplete": "off"})
         # Changing the OS re-filters the images; changing the region re-filters the versions.
         self._reloads("os", "image_name")
         self._reloads("region", "version_name")

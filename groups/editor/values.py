@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from console.models import Organization
+from galleries.cascade.selection import FIELDS as CASCADE_FIELDS, choosing
 from galleries.models import GalleryImage
 from galleries.selectors import find_image
 
@@ -115,3 +116,13 @@ def preview_spec(form: GroupEditorForm, kind: str, group_account_id: str) -> dic
         cleaned = dict(form.initial)
     values = values_from_form(cleaned, kind, group_account_id, None)
     return without_password(spec_from_editor_values(kind, values))
+
+
+def choosing_image(image: GalleryImage, *, posted: bool = False) -> dict[str, str]:
+    """The editor's values that choose `image` and its latest version in the cascade ("Use
+    this image"); `posted`: also the cascade's previous values, so that a reload of the posted
+    form takes the levels as chosen together rather than clearing those under the first."""
+    values = {**choosing(image), "image_type": "gallery", "os": image.os_type}
+    if posted:
+        values.update({f"cascade_prev_{name}": choosing(image)[name] for name in CASCADE_FIELDS})
+    return values

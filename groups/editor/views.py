@@ -24,6 +24,8 @@ from console.models import Account, Role
 from console.permissions import has_role, role_required
 from galleries.cascade.selection import FIELDS as CASCADE_FIELDS, Selection, selection_from
 from galleries.cascade.views import cascade_context
+from galleries.inventory.search import image_to_use
+from galleries.network.selectors import NETWORK_INPUTS, network_choices
 from galleries.regions import region_display_name
 from galleries.selectors import troubled_subscriptions
 
@@ -46,6 +48,8 @@ from ..vm_sizes import normalize_architecture
 from . import values as editor_values
 from .form import GroupEditorForm
 from .sizes import size_picker
+
+IMAGE_GONE = "That image is no longer in the inventory; choose another."
 
 
 @dataclass
@@ -88,6 +92,13 @@ def _editor(request: AuthedRequest, kind: Kind, group_id: str | None) -> HttpRes
     original = editor_values_from_spec(kind, spec_to_edit(group) if group else None)
     initial = editor_values.initial_from_values(original, kind, account.pk)
     initial["revision"] = group.revision if group else 0
+    if group is None and request.GET.get("use_image"):
+        # "Use this image" from the image search: a new draft starting from that image.
+        image = image_to_use(organization, request.GET["use_image"])
+        if image is None:
+            messages.error(request, IMAGE_GONE)
+        else:
+            initial.update(editor_values.choosing_image(image))
     form = GroupEditorForm(initial=initial, kind=kind)
     warnings: list[Problem] = []
     if group is not None:
@@ -120,6 +131,8 @@ def _submit(
     request: AuthedRequest, kind: Kind, group: Group | None, account: Account
 ) -> HttpResponse:
     organization = request.organization
+    if request.POST.get("use_image"):
+        return _use_image(request, kind, group, account)
     action = request.POST.get("action", "draft")
     form = GroupEditorForm(request.POST, kind=kind)
     selection = _posted_selection(request, account, reload=action == "reload")
@@ -202,6 +215,25 @@ def _submit(
     return redirect(EDIT_URL[kind], group_id=saved.pk)
 
 
+def _use_image(
+    request: AuthedRequest, kind: Kind, group: Group | None, account: Account
+) -> HttpResponse:
+    """ "Use this image" in the editor's image search: the form comes back as posted, with the
+    cascade set to that image and "latest"; nothing is saved until the user saves."""
+    data = request.POST.copy()
+    image = image_to_use(request.organization, str(data.get("use_image", "")))
+    problems = [] if image is not None else [Problem("IMAGE_GONE", IMAGE_GONE, "")]
+    for name, value in editor_values.choosing_image(image, posted=True).items() if image else ():
+        data[name] = value
+    form = GroupEditorForm(data, kind=kind)
+    selection = selection_from({**data.dict(), "group_account": account.pk})
+    return _render(request, kind, group, account, form, selection, errors=problems, tab="compute")
+
+
+def _typed(form: GroupEditorForm, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: str(form[name].value() or "") for name in names}
+
+
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -255,6 +287,7 @@ def _render(
     warnings: list[Problem] | None = None,
     errors: list[Problem] | None = None,
     status: int = 200,
+    tab: str = "",
 ) -> HttpResponse:
     if errors:
         by_field, general_errors = editor_values.problems_by_field(
@@ -323,6 +356,8 @@ def _render(
         error_count=len(error_links) + len(general_errors),
         warning_count=len(warnings or []),
         readonly=not has_role(request, Role.EDITOR),
+        open_tab=tab,
+        network=network_choices(request.organization, account.pk, **_typed(form, NETWORK_INPUTS)),
         specialized=is_specialized(chosen),
         chosen_image=chosen,
         review_json=editor_values.json_text(

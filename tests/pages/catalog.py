@@ -174,6 +174,9 @@ CATALOG: tuple[Entry, ...] = (
     # Inventory.
     Entry("galleries:inventory", page()),
     Entry("galleries:inventory", page(), query=_inventory_filter, label="inventory?region"),
+    Entry("galleries:image_search", page()),
+    Entry("galleries:network_options", page()),
+    Entry("galleries:image_search", page(), query=_inventory_filter, label="image_search?region"),
     Entry(
         "galleries:gallery_detail",
         page(),

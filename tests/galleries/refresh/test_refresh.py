@@ -25,6 +25,8 @@ INVENTORY_TABLES = (
     "galleries_gallery",
     "galleries_galleryimage",
     "galleries_imageversion",
+    "galleries_virtualnetwork",
+    "galleries_subnet",
     "galleries_versionregion",
 )
 
