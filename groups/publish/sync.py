@@ -318,15 +318,23 @@ def _short(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-def differences(ours: dict[str, Any], remote: dict[str, Any], here: str = "here") -> list[str]:
-    """How Spot's configuration differs from ours, in words, one line per field we set
+def differences(
+    ours: dict[str, Any],
+    remote: dict[str, Any],
+    here: str = "here",
+    published: dict[str, Any] | None = None,
+) -> list[str]:
+    """How Spot's configuration differs from ours, in words, one line per field
     ("capacity.target: 2 here, 3 in Spot"; `here` names our side).
 
-    Fields only Spot has are left out: Spot fills in defaults for what a body does not say.
+    A field only Spot has is a difference when `published` (Spot's answer when we last
+    published) is known and did not have it with that value: someone set it in Spot since.
+    Without it such fields are left out: Spot fills in defaults for what a body does not say.
     """
     remote_leaves = _leaves(remote)
+    our_leaves = _leaves(ours)
     lines = []
-    for path, value in sorted(_leaves(ours).items()):
+    for path, value in sorted(our_leaves.items()):
         if path == PASSWORD_PATH:
             continue  # never read back
         if path not in remote_leaves:
@@ -336,6 +344,14 @@ def differences(ours: dict[str, Any], remote: dict[str, Any], here: str = "here"
         elif remote_leaves[path] != value:
             theirs = _short(remote_leaves[path])
             lines.append(f"{path}: {_short(value)} {here}, {theirs} in Spot")
+    if published is None:
+        return lines
+    before = _leaves(published)
+    for path, value in sorted(remote_leaves.items()):
+        if path in our_leaves or any(path.startswith(mine + ".") for mine in our_leaves):
+            continue
+        if path not in before or before[path] != value:
+            lines.append(f"{path}: not set {here}, {_short(value)} in Spot")
     return lines
 
 
@@ -373,9 +389,11 @@ def check_drift(publication_id: int, holder: str) -> Result:
         _release(publication_id, drift=found, drift_checked_at=timezone.now(), remote_spec=None)
         return Result(Outcome.DONE)
     theirs = remote_spec(publication.kind, item)
+    answered = publication.answer
+    published = remote_spec(publication.kind, answered) if isinstance(answered, dict) else None
     _release(
         publication_id,
-        drift=differences(ours, theirs),
+        drift=differences(ours, theirs, published=published),
         remote_spec=theirs,
         drift_checked_at=timezone.now(),
     )
