@@ -6,4 +6,12 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the apps are loaded: connecting receivers needs the models.
+        # The inventory lists an image's users through this hook (it cannot import groups).
+        from galleries.usage import register_usage_provider
+
         from .reviews import receivers  # noqa: F401
+
+        # (usage reads groups' models: loaded once the registry is ready)
+        from .usage import image_users
+
+        register_usage_provider(image_users)

@@ -243,6 +243,11 @@ CATALOG: tuple[Entry, ...] = (
         kwargs=lambda tenant, viewer: {"pk": tenant.shared_image.pk},
         label="galleries:image_detail[shared]",
     ),
+    Entry(
+        "galleries:version_detail",
+        page(),
+        kwargs=lambda tenant, viewer: {"pk": tenant.image.versions.order_by("pk").first().pk},
+    ),
     # Settings -> Subscriptions (admins).
     Entry("galleries:subscriptions", page(Role.ADMIN)),
     Entry("galleries:subscription_connect", page(Role.ADMIN)),
