@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from groups.models import Group, Kind, Status
 from groups.reviews.models import ChangeRequest
+from groups.reviews.refusals import ReviewRefused
 from groups.reviews.selectors import open_change_of
-from groups.reviews.services import ReviewRefused, comment, propose_change
+from groups.reviews.services import comment, propose_change
 from groups.services import ValidationFailed, save_group
 from groups.spot.json import gallery_reference, with_gallery_reference, without_password
 

@@ -16,7 +16,7 @@ from console.models import Account, Role
 from console.permissions import role_required
 from console.selectors import accounts_for
 from groups.models import Kind
-from groups.reviews.services import ReviewRefused
+from groups.reviews.refusals import ReviewRefused
 from groups.selectors import groups_for
 from groups.services import ValidationFailed
 

@@ -33,6 +33,7 @@ from ..validation.problems import VALIDATION_ERROR
 from . import services
 from .diff import changes_in_words
 from .models import ChangeRequest
+from .refusals import ApplyFailed, ChangeConflict, InvalidInput, ReviewRefused
 from .selectors import changes_for, get_change, open_change_of, timeline_of, verdicts_of
 
 router = Router(auth=bearer, tags=["Reviews"])
@@ -120,15 +121,15 @@ def _change(request: HttpRequest, change_id: int) -> tuple[ChangeRequest, Any]:
         ) from missing
 
 
-def _refused(refused: services.ReviewRefused) -> ApiError:
-    if isinstance(refused, services.ApplyFailed):
+def _refused(refused: ReviewRefused) -> ApiError:
+    if isinstance(refused, ApplyFailed):
         return ApiError(
             400,
             [ErrorItem(p.code, p.message, p.field) for p in refused.problems],
         )
-    if isinstance(refused, services.InvalidInput):
+    if isinstance(refused, InvalidInput):
         return ApiError(400, ErrorItem(VALIDATION_ERROR, str(refused), "text"))
-    if isinstance(refused, services.ChangeConflict):
+    if isinstance(refused, ChangeConflict):
         return ApiError(409, ErrorItem(CONFLICT, str(refused)))
     return ApiError(403, ErrorItem(REVIEW_REFUSED, str(refused)))
 
@@ -180,7 +181,7 @@ def _step(
     change, actor = _change(request, change_id)
     try:
         act(change, actor)
-    except services.ReviewRefused as refused:
+    except ReviewRefused as refused:
         raise _refused(refused) from refused
     return _answer(request, change_id)
 

@@ -25,6 +25,8 @@ from . import services
 from .diff import changes_in_words
 from .forms import PolicyForm, StepForm
 from .models import ChangeRequest, ChangeState
+from .policy import PolicyValues, approvals_missing, policy_for, update_policy
+from .refusals import ApplyFailed, ChangeConflict, InvalidInput, ReviewRefused
 from .selectors import (
     get_change,
     mine_waiting,
@@ -104,7 +106,7 @@ def _render_change(
     status: int = 200,
 ) -> HttpResponse:
     organization = request.organization
-    policy = services.policy_for(organization)
+    policy = policy_for(organization)
     live = _live_spec(change)
     role = request.membership.role
     is_author = change.author_id == request.user.pk
@@ -122,7 +124,7 @@ def _render_change(
         "timeline": timeline_of(change.group),
         "verdicts": verdicts_of(change),
         "policy": policy,
-        "missing": services.approvals_missing(change, policy) if change.is_open else None,
+        "missing": approvals_missing(change, policy) if change.is_open else None,
         "can_review": change.is_open and role in policy.approver_roles and not is_author,
         "is_author": is_author,
         "can_edit": can_edit,
@@ -191,17 +193,17 @@ def change_step(request: AuthedRequest, change_id: int, step: str) -> HttpRespon
         else:
             services.discard_change(actor=actor, change=change, expected_version=version)
             done = "The change was discarded; the live group is unchanged."
-    except services.ApplyFailed as failed:
+    except ApplyFailed as failed:
         messages.error(request, "Not applied: the proposed revision has problems, listed below.")
         return _render_change(
             request, _change_or_404(request, change_id), problems=failed.problems, status=422
         )
-    except services.ReviewRefused as refused:
+    except ReviewRefused as refused:
         messages.error(request, str(refused))
         status = 403
-        if isinstance(refused, services.ChangeConflict):
+        if isinstance(refused, ChangeConflict):
             status = 409
-        elif isinstance(refused, services.InvalidInput):
+        elif isinstance(refused, InvalidInput):
             status = 422
         return _render_change(request, _change_or_404(request, change_id), status=status)
     messages.success(request, done)
@@ -215,14 +217,14 @@ def change_step(request: AuthedRequest, change_id: int, step: str) -> HttpRespon
 @role_required(Role.ADMIN)
 def policy_settings(request: AuthedRequest) -> HttpResponse:
     organization = request.organization
-    policy = services.policy_for(organization)
+    policy = policy_for(organization)
     if request.method == "POST":
         form = PolicyForm(request.POST)
         if form.is_valid():
-            services.update_policy(
+            update_policy(
                 actor=request.user,
                 organization=organization,
-                values=services.PolicyValues(**form.cleaned_data),
+                values=PolicyValues(**form.cleaned_data),
             )
             messages.success(request, "Review policy saved.")
             return redirect("reviews:policy")
