@@ -23,9 +23,9 @@ from groups.services import ValidationFailed, save_group
 from groups.spot.json import gallery_reference, with_gallery_reference, without_password
 
 from .client import SpotError
+from .drift import remote_spec
 from .models import Publication, SpotConnection, SyncState
 from .services import FROM_SPOT, audit_connection, client_for
-from .sync import remote_spec
 
 
 def local_spec(connection: SpotConnection, kind: str, spec: dict[str, Any]) -> dict[str, Any]:

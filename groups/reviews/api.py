@@ -203,26 +203,25 @@ def request_review(request: HttpRequest, changeId: int, body: ReviewRequestBody)
     )
 
 
-@router.post(f"{CHANGE_PATH}/approve", response=DOCUMENTED, summary="Approve a change")
-def approve(request: HttpRequest, changeId: int, body: StepBody) -> JsonResponse:
+def _verdict(request: HttpRequest, changeId: int, body: StepBody, give: Any) -> JsonResponse:
+    """Approve or request changes (`give`), on the version the reviewer read."""
     return _step(
         request,
         changeId,
-        lambda change, actor: services.approve(
+        lambda change, actor: give(
             actor=actor, change=change, text=body.text, expected_version=body.version
         ),
     )
+
+
+@router.post(f"{CHANGE_PATH}/approve", response=DOCUMENTED, summary="Approve a change")
+def approve(request: HttpRequest, changeId: int, body: StepBody) -> JsonResponse:
+    return _verdict(request, changeId, body, services.approve)
 
 
 @router.post(f"{CHANGE_PATH}/requestChanges", response=DOCUMENTED, summary="Request changes")
 def request_changes(request: HttpRequest, changeId: int, body: StepBody) -> JsonResponse:
-    return _step(
-        request,
-        changeId,
-        lambda change, actor: services.request_changes(
-            actor=actor, change=change, text=body.text, expected_version=body.version
-        ),
-    )
+    return _verdict(request, changeId, body, services.request_changes)
 
 
 @router.post(f"{CHANGE_PATH}/comments", response=DOCUMENTED, summary="Comment on a change")

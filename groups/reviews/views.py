@@ -5,6 +5,7 @@ Views parse, call one service, render; every read goes through the organization'
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -230,14 +231,6 @@ def policy_settings(request: AuthedRequest) -> HttpResponse:
             return redirect("reviews:policy")
         status = 422
     else:
-        form = PolicyForm(
-            initial={
-                "approvals_required": policy.approvals_required,
-                "approver_roles": policy.approver_roles,
-                "admin_bypass": policy.admin_bypass,
-                "api_requires_review": policy.api_requires_review,
-                "reapproval_conditions": policy.reapproval_conditions,
-            }
-        )
+        form = PolicyForm(initial=asdict(PolicyValues.of(policy)))
         status = 200
     return render(request, "reviews/policy.html", {"form": form}, status=status)

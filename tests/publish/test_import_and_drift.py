@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from groups.models import Group, Kind, Status
-from groups.publish import imports, sync
+from groups.publish import drift, imports, sync
 from groups.publish.models import Publication, SyncState
 from groups.publish.services import save_connection
 from groups.reviews.selectors import open_change_of
@@ -113,7 +113,7 @@ def _drifted(publisher, unique_name):
         {"group": {"capacity": {"minimum": 0, "maximum": 2, "target": 2}}},
         publisher.remote.account,
     )
-    sync.check_drift(publication.pk, holder="test")
+    drift.check_drift(publication.pk, holder="test")
     publication.refresh_from_db()
     return group, publication
 
@@ -121,7 +121,7 @@ def _drifted(publisher, unique_name):
 def test_drift_is_found_in_words_and_ours_can_be_published_again(publisher, unique_name, client):
     group, publication = _drifted(publisher, unique_name)
     assert publication.drift == ["capacity.target: 1 here, 2 in Spot"]
-    assert publication.pk in sync.published_ids_due_for_drift()
+    assert publication.pk in drift.published_ids_due_for_drift()
     client.force_login(publisher.members["editor"].user)
     page = client.get(f"/groups/{group.id}/").content.decode()
     assert "capacity.target: 1 here, 2 in Spot" in page
@@ -135,7 +135,7 @@ def test_drift_is_found_in_words_and_ours_can_be_published_again(publisher, uniq
     assert publication.drift == []
     remote = publisher.remote.groups().get_elastigroup(publication.remote_id)
     assert remote["capacity"]["target"] == 1
-    sync.check_drift(publication.pk, holder="test")
+    drift.check_drift(publication.pk, holder="test")
     publication.refresh_from_db()
     assert publication.drift == []
     assert publication.drift_checked_at is not None
@@ -179,7 +179,7 @@ def test_drift_reports_a_field_set_only_in_spot(publisher, unique_name):
     group = publisher.apply({**group_body(), "name": unique_name})
     publication = Publication.objects.get(group=group)
     sync.publish(publication.pk, holder="test")
-    sync.check_drift(publication.pk, holder="test")
+    drift.check_drift(publication.pk, holder="test")
     publication.refresh_from_db()
     assert publication.drift == []  # Spot's own defaults are no drift
     _remote_write(
@@ -189,7 +189,7 @@ def test_drift_reports_a_field_set_only_in_spot(publisher, unique_name):
         {"group": {"description": "set in Spot's console"}},
         publisher.remote.account,
     )
-    sync.check_drift(publication.pk, holder="test")
+    drift.check_drift(publication.pk, holder="test")
     publication.refresh_from_db()
     assert publication.drift == ["description: not set here, set in Spot's console in Spot"]
 
@@ -200,7 +200,7 @@ def test_a_group_deleted_in_spot_is_reported_as_drift(publisher, unique_name):
     sync.publish(publication.pk, holder="test")
     publication.refresh_from_db()
     publisher.remote.groups().delete_elastigroup(publication.remote_id)
-    sync.check_drift(publication.pk, holder="test")
+    drift.check_drift(publication.pk, holder="test")
     publication.refresh_from_db()
     assert publication.drift == [
         f"The stateless group {publication.remote_id} no longer exists in Spot."
