@@ -12,3 +12,9 @@ class GalleriesConfig(AppConfig):
         from .refresh.tasks import register_beat_schedule
 
         register_beat_schedule(app)
+
+        # (models can't be imported before the registry is ready)
+        from .crypto import register_encrypted_field
+        from .models import ConnectedSubscription
+
+        register_encrypted_field(ConnectedSubscription, "client_secret_encrypted", "client secret")

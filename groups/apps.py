@@ -15,3 +15,14 @@ class GroupsConfig(AppConfig):
         from .usage import image_users
 
         register_usage_provider(image_users)
+
+        # (models can't be imported before the registry is ready)
+        from galleries.crypto import register_encrypted_field
+
+        from .models import Group
+        from .reviews.models import ChangeRequest
+
+        register_encrypted_field(Group, "login_password_encrypted", "login password")
+        register_encrypted_field(
+            ChangeRequest, "proposed_password_encrypted", "proposed login password"
+        )

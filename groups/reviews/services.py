@@ -10,16 +10,18 @@ returns the change to "in review" and dismisses the verdicts, saying so on the t
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from console.models import Membership, Role
 from console.services import record_audit
+from galleries.crypto import SecretUnreadable, decrypt_secret, encrypt_secret
 
 from ..models import Group, Status
 from ..services import ValidationFailed, save_group
-from ..spot.json import without_password
+from ..spot.json import LOGIN_PATH, dig, login_password, without_password
 from ..validation.problems import Problem
 from ..validation.rules import validate_spec
 from .health import latest_resolution
@@ -126,18 +128,24 @@ def propose_change(
     """
     organization = group.organization
     require_role(actor, organization, Role.EDITOR, "propose a change")
+    proposed_password = (
+        ChangeRequest.objects.filter(group=group, state__in=OPEN_STATES)
+        .values_list("proposed_password_encrypted", flat=True)
+        .first()
+    )
     problems = validate_spec(
         organization=organization,
         account=group.account,
         kind=group.kind,
         spec=spec,
-        has_stored_password=bool(group.login_password_encrypted),
+        has_stored_password=bool(group.login_password_encrypted or proposed_password),
         previous_spec=group.spec if group.status == Status.ACTIVE else None,
     )
     hard = [problem for problem in problems if problem.hard]
     if hard:  # never stored, as for any draft
         raise ValidationFailed(hard)
     proposed = without_password(spec)
+    typed = login_password(spec)
     try:
         with transaction.atomic():
             live = Group.objects.select_for_update().get(pk=group.pk)
@@ -152,6 +160,7 @@ def propose_change(
                     organization=organization,
                     group=live,
                     proposed_spec=proposed,
+                    proposed_password_encrypted=encrypt_secret(typed) if typed else "",
                     base_revision=live.revision if live.status == Status.ACTIVE else 0,
                     author=actor,
                 )
@@ -160,6 +169,7 @@ def propose_change(
                 return change, problems
             check_version(change, expected_version)
             change.proposed_spec = proposed
+            change.proposed_password_encrypted = _next_proposed_password(change, spec, typed)
             change.version += 1
             add_event(change, live, EventKind.EDITED, actor, version=change.version)
             if change.state != ChangeState.DRAFT:
@@ -176,6 +186,35 @@ def propose_change(
             "Someone opened a change for this group at the same moment; reload it, then edit."
         ) from clash
     return change, problems
+
+
+def _next_proposed_password(change: ChangeRequest, spec: dict[str, Any], typed: str | None) -> str:
+    """A password typed now replaces the change's; none keeps it while the spec has a login
+    (the editor leaves an untouched password out); no login drops it."""
+    if typed:
+        return encrypt_secret(typed)
+    if not isinstance(dig(spec, LOGIN_PATH), dict):
+        return ""
+    return change.proposed_password_encrypted
+
+
+def _spec_to_apply(change: ChangeRequest) -> dict[str, Any]:
+    """The proposed revision with the password typed for it, if any (encrypted again by
+    save_group, into the group)."""
+    if not change.proposed_password_encrypted:
+        return change.proposed_spec
+    try:
+        password = decrypt_secret(change.proposed_password_encrypted)
+    except SecretUnreadable as unreadable:
+        raise ReviewRefused(
+            "The login password typed for this change can't be decrypted with the configured "
+            "keys: edit the change and type it again."
+        ) from unreadable
+    spec = copy.deepcopy(change.proposed_spec)
+    login = dig(spec, LOGIN_PATH)
+    if isinstance(login, dict):
+        login["password"] = password
+    return spec
 
 
 def request_review(
@@ -292,7 +331,8 @@ def discard_change(
         locked = _locked_open(change)
         check_version(locked, expected_version)
         locked.state = ChangeState.DISCARDED
-        locked.save(update_fields=["state", "updated_at"])
+        locked.proposed_password_encrypted = ""  # a closed change keeps no secret
+        locked.save(update_fields=["state", "proposed_password_encrypted", "updated_at"])
         add_event(locked, locked.group, EventKind.DISCARDED, actor)
         _audit(locked, actor, "discard")
     return locked
@@ -340,7 +380,7 @@ def apply_change(
                 organization=organization,
                 account=group.account,
                 kind=group.kind,
-                spec=locked.proposed_spec,
+                spec=_spec_to_apply(locked),
                 status=Status.ACTIVE,
                 source="console",
                 group=group,
@@ -350,7 +390,10 @@ def apply_change(
             raise ApplyFailed(failed.problems) from failed
         locked.state = ChangeState.APPLIED
         locked.applied_revision = applied.revision
-        locked.save(update_fields=["state", "applied_revision", "updated_at"])
+        locked.proposed_password_encrypted = ""  # the group holds it now
+        locked.save(
+            update_fields=["state", "applied_revision", "proposed_password_encrypted", "updated_at"]
+        )
         if bypassed:
             add_event(locked, applied, EventKind.BYPASSED, actor, bypass_reason)
         add_event(locked, applied, EventKind.APPLIED, actor, revision=applied.revision)
