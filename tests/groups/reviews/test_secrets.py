@@ -19,7 +19,7 @@ from groups.publish.models import SpotConnection
 from groups.publish.services import save_connection
 from groups.reviews.models import ChangeRequest
 from groups.reviews.services import apply_change, approve, propose_change, request_review
-from tests.groups_api.http import call
+from tests.groups.api.http import call
 
 PASSWORD = "Typed-in-Review-7!"
 

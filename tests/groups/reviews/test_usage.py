@@ -16,8 +16,8 @@ from groups.models import Kind, Status
 from groups.reviews.services import discard_change, propose_change
 from groups.services import save_group
 from tests.factories import AccountFactory, OrganizationFactory
-from tests.groups_api.bodies import group_body, node_body
-from tests.groups_api.http import call
+from tests.groups.api.bodies import group_body, node_body
+from tests.groups.api.http import call
 from tests.inventory_factories import ImageVersionFactory, connect_account, gallery_image
 
 IMAGE_API = (

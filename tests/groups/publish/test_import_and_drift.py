@@ -11,7 +11,7 @@ from groups.publish.services import save_connection
 from groups.reviews.selectors import open_change_of
 from groups.reviews.services import apply_change, approve, propose_change, request_review
 from tests.factories import AccountFactory
-from tests.groups_api.bodies import group_body, node_body
+from tests.groups.api.bodies import group_body, node_body
 
 from .inventory import seed_inventory
 
