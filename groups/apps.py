@@ -19,8 +19,8 @@ class GroupsConfig(AppConfig):
         # (models can't be imported before the registry is ready)
         from galleries.crypto import register_encrypted_field
 
-        from .models import Group
-        from .reviews.models import ChangeRequest
+        from .models import Group  # (models: only once the registry is ready)
+        from .reviews.models import ChangeRequest  # (likewise)
 
         register_encrypted_field(Group, "login_password_encrypted", "login password")
         register_encrypted_field(

@@ -18,6 +18,6 @@ class PublishConfig(AppConfig):
         # (models can't be imported before the registry is ready)
         from galleries.crypto import register_encrypted_field
 
-        from .models import SpotConnection
+        from .models import SpotConnection  # (models: only once the registry is ready)
 
         register_encrypted_field(SpotConnection, "token_encrypted", "Spot token")
