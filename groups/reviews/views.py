@@ -5,7 +5,7 @@ Views parse, call one service, render; every read goes through the organization'
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +22,7 @@ from console.selectors import accounts_for, members_of
 from ..editor.values import unified_diff
 from ..editor.views import EDIT_URL
 from ..models import Kind, Status
+from ..selectors import groups_for
 from . import services
 from .diff import changes_in_words
 from .forms import PolicyForm, StepForm
@@ -32,6 +33,7 @@ from .selectors import (
     get_change,
     mine_waiting,
     narrowed,
+    open_change_of,
     recently_applied,
     timeline_of,
     verdicts_of,
@@ -39,6 +41,35 @@ from .selectors import (
 )
 
 INBOX_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of an inbox list (`?<name>_page=N`): INBOX_LIMIT rows, and whether there are
+    earlier or later pages. No COUNT: one more row than shown says whether more follow."""
+
+    rows: list[ChangeRequest]
+    number: int
+    has_next: bool
+    param: str
+    query: str  # the other parameters of the request, kept by the page links
+
+    @classmethod
+    def of(cls, request: AuthedRequest, name: str, changes: Any) -> InboxPage:
+        param = f"{name}_page"
+        raw = request.GET.get(param, "1")
+        number = int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+        start = (number - 1) * INBOX_LIMIT
+        found = list(changes[start : start + INBOX_LIMIT + 1])
+        others = request.GET.copy()
+        others.pop(param, None)
+        return cls(found[:INBOX_LIMIT], number, len(found) > INBOX_LIMIT, param, others.urlencode())
+
+    @property
+    def shown(self) -> str:
+        """The badge: the rows on this page, "25+" when more follow."""
+        count = len(self.rows) + (self.number - 1) * INBOX_LIMIT
+        return f"{count}+" if self.has_next else str(count)
 
 
 def _change_or_404(request: AuthedRequest, change_id: int) -> ChangeRequest:
@@ -66,7 +97,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
         # An unknown author matches no change (rather than every change).
         author = membership.user if membership is not None else get_user_model()(pk=0)
 
-    def filtered(changes: Any) -> list[ChangeRequest]:
+    def listed(name: str, changes: Any) -> InboxPage:
         changes = narrowed(
             changes,
             state=filters["state"],
@@ -75,12 +106,12 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             image_name=filters["image"],
         )
         # A list needs no Spot JSON: not decoding it keeps the page fast at any size.
-        return list(changes.defer("proposed_spec", "group__spec")[:INBOX_LIMIT])
+        return InboxPage.of(request, name, changes.defer("proposed_spec", "group__spec"))
 
     context = {
-        "waiting": filtered(waiting_for(organization, request.user)),
-        "mine": filtered(mine_waiting(organization, request.user)),
-        "applied": filtered(recently_applied(organization)),
+        "waiting": listed("waiting", waiting_for(organization, request.user)),
+        "mine": listed("mine", mine_waiting(organization, request.user)),
+        "applied": listed("applied", recently_applied(organization)),
         "filters": filters,
         "accounts": accounts_for(organization),
         "members": members_of(organization),
@@ -209,6 +240,22 @@ def change_step(request: AuthedRequest, change_id: int, step: str) -> HttpRespon
         return _render_change(request, _change_or_404(request, change_id), status=status)
     messages.success(request, done)
     return redirect("reviews:change", change_id=change.pk)
+
+
+@role_required()
+def group_timeline(request: AuthedRequest, group_id: str) -> HttpResponse:
+    """A group's whole timeline (every change, applied or not, and API applies), also when no
+    change is open."""
+    group = groups_for(request.organization).filter(pk=group_id).first()
+    if group is None:
+        raise Http404("No such group in this organization.")
+    context = {
+        "group": group,
+        "edit_url": EDIT_URL[Kind(group.kind)],
+        "timeline": timeline_of(group),
+        "open_change": open_change_of(group),
+    }
+    return render(request, "reviews/timeline.html", context)
 
 
 # --- policy --------------------------------------------------------------------------------------

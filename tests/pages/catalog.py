@@ -342,6 +342,7 @@ CATALOG: tuple[Entry, ...] = (
     # Reviews.
     Entry("reviews:inbox", page()),
     Entry("reviews:change", page(), kwargs=_change),
+    Entry("reviews:timeline", page(), kwargs=_group),
     Entry(
         "reviews:step",
         post_only(None),
