@@ -114,7 +114,10 @@ class ChangeRequest(models.Model):
         indexes = [
             models.Index(fields=["organization", "state", "-updated_at"]),
             models.Index(fields=["organization", "-updated_at"]),
-            models.Index(fields=["organization", "author", "state"]),
+            # "Mine" filters by author and reads newest first: one index serves both (with
+            # (organization, author, state), SQLite walked every change of the organization
+            # in date order to find a reviewer's none).
+            models.Index(fields=["organization", "author", "-updated_at"]),
         ]
 
     def __str__(self) -> str:
