@@ -155,6 +155,13 @@ def propose_change(
                 .filter(group=live, state__in=OPEN_STATES)
                 .first()
             )
+            if change is None and expected_version is not None:
+                # The change being edited closed meanwhile (applied or discarded): a new one
+                # would silently start from another live revision.
+                raise ChangeConflict(
+                    "The change you were editing was already applied or discarded meanwhile; "
+                    "your edit was not saved: open the group again, then propose it anew."
+                )
             if change is None:
                 change = ChangeRequest.objects.create(
                     organization=organization,
