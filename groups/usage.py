@@ -9,6 +9,8 @@ candidates are narrowed in the database to the image's gallery, then matched exa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
@@ -62,54 +64,57 @@ class _Matcher:
         return named, deployed
 
 
-def image_users(image: GalleryImage, version: ImageVersion | None = None) -> list[ImageUser]:
-    """Every user of `image` (of `version` only, when given) in the image's organization."""
-    matcher = _Matcher(image, version)
-    organization_id = image.subscription.organization_id
-    gallery_name = image.gallery.name
-    users: list[ImageUser] = []
-    with_open_change = ChangeRequest.objects.filter(
-        organization_id=organization_id, state__in=OPEN_STATES
-    ).values("group_id")
-    rows = Group.objects.filter(
-        organization_id=organization_id, gallery_name__iexact=gallery_name
-    ).exclude(status=Status.DRAFT, pk__in=with_open_change)
-    for pk, kind, status, name, region, account_id, account_name, gallery in rows.values_list(
-        "id", "kind", "status", "name", "region", "account_id", "account__name", _SPEC_GALLERY
-    ):
-        named, deployed = matcher.resolve(kind, gallery, account_id, region)
+@dataclass(frozen=True)
+class _Candidate:
+    """A group or proposed change whose gallery image object may name the image."""
+
+    id: str
+    kind: str
+    name: str
+    account_id: str
+    account_name: str
+    region: str
+    gallery: Any
+    status: str
+    url: str
+
+
+def _users(matcher: _Matcher, candidates: Iterable[_Candidate]) -> list[ImageUser]:
+    users = []
+    for found in candidates:
+        named, deployed = matcher.resolve(found.kind, found.gallery, found.account_id, found.region)
         if named:
             users.append(
                 ImageUser(
-                    kind=str(Kind(kind).label),
-                    id=pk,
-                    name=name,
-                    account=account_name,
-                    status="live" if status == Status.ACTIVE else "draft",
+                    kind=str(Kind(found.kind).label),
+                    id=found.id,
+                    name=found.name,
+                    account=found.account_name,
+                    status=found.status,
                     version=named,
                     resolves_to=deployed,
-                    region=region,
-                    url=reverse(EDIT_URL[Kind(kind)], kwargs={"group_id": pk}),
+                    region=found.region,
+                    url=found.url,
                 )
             )
-    changes = ChangeRequest.objects.filter(
-        organization_id=organization_id,
-        state__in=OPEN_STATES,
-        **{f"{_PROPOSED_GALLERY}__galleryName__iexact": gallery_name},
+    return users
+
+
+def image_users(image: GalleryImage, version: ImageVersion | None = None) -> list[ImageUser]:
+    """Every user of `image` (of `version` only, when given) in the image's organization."""
+    organization_id = image.subscription.organization_id
+    gallery_name = image.gallery.name
+    open_changes = ChangeRequest.objects.filter(
+        organization_id=organization_id, state__in=OPEN_STATES
     )
-    for (
-        change_id,
-        state,
-        pk,
-        kind,
-        name,
-        account_id,
-        account_name,
-        region,
-        gallery,
-    ) in changes.values_list(
-        "pk",
-        "state",
+    groups = Group.objects.filter(
+        organization_id=organization_id, gallery_name__iexact=gallery_name
+    ).exclude(status=Status.DRAFT, pk__in=open_changes.values("group_id"))
+    changes = open_changes.filter(**{f"{_PROPOSED_GALLERY}__galleryName__iexact": gallery_name})
+    group_rows = groups.values_list(
+        "id", "kind", "name", "account_id", "account__name", "region", _SPEC_GALLERY, "status"
+    )
+    change_rows = changes.values_list(
         "group_id",
         "group__kind",
         "group__name",
@@ -117,21 +122,38 @@ def image_users(image: GalleryImage, version: ImageVersion | None = None) -> lis
         "group__account__name",
         "proposed_spec__region",
         _PROPOSED_GALLERY,
-    ):
-        region = str(region or "")
-        named, deployed = matcher.resolve(kind, gallery, account_id, region)
-        if named:
-            users.append(
-                ImageUser(
-                    kind=str(Kind(kind).label),
-                    id=pk,
-                    name=name,
-                    account=account_name,
-                    status=f"proposed change ({ChangeState(state).label.lower()})",
-                    version=named,
-                    resolves_to=deployed,
-                    region=region,
-                    url=reverse("reviews:change", kwargs={"change_id": change_id}),
-                )
-            )
-    return users
+        "state",
+        "pk",
+    )
+    from_groups = (
+        _Candidate(
+            id=pk,
+            kind=kind,
+            name=name,
+            account_id=account_id,
+            account_name=account_name,
+            region=region,
+            gallery=gallery,
+            status="live" if status == Status.ACTIVE else "draft",
+            url=reverse(EDIT_URL[Kind(kind)], kwargs={"group_id": pk}),
+        )
+        for pk, kind, name, account_id, account_name, region, gallery, status in group_rows
+    )
+    from_changes = (
+        _Candidate(
+            id=pk,
+            kind=kind,
+            name=name,
+            account_id=account_id,
+            account_name=account_name,
+            region=str(region or ""),
+            gallery=gallery,
+            status=f"proposed change ({ChangeState(state).label.lower()})",
+            url=reverse("reviews:change", kwargs={"change_id": change_id}),
+        )
+        for pk, kind, name, account_id, account_name, region, gallery, state, change_id in (
+            change_rows
+        )
+    )
+    matcher = _Matcher(image, version)
+    return _users(matcher, from_groups) + _users(matcher, from_changes)
