@@ -12,3 +12,11 @@ class GalleriesConfig(AppConfig):
         from .refresh.tasks import register_beat_schedule
 
         register_beat_schedule(app)
+
+        # rotate_secrets re-encrypts each field registered here (apps register their own).
+        from .crypto import register_encrypted_field
+
+        # (models can't be imported before the registry is ready)
+        from .models import ConnectedSubscription
+
+        register_encrypted_field(ConnectedSubscription, "client_secret_encrypted", "client secret")

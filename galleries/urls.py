@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("network/options/", views_network.network_options, name="network_options"),
     path("inventory/galleries/<int:pk>/", views.gallery_detail, name="gallery_detail"),
     path("inventory/images/<int:pk>/", views.image_detail, name="image_detail"),
+    path("inventory/versions/<int:pk>/", views.version_detail, name="version_detail"),
     path(_subs, views_subscriptions.subscription_list, name="subscriptions"),
     path(f"{_subs}connect/", views_subscriptions.subscription_connect, name="subscription_connect"),
     path(

@@ -15,6 +15,7 @@ from . import selectors
 from .inventory.latest import latest_version
 from .models import OS_CHOICES, Gallery, GalleryImage, ImageVersion, VersionRegion
 from .regions import normalize_region, region_display_name
+from .usage import usage_of
 
 OS_FILTER_CHOICES = [("", "Any OS"), *OS_CHOICES]
 STATE_CHOICES = [
@@ -160,5 +161,23 @@ def image_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "galleries/inventory/image.html",
-        _context(request, filters, image=image, versions=versions, latest=latest),
+        _context(
+            request, filters, image=image, versions=versions, latest=latest, usage=usage_of(image)
+        ),
     )
+
+
+@role_required()
+def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(
+        ImageVersion.objects.select_related(
+            "image", "image__gallery", "image__gallery__resource_group", "image__subscription"
+        ).prefetch_related("regions"),
+        pk=pk,
+        subscription__organization=request.organization,
+        deleted_at=None,
+        image__deleted_at=None,
+    )
+    image = version.image
+    context = {"version": version, "image": image, "usage": usage_of(image, version)}
+    return render(request, "galleries/inventory/version.html", context)

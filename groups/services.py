@@ -182,6 +182,14 @@ def _password_cleared(patch: dict[str, Any]) -> bool:
     return isinstance(login, dict) and "password" in login and login["password"] is None
 
 
+def check_immutable_fields(group: Group, patch: dict[str, Any]) -> None:
+    """Raise ValidationFailed when `patch` changes a field fixed when the group was created."""
+    for key in IMMUTABLE_AFTER_CREATE:
+        if key in patch and patch[key] != group.spec.get(key):
+            message = f"{key} can't be changed after creation."
+            raise ValidationFailed([Problem(VALIDATION_ERROR, message, key)])
+
+
 def update_group(
     *,
     actor: Any,
@@ -203,10 +211,7 @@ def update_group(
         group = groups_for(organization, account=account, kind=kind, status=Status.ACTIVE).get(
             pk=group_id
         )
-        for key in IMMUTABLE_AFTER_CREATE:
-            if key in patch and patch[key] != group.spec.get(key):
-                message = f"{key} can't be changed after creation."
-                raise ValidationFailed([Problem(VALIDATION_ERROR, message, key)])
+        check_immutable_fields(group, patch)
         try:
             return save_group(
                 actor=actor,

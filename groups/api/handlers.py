@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from groups.reviews.services import AwaitsReview
+from groups.reviews.saves import AwaitsReview
 from groups.spot.fields import label_at
 from groups.validation.problems import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
 

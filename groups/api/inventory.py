@@ -5,6 +5,7 @@ GET  /api/inventory/accounts/{accountId}/resourceGroups
 GET  …/resourceGroups/{rg}/galleries
 GET  …/galleries/{gallery}/images?os=Linux
 GET  …/images/{image}/versions?region=eastus      (with `isLatestInRegion`)
+GET  …/images/{image}/usage, …/images/{image}/versions/{version}/usage   (who deploys it)
 POST /api/inventory/accounts/{accountId}/refresh  (admins; returns the run)
 GET  /api/inventory/runs/{runId}
 """
@@ -22,6 +23,7 @@ from galleries.inventory.latest import latest_version
 from galleries.models import ConnectedSubscription, GalleryImage, ImageVersion, RefreshRun
 from galleries.refresh.request import request_refresh
 from galleries.regions import normalize_region
+from galleries.usage import ImageUser, usage_of
 from groups.spot.json import spot_timestamp
 from groups.validation.problems import GALLERY_IMAGE_NOT_FOUND, UNKNOWN_ACCOUNT
 
@@ -175,20 +177,84 @@ def list_versions(
     region: str | None = None,
 ) -> JsonResponse:
     who, _ = _subscription(request, accountId)
-    found = inventory.find_image(
-        who.organization,
-        account_id=who.account.id,
-        resource_group_name=resourceGroup,
-        gallery_name=gallery,
-        image_name=image,
-    )
-    if found is None:
-        raise ApiError(404, ErrorItem(GALLERY_IMAGE_NOT_FOUND, f"Image {image} was not found."))
+    found = _image(who, resourceGroup, gallery, image)
     region = normalize_region(region or "")
     latest = latest_version(found, region) if region else None
     versions = inventory.versions_for(found, region or None).prefetch_related("regions")
     items = [version_item(v, latest.pk if latest else None, region) for v in versions]
     return ok(request, kind=KIND + "version", items=items)
+
+
+def _image(who: Caller, resource_group: str, gallery: str, image: str) -> GalleryImage:
+    found = inventory.find_image(
+        who.organization,
+        account_id=who.account.id,
+        resource_group_name=resource_group,
+        gallery_name=gallery,
+        image_name=image,
+    )
+    if found is None:
+        raise ApiError(404, ErrorItem(GALLERY_IMAGE_NOT_FOUND, f"Image {image} was not found."))
+    return found
+
+
+def usage_item(user: ImageUser) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "name": user.name,
+        "kind": user.kind,
+        "account": user.account,
+        "status": user.status,
+        "versionName": user.version,
+        "resolvesTo": user.resolves_to,
+        "region": user.region,
+    }
+
+
+USAGE_TEXT = (
+    "Live groups, stateful nodes, drafts and proposed changes that deploy it; those on "
+    '"latest" with `resolvesTo`, the version "latest" deploys in their region today.'
+)
+
+
+@router.get(
+    f"{GALLERY_PATH}/images/{{image}}/usage",
+    response=DOCUMENTED,
+    summary="Who uses an image",
+    description=USAGE_TEXT,
+)
+def image_usage(
+    request: HttpRequest, accountId: str, resourceGroup: str, gallery: str, image: str
+) -> JsonResponse:
+    who, _ = _subscription(request, accountId)
+    found = _image(who, resourceGroup, gallery, image)
+    items = [usage_item(user) for user in usage_of(found)]
+    return ok(request, kind=KIND + "usage", items=items)
+
+
+@router.get(
+    f"{GALLERY_PATH}/images/{{image}}/versions/{{version}}/usage",
+    response=DOCUMENTED,
+    summary="Who uses a version",
+    description=USAGE_TEXT,
+)
+def version_usage(
+    request: HttpRequest,
+    accountId: str,
+    resourceGroup: str,
+    gallery: str,
+    image: str,
+    version: str,
+) -> JsonResponse:
+    who, _ = _subscription(request, accountId)
+    found = _image(who, resourceGroup, gallery, image)
+    named = inventory.find_version(found, version)
+    if named is None:
+        raise ApiError(
+            404, ErrorItem(GALLERY_IMAGE_NOT_FOUND, f"Version {version} of {image} was not found.")
+        )
+    items = [usage_item(user) for user in usage_of(found, named)]
+    return ok(request, kind=KIND + "usage", items=items)
 
 
 @router.post(f"{ACCOUNT_PATH}/refresh", response=DOCUMENTED, summary="Refresh the inventory")

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from console.models import Role
 from groups.models import Group, Kind, Status
-from groups.reviews.services import save_from_api, update_from_api
+from groups.reviews.saves import save_from_api, update_from_api
 from groups.selectors import groups_for
 from groups.services import RevisionConflict, ValidationFailed, delete_group
 from groups.spot.json import parse_body, to_item

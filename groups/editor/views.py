@@ -31,8 +31,10 @@ from galleries.selectors import troubled_subscriptions
 
 from ..models import Group, Kind, Status
 from ..page_urls import CLONE_URL, DELETE_URL, EDIT_URL, EXPORT_URL, LIST_URL, RESTORE_URL
+from ..reviews.policy import policy_for
+from ..reviews.refusals import ReviewRefused
+from ..reviews.saves import propose_from_editor
 from ..reviews.selectors import open_change_of, spec_to_edit
-from ..reviews.services import ReviewRefused, policy_for, propose_from_editor
 from ..selectors import groups_for, revisions_for
 from ..services import RevisionConflict, ValidationFailed, save_group
 from ..spot.fields import TABS

@@ -14,3 +14,10 @@ class PublishConfig(AppConfig):
         from .tasks import register_beat_schedule
 
         register_beat_schedule(app)
+
+        # (models can't be imported before the registry is ready)
+        from galleries.crypto import register_encrypted_field
+
+        from .models import SpotConnection  # (models: only once the registry is ready)
+
+        register_encrypted_field(SpotConnection, "token_encrypted", "Spot token")

@@ -15,13 +15,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups.models import Group, Kind, Status
+from groups.reviews.models import ChangeRequest
+from groups.reviews.refusals import ReviewRefused
+from groups.reviews.selectors import open_change_of
+from groups.reviews.services import comment, propose_change
 from groups.services import ValidationFailed, save_group
 from groups.spot.json import gallery_reference, with_gallery_reference, without_password
 
 from .client import SpotError
+from .drift import remote_spec
 from .models import Publication, SpotConnection, SyncState
 from .services import FROM_SPOT, audit_connection, client_for
-from .sync import remote_spec
 
 
 def local_spec(connection: SpotConnection, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -142,21 +146,28 @@ def import_account(connection_id: int, actor: Any = None) -> list[str]:
     return lines
 
 
-def adopt_remote(*, actor: Any, publication: Publication) -> Group:
-    """Make Spot's drifted configuration the live revision here (validated, not sent back)."""
+def adopt_remote(*, actor: Any, publication: Publication) -> ChangeRequest:
+    """Propose Spot's drifted configuration as the group's change: it goes live through review
+    like any other change (validated at apply; publishing it then brings Spot back in sync).
+
+    Refused while the group has an open change: adopting would overwrite someone's proposal.
+    """
     group = publication.group
     if group is None or publication.remote_spec is None:
-        raise ValueError("There is no configuration read from Spot to adopt.")
+        raise ReviewRefused("There is no configuration read from Spot to adopt.")
+    if open_change_of(group) is not None:
+        raise ReviewRefused(
+            f"{group.name} already has a change under review; apply or discard it before "
+            "adopting Spot's configuration."
+        )
     connection = SpotConnection.objects.get(account_id=publication.account_id)
     spec = local_spec(connection, group.kind, publication.remote_spec)
-    adopted, _ = save_group(
-        actor=actor,
-        organization=group.organization,
-        account=group.account,
-        kind=group.kind,
-        spec=spec,
-        status=Status.ACTIVE,
-        source=FROM_SPOT,
-        group=group,
-    )
-    return adopted
+    with transaction.atomic():
+        change, _ = propose_change(actor=actor, group=group, spec=spec)
+        found = "\n".join(publication.drift or [])
+        comment(
+            actor=actor,
+            change=change,
+            text="Adopts the configuration found in Spot" + (f":\n{found}" if found else "."),
+        )
+    return change

@@ -44,6 +44,21 @@ def client_for(connection: SpotConnection, *, interactive: bool = False) -> Spot
     )
 
 
+def audit_publication(
+    publication: Publication, *, actor: Any, action: str, after: dict[str, Any]
+) -> None:
+    """An audit entry about a group's publication (None: by the console's own task)."""
+    record_audit(
+        organization=publication.organization,
+        actor=actor,
+        action=action,
+        obj_type="publication",
+        obj_id=publication.group_public_id,
+        obj_repr=publication.name,
+        after=after,
+    )
+
+
 def _connection_fields(connection: SpotConnection) -> dict[str, str]:
     """What the audit log keeps of a connection: never the token."""
     return {"baseUrl": connection.base_url, "spotAccountId": connection.spot_account_id}
@@ -211,13 +226,10 @@ def retry(*, actor: Any, publication: Publication) -> None:
         if locked.group is not None and locked.group.status == Status.ACTIVE:
             locked.requested_revision = locked.group.revision
         locked.save()
-        record_audit(
-            organization=locked.organization,
+        audit_publication(
+            locked,
             actor=actor,
             action="publication.retry",
-            obj_type="publication",
-            obj_id=locked.group_public_id,
-            obj_repr=locked.name,
             after={"remoteId": locked.remote_id, "state": locked.state},
         )
         _queue(DELETE_TASK if deleting else PUBLISH_TASK, locked.pk)
@@ -228,13 +240,10 @@ def republish(*, actor: Any, group: Group) -> Publication:
     with transaction.atomic():
         applied(group=group, source="console")
         publication = Publication.objects.get(group=group)
-        record_audit(
-            organization=group.organization,
+        audit_publication(
+            publication,
             actor=actor,
             action="publication.republish",
-            obj_type="publication",
-            obj_id=group.id,
-            obj_repr=group.name,
             after={"remoteId": publication.remote_id, "revision": group.revision},
         )
     return publication

@@ -1,4 +1,5 @@
-"""The calls to Spot behind publishing: publish a revision, delete in Spot, read drift.
+"""The calls to Spot behind publishing: publish a revision, delete in Spot (drift and the dry
+run, which only read Spot, are in `drift`).
 
 Each runs in a task that fetches its publication by id (`groups.publish.tasks`). Publishing is
 idempotent: the remote id is looked up first; a create whose answer was lost (the worker died,
@@ -18,22 +19,19 @@ from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from console.services import record_audit
 from galleries.crypto import SecretUnreadable, decrypt_secret
-from groups.models import Group, Kind, Revision, Status
+from groups.models import Group, Revision
 from groups.spot.json import (
-    ITEM_ONLY_KEYS,
     LOGIN_PATH,
     dig,
     gallery_reference,
-    parse_body,
     with_gallery_reference,
     without_password,
 )
 
 from .client import SpotClient, SpotError
 from .models import Publication, SpotConnection, SyncState
-from .services import client_for
+from .services import audit_publication, client_for
 
 # Long enough for one attempt's calls with their retries; a dead holder's lease runs out.
 LEASE = timedelta(minutes=10)
@@ -64,7 +62,7 @@ class Refused(Exception):
     """Publishing cannot start for a reason of ours, said in words (not retryable)."""
 
 
-def _claim(publication_id: int, holder: str) -> Publication | None:
+def claim(publication_id: int, holder: str) -> Publication | None:
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_holder=holder)
     claimed = (
@@ -81,13 +79,13 @@ def _claim(publication_id: int, holder: str) -> Publication | None:
     )
 
 
-def _release(publication_id: int, **fields: Any) -> None:
+def release(publication_id: int, **fields: Any) -> None:
     Publication.objects.filter(pk=publication_id).update(
         lease_until=None, lease_holder="", **fields
     )
 
 
-def _connection(publication: Publication) -> SpotConnection:
+def connection_of(publication: Publication) -> SpotConnection:
     connection = SpotConnection.objects.filter(account_id=publication.account_id).first()
     if connection is None:
         raise Refused(
@@ -193,17 +191,17 @@ def _retry_result(publication: Publication, error: Exception) -> Result:
 
 def publish(publication_id: int, holder: str) -> Result:
     """Create or update the publication's group in Spot with its requested revision."""
-    publication = _claim(publication_id, holder)
+    publication = claim(publication_id, holder)
     if publication is None:
         return Result(Outcome.BUSY, 10)
     group = publication.group
     if group is None or publication.state == SyncState.DELETING:
-        _release(publication_id)
+        release(publication_id)
         return Result(Outcome.DONE)
     revision_number = publication.requested_revision
     try:
         revision = Revision.objects.get(group=group, number=revision_number)
-        client = client_for(_connection(publication))
+        client = client_for(connection_of(publication))
         body = outgoing_spec(publication, group, revision.spec)
         remote_id = publication.remote_id
         if remote_id and client.get(publication.kind, remote_id) is None:
@@ -226,10 +224,10 @@ def publish(publication_id: int, holder: str) -> Result:
     except (SpotError, Refused, Revision.DoesNotExist) as error:
         if isinstance(error, Revision.DoesNotExist):
             error = Refused(f"Revision {revision_number} of {publication.name} no longer exists.")
-        _release(publication_id, **_failure_fields(publication, error))
-        _audit_outcome(publication, "publication.failed", {"error": str(error)})
+        release(publication_id, **_failure_fields(publication, error))
+        audit_outcome(publication, "publication.failed", {"error": str(error)})
         return _retry_result(publication, error)
-    _release(
+    release(
         publication_id,
         # A change applied meanwhile keeps it publishing (its task is queued); a delete
         # meanwhile keeps it deleting.
@@ -251,7 +249,7 @@ def publish(publication_id: int, holder: str) -> Result:
         drift=[],
         drift_checked_at=None,
     )
-    _audit_outcome(
+    audit_outcome(
         publication,
         "publication.published",
         {"remoteId": remote_id, "revision": revision_number, "requestId": answer.request_id},
@@ -261,14 +259,14 @@ def publish(publication_id: int, holder: str) -> Result:
 
 def delete_remote(publication_id: int, holder: str) -> Result:
     """Delete the publication's group in Spot (it was deleted here); then forget it."""
-    publication = _claim(publication_id, holder)
+    publication = claim(publication_id, holder)
     if publication is None:
         return Result(Outcome.BUSY, 10)
     if publication.group_id is not None:  # not deleted here (any more)
-        _release(publication_id)
+        release(publication_id)
         return Result(Outcome.DONE)
     try:
-        client = client_for(_connection(publication))
+        client = client_for(connection_of(publication))
         remote_id = publication.remote_id
         if not remote_id and publication.create_sent_at is not None:
             remote_id = _find_lost_create(client, publication, publication.create_sent_at) or ""
@@ -278,152 +276,16 @@ def delete_remote(publication_id: int, holder: str) -> Result:
             else ""
         )
     except (SpotError, Refused) as error:
-        _release(publication_id, **_failure_fields(publication, error, publishing=False))
-        _audit_outcome(publication, "publication.delete_failed", {"error": str(error)})
+        release(publication_id, **_failure_fields(publication, error, publishing=False))
+        audit_outcome(publication, "publication.delete_failed", {"error": str(error)})
         return _retry_result(publication, error)
-    _audit_outcome(
+    audit_outcome(
         publication, "publication.deleted", {"remoteId": remote_id, "requestId": request_id}
     )
     Publication.objects.filter(pk=publication_id).delete()
     return Result(Outcome.DONE)
 
 
-def _audit_outcome(publication: Publication, action: str, after: dict[str, Any]) -> None:
-    record_audit(
-        organization=publication.organization,
-        actor=None,
-        action=action,
-        obj_type="publication",
-        obj_id=publication.group_public_id,
-        obj_repr=publication.name,
-        after=after,
-    )
-
-
-# --- drift -----------------------------------------------------------------------------------
-
-
-def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Every leaf of a JSON object by dotted path (lists are leaves, compared whole)."""
-    if isinstance(value, dict) and value:
-        found: dict[str, Any] = {}
-        for key, child in value.items():
-            found.update(_leaves(child, f"{prefix}.{key}" if prefix else str(key)))
-        return found
-    return {prefix: value}
-
-
-def _short(value: Any) -> str:
-    text = "nothing" if value is None else repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= 120 else text[:117] + "…"
-
-
-def differences(ours: dict[str, Any], remote: dict[str, Any], here: str = "here") -> list[str]:
-    """How Spot's configuration differs from ours, in words, one line per field we set
-    ("capacity.target: 2 here, 3 in Spot"; `here` names our side).
-
-    Fields only Spot has are left out: Spot fills in defaults for what a body does not say.
-    """
-    remote_leaves = _leaves(remote)
-    lines = []
-    for path, value in sorted(_leaves(ours).items()):
-        if path == PASSWORD_PATH:
-            continue  # never read back
-        if path not in remote_leaves:
-            if any(other.startswith(path + ".") for other in remote_leaves):
-                continue  # an empty object here, filled in by Spot
-            lines.append(f"{path}: {_short(value)} {here}, missing in Spot")
-        elif remote_leaves[path] != value:
-            theirs = _short(remote_leaves[path])
-            lines.append(f"{path}: {_short(value)} {here}, {theirs} in Spot")
-    return lines
-
-
-def remote_spec(kind: str, item: dict[str, Any]) -> dict[str, Any]:
-    """Spot's item as a spec of ours (its id and times dropped, spellings made ours)."""
-    return parse_body(kind, {k: v for k, v in item.items() if k not in ITEM_ONLY_KEYS})
-
-
-def check_drift(publication_id: int, holder: str) -> Result:
-    """Read the group in Spot and record how it differs from the live revision here."""
-    publication = _claim(publication_id, holder)
-    if publication is None:
-        return Result(Outcome.BUSY, 30)
-    group = publication.group
-    if (
-        group is None
-        or group.status != Status.ACTIVE
-        or publication.state != SyncState.IN_SYNC
-        or not publication.remote_id
-    ):
-        _release(publication_id)
-        return Result(Outcome.DONE)
-    try:
-        client = client_for(_connection(publication))
-        ours = outgoing_spec(publication, group, without_password(group.spec))
-        item = client.get(publication.kind, publication.remote_id)
-    except (SpotError, Refused) as error:
-        # Drift is read again at the next check; a failed read changes no sync state.
-        _release(publication_id, drift_checked_at=timezone.now())
-        _audit_outcome(publication, "publication.drift_unreadable", {"error": str(error)})
-        return Result(Outcome.DONE)
-    if item is None:
-        label = Kind(publication.kind).label.lower()
-        found = [f"The {label} {publication.remote_id} no longer exists in Spot."]
-        _release(publication_id, drift=found, drift_checked_at=timezone.now(), remote_spec=None)
-        return Result(Outcome.DONE)
-    theirs = remote_spec(publication.kind, item)
-    _release(
-        publication_id,
-        drift=differences(ours, theirs),
-        remote_spec=theirs,
-        drift_checked_at=timezone.now(),
-    )
-    return Result(Outcome.DONE)
-
-
-def published_ids_due_for_drift() -> list[int]:
-    return list(
-        Publication.objects.filter(state=SyncState.IN_SYNC, group__status=Status.ACTIVE)
-        .exclude(remote_id="")
-        .values_list("pk", flat=True)
-    )
-
-
-# --- dry run ---------------------------------------------------------------------------------
-
-HIDDEN = "(kept secret)"
-
-
-@dataclass(frozen=True)
-class DryRun:
-    """What publishing `spec` would do: the body (its password hidden), create or update, and
-    for an existing remote group how Spot's live configuration differs; or why it can't."""
-
-    body: dict[str, Any] | None
-    remote_id: str
-    differences: list[str]
-    problem: str = ""
-
-
-def dry_run(group: Group, spec: dict[str, Any]) -> DryRun:
-    """Read Spot live (one GET) and compare it with what publishing `spec` would send."""
-    publication = Publication.objects.filter(group=group).first()
-    if publication is None:
-        publication = Publication(
-            organization_id=group.organization_id, account_id=group.account_id, kind=group.kind
-        )
-    try:
-        client = client_for(_connection(publication), interactive=True)
-        body = outgoing_spec(publication, group, without_password(spec))
-        remote = client.get(group.kind, publication.remote_id) if publication.remote_id else None
-    except (SpotError, Refused) as error:
-        return DryRun(None, publication.remote_id, [], str(error))
-    shown = copy.deepcopy(body)
-    login = dig(shown, LOGIN_PATH)
-    if isinstance(login, dict) and "password" in login:
-        login["password"] = HIDDEN
-    if remote is None:
-        return DryRun(shown, "", [])
-    found = differences(body, remote_spec(group.kind, remote), here="to send")
-    return DryRun(shown, publication.remote_id, found)
+def audit_outcome(publication: Publication, action: str, after: dict[str, Any]) -> None:
+    """An audit entry of a task's outcome (no actor: the console did it)."""
+    audit_publication(publication, actor=None, action=action, after=after)

@@ -8,7 +8,7 @@ from typing import Any
 from celery import Celery, shared_task
 from django.conf import settings
 
-from . import imports, sync
+from . import drift, imports, sync
 
 DRIFT_ENTRY = "spot-drift-check"
 _LIMITS: dict[str, Any] = {"acks_late": True, "ignore_result": True, "max_retries": None}
@@ -48,12 +48,12 @@ def delete_remote_group_task(self: Any, publication_id: int) -> None:
 
 @shared_task(bind=True, name="groups.publish.tasks.check_drift_task", **_LIMITS)
 def check_drift_task(self: Any, publication_id: int) -> None:
-    _follow(self, sync.check_drift(publication_id, holder=self.request.id or "inline"))
+    _follow(self, drift.check_drift(publication_id, holder=self.request.id or "inline"))
 
 
 @shared_task(name="groups.publish.tasks.check_all_drift_task", ignore_result=True)
 def check_all_drift_task() -> None:
-    for publication_id in sync.published_ids_due_for_drift():
+    for publication_id in drift.published_ids_due_for_drift():
         check_drift_task.delay(publication_id)
 
 

@@ -16,6 +16,7 @@ from console.models import Account, Role
 from console.permissions import role_required
 from console.selectors import accounts_for
 from groups.models import Kind
+from groups.reviews.refusals import ReviewRefused
 from groups.selectors import groups_for
 from groups.services import ValidationFailed
 
@@ -144,19 +145,21 @@ def publication_republish(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def publication_adopt(request: AuthedRequest, pk: int) -> HttpResponse:
     publication = _publication(request, pk)
-    if publication.group is None or publication.remote_spec is None:
-        messages.error(request, "There is no configuration read from Spot to adopt.")
-        return _back_to_group(publication)
     try:
-        imports.adopt_remote(actor=request.user, publication=publication)
+        change = imports.adopt_remote(actor=request.user, publication=publication)
     except ValidationFailed as failure:
         messages.error(
             request,
-            "Spot's configuration can't go live here: "
+            "Spot's configuration can't be proposed here: "
             + "; ".join(problem.message for problem in failure.problems[:3]),
         )
+    except ReviewRefused as refused:
+        messages.error(request, str(refused))
     else:
-        messages.success(request, f"{publication.name} now has Spot's configuration.")
+        messages.success(
+            request, f"Spot's configuration of {publication.name} is proposed for review."
+        )
+        return redirect("reviews:change", change_id=change.pk)
     return _back_to_group(publication)
 
 

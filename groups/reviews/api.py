@@ -33,6 +33,7 @@ from ..validation.problems import VALIDATION_ERROR
 from . import services
 from .diff import changes_in_words
 from .models import ChangeRequest
+from .refusals import ApplyFailed, ChangeConflict, InvalidInput, ReviewRefused
 from .selectors import changes_for, get_change, open_change_of, timeline_of, verdicts_of
 
 router = Router(auth=bearer, tags=["Reviews"])
@@ -120,15 +121,15 @@ def _change(request: HttpRequest, change_id: int) -> tuple[ChangeRequest, Any]:
         ) from missing
 
 
-def _refused(refused: services.ReviewRefused) -> ApiError:
-    if isinstance(refused, services.ApplyFailed):
+def _refused(refused: ReviewRefused) -> ApiError:
+    if isinstance(refused, ApplyFailed):
         return ApiError(
             400,
             [ErrorItem(p.code, p.message, p.field) for p in refused.problems],
         )
-    if isinstance(refused, services.InvalidInput):
+    if isinstance(refused, InvalidInput):
         return ApiError(400, ErrorItem(VALIDATION_ERROR, str(refused), "text"))
-    if isinstance(refused, services.ChangeConflict):
+    if isinstance(refused, ChangeConflict):
         return ApiError(409, ErrorItem(CONFLICT, str(refused)))
     return ApiError(403, ErrorItem(REVIEW_REFUSED, str(refused)))
 
@@ -180,7 +181,7 @@ def _step(
     change, actor = _change(request, change_id)
     try:
         act(change, actor)
-    except services.ReviewRefused as refused:
+    except ReviewRefused as refused:
         raise _refused(refused) from refused
     return _answer(request, change_id)
 
@@ -202,26 +203,25 @@ def request_review(request: HttpRequest, changeId: int, body: ReviewRequestBody)
     )
 
 
-@router.post(f"{CHANGE_PATH}/approve", response=DOCUMENTED, summary="Approve a change")
-def approve(request: HttpRequest, changeId: int, body: StepBody) -> JsonResponse:
+def _verdict(request: HttpRequest, changeId: int, body: StepBody, give: Any) -> JsonResponse:
+    """Approve or request changes (`give`), on the version the reviewer read."""
     return _step(
         request,
         changeId,
-        lambda change, actor: services.approve(
+        lambda change, actor: give(
             actor=actor, change=change, text=body.text, expected_version=body.version
         ),
     )
+
+
+@router.post(f"{CHANGE_PATH}/approve", response=DOCUMENTED, summary="Approve a change")
+def approve(request: HttpRequest, changeId: int, body: StepBody) -> JsonResponse:
+    return _verdict(request, changeId, body, services.approve)
 
 
 @router.post(f"{CHANGE_PATH}/requestChanges", response=DOCUMENTED, summary="Request changes")
 def request_changes(request: HttpRequest, changeId: int, body: StepBody) -> JsonResponse:
-    return _step(
-        request,
-        changeId,
-        lambda change, actor: services.request_changes(
-            actor=actor, change=change, text=body.text, expected_version=body.version
-        ),
-    )
+    return _verdict(request, changeId, body, services.request_changes)
 
 
 @router.post(f"{CHANGE_PATH}/comments", response=DOCUMENTED, summary="Comment on a change")

@@ -11,6 +11,15 @@ from .models import HealthCode
 _CHECKS = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
 
+def _switch(label: str, help_text: str = "") -> forms.BooleanField:
+    return forms.BooleanField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
 class PolicyForm(forms.Form):
     approvals_required = forms.IntegerField(
         label="Approvals required before a change is applied",
@@ -25,16 +34,12 @@ class PolicyForm(forms.Form):
         widget=_CHECKS,
         error_messages={"required": "Choose at least one role that may review."},
     )
-    admin_bypass = forms.BooleanField(
-        label="Admins may apply without the approvals, giving a reason that is recorded",
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    admin_bypass = _switch(
+        "Admins may apply without the approvals, giving a reason that is recorded"
     )
-    api_requires_review = forms.BooleanField(
-        label="Changes through the Spot API wait for review too",
-        required=False,
-        help_text="Off: a create or update through Spot's API applies at once, as Spot does.",
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    api_requires_review = _switch(
+        "Changes through the Spot API wait for review too",
+        "Off: a create or update through Spot's API applies at once, as Spot does.",
     )
     reapproval_conditions = forms.MultipleChoiceField(
         label="Image health changes that dismiss approvals",

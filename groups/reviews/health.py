@@ -27,7 +27,7 @@ from galleries.models import GalleryImage, ImageVersion, ShareCheck, ShareVerdic
 from galleries.regions import normalize_region
 from galleries.selectors import FAILED_PROVISIONING, subscriptions_for
 
-from ..spot.json import IMAGE_PATH, gallery_reference
+from ..spot.json import IMAGE_PATH, gallery_reference_of
 from .models import (
     OPEN_STATES,
     ChangeRequest,
@@ -96,11 +96,7 @@ def _condition(code: HealthCode, detail: str = "") -> dict[str, str]:
 
 
 def _target(change: _Watched, subscriptions: dict[str, Any]) -> Target | None:
-    # The gallery object put back at its place, so that groups' Spot JSON reads it.
-    spec: dict[str, Any] = {"gallery": change.gallery}
-    for key in reversed(IMAGE_PATH):
-        spec = {key: spec}
-    ref = gallery_reference(change.kind, spec)
+    ref = gallery_reference_of(change.kind, change.gallery)
     if ref is None:
         return None  # marketplace or custom image: nothing in the gallery inventory to watch
     own = subscriptions.get(change.account_id)

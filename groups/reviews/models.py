@@ -82,6 +82,9 @@ class ChangeRequest(models.Model):
     state = models.CharField(max_length=20, choices=ChangeState.choices, default=ChangeState.DRAFT)
     # The proposed Spot JSON (no password), produced by groups' Spot JSON like Group.spec.
     proposed_spec = models.JSONField(decoder=RepairingJSONDecoder)
+    # A login password typed for the change (Fernet, like Group's): written to the group at
+    # apply, then dropped; never rendered, logged or audited.
+    proposed_password_encrypted = models.TextField(blank=True, default="")
     # The live revision the proposal was made from (0: the group was never live).
     base_revision = models.PositiveIntegerField(default=0)
     # Bumped by every edit: a verdict or apply made from an older page is refused.
@@ -111,7 +114,10 @@ class ChangeRequest(models.Model):
         indexes = [
             models.Index(fields=["organization", "state", "-updated_at"]),
             models.Index(fields=["organization", "-updated_at"]),
-            models.Index(fields=["organization", "author", "state"]),
+            # "Mine" filters by author and reads newest first: one index serves both (with
+            # (organization, author, state), SQLite walked every change of the organization
+            # in date order to find a reviewer's none).
+            models.Index(fields=["organization", "author", "-updated_at"]),
         ]
 
     def __str__(self) -> str:

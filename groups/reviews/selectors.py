@@ -135,6 +135,8 @@ class InboxCounts:
 
 def inbox_counts(organization: Organization, user: Any) -> InboxCounts:
     """The navigation's counts (capped just above COUNT_CAP), in two small queries."""
-    waiting = waiting_for(organization, user).order_by()[: COUNT_CAP + 1].count()
-    mine = mine_waiting(organization, user).order_by()[: COUNT_CAP + 1].count()
+    # Newest first, as the inbox lists them: the walk follows the (organization, state,
+    # -updated_at) index and stops at the cap, instead of visiting states in index order.
+    waiting = waiting_for(organization, user)[: COUNT_CAP + 1].count()
+    mine = mine_waiting(organization, user)[: COUNT_CAP + 1].count()
     return InboxCounts(waiting_for_me=waiting, mine=mine)

@@ -1,6 +1,7 @@
-"""Every write of a review: propose, ask for review, approve, request changes, comment, apply,
-discard, the policy. Each step is checked against the actor's role and the organization's
-policy, written on the group's timeline and in the audit log, in one transaction.
+"""Every step of a review: propose, ask for review, approve, request changes, comment, apply,
+discard (the policy's write is in `policy`; the editor's and the API's saves in `saves`).
+Each step is checked against the actor's role and the organization's policy, written on the
+group's timeline and in the audit log, in one transaction.
 
 Rules: the author cannot approve their own change; a verdict or an apply made from an older
 version of the change is refused (someone edited it meanwhile); any edit after a verdict
@@ -9,18 +10,18 @@ returns the change to "in review" and dismisses the verdicts, saying so on the t
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import copy
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from console.models import Membership, Organization, Role
+from console.models import Membership, Role
 from console.services import record_audit
+from galleries.crypto import SecretUnreadable, decrypt_secret, encrypt_secret
 
 from ..models import Group, Status
-from ..selectors import groups_for
-from ..services import RevisionConflict, ValidationFailed, save_group, update_group
-from ..spot.json import merge_update, without_password
+from ..services import ValidationFailed, save_group
+from ..spot.json import LOGIN_PATH, dig, login_password, without_password
 from ..validation.problems import Problem
 from ..validation.rules import validate_spec
 from .health import latest_resolution
@@ -34,65 +35,21 @@ from .models import (
     Verdict,
     VerdictKind,
 )
-from .selectors import spec_to_edit
-
-COMMENT_MAX_LENGTH = 10_000
-APPROVER_ROLE_CHOICES = (Role.ADMIN, Role.EDITOR, Role.VIEWER)
-
-
-class ReviewRefused(Exception):
-    """A review step was not allowed; the message says why, in words a user can act on."""
-
-
-class InvalidInput(ReviewRefused):
-    """A comment or reason that is missing or too long."""
-
-
-class ChangeConflict(ReviewRefused):
-    """The change was edited (or its group changed) since the page the step was made from."""
-
-
-class ApplyFailed(ReviewRefused):
-    """The proposed revision does not validate against today's inventory."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("Not applied: " + "; ".join(problem.message for problem in problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class PolicyValues:
-    approvals_required: int
-    approver_roles: list[str]
-    admin_bypass: bool
-    api_requires_review: bool
-    reapproval_conditions: list[str]
-
+from .policy import approvals_missing, policy_for
+from .refusals import (
+    ApplyFailed,
+    ChangeConflict,
+    ReviewRefused,
+    check_version,
+    clean_text,
+    require_role,
+    role_of,
+)
 
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _role_of(actor: Any, organization: Organization) -> str | None:
-    if not getattr(actor, "is_authenticated", False):
-        return None
-    membership = Membership.objects.filter(user=actor, organization=organization).first()
-    return membership.role if membership is not None else None
-
-
-def _require_role(actor: Any, organization: Organization, required: str, doing: str) -> str:
-    role = _role_of(actor, organization)
-    if role is None or not Membership(role=role).has_role(required):
-        raise ReviewRefused(f"Only a member with the {required} role can {doing}.")
-    return role
-
-
-def policy_for(organization: Organization) -> ReviewPolicy:
-    """The organization's policy; the defaults (unsaved) when it never changed them."""
-    policy = ReviewPolicy.objects.filter(organization=organization).first()
-    return policy if policy is not None else ReviewPolicy(organization=organization)
-
-
-def _event(
+def add_event(
     change: ChangeRequest | None,
     group: Group,
     kind: str,
@@ -133,23 +90,6 @@ def _locked_open(change: ChangeRequest) -> ChangeRequest:
     return locked
 
 
-def _check_version(change: ChangeRequest, expected_version: int | None) -> None:
-    if expected_version is not None and change.version != expected_version:
-        raise ChangeConflict(
-            "The change was edited since you opened it (now at version "
-            f"{change.version}); read it again, then decide."
-        )
-
-
-def _clean_text(text: str, *, required: bool, what: str) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise InvalidInput(f"Write {what}.")
-    if len(text) > COMMENT_MAX_LENGTH:
-        raise InvalidInput(f"Keep {what} under {COMMENT_MAX_LENGTH:,} characters.")
-    return text
-
-
 def _state_from_verdicts(change: ChangeRequest, policy: ReviewPolicy) -> str:
     """Changes requested by anyone blocks; enough approvals approve; otherwise in review."""
     kinds = list(change.verdicts.values_list("kind", flat=True))
@@ -166,45 +106,8 @@ def _dismiss_verdicts(change: ChangeRequest, actor: Any, reason: str) -> bool:
     deleted, _ = change.verdicts.all().delete()
     if not deleted:
         return False
-    _event(change, change.group, EventKind.APPROVAL_DISMISSED, actor, reason)
+    add_event(change, change.group, EventKind.APPROVAL_DISMISSED, actor, reason)
     return True
-
-
-# --- policy --------------------------------------------------------------------------------------
-
-
-def update_policy(*, actor: Any, organization: Organization, values: PolicyValues) -> ReviewPolicy:
-    _require_role(actor, organization, Role.ADMIN, "change the review policy")
-    with transaction.atomic():
-        policy, _ = ReviewPolicy.objects.select_for_update().get_or_create(
-            organization=organization
-        )
-        before = {
-            "approvals_required": policy.approvals_required,
-            "approver_roles": policy.approver_roles,
-            "admin_bypass": policy.admin_bypass,
-            "api_requires_review": policy.api_requires_review,
-            "reapproval_conditions": policy.reapproval_conditions,
-        }
-        policy.approvals_required = values.approvals_required
-        policy.approver_roles = [
-            role for role in APPROVER_ROLE_CHOICES if role in values.approver_roles
-        ]
-        policy.admin_bypass = values.admin_bypass
-        policy.api_requires_review = values.api_requires_review
-        policy.reapproval_conditions = list(values.reapproval_conditions)
-        policy.save()
-        record_audit(
-            organization=organization,
-            actor=actor,
-            action="review_policy.update",
-            obj_type="review_policy",
-            obj_id=policy.pk,
-            obj_repr="Review policy",
-            before=before,
-            after={**asdict(values), "approver_roles": policy.approver_roles},
-        )
-    return policy
 
 
 # --- the change ----------------------------------------------------------------------------------
@@ -224,19 +127,25 @@ def propose_change(
     verdicts and returns the change to "in review".
     """
     organization = group.organization
-    _require_role(actor, organization, Role.EDITOR, "propose a change")
+    require_role(actor, organization, Role.EDITOR, "propose a change")
+    proposed_password = (
+        ChangeRequest.objects.filter(group=group, state__in=OPEN_STATES)
+        .values_list("proposed_password_encrypted", flat=True)
+        .first()
+    )
     problems = validate_spec(
         organization=organization,
         account=group.account,
         kind=group.kind,
         spec=spec,
-        has_stored_password=bool(group.login_password_encrypted),
+        has_stored_password=bool(group.login_password_encrypted or proposed_password),
         previous_spec=group.spec if group.status == Status.ACTIVE else None,
     )
     hard = [problem for problem in problems if problem.hard]
     if hard:  # never stored, as for any draft
         raise ValidationFailed(hard)
     proposed = without_password(spec)
+    typed = login_password(spec)
     try:
         with transaction.atomic():
             live = Group.objects.select_for_update().get(pk=group.pk)
@@ -246,21 +155,30 @@ def propose_change(
                 .filter(group=live, state__in=OPEN_STATES)
                 .first()
             )
+            if change is None and expected_version is not None:
+                # The change being edited closed meanwhile (applied or discarded): a new one
+                # would silently start from another live revision.
+                raise ChangeConflict(
+                    "The change you were editing was already applied or discarded meanwhile; "
+                    "your edit was not saved: open the group again, then propose it anew."
+                )
             if change is None:
                 change = ChangeRequest.objects.create(
                     organization=organization,
                     group=live,
                     proposed_spec=proposed,
+                    proposed_password_encrypted=encrypt_secret(typed) if typed else "",
                     base_revision=live.revision if live.status == Status.ACTIVE else 0,
                     author=actor,
                 )
-                _event(change, live, EventKind.PROPOSED, actor)
+                add_event(change, live, EventKind.PROPOSED, actor)
                 _audit(change, actor, "propose")
                 return change, problems
-            _check_version(change, expected_version)
+            check_version(change, expected_version)
             change.proposed_spec = proposed
+            change.proposed_password_encrypted = _next_proposed_password(change, spec, typed)
             change.version += 1
-            _event(change, live, EventKind.EDITED, actor, version=change.version)
+            add_event(change, live, EventKind.EDITED, actor, version=change.version)
             if change.state != ChangeState.DRAFT:
                 _dismiss_verdicts(
                     change, actor, "The change was edited, so earlier reviews no longer apply."
@@ -277,6 +195,35 @@ def propose_change(
     return change, problems
 
 
+def _next_proposed_password(change: ChangeRequest, spec: dict[str, Any], typed: str | None) -> str:
+    """A password typed now replaces the change's; none keeps it while the spec has a login
+    (the editor leaves an untouched password out); no login drops it."""
+    if typed:
+        return encrypt_secret(typed)
+    if not isinstance(dig(spec, LOGIN_PATH), dict):
+        return ""
+    return change.proposed_password_encrypted
+
+
+def _spec_to_apply(change: ChangeRequest) -> dict[str, Any]:
+    """The proposed revision with the password typed for it, if any (encrypted again by
+    save_group, into the group)."""
+    if not change.proposed_password_encrypted:
+        return change.proposed_spec
+    try:
+        password = decrypt_secret(change.proposed_password_encrypted)
+    except SecretUnreadable as unreadable:
+        raise ReviewRefused(
+            "The login password typed for this change can't be decrypted with the configured "
+            "keys: edit the change and type it again."
+        ) from unreadable
+    spec = copy.deepcopy(change.proposed_spec)
+    login = dig(spec, LOGIN_PATH)
+    if isinstance(login, dict):
+        login["password"] = password
+    return spec
+
+
 def request_review(
     *,
     actor: Any,
@@ -286,7 +233,7 @@ def request_review(
 ) -> ChangeRequest:
     """Ask for review, optionally naming reviewers (members of the organization)."""
     organization = change.organization
-    _require_role(actor, organization, Role.EDITOR, "ask for a review")
+    require_role(actor, organization, Role.EDITOR, "ask for a review")
     reviewers = list(reviewers or [])
     member_ids = set(
         Membership.objects.filter(
@@ -300,7 +247,7 @@ def request_review(
         raise ReviewRefused("The author cannot review their own change: name someone else.")
     with transaction.atomic():
         locked = _locked_open(change)
-        _check_version(locked, expected_version)
+        check_version(locked, expected_version)
         if locked.state == ChangeState.APPROVED:
             raise ReviewRefused("This change is already approved.")
         locked.state = ChangeState.IN_REVIEW
@@ -308,7 +255,7 @@ def request_review(
         if reviewers:
             locked.reviewers.add(*reviewers)
         names = [user.get_username() for user in reviewers]
-        _event(locked, locked.group, EventKind.REQUESTED, actor, reviewers=names)
+        add_event(locked, locked.group, EventKind.REQUESTED, actor, reviewers=names)
         _audit(locked, actor, "request_review", reviewers=names)
     return locked
 
@@ -321,10 +268,10 @@ def _verdict(
     expected_version: int | None,
 ) -> ChangeRequest:
     required, what = _VERDICT_TEXT[kind]
-    text = _clean_text(text, required=required, what=what)
+    text = clean_text(text, required=required, what=what)
     organization = change.organization
     policy = policy_for(organization)
-    role = _role_of(actor, organization)
+    role = role_of(actor, organization)
     if role is None:
         raise ReviewRefused("Only members of this organization review its changes.")
     if role not in policy.approver_roles:
@@ -332,7 +279,7 @@ def _verdict(
         raise ReviewRefused(f"In this organization, changes are reviewed by: {allowed}.")
     with transaction.atomic():
         locked = _locked_open(change)
-        _check_version(locked, expected_version)
+        check_version(locked, expected_version)
         if locked.author_id == actor.pk:
             raise ReviewRefused("You cannot approve or reject your own change: ask someone else.")
         if locked.state == ChangeState.DRAFT:
@@ -348,7 +295,7 @@ def _verdict(
             locked.approved_resolution = latest_resolution(locked)
         locked.save(update_fields=["state", "approved_resolution", "updated_at"])
         event = EventKind.APPROVED if kind == VerdictKind.APPROVED else EventKind.CHANGES_REQUESTED
-        _event(locked, locked.group, event, actor, text, version=locked.version)
+        add_event(locked, locked.group, event, actor, text, version=locked.version)
         _audit(locked, actor, "approve" if kind == VerdictKind.APPROVED else "request_changes")
     return locked
 
@@ -374,10 +321,10 @@ def request_changes(
 
 def comment(*, actor: Any, change: ChangeRequest, text: str) -> TimelineEvent:
     """Any member, viewers included, may comment on any change, open or closed."""
-    _require_role(actor, change.organization, Role.VIEWER, "comment")
-    text = _clean_text(text, required=True, what="a comment")
+    require_role(actor, change.organization, Role.VIEWER, "comment")
+    text = clean_text(text, required=True, what="a comment")
     with transaction.atomic():
-        event = _event(change, change.group, EventKind.COMMENTED, actor, text)
+        event = add_event(change, change.group, EventKind.COMMENTED, actor, text)
         _audit(change, actor, "comment")
     return event
 
@@ -386,31 +333,16 @@ def discard_change(
     *, actor: Any, change: ChangeRequest, expected_version: int | None = None
 ) -> ChangeRequest:
     """Close the change unapplied; the live group stays as it is."""
-    _require_role(actor, change.organization, Role.EDITOR, "discard a change")
+    require_role(actor, change.organization, Role.EDITOR, "discard a change")
     with transaction.atomic():
         locked = _locked_open(change)
-        _check_version(locked, expected_version)
+        check_version(locked, expected_version)
         locked.state = ChangeState.DISCARDED
-        locked.save(update_fields=["state", "updated_at"])
-        _event(locked, locked.group, EventKind.DISCARDED, actor)
+        locked.proposed_password_encrypted = ""  # a closed change keeps no secret
+        locked.save(update_fields=["state", "proposed_password_encrypted", "updated_at"])
+        add_event(locked, locked.group, EventKind.DISCARDED, actor)
         _audit(locked, actor, "discard")
     return locked
-
-
-def approvals_missing(change: ChangeRequest, policy: ReviewPolicy) -> str | None:
-    """Why the policy does not let the change be applied yet, or None when it does."""
-    if policy.approvals_required == 0:
-        return None
-    if change.state == ChangeState.CHANGES_REQUESTED:
-        return "A reviewer requested changes: edit the change, then ask for review again."
-    approvals = change.verdicts.filter(kind=VerdictKind.APPROVED).count()
-    if approvals < policy.approvals_required:
-        needed = policy.approvals_required
-        return (
-            f"This change needs {needed} approval{'s' if needed != 1 else ''} before it is "
-            f"applied; it has {approvals}."
-        )
-    return None
 
 
 def apply_change(
@@ -427,12 +359,12 @@ def apply_change(
     is recorded.
     """
     organization = change.organization
-    role = _require_role(actor, organization, Role.EDITOR, "apply a change")
+    role = require_role(actor, organization, Role.EDITOR, "apply a change")
     policy = policy_for(organization)
-    bypass_reason = _clean_text(bypass_reason, required=False, what="the reason")
+    bypass_reason = clean_text(bypass_reason, required=False, what="the reason")
     with transaction.atomic():
         locked = _locked_open(change)
-        _check_version(locked, expected_version)
+        check_version(locked, expected_version)
         group = Group.objects.select_for_update().get(pk=locked.group_id)
         live_revision = group.revision if group.status == Status.ACTIVE else 0
         if live_revision != locked.base_revision:
@@ -455,7 +387,7 @@ def apply_change(
                 organization=organization,
                 account=group.account,
                 kind=group.kind,
-                spec=locked.proposed_spec,
+                spec=_spec_to_apply(locked),
                 status=Status.ACTIVE,
                 source="console",
                 group=group,
@@ -465,176 +397,12 @@ def apply_change(
             raise ApplyFailed(failed.problems) from failed
         locked.state = ChangeState.APPLIED
         locked.applied_revision = applied.revision
-        locked.save(update_fields=["state", "applied_revision", "updated_at"])
+        locked.proposed_password_encrypted = ""  # the group holds it now
+        locked.save(
+            update_fields=["state", "applied_revision", "proposed_password_encrypted", "updated_at"]
+        )
         if bypassed:
-            _event(locked, applied, EventKind.BYPASSED, actor, bypass_reason)
-        _event(locked, applied, EventKind.APPLIED, actor, revision=applied.revision)
+            add_event(locked, applied, EventKind.BYPASSED, actor, bypass_reason)
+        add_event(locked, applied, EventKind.APPLIED, actor, revision=applied.revision)
         _audit(locked, actor, "apply", revision=applied.revision, bypass_reason=bypass_reason)
     return applied
-
-
-@dataclass(frozen=True)
-class Proposed:
-    """An editor save that became (or edited) a change waiting for review."""
-
-    change: ChangeRequest
-    problems: list[Problem]
-
-
-def propose_from_editor(
-    *,
-    actor: Any,
-    organization: Organization,
-    account: Any,
-    kind: str,
-    group: Group | None,
-    spec: dict[str, Any],
-    save_as_active: bool,
-    expected_revision: int | None,
-    change_version: int | None,
-) -> Proposed | None:
-    """The editor's save when the organization reviews changes; None: no review is involved
-    (the policy asks for no approval, or a new group is saved as a plain draft), so the editor
-    saves as it always did.
-
-    A live group, or a group with an open change, is never written: the save edits the change.
-    A new group (or a never-live draft) saved to go live is stored as a draft, and its first
-    revision proposed for review.
-    """
-    if policy_for(organization).approvals_required == 0:
-        return None
-    has_open_change = (
-        group is not None
-        and ChangeRequest.objects.filter(group=group, state__in=OPEN_STATES).exists()
-    )
-    if group is not None and not has_open_change:
-        if change_version is not None:
-            raise ChangeConflict(
-                "The change you were editing was applied or discarded meanwhile; your edits are "
-                "kept below: check the group, then save again."
-            )
-        if expected_revision is not None and group.revision != expected_revision:
-            raise RevisionConflict(group)
-    if has_open_change and change_version is None:
-        raise ChangeConflict(
-            "Someone proposed a change to this group since you opened it; your edits are kept "
-            "below. Open the change under review, then edit it."
-        )
-    if group is None or (group.status != Status.ACTIVE and not has_open_change):
-        if not save_as_active:
-            return None
-        group, _ = save_group(
-            actor=actor,
-            organization=organization,
-            account=account,
-            kind=kind,
-            spec=spec,
-            status=Status.DRAFT,
-            source="console",
-            group=group,
-            expected_revision=expected_revision,
-        )
-    change, problems = propose_change(
-        actor=actor, group=group, spec=spec, expected_version=change_version
-    )
-    return Proposed(change, problems)
-
-
-def _api_reviewed(organization: Organization) -> bool:
-    policy = policy_for(organization)
-    return policy.api_requires_review and policy.approvals_required > 0
-
-
-class AwaitsReview(Exception):
-    """The organization reviews API changes: the change was proposed, the live group kept."""
-
-    def __init__(self, change: ChangeRequest) -> None:
-        super().__init__(
-            f"The change to {change.group.name} ({change.group_id}) awaits review as change "
-            f"{change.pk} (version {change.version}); the live group is unchanged. Review and "
-            f"apply it in the console (/reviews/{change.pk}/) or through "
-            f"/api/reviews/changes/{change.pk}."
-        )
-        self.change = change
-
-
-def save_from_api(
-    *,
-    actor: Any,
-    organization: Organization,
-    account: Any,
-    kind: str,
-    spec: dict[str, Any],
-    group: Group | None = None,
-    expected_revision: int | None = None,
-    clear_password: bool = False,
-) -> Group:
-    """A Spot-API create or update. By default applied at once, as Spot does, and written on
-    the group's timeline as applied through the API by the token's owner. When the
-    organization reviews API changes too, the change is proposed (a new group waits as a
-    draft) and AwaitsReview is raised: the live group stays as it is.
-    """
-    if _api_reviewed(organization):
-        with transaction.atomic():
-            if group is None:
-                group, _ = save_group(
-                    actor=actor,
-                    organization=organization,
-                    account=account,
-                    kind=kind,
-                    spec=spec,
-                    status=Status.DRAFT,
-                    source="api",
-                )
-            change, _ = propose_change(actor=actor, group=group, spec=spec)
-        raise AwaitsReview(change)  # after the commit: the proposal is kept
-    with transaction.atomic():
-        saved, _ = save_group(
-            actor=actor,
-            organization=organization,
-            account=account,
-            kind=kind,
-            spec=spec,
-            status=Status.ACTIVE,
-            source="api",
-            group=group,
-            expected_revision=expected_revision,
-            clear_password=clear_password,
-        )
-        _event(None, saved, EventKind.APPLIED_API, actor, revision=saved.revision)
-    return saved
-
-
-def update_from_api(
-    *,
-    actor: Any,
-    organization: Organization,
-    account: Any,
-    kind: str,
-    group_id: str,
-    patch: dict[str, Any],
-) -> Group:
-    """A Spot-API update (groups.services.update_group), applied at once and written on the
-    timeline; or, when the organization reviews API changes, merged onto the group's open
-    change (or its live revision) and proposed: raises AwaitsReview."""
-    if _api_reviewed(organization):
-        group = groups_for(organization, account=account, kind=kind, status=Status.ACTIVE).get(
-            pk=group_id
-        )
-        with transaction.atomic():
-            change, _ = propose_change(
-                actor=actor, group=group, spec=merge_update(spec_to_edit(group), patch)
-            )
-        raise AwaitsReview(change)  # after the commit: the proposal is kept
-    with transaction.atomic():
-        updated, _ = update_group(
-            actor=actor,
-            organization=organization,
-            account=account,
-            kind=kind,
-            group_id=group_id,
-            patch=patch,
-            source="api",
-        )
-        _event(None, updated, EventKind.APPLIED_API, actor, revision=updated.revision)
-    return updated

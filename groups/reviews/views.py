@@ -5,6 +5,7 @@ Views parse, call one service, render; every read goes through the organization'
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -21,14 +22,18 @@ from console.selectors import accounts_for, members_of
 from ..editor.values import unified_diff
 from ..models import Kind, Status
 from ..page_urls import EDIT_URL
+from ..selectors import groups_for
 from . import services
 from .diff import changes_in_words
 from .forms import PolicyForm, StepForm
 from .models import ChangeRequest, ChangeState
+from .policy import PolicyValues, approvals_missing, policy_for, update_policy
+from .refusals import ApplyFailed, ChangeConflict, InvalidInput, ReviewRefused
 from .selectors import (
     get_change,
     mine_waiting,
     narrowed,
+    open_change_of,
     recently_applied,
     timeline_of,
     verdicts_of,
@@ -36,6 +41,35 @@ from .selectors import (
 )
 
 INBOX_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of an inbox list (`?<name>_page=N`): INBOX_LIMIT rows, and whether there are
+    earlier or later pages. No COUNT: one more row than shown says whether more follow."""
+
+    rows: list[ChangeRequest]
+    number: int
+    has_next: bool
+    param: str
+    query: str  # the other parameters of the request, kept by the page links
+
+    @classmethod
+    def of(cls, request: AuthedRequest, name: str, changes: Any) -> InboxPage:
+        param = f"{name}_page"
+        raw = request.GET.get(param, "1")
+        number = int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+        start = (number - 1) * INBOX_LIMIT
+        found = list(changes[start : start + INBOX_LIMIT + 1])
+        others = request.GET.copy()
+        others.pop(param, None)
+        return cls(found[:INBOX_LIMIT], number, len(found) > INBOX_LIMIT, param, others.urlencode())
+
+    @property
+    def shown(self) -> str:
+        """The badge: the rows on this page, "25+" when more follow."""
+        count = len(self.rows) + (self.number - 1) * INBOX_LIMIT
+        return f"{count}+" if self.has_next else str(count)
 
 
 def _change_or_404(request: AuthedRequest, change_id: int) -> ChangeRequest:
@@ -63,7 +97,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
         # An unknown author matches no change (rather than every change).
         author = membership.user if membership is not None else get_user_model()(pk=0)
 
-    def filtered(changes: Any) -> list[ChangeRequest]:
+    def listed(name: str, changes: Any) -> InboxPage:
         changes = narrowed(
             changes,
             state=filters["state"],
@@ -72,12 +106,12 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             image_name=filters["image"],
         )
         # A list needs no Spot JSON: not decoding it keeps the page fast at any size.
-        return list(changes.defer("proposed_spec", "group__spec")[:INBOX_LIMIT])
+        return InboxPage.of(request, name, changes.defer("proposed_spec", "group__spec"))
 
     context = {
-        "waiting": filtered(waiting_for(organization, request.user)),
-        "mine": filtered(mine_waiting(organization, request.user)),
-        "applied": filtered(recently_applied(organization)),
+        "waiting": listed("waiting", waiting_for(organization, request.user)),
+        "mine": listed("mine", mine_waiting(organization, request.user)),
+        "applied": listed("applied", recently_applied(organization)),
         "filters": filters,
         "accounts": accounts_for(organization),
         "members": members_of(organization),
@@ -104,7 +138,7 @@ def _render_change(
     status: int = 200,
 ) -> HttpResponse:
     organization = request.organization
-    policy = services.policy_for(organization)
+    policy = policy_for(organization)
     live = _live_spec(change)
     role = request.membership.role
     is_author = change.author_id == request.user.pk
@@ -122,7 +156,7 @@ def _render_change(
         "timeline": timeline_of(change.group),
         "verdicts": verdicts_of(change),
         "policy": policy,
-        "missing": services.approvals_missing(change, policy) if change.is_open else None,
+        "missing": approvals_missing(change, policy) if change.is_open else None,
         "can_review": change.is_open and role in policy.approver_roles and not is_author,
         "is_author": is_author,
         "can_edit": can_edit,
@@ -191,21 +225,37 @@ def change_step(request: AuthedRequest, change_id: int, step: str) -> HttpRespon
         else:
             services.discard_change(actor=actor, change=change, expected_version=version)
             done = "The change was discarded; the live group is unchanged."
-    except services.ApplyFailed as failed:
+    except ApplyFailed as failed:
         messages.error(request, "Not applied: the proposed revision has problems, listed below.")
         return _render_change(
             request, _change_or_404(request, change_id), problems=failed.problems, status=422
         )
-    except services.ReviewRefused as refused:
+    except ReviewRefused as refused:
         messages.error(request, str(refused))
         status = 403
-        if isinstance(refused, services.ChangeConflict):
+        if isinstance(refused, ChangeConflict):
             status = 409
-        elif isinstance(refused, services.InvalidInput):
+        elif isinstance(refused, InvalidInput):
             status = 422
         return _render_change(request, _change_or_404(request, change_id), status=status)
     messages.success(request, done)
     return redirect("reviews:change", change_id=change.pk)
+
+
+@role_required()
+def group_timeline(request: AuthedRequest, group_id: str) -> HttpResponse:
+    """A group's whole timeline (every change, applied or not, and API applies), also when no
+    change is open."""
+    group = groups_for(request.organization).filter(pk=group_id).first()
+    if group is None:
+        raise Http404("No such group in this organization.")
+    context = {
+        "group": group,
+        "edit_url": EDIT_URL[Kind(group.kind)],
+        "timeline": timeline_of(group),
+        "open_change": open_change_of(group),
+    }
+    return render(request, "reviews/timeline.html", context)
 
 
 # --- policy --------------------------------------------------------------------------------------
@@ -215,27 +265,19 @@ def change_step(request: AuthedRequest, change_id: int, step: str) -> HttpRespon
 @role_required(Role.ADMIN)
 def policy_settings(request: AuthedRequest) -> HttpResponse:
     organization = request.organization
-    policy = services.policy_for(organization)
+    policy = policy_for(organization)
     if request.method == "POST":
         form = PolicyForm(request.POST)
         if form.is_valid():
-            services.update_policy(
+            update_policy(
                 actor=request.user,
                 organization=organization,
-                values=services.PolicyValues(**form.cleaned_data),
+                values=PolicyValues(**form.cleaned_data),
             )
             messages.success(request, "Review policy saved.")
             return redirect("reviews:policy")
         status = 422
     else:
-        form = PolicyForm(
-            initial={
-                "approvals_required": policy.approvals_required,
-                "approver_roles": policy.approver_roles,
-                "admin_bypass": policy.admin_bypass,
-                "api_requires_review": policy.api_requires_review,
-                "reapproval_conditions": policy.reapproval_conditions,
-            }
-        )
+        form = PolicyForm(initial=asdict(PolicyValues.of(policy)))
         status = 200
     return render(request, "reviews/policy.html", {"form": form}, status=status)

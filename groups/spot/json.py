@@ -226,6 +226,15 @@ def gallery_reference(kind: str, spec: dict[str, Any]) -> GalleryRef | None:
     return GalleryRef(**values)
 
 
+def gallery_reference_of(kind: str, gallery: Any) -> GalleryRef | None:
+    """The reference in a spec's gallery image object alone (read from the database without
+    decoding the whole spec), or None when there is none."""
+    spec: dict[str, Any] = {"gallery": gallery}
+    for key in reversed(IMAGE_PATH):
+        spec = {key: spec}
+    return gallery_reference(kind, spec)
+
+
 def gallery_json(kind: str, ref: GalleryRef) -> dict[str, Any]:
     values = {row: getattr(ref, attribute) for attribute, row in _GALLERY_ROWS.items()}
     return _variant_json("gallery", kind, values)["gallery"]

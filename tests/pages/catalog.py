@@ -193,6 +193,11 @@ CATALOG: tuple[Entry, ...] = (
         kwargs=lambda tenant, viewer: {"pk": tenant.shared_image.pk},
         label="galleries:image_detail[shared]",
     ),
+    Entry(
+        "galleries:version_detail",
+        page(),
+        kwargs=lambda tenant, viewer: {"pk": tenant.image.versions.order_by("pk").first().pk},
+    ),
     # Settings -> Subscriptions (admins).
     Entry("galleries:subscriptions", page(Role.ADMIN)),
     Entry("galleries:subscription_connect", page(Role.ADMIN)),
@@ -303,6 +308,7 @@ CATALOG: tuple[Entry, ...] = (
     # Reviews.
     Entry("reviews:inbox", page()),
     Entry("reviews:change", page(), kwargs=_change),
+    Entry("reviews:timeline", page(), kwargs=_group),
     Entry(
         "reviews:step",
         post_only(None),

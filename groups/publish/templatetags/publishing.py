@@ -11,7 +11,7 @@ from console.models import Role
 from console.permissions import has_role
 from groups.models import Group
 
-from .. import selectors, sync
+from .. import drift, selectors
 from ..models import Publication
 
 register = template.Library()
@@ -46,6 +46,6 @@ def publish_dry_run(group: Group, spec: dict[str, Any]) -> dict[str, Any]:
     review page of a change shows this before apply). Reads Spot once; nothing is sent."""
     if selectors.connection_for(group.account) is None:
         return {"connected": False}
-    found = sync.dry_run(group, spec)
+    found = drift.dry_run(group, spec)
     body = json.dumps(found.body, indent=2, sort_keys=True) if found.body is not None else ""
     return {"connected": True, "dry_run": found, "body": body}

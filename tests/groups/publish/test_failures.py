@@ -156,7 +156,7 @@ def test_a_429_with_retry_after_is_waited_out(publisher, unique_name):
 def test_a_retried_task_while_another_holds_the_lease_waits(publisher, unique_name):
     group = publisher.apply({**group_body(), "name": unique_name})
     publication = Publication.objects.get(group=group)
-    assert sync._claim(publication.pk, "first worker") is not None
+    assert sync.claim(publication.pk, "first worker") is not None
     assert sync.publish(publication.pk, holder="second worker").outcome == sync.Outcome.BUSY
     # The holder itself (a redelivered task keeps its id) carries on.
     assert sync.publish(publication.pk, holder="first worker").outcome == sync.Outcome.DONE

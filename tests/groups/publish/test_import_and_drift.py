@@ -5,9 +5,11 @@ from __future__ import annotations
 import httpx
 
 from groups.models import Group, Kind, Status
-from groups.publish import imports, sync
+from groups.publish import drift, imports, sync
 from groups.publish.models import Publication, SyncState
 from groups.publish.services import save_connection
+from groups.reviews.selectors import open_change_of
+from groups.reviews.services import apply_change, approve, propose_change, request_review
 from tests.factories import AccountFactory
 from tests.groups.api.bodies import group_body, node_body
 
@@ -111,7 +113,7 @@ def _drifted(publisher, unique_name):
         {"group": {"capacity": {"minimum": 0, "maximum": 2, "target": 2}}},
         publisher.remote.account,
     )
-    sync.check_drift(publication.pk, holder="test")
+    drift.check_drift(publication.pk, holder="test")
     publication.refresh_from_db()
     return group, publication
 
@@ -119,7 +121,7 @@ def _drifted(publisher, unique_name):
 def test_drift_is_found_in_words_and_ours_can_be_published_again(publisher, unique_name, client):
     group, publication = _drifted(publisher, unique_name)
     assert publication.drift == ["capacity.target: 1 here, 2 in Spot"]
-    assert publication.pk in sync.published_ids_due_for_drift()
+    assert publication.pk in drift.published_ids_due_for_drift()
     client.force_login(publisher.members["editor"].user)
     page = client.get(f"/groups/{group.id}/").content.decode()
     assert "capacity.target: 1 here, 2 in Spot" in page
@@ -133,23 +135,63 @@ def test_drift_is_found_in_words_and_ours_can_be_published_again(publisher, uniq
     assert publication.drift == []
     remote = publisher.remote.groups().get_elastigroup(publication.remote_id)
     assert remote["capacity"]["target"] == 1
-    sync.check_drift(publication.pk, holder="test")
+    drift.check_drift(publication.pk, holder="test")
     publication.refresh_from_db()
     assert publication.drift == []
     assert publication.drift_checked_at is not None
 
 
-def test_spots_configuration_can_be_adopted_as_the_live_revision(publisher, unique_name, client):
+def test_adopting_spots_configuration_opens_a_change_that_goes_live_through_review(
+    publisher, unique_name, client
+):
     group, publication = _drifted(publisher, unique_name)
-    client.force_login(publisher.members["editor"].user)
-    client.post(f"/publications/{publication.pk}/adopt/")
+    editor, admin = publisher.members["editor"].user, publisher.members["admin"].user
+    client.force_login(editor)
+    answer = client.post(f"/publications/{publication.pk}/adopt/")
+    change = open_change_of(group)
+    assert change is not None
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/reviews/{change.pk}/"
+    group.refresh_from_db()
+    assert group.spec["capacity"]["target"] == 1  # live is unchanged until applied
+    assert change.proposed_spec["capacity"]["target"] == 2
+    page = client.get(f"/reviews/{change.pk}/").content.decode()
+    assert "Adopts the configuration found in Spot" in page
+    assert "capacity.target: 1 here, 2 in Spot" in page
+
+    # A second adopt would overwrite the open proposal: refused, in words.
+    again = client.post(f"/publications/{publication.pk}/adopt/", follow=True)
+    assert "already has a change under review" in again.content.decode()
+
+    request_review(actor=editor, change=change)
+    approve(actor=admin, change=change)
+    apply_change(actor=editor, change=change)
     group.refresh_from_db()
     assert group.spec["capacity"]["target"] == 2
-    assert group.revisions.first().source == "spot"
+    sync.publish(publication.pk, holder="test")
     publication.refresh_from_db()
     assert publication.state == SyncState.IN_SYNC
     assert publication.published_revision == group.revision
     assert publication.drift == []
+
+
+def test_drift_reports_a_field_set_only_in_spot(publisher, unique_name):
+    group = publisher.apply({**group_body(), "name": unique_name})
+    publication = Publication.objects.get(group=group)
+    sync.publish(publication.pk, holder="test")
+    drift.check_drift(publication.pk, holder="test")
+    publication.refresh_from_db()
+    assert publication.drift == []  # Spot's own defaults are no drift
+    _remote_write(
+        publisher.remote,
+        "PUT",
+        f"/azure/compute/group/{publication.remote_id}",
+        {"group": {"description": "set in Spot's console"}},
+        publisher.remote.account,
+    )
+    drift.check_drift(publication.pk, holder="test")
+    publication.refresh_from_db()
+    assert publication.drift == ["description: not set here, set in Spot's console in Spot"]
 
 
 def test_a_group_deleted_in_spot_is_reported_as_drift(publisher, unique_name):
@@ -158,7 +200,7 @@ def test_a_group_deleted_in_spot_is_reported_as_drift(publisher, unique_name):
     sync.publish(publication.pk, holder="test")
     publication.refresh_from_db()
     publisher.remote.groups().delete_elastigroup(publication.remote_id)
-    sync.check_drift(publication.pk, holder="test")
+    drift.check_drift(publication.pk, holder="test")
     publication.refresh_from_db()
     assert publication.drift == [
         f"The stateless group {publication.remote_id} no longer exists in Spot."
@@ -205,3 +247,21 @@ def test_a_dry_run_shows_what_would_be_sent_and_how_spot_differs(publisher, uniq
     page = client.get(f"/spot/preview/{group.id}/").content.decode()
     assert f"An update of <code>{publication.remote_id}</code>" in page
     assert "capacity.target: 1 to send, 2 in Spot" in page
+
+
+def test_the_review_page_shows_what_applying_will_send_and_how_spot_differs(
+    publisher, unique_name, client
+):
+    group = publisher.apply({**group_body(), "name": unique_name})
+    publication = Publication.objects.get(group=group)
+    sync.publish(publication.pk, holder="test")
+    publication.refresh_from_db()
+    proposed = {**group_body(), "name": unique_name}
+    proposed["capacity"] = {"minimum": 0, "maximum": 4, "target": 3}
+    change, _ = propose_change(actor=publisher.members["editor"].user, group=group, spec=proposed)
+    client.force_login(publisher.members["viewer"].user)
+    page = client.get(f"/reviews/{change.pk}/").content.decode()
+    assert "What publishing to Spot sends" in page
+    assert f"An update of <code>{publication.remote_id}</code>" in page
+    assert "capacity.target: 3 to send, 1 in Spot" in page
+    assert "capacity.maximum: 4 to send, 2 in Spot" in page

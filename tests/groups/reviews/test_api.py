@@ -90,6 +90,19 @@ def test_an_organization_that_reviews_api_changes_gets_a_clear_error_and_a_chang
     assert draft.change_requests.count() == 1
 
 
+def test_in_review_mode_an_update_of_a_field_fixed_at_creation_is_refused_as_always(
+    client: Client, review_world, tokens
+):
+    world = review_world
+    ReviewPolicy.objects.create(organization=world.organization, api_requires_review=True)
+    url = f"{GROUPS}/{world.group.pk}"
+    status, body = call(client, "PUT", url, {"group": {"region": "westus"}}, token=tokens["author"])
+    assert status == 400
+    assert error_fields(body) == {"region"}
+    assert "can't be changed after creation" in body["response"]["errors"][0]["message"]
+    assert not ChangeRequest.objects.filter(group=world.group).exists()
+
+
 def test_the_whole_review_through_the_api(client: Client, review_world, tokens):
     world = review_world
     change, _ = propose_change(actor=world.author, group=world.group, spec=world.body("1.1.0"))

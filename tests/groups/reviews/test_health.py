@@ -14,12 +14,11 @@ from galleries.models import ImageVersion, VersionRegion
 from groups.models import Kind, Status
 from groups.reviews.health import recompute_health
 from groups.reviews.models import ChangeRequest, ChangeState, EventKind
+from groups.reviews.policy import PolicyValues, update_policy
 from groups.reviews.services import (
-    PolicyValues,
     approve,
     propose_change,
     request_review,
-    update_policy,
 )
 from groups.services import save_group
 from tests.factories import AccountFactory

@@ -33,17 +33,17 @@ def test_the_inbox_lists_what_waits_for_me_and_mine_with_counts_in_the_navigatio
     change = _open_change(world, reviewers=[world.reviewer])
     page = _client(world.reviewer).get(reverse("reviews:inbox"))
     assert page.status_code == 200
-    waiting = page.context["waiting"]
+    waiting = page.context["waiting"].rows
     assert [c.pk for c in waiting] == [change.pk]
-    assert page.context["mine"] == []
+    assert page.context["mine"].rows == []
     assert '1<span class="visually-hidden"> waiting for your review' in page.content.decode()
 
     mine = _client(world.author).get(reverse("reviews:inbox"))
-    assert mine.context["waiting"] == []
-    assert [c.pk for c in mine.context["mine"]] == [change.pk]
+    assert mine.context["waiting"].rows == []
+    assert [c.pk for c in mine.context["mine"].rows] == [change.pk]
     # Named reviewers only: the second reviewer was not asked.
     other = _client(world.second_reviewer).get(reverse("reviews:inbox"))
-    assert other.context["waiting"] == []
+    assert other.context["waiting"].rows == []
 
 
 def test_the_inbox_filters_by_account_status_author_and_image(review_world):
@@ -53,7 +53,7 @@ def test_the_inbox_filters_by_account_status_author_and_image(review_world):
     url = reverse("reviews:inbox")
 
     def waiting(**query) -> list[int]:
-        return [c.pk for c in client.get(url, query).context["waiting"]]
+        return [c.pk for c in client.get(url, query).context["waiting"].rows]
 
     assert waiting() == [change.pk]
     assert waiting(account=world.account.pk, state="in_review") == [change.pk]

@@ -7,11 +7,9 @@ import pytest
 from console.models import AuditEntry, Role
 from groups.models import Group, Status
 from groups.reviews.models import ChangeRequest, ChangeState, EventKind, ReviewPolicy
+from groups.reviews.policy import PolicyValues, update_policy
+from groups.reviews.refusals import ApplyFailed, ChangeConflict, ReviewRefused
 from groups.reviews.services import (
-    ApplyFailed,
-    ChangeConflict,
-    PolicyValues,
-    ReviewRefused,
     apply_change,
     approve,
     comment,
@@ -19,7 +17,6 @@ from groups.reviews.services import (
     propose_change,
     request_changes,
     request_review,
-    update_policy,
 )
 from groups.services import save_group
 from tests.factories import MembershipFactory, UserFactory
