@@ -140,7 +140,9 @@ def _item(answer):
     ("path", "wrapper", "build"),
     [(GROUPS, "group", full_group), (NODES, "statefulNode", full_node)],
 )
-def test_every_block_is_accepted_and_read_back_unchanged(client, editor, path, wrapper, build):
+def test_every_block_is_accepted_and_read_back_unchanged(
+    client, editor, go_decoder, path, wrapper, build
+):
     body = build()
     status, answer = call(client, "POST", path, {wrapper: body}, token=editor)
     assert status == 200, answer
@@ -148,6 +150,8 @@ def test_every_block_is_accepted_and_read_back_unchanged(client, editor, path, w
     item_id = answer["response"]["items"][0]["id"]
     _status, fetched = call(client, "GET", f"{path}/{item_id}", token=editor)
     assert _item(fetched) == body
+    # Every key as spotinst-sdk-go spells it (or one only Spot's OpenAPI has), every value typed.
+    go_decoder.decode(fetched, kind=wrapper, keys=True)
 
 
 def _set(body, dotted, value):
