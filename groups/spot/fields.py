@@ -8,6 +8,10 @@ both ways (groups.spot.json), the problem-to-field links, the tab badges, the li
 inputs and the API's documented limits are all read from here: adding a field to the editor is
 adding a row (and, at most, a line in a template).
 
+The rows written out here are the editor's fields and those with rules of their own; every
+other request field of Spot's Azure schema is one line of groups.spot.schema_table, made a row
+below (each path is described once, in one of the two).
+
 Paths are dotted; "*" stands for each item of a list. In the editor a "*" addresses the primary
 item (a NIC with `isPrimary`), the only list item the editor shows.
 """
