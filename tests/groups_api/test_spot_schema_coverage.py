@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from groups.api import api
+from groups.models import Kind
+from groups.spot.fields import of_kind
 
 LISTS = Path(__file__).parent / "spot_schema"
 OPERATIONS = {
@@ -98,3 +100,9 @@ def test_every_spot_field_is_typed_not_free_form():
         and key not in FREE_FORM
     }
     assert not free
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_each_field_is_described_once(kind):
+    paths = [row.path(kind) for row in of_kind(kind)]
+    assert len(paths) == len(set(paths)), sorted(p for p in paths if paths.count(p) > 1)
