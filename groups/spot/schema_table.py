@@ -9,8 +9,9 @@ service/stateful/providers/azure) for spellings and types where the two disagree
 what the Go SDK reads (scaling actions are text, a scheduled task's isEnabled a boolean).
 
 A line: `path type flags`. Paths are dotted, "*" is each item of a list, "~" stands for
-compute.launchSpecification and "~nic" for its network interfaces' items. Objects and lists are
-implied by the paths under them; a line for one only says it is required. Flags: `required`
+compute.launchSpecification, "~nic" for its network interfaces' items and "{a,b}" for each
+word. Objects and lists are implied by the paths under them; a line for one only says it is
+required. Flags: `required`
 (Spot refuses the object without it), `enum=a,b` or `enum=@NAME` (ENUMS), `range=min..max`
 (either bound may be left out), `maxlen=n` (characters; 87384 is Azure's 64 KiB of
 user data or scripts, base64), `accepts=x` (another spelling clients send, answered as the
@@ -20,6 +21,7 @@ Sections say the kinds: [both], [group] (stateless groups), [node] (stateful nod
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 ENUMS = {
@@ -129,38 +131,24 @@ integrations.azureDns.dnsZones.*.recordSets.*.name string
 integrations.azureDns.dnsZones.*.resourceGroup  string  required
 integrations.azureDns.dnsZones.*.spotAccountId  string
 integrations.azureDns.dnsZones.*.type           string  required enum=public
-scaling.down.*.action                           object  required
-scaling.down.*.action.type                      string  enum=adjustment,updateCapacity
-scaling.down.*.cooldown                         integer required range=0..
-scaling.down.*.dimensions.*.name                string
-scaling.down.*.dimensions.*.value               string
-scaling.down.*.evaluationPeriods                integer required range=1..
-scaling.down.*.isEnabled                        boolean
-scaling.down.*.metricName                       string  required
+scaling.{up,down}.*.action                      object  required
+scaling.{up,down}.*.action.type                 string  enum=adjustment,updateCapacity
+scaling.{up,down}.*.cooldown                    integer required range=0..
+scaling.{up,down}.*.dimensions.*.name           string
+scaling.{up,down}.*.dimensions.*.value          string
+scaling.{up,down}.*.evaluationPeriods           integer required range=1..
+scaling.{up,down}.*.isEnabled                   boolean
+scaling.{up,down}.*.metricName                  string  required
+scaling.{up,down}.*.period                      integer required enum=@PERIOD
+scaling.{up,down}.*.policyName                  string  required
+scaling.{up,down}.*.source                      string  enum=azureMonitor,spotMetrics
+scaling.{up,down}.*.statistic                   string  required enum=@STATISTIC
+scaling.{up,down}.*.threshold                   number  required
+scaling.{up,down}.*.unit                        string  enum=@UNIT
 scaling.down.*.namespace                        string  required
 scaling.down.*.operator                         string  enum=gt,gte,lt,lte
-scaling.down.*.period                           integer required enum=@PERIOD
-scaling.down.*.policyName                       string  required
-scaling.down.*.source                           string  enum=azureMonitor,spotMetrics
-scaling.down.*.statistic                        string  required enum=@STATISTIC
-scaling.down.*.threshold                        number  required
-scaling.down.*.unit                             string  enum=@UNIT
-scaling.up.*.action                             object  required
-scaling.up.*.action.type                        string  enum=adjustment,updateCapacity
-scaling.up.*.cooldown                           integer required range=0..
-scaling.up.*.dimensions.*.name                  string
-scaling.up.*.dimensions.*.value                 string
-scaling.up.*.evaluationPeriods                  integer required range=1..
-scaling.up.*.isEnabled                          boolean
-scaling.up.*.metricName                         string  required
 scaling.up.*.namespace                          string
 scaling.up.*.operator                           string  required enum=gt,gte,lt,lte
-scaling.up.*.period                             integer required enum=@PERIOD
-scaling.up.*.policyName                         string  required
-scaling.up.*.source                             string  enum=azureMonitor,spotMetrics
-scaling.up.*.statistic                          string  required enum=@STATISTIC
-scaling.up.*.threshold                          number  required
-scaling.up.*.unit                               string  enum=@UNIT
 scheduling.tasks.*.adjustment                   integer range=1..
 scheduling.tasks.*.adjustmentPercentage         integer range=1..100
 scheduling.tasks.*.batchSizePercentage          integer range=1..100
@@ -238,13 +226,21 @@ def _path(text: str) -> str:
     return text
 
 
-def _line(text: str, kinds: tuple[str, ...]) -> Line:
-    path, type_, *flags = text.split()
+def _paths(text: str) -> list[str]:
+    """`a.{b,c}.d` is a.b.d and a.c.d (a group's scale-up and scale-down policies)."""
+    choice = re.search(r"\{([^}]*)\}", text)
+    if choice is None:
+        return [_path(text)]
+    return [_path(text.replace(choice.group(0), word)) for word in choice.group(1).split(",")]
+
+
+def _line(path: str, text: str, kinds: tuple[str, ...]) -> Line:
+    _, type_, *flags = text.split()
     values: dict[str, str] = dict(flag.partition("=")[::2] for flag in flags)
     enum = values.get("enum", "")
     low, _, high = values.get("range", "").partition("..")
     return Line(
-        path=_path(path),
+        path=path,
         type=type_,
         kinds=kinds,
         required="required" in values,
@@ -265,5 +261,5 @@ def lines() -> list[Line]:
         if text.startswith("["):
             kinds = SECTIONS[text.strip("[]")]
         elif text:
-            found.append(_line(text, kinds))
+            found.extend(_line(path, text, kinds) for path in _paths(text.split()[0]))
     return found
