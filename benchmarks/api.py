@@ -72,7 +72,7 @@ def seed() -> tuple[str, str]:
 
 
 def body(index: int) -> dict:
-    from tests.groups_api.bodies import group_body
+    from tests.groups.api.bodies import group_body
 
     group = group_body(galleryName="gallery3", imageName="image-7", version="1.20.0")
     group["name"] = f"bench-{index}"

@@ -303,7 +303,7 @@ def signed_in_cookie(world: dict[str, Any]) -> str:
 def editor_group(world: dict[str, Any]) -> str:
     """A draft stateless group whose image is the hot one, for the editor page."""
     from groups.services import save_group
-    from tests.groups_api.bodies import group_body
+    from tests.groups.api.bodies import group_body
 
     hot = world["hot"]
     spec = group_body(

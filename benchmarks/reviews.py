@@ -90,7 +90,7 @@ def seed_changes(organization, account, images, count: int, start: int, people) 
     from console.ids import new_public_id
     from groups.models import Group, Kind, Status
     from groups.reviews.models import ChangeRequest, ChangeState, Verdict, VerdictKind
-    from tests.groups_api.bodies import group_body
+    from tests.groups.api.bodies import group_body
 
     author, reviewer = people
     groups, changes = [], []

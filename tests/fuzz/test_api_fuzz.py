@@ -11,8 +11,8 @@ import pytest
 from hypothesis import example, given, strategies as st
 
 from groups.models import Group
-from tests.groups_api.bodies import group_body, node_body
-from tests.groups_api.conftest import world  # noqa: F401  (the fixture)
+from tests.groups.api.bodies import group_body, node_body
+from tests.groups.api.conftest import world  # noqa: F401  (the fixture)
 
 from .pages import render_every_page
 from .strategies import FUZZ_SETTINGS, RAW_1E999, form_text, mutations, spoiled, text, to_json

@@ -12,8 +12,8 @@ from hypothesis import example, given, strategies as st
 from console.models import Role
 from console.services import create_api_token
 from galleries.refresh import tasks
-from tests.editor.conftest import valid_form, world  # noqa: F401  (the fixture)
 from tests.factories import MembershipFactory
+from tests.groups.editor.conftest import valid_form, world  # noqa: F401  (the fixture)
 
 from .pages import render_every_page
 from .strategies import FUZZ_SETTINGS, form_text

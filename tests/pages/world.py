@@ -27,7 +27,7 @@ from groups.reviews.models import ChangeRequest
 from groups.reviews.services import comment, propose_change, request_review
 from groups.services import save_group
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory, UserFactory
-from tests.groups_api.bodies import group_body, node_body
+from tests.groups.api.bodies import group_body, node_body
 from tests.inventory_factories import connect_account, gallery_image, share
 
 ROLES = (Role.ADMIN, Role.EDITOR, Role.VIEWER)

@@ -12,7 +12,7 @@ from galleries.models import ConnectedSubscription, GalleryImage
 from groups.models import Group, Kind, Status
 from groups.services import save_group
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory
-from tests.groups_api.bodies import group_body
+from tests.groups.api.bodies import group_body
 from tests.inventory_factories import connect_account, gallery_image
 
 

@@ -12,7 +12,7 @@ from groups.models import Group, Status
 from groups.reviews.models import ChangeRequest, ChangeState, EventKind, ReviewPolicy
 from groups.reviews.services import propose_change
 from tests.factories import MembershipFactory
-from tests.groups_api.http import call, error_codes, error_fields
+from tests.groups.api.http import call, error_codes, error_fields
 
 GROUPS = "/azure/compute/group"
 CHANGES = "/api/reviews/changes"

@@ -14,9 +14,9 @@ from console.services import create_api_token
 from groups.models import Group
 from groups.reviews.models import ReviewPolicy
 from tests.conftest import watch_csp_violations
-from tests.editor.conftest import valid_form, world  # noqa: F401  (the fixture)
 from tests.factories import MembershipFactory
-from tests.groups_api.http import call
+from tests.groups.api.http import call
+from tests.groups.editor.conftest import valid_form, world  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ from django.test import Client
 from console.models import Role
 from groups.models import Group, Status
 from groups.reviews.models import ChangeRequest, ChangeState, ReviewPolicy
-from tests.editor.conftest import valid_form, world  # noqa: F401  (the fixture)
 from tests.factories import log_in_as
+from tests.groups.editor.conftest import valid_form, world  # noqa: F401  (the fixture)
 
 
 def _editor(world: Any) -> Client:  # noqa: F811

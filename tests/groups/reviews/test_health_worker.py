@@ -21,7 +21,7 @@ from groups.reviews.services import approve, propose_change, request_review
 from groups.services import save_group
 from tests.factories import MembershipFactory, OrganizationFactory
 from tests.galleries.conftest import sandbox_connection
-from tests.groups_api.bodies import group_body
+from tests.groups.api.bodies import group_body
 from tests.worker import celery_worker  # noqa: F401  (the fixture)
 
 SHARED_GALLERY = "gal_shared_main"

@@ -9,7 +9,7 @@ from galleries.models import ConnectedSubscription
 from groups.publish import services, sync
 from groups.publish.models import Publication, SyncState
 from groups.services import delete_group
-from tests.groups_api.bodies import group_body
+from tests.groups.api.bodies import group_body
 from tests.inventory_factories import gallery_image
 
 from .remote import Relay, Silent, free_port

@@ -19,7 +19,7 @@ from tests.factories import AccountFactory, log_in_as
 from tests.group_factories import GroupFactory, gallery_spec
 from tests.inventory_factories import ConnectedSubscriptionFactory
 
-from .conftest import sandbox_connection
+from ..conftest import sandbox_connection
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from galleries.models import ConnectedSubscription
 from galleries.subscriptions.services import SecretNeeded, check_credentials, update_subscription
 from tests.factories import log_in_as
 
-from .conftest import sandbox_connection
+from ..conftest import sandbox_connection
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from console.services import create_api_token
 from groups.models import Group, Status
 from groups.spot.json import to_item
 from tests.factories import log_in_as
-from tests.groups_api.bodies import SSH_KEY
+from tests.groups.api.bodies import SSH_KEY
 
 from .conftest import valid_form
 

@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 from spotinst_sdk2 import SpotinstSession
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 START_TIMEOUT_SECONDS = 60.0
 
 
@@ -84,7 +84,7 @@ def start_remote(directory: Path) -> RemoteConsole:
     database = directory / "remote.sqlite3"
     env = remote_env(database)
     seeded = subprocess.run(
-        [sys.executable, "-m", "tests.publish.remote_seed"],
+        [sys.executable, "-m", "tests.groups.publish.remote_seed"],
         cwd=REPO,
         env=env,
         capture_output=True,

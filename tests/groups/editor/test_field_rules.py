@@ -12,7 +12,7 @@ from console.models import Role
 from console.services import create_api_token
 from groups.models import Group
 from tests.factories import MembershipFactory
-from tests.groups_api.bodies import group_body
+from tests.groups.api.bodies import group_body
 
 from .conftest import valid_form
 from .test_validation import message_next_to

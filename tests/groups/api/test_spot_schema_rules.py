@@ -1,5 +1,5 @@
 """Spot's whole schema at work: every block a client may send is typed and answered as sent (and
-read by the Go decoder, tests/groups_api/http.py), a wrong type, enum value or bound is refused
+read by the Go decoder, tests/groups/api/http.py), a wrong type, enum value or bound is refused
 at its field in Spot's envelope, and unknown fields are kept where Spot's schema leaves objects
 open and refused where it closes them."""
 

@@ -13,7 +13,7 @@ from galleries.crypto import decrypt_secret, encrypt_secret
 from galleries.refresh.runs import refresh_now
 from galleries.subscriptions.services import test_connection as check_connection
 
-from .conftest import sandbox_connection
+from ..conftest import sandbox_connection
 
 pytestmark = pytest.mark.django_db
 

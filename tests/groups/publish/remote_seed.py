@@ -1,7 +1,7 @@
 """Run in the remote console's environment: migrate its own database, seed an organization
 (accounts, inventory, an admin with an API token) and print what the tests need, as JSON.
 
-    python -m tests.publish.remote_seed
+    python -m tests.groups.publish.remote_seed
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ import pytest
 from console.services import create_api_token
 from groups.publish import sync
 from groups.publish.models import Publication
-from tests.groups_api.bodies import group_body
-from tests.groups_api.http import call, error_codes
+from tests.groups.api.bodies import group_body
+from tests.groups.api.http import call, error_codes
 
 from .remote import free_port
 

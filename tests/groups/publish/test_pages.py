@@ -11,7 +11,7 @@ import pytest
 from console.models import AuditEntry
 from groups.publish import sync
 from groups.publish.models import Publication, SpotConnection
-from tests.groups_api.bodies import group_body
+from tests.groups.api.bodies import group_body
 
 from .remote import free_port
 

@@ -9,8 +9,8 @@ import pytest
 
 from console.services import create_api_token
 from groups.publish.models import Publication, SyncState
-from tests.groups_api.bodies import group_body
-from tests.groups_api.http import call
+from tests.groups.api.bodies import group_body
+from tests.groups.api.http import call
 from tests.worker import celery_worker  # noqa: F401  (the fixture)
 
 

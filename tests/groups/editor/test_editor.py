@@ -8,7 +8,7 @@ from typing import Any
 from groups.models import Group, Kind, Revision, Status
 from groups.services import save_group
 from groups.spot.json import to_item
-from tests.groups_api.bodies import SSH_KEY
+from tests.groups.api.bodies import SSH_KEY
 
 from .conftest import valid_form
 

@@ -31,7 +31,7 @@ from galleries.refresh.request import request_refresh
 from galleries.refresh.runs import refresh_now
 from tests.worker import CeleryWorker, new_queue, routed_to, start_worker
 
-from .conftest import FIGURE_PROPERTY
+from ..conftest import FIGURE_PROPERTY
 from .inventory_helpers import all_rows, cached_tree, world_tree
 
 SUBSCRIPTION = "Shared Images"

@@ -1,6 +1,6 @@
 """Regenerate the path lists beside this file from a checkout of spotinst/openapi.
 
-    python tests/groups_api/spot_schema/extract.py /path/to/spotinst-openapi [commit]
+    python tests/groups/api/spot_schema/extract.py /path/to/spotinst-openapi [commit]
 
 (the commit is read from the checkout's git when not given, e.g. for an exported tree).
 

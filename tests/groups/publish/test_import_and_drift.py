@@ -9,7 +9,7 @@ from groups.publish import imports, sync
 from groups.publish.models import Publication, SyncState
 from groups.publish.services import save_connection
 from tests.factories import AccountFactory
-from tests.groups_api.bodies import group_body, node_body
+from tests.groups.api.bodies import group_body, node_body
 
 from .inventory import seed_inventory
 

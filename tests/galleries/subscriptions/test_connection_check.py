@@ -11,7 +11,7 @@ from galleries.azure.errors import AzureCallFailed, Verdict
 from galleries.azure.gateway import gateway_for
 from galleries.subscriptions.services import check_credentials, test_connection as check_connection
 
-from .conftest import sandbox_connection
+from ..conftest import sandbox_connection
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from galleries.models import RefreshRun
 from groups.reviews.models import ReviewPolicy
 from tests.conftest import watch_csp_violations
 from tests.factories import AccountFactory, OrganizationFactory, log_in_as
-from tests.groups_api.bodies import SSH_KEY
+from tests.groups.api.bodies import SSH_KEY
 from tests.inventory_factories import connect_account, gallery_image, share
 
 UBUNTU_VERSIONS = {

@@ -17,7 +17,7 @@ from galleries.refresh.runs import execute_run
 from tests.conftest import watch_csp_violations
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory
 
-from .conftest import sandbox_connection
+from ..conftest import sandbox_connection
 
 
 @pytest.fixture

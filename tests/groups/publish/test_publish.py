@@ -10,7 +10,7 @@ from groups.publish import sync
 from groups.publish.models import Publication, SyncState
 from groups.services import delete_group
 from groups.spot.json import merge_update
-from tests.groups_api.bodies import group_body, node_body
+from tests.groups.api.bodies import group_body, node_body
 
 
 def run_publish(group) -> Publication:

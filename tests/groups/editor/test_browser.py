@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from groups.models import Group
 from groups.spot.json import to_item
-from tests.groups_api.bodies import SSH_KEY
+from tests.groups.api.bodies import SSH_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
