@@ -67,6 +67,11 @@ def error_item(problem: dict[str, Any]) -> ErrorItem:
         return ErrorItem(VALIDATION_ERROR, str(problem.get("ctx", {}).get("error", "")), field)
     if kind in _EXPECTED:
         return ErrorItem(VALIDATION_ERROR, f"{name} must be {_EXPECTED[kind]}.", field)
+    if kind == "extra_forbidden":  # an object Spot's schema closes (the field table's `closed`)
+        parent, _, key = field.rpartition(".")
+        where = label_at(parent) or parent or "the request body"
+        message = f'"{key}" is not a field of {where}: Spot\'s schema allows no other keys there.'
+        return ErrorItem(VALIDATION_ERROR, message, field)
     if kind == "literal_error":
         expected = problem.get("ctx", {}).get("expected", "")
         return ErrorItem(VALIDATION_ERROR, f"{name} must be {expected}.", field)

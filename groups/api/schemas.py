@@ -1,176 +1,28 @@
 """Request and response bodies of the Spot-compatible API, as pydantic models.
 
-Field names are Spot's camelCase; unknown fields are allowed and kept (`extra="allow"`), so a
-client may send anything Spot accepts (each within MAX_UNKNOWN_FIELD_BYTES). The models check
-types and Spot's required fields; the limits and naming rules are the field table's
-(groups.spot.fields, rules in groups.validation.limits), checked by groups.validation.rules for
-the editor and the API alike, and shown here (`rule`) in the OpenAPI document. The update models
-are the create models with every field optional (PUT is a partial update; null clears).
-Where Spot's sources spell a field two ways both are accepted (see groups.spot.fields).
+The group and stateful-node models are built from the field table (groups.api.spec_models):
+every field of Spot's Azure schema, typed, with its enum, required flag and documented limits.
+Unknown fields are kept where Spot's schema leaves objects open (each within
+MAX_UNKNOWN_FIELD_BYTES). The update models are the create models with every field optional
+(PUT is a partial update; null clears).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, Field, create_model
 
 from groups.models import Kind
-from groups.spot.fields import rule_at
 from groups.validation.limits import MAX_UNKNOWN_FIELD_BYTES
 
-WRITE_ONLY_NOTE = (
-    "Write-only: stored encrypted, never returned (the field is absent from every response). "
-    "Leave it out of an update to keep the stored password; send null to remove it."
-)
+from .spec_models import WRITE_ONLY_NOTE, SpotModel, spec_model  # noqa: F401 (re-exported)
 
-
-def rule(path: str, kind: Kind = Kind.STATELESS) -> Any:
-    """A field documented with the limits of its rule in the field table."""
-    return Field(json_schema_extra=rule_at(path, kind).json_schema())
-
-
-def optional_rule(path: str, kind: Kind = Kind.STATELESS) -> Any:
-    return Field(default=None, json_schema_extra=rule_at(path, kind).json_schema())
-
-
-class SpotModel(BaseModel):
-    # Strict: "2" is not a number and 1 is not text, as in Spot's JSON schema.
-    model_config = ConfigDict(extra="allow", strict=True)
-
-
-class Capacity(SpotModel):
-    minimum: int = rule("capacity.minimum")
-    maximum: int = rule("capacity.maximum")
-    target: int = rule("capacity.target")
-
-
-class StatelessStrategy(SpotModel):
-    spotPercentage: int | None = optional_rule("strategy.spotPercentage")
-    onDemandCount: int | None = optional_rule("strategy.onDemandCount")
-    fallbackToOd: bool | None = None
-    drainingTimeout: int | None = optional_rule("strategy.drainingTimeout")
-
-
-class StatefulStrategy(SpotModel):
-    fallbackToOd: bool
-    preferredLifecycle: Literal["spot", "od"] | None = None
-    drainingTimeout: int | None = optional_rule("strategy.drainingTimeout", Kind.STATEFUL)
-
-
-class Persistence(SpotModel):
-    shouldPersistOsDisk: bool
-    shouldPersistDataDisks: bool
-    shouldPersistNetwork: bool
-    osDiskPersistenceMode: Literal["reattach", "onLaunch"] | None = None
-    dataDisksPersistenceMode: Literal["reattach", "onLaunch"] | None = None
-
-
-class VmSizes(SpotModel):
-    odSizes: list[str]
-    spotSizes: list[str] | None = None
-    preferredSpotSizes: list[str] | None = None
-
-
-class Marketplace(SpotModel):
-    publisher: str
-    offer: str
-    sku: str
-    version: str
-
-
-class CustomImage(SpotModel):
-    resourceGroupName: str
-    name: str
-
-
-class GalleryImage(SpotModel):
-    """A Shared Image Gallery image; `version` (groups) or `versionName` (stateful nodes)."""
-
-    resourceGroupName: str
-    galleryName: str
-    imageName: str
-    version: str | None = Field(default=None, description='"latest" or x.y.z (stateless groups)')
-    versionName: str | None = Field(default=None, description='"latest" or x.y.z (stateful nodes)')
-    spotAccountId: str | None = Field(
-        default=None,
-        description="Account (act-…) of another connected subscription that owns the gallery.",
-    )
-
-
-class Image(SpotModel):
-    """Exactly one of marketplace, custom or gallery."""
-
-    marketplace: Marketplace | None = None
-    custom: CustomImage | None = None
-    gallery: GalleryImage | None = None
-
-
-class NetworkInterface(SpotModel):
-    isPrimary: bool
-    subnetName: str
-    assignPublicIp: bool | None = None
-
-
-class Network(SpotModel):
-    resourceGroupName: str
-    virtualNetworkName: str
-    networkInterfaces: list[NetworkInterface]
-
-
-class Login(SpotModel):
-    userName: str
-    sshPublicKey: str | None = None
-    password: str | None = Field(
-        default=None, description=WRITE_ONLY_NOTE, json_schema_extra={"writeOnly": True}
-    )
-
-
-class OsDisk(SpotModel):
-    type: str | None = None
-    sizeGB: int | None = Field(default=None, description="Also accepted as `size`.")
-
-
-class LaunchSpecification(SpotModel):
-    image: Image
-    network: Network
-    login: Login | None = None
-    customData: str | None = None
-    osDisk: OsDisk | None = None
-
-
-class StatelessCompute(SpotModel):
-    os: Literal["Linux", "Windows"]
-    vmSizes: VmSizes
-    launchSpecification: LaunchSpecification
-    zones: list[str] | None = None
-    preferredZones: list[str] | None = None
-
-
-class StatefulCompute(StatelessCompute):
-    preferredZone: str | None = None
-
-
-class GroupSpec(SpotModel):
-    name: str = rule("name")
-    region: str = rule("region")
-    resourceGroupName: str = rule("resourceGroupName")
-    description: str | None = optional_rule("description")
-    capacity: Capacity
-    strategy: StatelessStrategy
-    compute: StatelessCompute
-
-
-class StatefulNodeSpec(SpotModel):
-    name: str = rule("name")
-    region: str = rule("region")
-    resourceGroupName: str = rule("resourceGroupName")
-    description: str | None = optional_rule("description")
-    strategy: StatefulStrategy
-    persistence: Persistence
-    compute: StatefulCompute
+GroupSpec = spec_model(Kind.STATELESS)
+StatefulNodeSpec = spec_model(Kind.STATEFUL)
+Capacity = GroupSpec.model_fields["capacity"].annotation
 
 
 def _optional(annotation: Any, cache: dict[type, type]) -> Any:
@@ -201,7 +53,10 @@ def partial_model(model: type[BaseModel], cache: dict[type, type] | None = None)
         )
         fields[name] = (_optional(info.annotation, cache) | None, field)
     partial: type = create_model(
-        f"{model.__name__}Update", __base__=SpotModel, __doc__=model.__doc__, **fields
+        f"{model.__name__}Update",
+        __base__=model.__base__ if issubclass(model, SpotModel) else SpotModel,
+        __doc__=model.__doc__,
+        **fields,
     )
     cache[model] = partial
     return partial
@@ -240,7 +95,7 @@ StatefulNodeUpdate = partial_model(StatefulNodeSpec)
 
 
 class CreateGroupBody(SpotModel):
-    group: GroupSpec
+    group: GroupSpec  # type: ignore[valid-type]
 
 
 class UpdateGroupBody(SpotModel):
@@ -254,7 +109,7 @@ class UpdateCapacityBody(SpotModel):
 
 
 class CreateStatefulNodeBody(SpotModel):
-    statefulNode: StatefulNodeSpec
+    statefulNode: StatefulNodeSpec  # type: ignore[valid-type]
 
 
 class UpdateStatefulNodeBody(SpotModel):

@@ -8,6 +8,10 @@ both ways (groups.spot.json), the problem-to-field links, the tab badges, the li
 inputs and the API's documented limits are all read from here: adding a field to the editor is
 adding a row (and, at most, a line in a template).
 
+The rows written out here are the editor's fields and those with rules of their own; every
+other request field of Spot's Azure schema is one line of groups.spot.schema_table, made a row
+below (each path is described once, in one of the two).
+
 Paths are dotted; "*" stands for each item of a list. In the editor a "*" addresses the primary
 item (a NIC with `isPrimary`), the only list item the editor shows.
 """
@@ -15,11 +19,12 @@ item (a NIC with `isPrimary`), the only list item the editor shows.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.rules import Rule
+from console.rules import NumberRule, Rule, TextRule
 from galleries import azure_rules as azure
 
 from ..models import Kind
@@ -37,6 +42,7 @@ from ..validation.limits import (
     VM_SIZE,
     ZONE,
 )
+from .schema_table import Line, lines as schema_lines
 
 BOTH = (Kind.STATELESS, Kind.STATEFUL)
 STATELESS_ONLY = (Kind.STATELESS,)
@@ -51,6 +57,7 @@ BALANCER = f"{LAUNCH}.loadBalancersConfig.loadBalancers.*"
 
 # JSON types (the OpenAPI document's words).
 STRING, INTEGER, BOOLEAN, ARRAY = "string", "integer", "boolean", "array"
+NUMBER, OBJECT = "number", "object"
 
 # Editor tabs, in order (the Review tab shows the JSON, not fields).
 TABS = (
@@ -99,6 +106,8 @@ class Field:
     # Requests may send it as the other JSON type; it is stored (and answered) as `type`:
     # decimal text becomes an integer, a whole number becomes text (groups.spot.json.coerce).
     coerce: bool = False
+    # Spot's schema closes the object at this path: keys it does not know are refused.
+    closed: bool = False
 
     def path(self, kind: str) -> str:
         if isinstance(self.spot, str):
@@ -287,6 +296,43 @@ FIELDS += tuple(
     for direction in ("up", "down")
     for bound in ("adjustment", "minimum", "maximum", "target")
 )  # fmt: skip
+
+
+def _words(key: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r" \1", key).lower()
+
+
+def _label(path: str) -> str:
+    """A schema row's label from its path: its object's key and its own, in words."""
+    keys = [key for key in path.split(".") if key != "*"]
+    count = 3 if len(keys) > 2 and len(keys[-2]) <= 4 else 2  # "Scaling up cooldown"
+    words = " ".join(_words(key) for key in keys[-count:])
+    return words[:1].upper() + words[1:]
+
+
+# Integers Spot's schema leaves unbounded: kept within 32 bits, which every Spot client reads.
+INT32 = (-(2**31), 2**31 - 1)
+
+
+def _schema_row(line: Line) -> Field:
+    label = _label(line.path)
+    rule: Rule | None = None
+    if line.type == INTEGER and not line.enum:
+        low = INT32[0] if line.minimum is None else line.minimum
+        high = INT32[1] if line.maximum is None else line.maximum
+        rule = NumberRule(label, low, high, source="Spot API" if line.minimum else "")
+    elif line.max_length is not None:
+        rule = TextRule(label, max_length=line.max_length, multiline=True, source="Azure")
+    kinds = tuple(Kind(kind) for kind in line.kinds)
+    return Field(
+        f"{'+'.join(line.kinds)}:{line.path}", line.path, label, line.type, kinds,
+        required=line.required, enum=line.enum, rule=rule,
+        accepts={kind: line.accepts for kind in kinds}, closed=line.closed,
+    )  # fmt: skip
+
+
+# Spot's other request fields, each described once in groups.spot.schema_table.
+FIELDS += tuple(_schema_row(line) for line in schema_lines())
 
 BY_NAME: dict[str, Field] = {row.name: row for row in FIELDS}
 

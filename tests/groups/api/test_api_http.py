@@ -200,9 +200,25 @@ def test_region_cannot_change_after_creation(client, editor):
     assert error_fields(answer) == {"region"}
 
 
+# Every key Spot's schema requires of a scaling policy.
+SCALE_UP_POLICY = {
+    "policyName": "cpu-high",
+    "metricName": "Percentage CPU",
+    "namespace": "Microsoft.Compute",
+    "statistic": "average",
+    "threshold": 80,
+    "period": 300,
+    "evaluationPeriods": 2,
+    "cooldown": 300,
+    "operator": "gte",
+    "isEnabled": True,
+    "action": {"type": "adjustment", "adjustment": "1"},
+}
+
+
 def test_round_trip_keeps_unknown_fields(client, editor):
     body = group_body()
-    body["scaling"] = {"up": [{"policyName": "cpu-high", "threshold": 80, "cooldown": 300}]}
+    body["scaling"] = {"up": [SCALE_UP_POLICY]}
     body["compute"]["launchSpecification"]["tags"] = [{"tagKey": "team", "tagValue": "web"}]
     body["compute"]["launchSpecification"]["someFutureField"] = {"nested": [1, {"a": None}]}
     item = create_group(client, editor, body)

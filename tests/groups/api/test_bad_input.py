@@ -142,18 +142,18 @@ def test_unknown_fields_are_kept_as_sent_up_to_a_cap_each_and_in_all(client, edi
 
     body = group_body()
     launch = body["compute"]["launchSpecification"]
-    launch["userData"] = "A" * (MAX_UNKNOWN_FIELD_BYTES - 100)
+    launch["futureData"] = "A" * (MAX_UNKNOWN_FIELD_BYTES - 100)
     group_id = _created(client, editor, body=body)
     stored = Group.objects.get(pk=group_id).spec
-    assert stored["compute"]["launchSpecification"]["userData"] == launch["userData"]
+    assert stored["compute"]["launchSpecification"]["futureData"] == launch["futureData"]
 
-    launch["shutdownScript"] = "B" * (MAX_UNKNOWN_FIELD_BYTES + 1)
+    launch["futureScript"] = "B" * (MAX_UNKNOWN_FIELD_BYTES + 1)
     status, answer = call(client, "PUT", f"{GROUPS}/{group_id}", {"group": body}, token=editor)
     assert status == 400
-    assert error_fields(answer) == {"compute.launchSpecification.shutdownScript"}
+    assert error_fields(answer) == {"compute.launchSpecification.futureScript"}
     assert "bytes; a field this API does not know is kept only up to 98,304" in str(answer)
 
-    del launch["shutdownScript"]
+    del launch["futureScript"]
     for n in range(6):
         body[f"extra{n}"] = "C" * (MAX_UNKNOWN_FIELD_BYTES - 100)
     status, answer = call(client, "PUT", f"{GROUPS}/{group_id}", {"group": body}, token=editor)

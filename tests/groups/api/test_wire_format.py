@@ -45,7 +45,12 @@ def test_a_signal_timeout_sent_as_text_is_stored_and_answered_as_a_number(
                 "policyName": "cpu-high",
                 "metricName": "Percentage CPU",
                 "namespace": "Microsoft.Compute",
+                "statistic": "average",
                 "threshold": 75,
+                "period": 300,
+                "evaluationPeriods": 2,
+                "cooldown": 300,
+                "operator": "gte",
                 "action": {"type": "updateCapacity", "minimum": 1, "maximum": 6, "target": "3"},
             }
         ]
