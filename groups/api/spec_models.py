@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, create_model
+from pydantic_core import PydanticCustomError
 
 from groups.models import Kind
 from groups.spot.fields import (
@@ -72,7 +73,17 @@ def _tree(kind: Kind) -> _Node:
     return root
 
 
-_SCALARS: Mapping[str, Any] = {STRING: str, INTEGER: int, NUMBER: float, BOOLEAN: bool}
+def _json_number(value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    return value
+
+
+# A number keeps its JSON spelling: 20 stays 20 (a float field would answer 20.0, which
+# Terraform's plan shows as a change), 20.5 stays 20.5.
+JSON_NUMBER = Annotated[Any, PlainValidator(_json_number), WithJsonSchema({"type": "number"})]
+
+_SCALARS: Mapping[str, Any] = {STRING: str, INTEGER: int, NUMBER: JSON_NUMBER, BOOLEAN: bool}
 
 
 def _scalar(row: Row | None) -> Any:

@@ -41,6 +41,10 @@ ENUMS = {
     "PERIOD": ("60", "300", "900", "1800", "3600", "7200"),
     "RESERVATION": ("utilizeOverSpot", "utilizeOverOD"),
     "BALANCER": ("loadBalancer", "applicationGateway"),
+    # Spot's OpenAPI lists only "scale"; Terraform's provider documents and sends all six.
+    "GROUP_TASK": (
+        "scale", "scaleUp", "scaleDown", "percentageScaleUp", "percentageScaleDown", "deployment",
+    ),
 }  # fmt: skip
 
 SCHEMA = """
@@ -156,7 +160,7 @@ scheduling.tasks.*.gracePeriod                  integer range=1..
 scheduling.tasks.*.scaleMaxCapacity             integer range=0..
 scheduling.tasks.*.scaleMinCapacity             integer range=0..
 scheduling.tasks.*.scaleTargetCapacity          integer range=0..
-scheduling.tasks.*.type                         string  required enum=scale
+scheduling.tasks.*.type                         string  required enum=@GROUP_TASK
 strategy.revertToSpot.performAt                 string  enum=timeWindow,never,always
 strategy.signals.*.type                         string  enum=vmReady,vmReadyToShutdown
 

@@ -241,7 +241,7 @@ def terraform_group(**gallery: Any) -> dict[str, Any]:
                     "cooldown": 300,
                     "operator": "gte",
                     "isEnabled": True,
-                    "source": "spotinst",
+                    "source": "azureMonitor",
                     "dimensions": [{"name": "resourceName", "value": "tf-web"}],
                     "action": {"type": "adjustment", "adjustment": "1"},
                 }

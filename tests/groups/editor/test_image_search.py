@@ -20,10 +20,10 @@ SEARCH = reverse("galleries:image_search")
 
 
 @pytest.fixture
-def catalog(world: SimpleNamespace) -> SimpleNamespace:
+def catalog(editor_world: SimpleNamespace) -> SimpleNamespace:
     """Images with identities, architectures and tags beside the world's."""
     arm = gallery_image(
-        world.other_sub, resource_group="shared-rg", gallery="sharedgal", image="ubuntu-arm",
+        editor_world.other_sub, resource_group="shared-rg", gallery="sharedgal", image="ubuntu-arm",
         publisher="Canonical", offer="ubuntu-server", sku="22_04-lts-arm64",
         architecture="Arm64", tags={"team": "web", "stage": "prod"},
         versions={"2.0.0": ["northeurope"], "2.1.0": ["northeurope"]},
@@ -79,9 +79,9 @@ def test_region_filter_shows_that_regions_latest_only(
     assert "East US: " not in page
 
 
-def test_results_are_paged(editor_client: Any, world: SimpleNamespace) -> None:
+def test_results_are_paged(editor_client: Any, editor_world: SimpleNamespace) -> None:
     for n in range(30):
-        gallery_image(world.own_sub, gallery="many", image=f"zz-{n:02d}")
+        gallery_image(editor_world.own_sub, gallery="many", image=f"zz-{n:02d}")
     first = editor_client.get(SEARCH, {"q": "zz-"}).content.decode()
     assert len(rows(first)) == 25
     assert "30 images, page 1 of 2" in first
@@ -101,7 +101,9 @@ def test_results_are_paged(editor_client: Any, world: SimpleNamespace) -> None:
         {"region": "Atlantis"},
     ],
 )
-def test_bad_input_never_fails(editor_client: Any, world: SimpleNamespace, params: Any) -> None:
+def test_bad_input_never_fails(
+    editor_client: Any, editor_world: SimpleNamespace, params: Any
+) -> None:
     assert editor_client.get(SEARCH, params).status_code == 200
 
 
@@ -116,14 +118,14 @@ def test_viewer_searches_but_cannot_start_a_draft(
 
 
 def test_use_this_image_opens_a_new_draft_with_the_cascade_filled(
-    editor_client: Any, world: SimpleNamespace
+    editor_client: Any, editor_world: SimpleNamespace
 ) -> None:
     search = editor_client.get(SEARCH, {"q": "golden"}).content.decode()
-    link = f"{reverse('groups:stateless_create')}?use_image={world.golden.pk}"
+    link = f"{reverse('groups:stateless_create')}?use_image={editor_world.golden.pk}"
     assert link in search
     page = editor_client.get(link).content.decode()
     for field, value in (
-        ("spot_account_id", world.other.id),
+        ("spot_account_id", editor_world.other.id),
         ("gallery_resource_group_name", "shared-rg"),
         ("gallery_name", "sharedgal"),
         ("image_name", "golden"),
@@ -147,14 +149,21 @@ def test_use_this_image_of_another_organization_is_refused_in_words(
 
 
 def test_use_this_image_in_the_editor_keeps_what_was_typed(
-    editor_client: Any, world: SimpleNamespace
+    editor_client: Any, editor_world: SimpleNamespace
 ) -> None:
     response = editor_client.post(
         reverse("groups:stateless_create"),
-        {"name": "typed-name", "os": "Linux", "region": "eastus", "use_image": world.golden.pk,
-         "spot_account_id": world.own.id, "gallery_resource_group_name": "img-rg",
-         "cascade_prev_spot_account_id": world.own.id, "revision": "0"},
-    )  # fmt: skip
+        {
+            "name": "typed-name",
+            "os": "Linux",
+            "region": "eastus",
+            "use_image": editor_world.golden.pk,
+            "spot_account_id": editor_world.own.id,
+            "gallery_resource_group_name": "img-rg",
+            "cascade_prev_spot_account_id": editor_world.own.id,
+            "revision": "0",
+        },
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert 'value="typed-name"' in page
@@ -163,13 +172,15 @@ def test_use_this_image_in_the_editor_keeps_what_was_typed(
     assert not Group.objects.exists()  # nothing saved until the user saves
 
 
-def test_viewer_cannot_post_use_image(viewer_client: Any, world: SimpleNamespace) -> None:
+def test_viewer_cannot_post_use_image(viewer_client: Any, editor_world: SimpleNamespace) -> None:
     response = viewer_client.post(
-        reverse("groups:stateless_create"), {"use_image": world.golden.pk}
+        reverse("groups:stateless_create"), {"use_image": editor_world.golden.pk}
     )
     assert response.status_code == 403
 
 
-def test_search_page_is_reachable_from_the_inventory(client: Any, world: SimpleNamespace) -> None:
-    log_in_as(client, Role.VIEWER, organization=world.org)
+def test_search_page_is_reachable_from_the_inventory(
+    client: Any, editor_world: SimpleNamespace
+) -> None:
+    log_in_as(client, Role.VIEWER, organization=editor_world.org)
     assert SEARCH in client.get(reverse("galleries:inventory")).content.decode()

@@ -12,7 +12,9 @@ from tests.groups.editor.test_browser import fill_general, open_tab, settled
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_find_an_image_in_the_editor_fills_the_cascade_and_keeps_the_form(page, live_server, world):
+def test_find_an_image_in_the_editor_fills_the_cascade_and_keeps_the_form(
+    page, live_server, editor_world
+):
     page.goto(f"{live_server.url}/groups/new/")
     fill_general(page, name="from-search")
     open_tab(page, "Compute")
@@ -26,7 +28,7 @@ def test_find_an_image_in_the_editor_fills_the_cascade_and_keeps_the_form(page, 
     row.get_by_role("button", name=re.compile("^Use image golden")).click()
 
     expect(page.locator("#tab-compute")).to_be_visible()
-    expect(settled(page, "#id_spot_account_id")).to_have_value(world.other.id)
+    expect(settled(page, "#id_spot_account_id")).to_have_value(editor_world.other.id)
     expect(page.locator("#id_gallery_resource_group_name")).to_have_value("shared-rg")
     expect(page.locator("#id_gallery_name")).to_have_value("sharedgal")
     expect(page.locator("#id_image_name")).to_have_value("golden")
@@ -35,7 +37,7 @@ def test_find_an_image_in_the_editor_fills_the_cascade_and_keeps_the_form(page, 
     expect(page.get_by_label("Name", exact=True)).to_have_value("from-search")
 
 
-def test_use_this_image_from_the_inventory_opens_a_new_draft(page, live_server, world):
+def test_use_this_image_from_the_inventory_opens_a_new_draft(page, live_server, editor_world):
     page.goto(f"{live_server.url}/inventory/")
     page.get_by_role("link", name="Find an image").click()
     page.get_by_label("Name, publisher, offer or SKU").fill("ubuntu")

@@ -50,17 +50,17 @@ def add_network(
 
 
 @pytest.fixture
-def networks(world: SimpleNamespace) -> SimpleNamespace:
-    add_network(world.own_sub, "rg-net", "vnet-east", "eastus", ("snet-web", "snet-api"))
-    add_network(world.own_sub, "rg-net", "vnet-east-2", "eastus", ("snet-other",))
-    add_network(world.own_sub, "rg-hub", "vnet-hub", "eastus", ("snet-hub",))
-    add_network(world.own_sub, "rg-west", "vnet-west", "westus", ("snet-west",))
-    add_network(world.own_sub, "rg-old", "vnet-gone", "eastus", deleted=True)
+def networks(editor_world: SimpleNamespace) -> SimpleNamespace:
+    add_network(editor_world.own_sub, "rg-net", "vnet-east", "eastus", ("snet-web", "snet-api"))
+    add_network(editor_world.own_sub, "rg-net", "vnet-east-2", "eastus", ("snet-other",))
+    add_network(editor_world.own_sub, "rg-hub", "vnet-hub", "eastus", ("snet-hub",))
+    add_network(editor_world.own_sub, "rg-west", "vnet-west", "westus", ("snet-west",))
+    add_network(editor_world.own_sub, "rg-old", "vnet-gone", "eastus", deleted=True)
     # Another account of the organization, and another organization: never offered.
-    add_network(world.other_sub, "rg-images-net", "vnet-images", "eastus")
+    add_network(editor_world.other_sub, "rg-images-net", "vnet-images", "eastus")
     stranger = connect_account(AccountFactory(organization=OrganizationFactory(), name="X"))
     add_network(stranger, "rg-theirs", "vnet-theirs", "eastus")
-    return world
+    return editor_world
 
 
 def options(html: str, which: str) -> list[str]:
