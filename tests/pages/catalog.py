@@ -175,7 +175,7 @@ CATALOG: tuple[Entry, ...] = (
     Entry("galleries:inventory", page()),
     Entry("galleries:inventory", page(), query=_inventory_filter, label="inventory?region"),
     Entry("galleries:image_search", page()),
-    Entry("galleries:network_options", page()),
+    Entry("galleries:network_options", page(), kind="fragment"),
     Entry("galleries:image_search", page(), query=_inventory_filter, label="image_search?region"),
     Entry(
         "galleries:gallery_detail",
