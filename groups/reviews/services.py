@@ -363,9 +363,11 @@ def apply_change(
     policy = policy_for(organization)
     bypass_reason = clean_text(bypass_reason, required=False, what="the reason")
     with transaction.atomic():
+        # The group first, then its change: the order propose_change takes them in, so that
+        # an apply racing an edit waits for it instead of deadlocking with it.
+        group = Group.objects.select_for_update().get(pk=change.group_id)
         locked = _locked_open(change)
         check_version(locked, expected_version)
-        group = Group.objects.select_for_update().get(pk=locked.group_id)
         live_revision = group.revision if group.status == Status.ACTIVE else 0
         if live_revision != locked.base_revision:
             raise ChangeConflict(
