@@ -1,39 +1,51 @@
-from django.urls import path
+from collections.abc import Callable
+
+from django.urls import URLPattern, path
 
 from . import views, views_copies, views_delete
 from .editor import views as editor_views
 
 app_name = "groups"
 
-STATELESS = {"kind": "stateless"}
-STATEFUL = {"kind": "stateful"}
+
+def _kind_routes(
+    kind: str, prefix: str, list_view: Callable, edit_view: Callable, delete_view: Callable
+) -> list[URLPattern]:
+    """The same pages for each kind: a stateless group's under groups/, a node's under nodes/;
+    each route's name is the kind then the page ("stateless_edit")."""
+    with_kind = {"kind": kind}
+    item = f"{prefix}/<str:group_id>/"
+    return [
+        path(f"{prefix}/", list_view, name=f"{kind}_list"),
+        path(f"{prefix}/new/", edit_view, name=f"{kind}_create"),
+        path(f"{prefix}/import/", views_copies.import_json, with_kind, name=f"{kind}_import"),
+        path(item, edit_view, name=f"{kind}_edit"),
+        path(f"{item}delete/", delete_view, name=f"{kind}_delete"),
+        path(f"{item}clone/", views_copies.clone, with_kind, name=f"{kind}_clone"),
+        path(f"{item}export/", views_copies.export, with_kind, name=f"{kind}_export"),
+        path(
+            f"{item}revisions/<int:number>/restore/",
+            views_copies.restore,
+            with_kind,
+            name=f"{kind}_restore",
+        ),
+    ]
+
 
 urlpatterns = [
-    path("groups/", views.stateless_list, name="stateless_list"),
-    path("groups/new/", editor_views.edit_stateless, name="stateless_create"),
-    path("groups/import/", views_copies.import_json, STATELESS, name="stateless_import"),
-    path("groups/<str:group_id>/", editor_views.edit_stateless, name="stateless_edit"),
-    path("groups/<str:group_id>/delete/", views_delete.delete_stateless, name="stateless_delete"),
-    path("groups/<str:group_id>/clone/", views_copies.clone, STATELESS, name="stateless_clone"),
-    path("groups/<str:group_id>/export/", views_copies.export, STATELESS, name="stateless_export"),
-    path(
-        "groups/<str:group_id>/revisions/<int:number>/restore/",
-        views_copies.restore,
-        STATELESS,
-        name="stateless_restore",
+    *_kind_routes(
+        "stateless",
+        "groups",
+        views.stateless_list,
+        editor_views.edit_stateless,
+        views_delete.delete_stateless,
     ),
-    path("nodes/", views.stateful_list, name="stateful_list"),
-    path("nodes/new/", editor_views.edit_stateful, name="stateful_create"),
-    path("nodes/import/", views_copies.import_json, STATEFUL, name="stateful_import"),
-    path("nodes/<str:group_id>/", editor_views.edit_stateful, name="stateful_edit"),
-    path("nodes/<str:group_id>/delete/", views_delete.delete_stateful, name="stateful_delete"),
-    path("nodes/<str:group_id>/clone/", views_copies.clone, STATEFUL, name="stateful_clone"),
-    path("nodes/<str:group_id>/export/", views_copies.export, STATEFUL, name="stateful_export"),
-    path(
-        "nodes/<str:group_id>/revisions/<int:number>/restore/",
-        views_copies.restore,
-        STATEFUL,
-        name="stateful_restore",
+    *_kind_routes(
+        "stateful",
+        "nodes",
+        views.stateful_list,
+        editor_views.edit_stateful,
+        views_delete.delete_stateful,
     ),
     path("drafts/", views.drafts, name="drafts"),
     path("drafts/<str:group_id>/compare/", views.compare, name="compare"),

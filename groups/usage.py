@@ -79,6 +79,15 @@ class _Candidate:
     url: str
 
 
+def _candidate(row: list[Any], *, status: str, url: str) -> _Candidate:
+    """A candidate from its row's first seven values, in _Candidate's order (region may be
+    null in a proposed spec)."""
+    pk, kind, name, account_id, account_name, region, gallery = row
+    return _Candidate(
+        pk, kind, name, account_id, account_name, str(region or ""), gallery, status, url
+    )
+
+
 def _users(matcher: _Matcher, candidates: Iterable[_Candidate]) -> list[ImageUser]:
     users = []
     for found in candidates:
@@ -126,34 +135,20 @@ def image_users(image: GalleryImage, version: ImageVersion | None = None) -> lis
         "pk",
     )
     from_groups = (
-        _Candidate(
-            id=pk,
-            kind=kind,
-            name=name,
-            account_id=account_id,
-            account_name=account_name,
-            region=region,
-            gallery=gallery,
+        _candidate(
+            [pk, kind, *rest],
             status="live" if status == Status.ACTIVE else "draft",
             url=reverse(EDIT_URL[Kind(kind)], kwargs={"group_id": pk}),
         )
-        for pk, kind, name, account_id, account_name, region, gallery, status in group_rows
+        for pk, kind, *rest, status in group_rows
     )
     from_changes = (
-        _Candidate(
-            id=pk,
-            kind=kind,
-            name=name,
-            account_id=account_id,
-            account_name=account_name,
-            region=str(region or ""),
-            gallery=gallery,
+        _candidate(
+            row,
             status=f"proposed change ({ChangeState(state).label.lower()})",
             url=reverse("reviews:change", kwargs={"change_id": change_id}),
         )
-        for pk, kind, name, account_id, account_name, region, gallery, state, change_id in (
-            change_rows
-        )
+        for *row, state, change_id in change_rows
     )
     matcher = _Matcher(image, version)
     return _users(matcher, from_groups) + _users(matcher, from_changes)
