@@ -9,13 +9,12 @@ import pytest
 
 from .http import call, go_kind
 from .round_trip import differences, merged
-from .terraform_bodies import (
+from .terraform_bodies import terraform_group, terraform_node
+from .terraform_changes import (
     DEALLOCATION,
-    terraform_group,
     terraform_group_update,
     terraform_minimal_group,
     terraform_minimal_node,
-    terraform_node,
     terraform_node_update,
 )
 
