@@ -27,7 +27,6 @@ from galleries.cascade.views import cascade_context
 from galleries.inventory.search import image_to_use
 from galleries.network.selectors import NETWORK_INPUTS, network_choices
 from galleries.regions import region_display_name
-from galleries.selectors import troubled_subscriptions
 
 from ..models import Group, Kind, Status
 from ..page_urls import CLONE_URL, DELETE_URL, EDIT_URL, EXPORT_URL, LIST_URL, RESTORE_URL
@@ -42,12 +41,12 @@ from ..spot.json import (
     editor_values_from_spec,
     spec_from_editor_values,
     to_item,
-    without_password,
 )
 from ..validation.problems import Problem
 from ..validation.rules import is_specialized, validate_spec
 from ..vm_sizes import normalize_architecture
-from . import values as editor_values
+from . import presenter, values as editor_values
+from .conflict import conflict_page
 from .form import GroupEditorForm
 from .sizes import size_picker
 
@@ -199,7 +198,7 @@ def _submit(
             request, kind, group, account, form, selection, errors=failed.problems, status=422
         )
     except RevisionConflict as conflict:
-        return _conflict(request, kind, conflict.current, expected, spec)
+        return conflict_page(request, kind, conflict.current, expected, spec)
     except ReviewRefused as refused:
         problem = Problem("CHANGE_CONFLICT", f"Not saved: {refused}", "")
         return _render(request, kind, group, account, form, selection, errors=[problem], status=409)
@@ -313,7 +312,7 @@ def _render(
         if level is not None and level.field in form.fields:
             level.errors = list(form.errors.get(level.field, []))
             level.warnings = views[level.field].warnings
-    anchor = _cascade_anchors(context["cascade_levels"])
+    anchor = presenter.cascade_anchors(context["cascade_levels"])
     error_links = [
         (anchor.get(name, name), str(error))
         for name, errors in form.errors.items()
@@ -340,7 +339,7 @@ def _render(
         },
     )
     context.update(
-        azure_trouble=_azure_trouble(request.organization, account, selection),
+        azure_trouble=presenter.azure_trouble(request.organization, account, selection),
         kind=kind,
         kind_label=Kind(kind).label,
         tabs=TABS,
@@ -380,56 +379,3 @@ def _render(
         ],
     )
     return render(request, "groups/editor.html", context, status=status)
-
-
-def _azure_trouble(
-    organization: Any, account: Account, selection: Selection
-) -> list[tuple[Any, str]]:
-    """The subscriptions this group deploys to or takes its image from that Azure reports as
-    not plain Enabled (Disabled, Warned...), each with what it is to the group."""
-    troubled = troubled_subscriptions(organization, [account.pk, selection.account])
-    found = []
-    for account_id, subscription in troubled.items():
-        roles = []
-        if account_id == account.pk:
-            roles.append("it deploys there")
-        if account_id == selection.account:
-            roles.append("its image comes from there")
-        found.append((subscription, " and ".join(roles)))
-    return found
-
-
-def _cascade_anchors(levels: list[tuple[str, Any]]) -> dict[str, str]:
-    """Error links for cascade levels not on the page yet (their parent is unchosen) point at
-    the first rendered level still waiting for a choice instead."""
-    rendered = [level for _key, level in levels if level is not None and level.field]
-    if not rendered:
-        return {}
-    waiting = next((level for level in rendered if not level.selected), rendered[-1])
-    shown = {level.field for level in rendered}
-    return {name: waiting.field for name in CASCADE_FIELDS if name not in shown}
-
-
-def _conflict(
-    request: AuthedRequest,
-    kind: Kind,
-    current: Group,
-    started_from: int | None,
-    attempted_spec: dict[str, Any],
-) -> HttpResponse:
-    base = current.revisions.filter(number=started_from or 0).first()
-    context = {
-        "kind": kind,
-        "group": current,
-        "started_from": started_from,
-        "changed_by": current.updated_by,
-        "their_changes": editor_values.unified_diff(
-            base.spec if base else {},
-            current.spec,
-            f"revision {started_from} (yours started here)",
-            f"revision {current.revision} (saved now)",
-        ),
-        "attempted_json": editor_values.json_text(without_password(attempted_spec)),
-        "edit_url": reverse(EDIT_URL[kind], kwargs={"group_id": current.pk}),
-    }
-    return render(request, "groups/conflict.html", context, status=409)
