@@ -7,7 +7,8 @@ import pytest
 
 from deploy.compose_smoke import compose_file
 from deploy.compose_smoke.compose_file import ComposeError, interpolate
-from deploy.compose_smoke.smoke import COMPOSE_FILES, smoke_variables
+from deploy.compose_smoke.smoke import COMPOSE_FILES
+from deploy.compose_smoke.stack import smoke_variables
 
 COMPOSE_YML, SMOKE_OVERRIDE = COMPOSE_FILES
 APP_SERVICES = ("migrate", "web", "worker", "beat")
