@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .ids import new_account_id, new_public_id
+from .ids import insert_with_new_id, new_account_id
 from .text import RepairingJSONDecoder
 
 
@@ -21,9 +21,14 @@ class Organization(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.public_id:
-            self.public_id = new_public_id("ou")
-        super().save(*args, **kwargs)
+        if self.public_id:
+            super().save(*args, **kwargs)
+            return
+        # A drawn id that another organization holds is refused by its unique index (never
+        # overwritten: the primary key is the database's); draw again rather than fail.
+        insert_with_new_id(
+            self, "public_id", "ou", lambda: super(Organization, self).save(*args, **kwargs)
+        )
 
 
 class Account(models.Model):

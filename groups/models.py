@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from console.ids import new_public_id
+from console.ids import insert_with_new_id
 from console.text import RepairingJSONDecoder
 
 # Registers the review models (change requests, verdicts, timeline) with this app.
@@ -77,9 +77,15 @@ class Group(models.Model):
         return f"{self.name} ({self.id})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.id:
-            self.id = new_public_id(ID_PREFIX[Kind(self.kind)])
-        super().save(*args, **kwargs)
+        if self.id:
+            super().save(*args, **kwargs)
+            return
+        # Always an INSERT: for a primary key without a default Django tries an UPDATE first,
+        # which would silently overwrite the group (of any organization) holding a drawn id.
+        kwargs["force_insert"] = True
+        insert_with_new_id(
+            self, "id", ID_PREFIX[Kind(self.kind)], lambda: super(Group, self).save(*args, **kwargs)
+        )
 
 
 class Revision(models.Model):
