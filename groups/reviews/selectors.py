@@ -12,10 +12,15 @@ from django.utils import timezone
 from console.models import Organization
 
 from ..models import Group
-from .models import OPEN_STATES, ChangeRequest, ChangeState, TimelineEvent, Verdict
+from .models import (
+    OPEN_STATES,
+    ChangeRequest,
+    ChangeState,
+    TimelineEvent,
+    Verdict,
+)
 
 RECENTLY_APPLIED_DAYS = 7
-WAITING_STATES = (ChangeState.IN_REVIEW, ChangeState.CHANGES_REQUESTED, ChangeState.APPROVED)
 
 
 def narrowed(
@@ -28,7 +33,7 @@ def narrowed(
 ) -> QuerySet[ChangeRequest]:
     """`changes` filtered as the inbox's filters say; `state="open"`: any open state."""
     if state == "open":
-        changes = changes.filter(state__in=OPEN_STATES)
+        changes = changes.filter(in_open_state=True)
     elif state:
         changes = changes.filter(state=state)
     if account:
@@ -43,11 +48,42 @@ def narrowed(
     return changes
 
 
+NEWEST_FIRST = ("-updated_at", "-id")
+
+
 def changes_for(organization: Organization, **filters: Any) -> QuerySet[ChangeRequest]:
     changes = ChangeRequest.objects.filter(organization=organization).select_related(
         "group", "group__account", "author"
     )
-    return narrowed(changes, **filters).order_by("-updated_at", "-id")
+    return narrowed(changes, **filters).order_by(*NEWEST_FIRST)
+
+
+# What a list row shows (reviews/_change_rows.html): no Spot JSON, no password, no other column.
+LISTED_FIELDS = (
+    "state",
+    "health",
+    "updated_at",
+    "group__name",
+    "group__kind",
+    "group__account__name",
+    "author__username",
+)
+
+
+def window_of(changes: QuerySet[ChangeRequest], start: int, stop: int) -> list[ChangeRequest]:
+    """Rows `start`..`stop` of `changes` newest first, as a list shows them (no Spot JSON).
+
+    The window is picked from the changes alone, walking an open-change index and stopping
+    at `stop`; only its rows are then joined to their group, account and author. Joined in
+    one query, PostgreSQL could hash-join every waiting change to its author before sorting
+    them (83 ms at 10,000 changes when it misjudged their number)."""
+    window = changes.order_by(*NEWEST_FIRST).values("pk")[start:stop]
+    return list(
+        ChangeRequest.objects.filter(pk__in=window)
+        .select_related("group", "group__account", "author")
+        .only(*LISTED_FIELDS)
+        .order_by(*NEWEST_FIRST)
+    )
 
 
 def get_change(organization: Organization, change_id: int | str) -> ChangeRequest:
@@ -95,7 +131,7 @@ def waiting_for(organization: Organization, user: Any) -> QuerySet[ChangeRequest
     named = ChangeRequest.reviewers.through.objects.filter(changerequest=OuterRef("pk"))
     return (
         changes_for(organization)
-        .filter(state__in=WAITING_STATES)
+        .filter(in_waiting_state=True)
         .exclude(author=user)
         .filter(Exists(named.filter(user=user)) | ~Exists(named))
         .exclude(_reviewed_by(user))
@@ -103,7 +139,7 @@ def waiting_for(organization: Organization, user: Any) -> QuerySet[ChangeRequest
 
 
 def mine_waiting(organization: Organization, user: Any) -> QuerySet[ChangeRequest]:
-    return changes_for(organization, author=user).filter(state__in=OPEN_STATES)
+    return changes_for(organization, author=user).filter(in_open_state=True)
 
 
 def recently_applied(organization: Organization) -> QuerySet[ChangeRequest]:

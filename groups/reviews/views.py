@@ -38,6 +38,7 @@ from .selectors import (
     timeline_of,
     verdicts_of,
     waiting_for,
+    window_of,
 )
 
 INBOX_LIMIT = 25
@@ -60,7 +61,7 @@ class InboxPage:
         raw = request.GET.get(param, "1")
         number = int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
         start = (number - 1) * INBOX_LIMIT
-        found = list(changes[start : start + INBOX_LIMIT + 1])
+        found = window_of(changes, start, start + INBOX_LIMIT + 1)
         others = request.GET.copy()
         others.pop(param, None)
         return cls(found[:INBOX_LIMIT], number, len(found) > INBOX_LIMIT, param, others.urlencode())
@@ -105,8 +106,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             author=author,
             image_name=filters["image"],
         )
-        # A list needs no Spot JSON: not decoding it keeps the page fast at any size.
-        return InboxPage.of(request, name, changes.defer("proposed_spec", "group__spec"))
+        return InboxPage.of(request, name, changes)
 
     context = {
         "waiting": listed("waiting", waiting_for(organization, request.user)),
