@@ -223,6 +223,7 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace) -> None:
+    from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
 
@@ -243,6 +244,8 @@ def run(args: argparse.Namespace) -> None:
     full_s, full_queries, full = timed_recompute(organization)
 
     analyze_like_autovacuum(args.database)
+    # (user id, path) -> (queries, ms in execute: PostgreSQL's answer; SQLite reads rows later)
+    database: dict[tuple[int, str], tuple[int, float]] = {}
 
     def timed(user, path: str) -> tuple[list[float], float]:
         """Wall ms of each request, and this process's CPU ms per request (less sensitive to
@@ -258,6 +261,19 @@ def run(args: argparse.Namespace) -> None:
             samples.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.status_code
         cpu_ms = (time.process_time() - cpu_started) * 1000 / args.inbox_requests
+        waits: list[float] = []
+
+        def timed_sql(execute, sql, params, many, context):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                waits.append(time.perf_counter() - started)
+
+        # Once more, its statements long prepared (PostgreSQL), as a served page's are.
+        with connection.execute_wrapper(timed_sql):
+            client.get(path)
+        database[(user.pk, path)] = (len(waits), sum(waits) * 1000)
         return samples, cpu_ms
 
     with override_settings(DEBUG=False):
@@ -290,6 +306,9 @@ def run(args: argparse.Namespace) -> None:
         f"requests; CPU {inbox_cpu:5.2f} ms per request"
     )
     print(f"  goal < {INBOX_GOAL_MS:.0f} ms: p50 is {inbox_p50 / INBOX_GOAL_MS:.2f} of the budget")
+    for (user_id, path), (count, waited) in database.items():
+        who = "the reviewer" if user_id == reviewer.pk else "the author"
+        print(f"  {path} as {who}: {count} queries, {waited:5.1f} ms in their execute")
     print(
         f"GET /reviews/ as the author of every change: p50 "
         f"{statistics.median(author_samples):6.2f} ms; CPU {author_cpu:5.2f} ms per request"
