@@ -124,7 +124,9 @@ def serving(env: dict[str, str], port: int, workdir: Path) -> Iterator[int]:
 
 def check_answer(port: int, path: str, headers: dict[str, str]) -> None:
     """The URL answers 200 with a page, not a redirect to the login form."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    # The first answer waits for a worker to load the app and for a cold database: on a busy
+    # machine, with a 1M-version SQLite file, that took over 30 s.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     body = response.read()
