@@ -35,9 +35,11 @@ RUN DJANGO_DEBUG=0 \
 USER app
 EXPOSE 8000
 
-# gunicorn reads its worker count from WEB_CONCURRENCY. It only listens on the compose network,
-# behind the TLS-terminating proxy, so that proxy's X-Forwarded-* headers are trusted.
+# gunicorn reads its worker count from WEB_CONCURRENCY and its threads from WEB_THREADS
+# (console/gunicorn_conf.py). It only listens on the compose network, behind the
+# TLS-terminating proxy, so that proxy's X-Forwarded-* headers are trusted.
 CMD ["gunicorn", "console.wsgi:application", \
+     "-c", "python:console.gunicorn_conf", \
      "--bind", "0.0.0.0:8000", \
      "--access-logfile", "-", \
      "--forwarded-allow-ips", "*"]

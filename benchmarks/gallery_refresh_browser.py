@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from end_to_end import collect_static, free_port, production_environment, serving
+from gunicorn_wrk import collect_static, free_port, production_environment, serving
 from inventory_world import ROOT
 
 GOAL_SECONDS = 1.0

@@ -1,7 +1,8 @@
 """gunicorn hooks for benchmarks/end_to_end.py: count SQL statements per request URL, server-side.
 
-Loaded with `gunicorn -c benchmarks/gunicorn_counting.py` next to the usual command-line
-options; nothing in the console's code or settings changes. Each worker counts requests and
+Loaded with `gunicorn -c benchmarks/gunicorn_counting.py` in place of production's
+`-c python:console.gunicorn_conf`, whose settings and hooks it keeps; nothing in the console's
+code or settings changes. Each worker counts requests and
 the statements run while serving them (on whatever connection, pooled or not), keyed by path
 and query string, and writes its tally to $BENCHMARK_COUNTS_DIR/<pid>.json when it exits.
 """
@@ -14,6 +15,9 @@ import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+from console.gunicorn_conf import *  # noqa: F403 (production's settings, then its hooks below)
+from console.gunicorn_conf import post_worker_init as production_post_worker_init
 
 _lock = threading.Lock()
 _current = threading.local()
@@ -41,6 +45,7 @@ def _connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
+    production_post_worker_init(worker)
     from django.core.signals import request_started
     from django.db.backends.signals import connection_created
 

@@ -61,17 +61,21 @@ def unstorable_input(request: Any, *, form: bool = True) -> tuple[str, str] | No
     clause), or None. A JSON body is the API parser's business: the API passes form=False, as
     reading the form would consume the body its parser reads.
     """
-    candidates: list[tuple[str, str, str]] = [("", "The address", request.path_info)]
+    reason = unstorable_text_reason(request.path_info)
+    if reason is not None:
+        return "", f"The address {reason}, which can't be stored."
     sources = [("query parameter", request.GET)]
     if form and request.method == "POST" and request.content_type in _FORM_TYPES:
         sources.append(("form field", request.POST))
     for kind, data in sources:
         for key, values in data.lists():
-            label = f"The {kind} “{printable(key)}”"
-            candidates.append((printable(key), f"The name of a {kind}", key))
-            candidates.extend((printable(key), label, value) for value in values)
-    for field, label, text in candidates:
-        reason = unstorable_text_reason(text)
-        if reason is not None:
-            return field, f"{label} {reason}, which can't be stored."
+            # The labels are only spelled out for a refusal: every request passes through here.
+            reason = unstorable_text_reason(key)
+            if reason is not None:
+                return printable(key), f"The name of a {kind} {reason}, which can't be stored."
+            for value in values:
+                reason = unstorable_text_reason(value)
+                if reason is not None:
+                    label = f"The {kind} “{printable(key)}”"
+                    return printable(key), f"{label} {reason}, which can't be stored."
     return None

@@ -1,6 +1,7 @@
 """The Shared Image cascade's levels, built from a Selection with queries.py's reads.
 
-A fragment builds one level (at most three queries); the editor page builds them all.
+A fragment builds one level (at most three queries); the editor page builds them all. Each
+builder but the account's takes the subscription's row when the caller has read it already.
 """
 
 from __future__ import annotations
@@ -141,8 +142,10 @@ def account_level(organization: Organization, selection: Selection) -> Level:
     return Level("spot_account_id", options, selection.account)
 
 
-def resource_group_level(organization: Organization, selection: Selection) -> Level:
-    sub = queries.subscription_with_age(organization, selection.account)
+def resource_group_level(
+    organization: Organization, selection: Selection, sub: SubscriptionAge | None = None
+) -> Level:
+    sub = sub or queries.subscription_with_age(organization, selection.account)
     query = selection.queries.get("gallery_resource_group_name", "")
     names, truncated = queries.resource_group_names(
         sub, selection.gallery_resource_group_name, query
@@ -157,8 +160,10 @@ def resource_group_level(organization: Organization, selection: Selection) -> Le
     )
 
 
-def gallery_level(organization: Organization, selection: Selection) -> Level:
-    sub = queries.subscription_with_age(organization, selection.account)
+def gallery_level(
+    organization: Organization, selection: Selection, sub: SubscriptionAge | None = None
+) -> Level:
+    sub = sub or queries.subscription_with_age(organization, selection.account)
     query = selection.queries.get("gallery_name", "")
     names, truncated = queries.gallery_names(
         sub, selection.gallery_resource_group_name, selection.gallery_name, query
@@ -166,9 +171,11 @@ def gallery_level(organization: Organization, selection: Selection) -> Level:
     return _named_level("gallery_name", names, truncated, selection.gallery_name, sub, query)
 
 
-def image_level(organization: Organization, selection: Selection) -> Level:
+def image_level(
+    organization: Organization, selection: Selection, sub: SubscriptionAge | None = None
+) -> Level:
     """Images for the chosen OS, and the share check's verdict for another subscription's."""
-    sub = queries.subscription_with_age(organization, selection.account)
+    sub = sub or queries.subscription_with_age(organization, selection.account)
     query = selection.queries.get("image_name", "")
     names, truncated = queries.image_names(sub, selection, query)
     # An image that no longer fits (the OS changed, or it is gone) is dropped, not kept.
@@ -189,9 +196,11 @@ def image_level(organization: Organization, selection: Selection) -> Level:
     return level
 
 
-def version_level(organization: Organization, selection: Selection) -> Level:
+def version_level(
+    organization: Organization, selection: Selection, sub: SubscriptionAge | None = None
+) -> Level:
     """ "Latest (currently x)" first, then versions newest first, failed ones disabled."""
-    sub = queries.subscription_with_age(organization, selection.account)
+    sub = sub or queries.subscription_with_age(organization, selection.account)
     image = queries.chosen_image(sub, selection)
     if image is None:
         kept = selection.version_name
@@ -269,9 +278,11 @@ def _version_option(version: VersionRow, today: str, not_in_region: str) -> Opti
     return Option(version.name, " · ".join(parts), disabled=failed)
 
 
-def version_details(organization: Organization, selection: Selection) -> Level:
+def version_details(
+    organization: Organization, selection: Selection, sub: SubscriptionAge | None = None
+) -> Level:
     """The chosen version (or what "latest" resolves to) with its regions and replica counts."""
-    sub = queries.subscription_with_age(organization, selection.account)
+    sub = sub or queries.subscription_with_age(organization, selection.account)
     image = queries.chosen_image(sub, selection)
     details: dict[str, Any] = {"image": image, "version": None, "region": selection.region}
     level = Level("details", [], selection.version_name, subscription=sub, extra=details)

@@ -26,9 +26,15 @@ from galleries.regions import AZURE_REGIONS
 from galleries.selectors import subscription_for_account
 from galleries.sharing import check_pair
 
+from .fragment_cache import fragment_key, rendered
 from .levels import ALL_LEVELS, BUILDERS, NEXT_LEVEL, full_cascade
-from .queries import find_gallery
+from .queries import SubscriptionAge, find_gallery, subscription_with_age
 from .selection import FIELDS, Selection, selection_from
+
+# The levels listing one subscription's inventory and nothing else, served from
+# fragment_cache.py. The image level also says whether the group's subscription may read the
+# gallery (a share check, which "Check now" renews without a refresh), so it is always built.
+CACHED_LEVELS = ("gallery_resource_group_name", "gallery_name", "version_name", "details")
 
 
 def is_fragment_request(request: AuthedRequest) -> bool:
@@ -72,14 +78,33 @@ def level(request: AuthedRequest, key: str) -> HttpResponse:
     if not is_fragment_request(request):
         return browse(request)
     selection = selection_from(request.GET, changed=changed_field(request))
-    context = _level_context(request, key, selection)
-    context["refreshed"] = request.GET.get("refreshed") == "1"
-    # Rendered without the request's context processors: a fragment needs none of their queries.
-    return HttpResponse(render_to_string("cascade/fragment.html", context))
+    sub = None
+    if key in CACHED_LEVELS and _parent_chosen(selection, ALL_LEVELS.index(key)):
+        sub = subscription_with_age(request.organization, selection.account)
+
+    def render() -> str:
+        context = _level_context(request, key, selection, sub)
+        context["refreshed"] = request.GET.get("refreshed") == "1"
+        # Without the request's context processors: a fragment needs none of their queries.
+        return render_to_string("cascade/fragment.html", context)
+
+    if sub is None:
+        return HttpResponse(render())
+    cache_key = fragment_key(
+        sub,
+        key,
+        list(request.GET.lists()),
+        changed_field(request),
+        has_role(request, Role.EDITOR),
+    )
+    return HttpResponse(rendered(cache_key, render))
 
 
-def _level_context(request: AuthedRequest, key: str, selection: Selection) -> dict[str, Any]:
-    """What cascade/fragment.html needs for level `key` (raises Http404 as its builder does)."""
+def _level_context(
+    request: AuthedRequest, key: str, selection: Selection, sub: SubscriptionAge | None = None
+) -> dict[str, Any]:
+    """What cascade/fragment.html needs for level `key` (raises Http404 as its builder does);
+    `sub`: the subscription's row, when already read."""
     position = ALL_LEVELS.index(key)
     context: dict[str, Any] = {
         "key": key,
@@ -93,7 +118,7 @@ def _level_context(request: AuthedRequest, key: str, selection: Selection) -> di
         # Nothing to list until the parent is chosen (e.g. the OS changed before any gallery).
         context.update(level=None, lazy_next=False)
     else:
-        built = BUILDERS[key](request.organization, selection)
+        built = BUILDERS[key](request.organization, selection, sub)
         lazy_next = bool(built.selected) and key != "details"
         keep = _kept_child(selection, key) if lazy_next else {}
         context.update(

@@ -76,6 +76,7 @@ class Gunicorn:
     def __init__(self, static_root: Path, workers: int = 3) -> None:
         # As the Dockerfile runs it (without its public bind), on an address the OS picks.
         command = [sys.executable, "-m", "gunicorn", "console.wsgi:application"]
+        command += ["-c", "python:console.gunicorn_conf"]
         command += ["--bind", "127.0.0.1:0", "--workers", str(workers)]
         self.process = subprocess.Popen(
             command,
