@@ -11,6 +11,7 @@ query waits until the window resets (`x-ms-user-quota-resets-after`).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -102,11 +103,13 @@ def _query_page(
         params={"api-version": GRAPH_API_VERSION},
         json={"subscriptions": subscriptions, "query": INVENTORY_QUERY, "options": options},
     )
-    # The client's raw call in 8.0.1 (later generators name it send_request).
-    response = client._send_request(request)
+    # The client's raw call in 8.0.1 (later generators name it send_request). Streamed, so
+    # that the pipeline does not decode the JSON body too: a page is decoded once, here.
+    response = client._send_request(request, stream=True)
+    body = response.read()
     if response.status_code != 200:
         raise HttpResponseError(response=response, error_format=ARMErrorFormat)
-    return dict(response.json())
+    return dict(json.loads(body))
 
 
 def query_pages(

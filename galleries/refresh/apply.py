@@ -65,8 +65,8 @@ VERSION_FIELDS = (
 )
 REGION_FIELDS = ("replica_count", "storage_account_type", "exclude_from_latest")
 BATCH = 500
-# Above this many new rows, their ids are read back with one query over the whole scope
-# rather than in batches of `arm_id IN (...)`.
+# Where INSERT cannot return the new ids: above this many new rows, they are read back with
+# one query over the whole scope rather than in batches of `arm_id IN (...)`.
 READ_BACK_WHOLE_SCOPE = 1000
 
 
@@ -131,8 +131,11 @@ class _Applier:
         pks = {arm_id: cached.pk for arm_id, cached in existing.items()}
         if to_create:
             names = ("subscription_id", "arm_id", "first_seen_at", "last_seen_at", "deleted_at")
-            insert_rows(model, (*names, *fields), to_create)
-            pks.update(self._read_back_pks(model, [row[1] for row in to_create], scope))
+            returned = insert_rows(model, (*names, *fields), to_create, returning=("arm_id", "id"))
+            if returned is None:
+                pks.update(self._read_back_pks(model, [row[1] for row in to_create], scope))
+            else:
+                pks.update((arm_id, pk) for arm_id, pk in returned)
         update_rows(model, (*fields, "deleted_at", "last_seen_at"), to_update)
         counts["created"] += len(to_create)
         counts["updated"] += len(to_update)
@@ -141,6 +144,7 @@ class _Applier:
     def _read_back_pks(
         self, model: type[models.Model], created: list[str], scope: dict[str, Any]
     ) -> dict[str, int]:
+        """The ids of the rows just created, where INSERT cannot return them."""
         if len(created) > READ_BACK_WHOLE_SCOPE:
             return dict(self._rows(model, **scope).values_list("arm_id", "pk"))
         pks: dict[str, int] = {}

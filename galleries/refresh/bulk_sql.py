@@ -1,23 +1,35 @@
-"""Plain executemany INSERTs and UPDATEs for the inventory apply, and SQLite's writer turn.
+"""Plain multi-row INSERTs and executemany UPDATEs for the inventory apply, and SQLite's
+writer turn.
 
 A refresh creates or compares tens of thousands of rows at once; building a model instance
 per row (bulk_create, bulk_update's CASE WHEN) costs more than the database does, so rows
 travel as tuples in the column order given, adapted for the driver once per distinct value.
+New rows go in as INSERT ... VALUES (...), (...), ... of as many rows as the database takes
+parameters: one statement per few hundred rows, not one step per row (SQLite's executemany
+steps, and lets go of the GIL, once per row, so listing threads stall the apply between
+rows), with RETURNING of the new ids where the database has it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models, router
 
 from galleries.models import ConnectedSubscription
 
 CHUNK = 5000
+# Parameters of one INSERT (within every database's limit: SQLite's default is 32,766,
+# PostgreSQL's 65,535). Few long statements: after each, the applying thread must win the GIL
+# back from the listing threads, which can take a switch interval (5 ms).
+PARAMETERS_PER_INSERT = 30000
 _SQLITE_WRITER = threading.RLock()  # re-entrant: a caller may hold the turn already
 
 
@@ -35,11 +47,24 @@ def _adapters(
 def _adapter(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
     """How a value of `field` reaches the driver (None: as it is)."""
     if isinstance(field, models.DateTimeField):
+        if connection.vendor == "postgresql":
+            return None  # psycopg sends an aware datetime as it is, as Django's adapter does
+        adapt = connection.ops.adapt_datetimefield_value
+        if connection.vendor == "sqlite" and settings.USE_TZ and connection.timezone_name == "UTC":
+            adapt = functools.partial(_sqlite_utc_text, adapt)
         # Most values are the refresh's own timestamp: adapt each distinct value once.
-        return functools.lru_cache(maxsize=4096)(connection.ops.adapt_datetimefield_value)
+        return functools.lru_cache(maxsize=4096)(adapt)
     if isinstance(field, models.JSONField):
         return lambda value: field.get_db_prep_save(value, connection)
     return None
+
+
+def _sqlite_utc_text(adapt: Callable[[Any], Any], value: Any) -> Any:
+    """Django's SQLite text of an aware UTC datetime (its naive UTC `str`) without its
+    general path; anything else goes through `adapt`."""
+    if type(value) is datetime.datetime and value.tzinfo is datetime.UTC:
+        return str(value.replace(tzinfo=None))
+    return adapt(value)
 
 
 def _adapt(rows: Sequence[Sequence[Any]], adapters: list[Callable[[Any], Any] | None]) -> list:
@@ -71,17 +96,54 @@ def _quoted(model: type[models.Model], names: Sequence[str]) -> tuple[Any, str, 
     return connection, quote(model._meta.db_table), [quote(by_attname[n].column) for n in names]
 
 
+def _max_parameters(connection: Any) -> int:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return min(PARAMETERS_PER_INSERT, int(limit))
+    if connection.vendor == "postgresql":
+        return PARAMETERS_PER_INSERT
+    return int(connection.features.max_query_params or 999)
+
+
 def insert_rows(
-    model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """INSERT `rows` (tuples of the attributes `names`) with one executemany."""
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]] | None:
+    """INSERT `rows` (tuples of the attributes `names`), many rows a statement. With
+    `returning` (attribute names), returns those values of every new row, in no particular
+    order; None when the database cannot return rows from an INSERT (read them back)."""
     if not rows:
-        return
+        return []
     connection, table, columns = _quoted(model, names)
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from model metadata)
-        table, ", ".join(columns), ", ".join(["%s"] * len(names))
-    )
-    _executemany(connection, sql, _adapt(rows, _adapters(model, names, connection)))
+    give_back = bool(returning) and connection.features.can_return_rows_from_bulk_insert
+    suffix = ""
+    if give_back:
+        suffix = " RETURNING " + ", ".join(_quoted(model, returning)[2])
+    width = len(names)
+    per_statement = max(1, _max_parameters(connection) // width)
+    one_row = "(" + ", ".join(["%s"] * width) + ")"
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 (model metadata)
+    adapted = _adapt(rows, _adapters(model, names, connection))
+    created: list[tuple[Any, ...]] = []
+    full_sql = head + ", ".join([one_row] * per_statement) + suffix
+    with connection.cursor() as cursor:
+        for start in range(0, len(adapted), per_statement):
+            batch = adapted[start : start + per_statement]
+            sql = (
+                full_sql
+                if len(batch) == per_statement
+                else (head + ", ".join([one_row] * len(batch)) + suffix)
+            )
+            cursor.execute(sql, [value for row in batch for value in row])
+            if give_back:
+                created.extend(map(tuple, cursor.fetchall()))
+    if returning and not give_back:
+        return None
+    return created
 
 
 def update_rows(

@@ -5,6 +5,7 @@ Parsers take the REST (camelCase) JSON of an ARM resource, as `model.as_dict()` 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,10 @@ from django.utils.dateparse import parse_datetime
 
 from galleries.arm_ids import resource_group_name_of, resource_group_of, version_sort_key
 from galleries.regions import normalize_region
+
+# A refresh parses tens of thousands of versions whose region names and version names repeat.
+_region_code = functools.lru_cache(maxsize=1024)(normalize_region)
+_sort_key = functools.lru_cache(maxsize=8192)(version_sort_key)
 
 
 def _datetime(value: Any) -> datetime | None:
@@ -159,7 +164,7 @@ def parse_version(data: dict[str, Any], image_id: str) -> VersionData:
     default_replicas = _replica_count(publishing.get("replicaCount"), 1)
     regions: dict[str, RegionData] = {}
     for target in publishing.get("targetRegions") or []:
-        code = normalize_region(str(target.get("name") or ""))[:64]
+        code = _region_code(str(target.get("name") or ""))[:64]
         if code:
             regions[code] = RegionData(
                 region=code,
@@ -175,7 +180,7 @@ def parse_version(data: dict[str, Any], image_id: str) -> VersionData:
         arm_id=str(data["id"]).lower(),
         name=name,
         image_id=image_id,
-        sort_key=version_sort_key(name),
+        sort_key=_sort_key(name),
         published_date=_datetime(publishing.get("publishedDate")),
         end_of_life_date=_datetime(publishing.get("endOfLifeDate")),
         exclude_from_latest=bool(publishing.get("excludeFromLatest")),

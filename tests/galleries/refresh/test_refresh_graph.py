@@ -68,6 +68,30 @@ def test_graph_refresh_deletes_what_resource_graph_no_longer_shows(
     assert ImageVersion.objects.get(subscription=subscription, name=gone).deleted_at is not None
 
 
+@pytest.mark.parametrize("returning", [True, False], ids=["insert-returning", "ids-read-back"])
+def test_rows_spread_over_many_insert_statements_land_under_their_parents(
+    connect: Any, fresh_azure_sandbox: Any, monkeypatch: Any, returning: bool
+) -> None:
+    from django.db import connection
+
+    from galleries.refresh import bulk_sql
+
+    monkeypatch.setattr(bulk_sql, "PARAMETERS_PER_INSERT", 40)  # two or three rows a statement
+    if not returning:
+        features = type(connection.features)
+        monkeypatch.setattr(features, "can_return_rows_from_bulk_insert", False)
+    subscription = connect("Production")
+
+    (run,) = refresh_subscriptions([subscription], through_graph=True)
+    (again,) = refresh_subscriptions([subscription], through_graph=True)
+
+    assert run.status == "succeeded", run.error
+    assert cached_tree(subscription) == world_tree(fresh_azure_sandbox, "Production")
+    # Every value (dates too) was stored as it compares: the same world writes nothing.
+    assert again.status == "succeeded", again.error
+    assert all(c["created"] == c["updated"] == 0 for c in again.counts.values()), again.counts
+
+
 def test_a_failed_page_makes_the_run_partial_and_deletes_nothing(
     connect: Any, fresh_azure_sandbox: Any, settings: Any
 ) -> None:
