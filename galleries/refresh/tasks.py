@@ -6,6 +6,7 @@ schedule and messages already queued name them so."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -62,12 +63,26 @@ def jitter_for(subscription_pk: int, interval: timedelta) -> timedelta:
     return interval * 0.2 * fraction
 
 
-_LIMITS: dict[str, Any] = {
-    "acks_late": True,
-    "ignore_result": True,
-    "soft_time_limit": 600,
-    "time_limit": 660,
-}
+def _task(*, soft_time_limit: int, time_limit: int, bind: bool = False) -> Callable[..., Any]:
+    """A task acknowledged only once done (a worker lost mid-task hands it on), keeping no
+    result, named `galleries.tasks.<function name>` (see the module's docstring)."""
+
+    def declare(function: Callable[..., Any]) -> Any:
+        return shared_task(
+            function,
+            bind=bind,
+            acks_late=True,
+            ignore_result=True,
+            soft_time_limit=soft_time_limit,
+            time_limit=time_limit,
+            name=f"galleries.tasks.{function.__name__}",
+        )
+
+    return declare
+
+
+# A refresh may list a large subscription page by page.
+_refresh_task = _task(bind=True, soft_time_limit=600, time_limit=660)
 
 
 def _check_sharing_after(task: Any, run: Any) -> None:
@@ -105,7 +120,7 @@ def _execute(task: Any, run_id: int, outcome: dict[str, Any] | None, retry: dict
         ) from unsaved
 
 
-@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_subscription_task")
+@_refresh_task
 def refresh_subscription_task(
     self: Any, run_id: int, outcome: dict[str, Any] | None = None
 ) -> None:
@@ -118,7 +133,7 @@ def refresh_subscription_task(
 set_run_queuer(lambda run_id: refresh_subscription_task.delay(run_id))
 
 
-@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_gallery_task")
+@_refresh_task
 def refresh_gallery_task(
     self: Any, gallery_id: int, run_id: int | None = None, outcome: dict[str, Any] | None = None
 ) -> None:
@@ -143,7 +158,7 @@ def refresh_gallery_task(
     _check_sharing_after(self, _execute(self, run.pk, None, retry))
 
 
-@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_full_chunk_task")
+@_refresh_task
 def refresh_full_chunk_task(self: Any, run_ids: list[int]) -> None:
     """Execute a chunk of full-refresh runs through Resource Graph (see fan_out_full_refresh);
     redelivered, it takes back the runs it owns."""
@@ -170,25 +185,13 @@ def fan_out_full_refresh(subscriptions: list[ConnectedSubscription]) -> int:
     return len(created)
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,
-    soft_time_limit=30,
-    time_limit=40,
-    name="galleries.tasks.sweep_dead_runs_task",
-)
+@_task(soft_time_limit=30, time_limit=40)
 def sweep_dead_runs_task() -> int:
     """Mark failed the runs whose lease ran out, so that no page shows a ghost for long."""
     return sweep_stale_runs()
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,
-    soft_time_limit=300,
-    time_limit=330,
-    name="galleries.tasks.check_sharing_task",
-)
+@_task(soft_time_limit=300, time_limit=330)
 def check_sharing_task(organization_id: int) -> None:
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is not None:
@@ -197,13 +200,7 @@ def check_sharing_task(organization_id: int) -> None:
         inventory_changed.send(sender=Organization, organization_id=organization_id)
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,
-    soft_time_limit=50,
-    time_limit=55,
-    name="galleries.tasks.refresh_due_subscriptions_task",
-)
+@_task(soft_time_limit=50, time_limit=55)
 def refresh_due_subscriptions_task() -> int:
     """Sweep dead runs, then refresh every subscription whose last one is old, through
     Resource Graph in chunks over the workers (fan_out_full_refresh).
