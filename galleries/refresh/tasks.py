@@ -6,7 +6,6 @@ schedule and messages already queued name them so."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -63,26 +62,20 @@ def jitter_for(subscription_pk: int, interval: timedelta) -> timedelta:
     return interval * 0.2 * fraction
 
 
-def _task(*, soft_time_limit: int, time_limit: int, bind: bool = False) -> Callable[..., Any]:
+def _task_options(name: str, *, soft_time_limit: int, time_limit: int) -> dict[str, Any]:
     """A task acknowledged only once done (a worker lost mid-task hands it on), keeping no
-    result, named `galleries.tasks.<function name>` (see the module's docstring)."""
-
-    def declare(function: Callable[..., Any]) -> Any:
-        return shared_task(
-            function,
-            bind=bind,
-            acks_late=True,
-            ignore_result=True,
-            soft_time_limit=soft_time_limit,
-            time_limit=time_limit,
-            name=f"galleries.tasks.{function.__name__}",
-        )
-
-    return declare
+    result, named `galleries.tasks.<name>` (see the module's docstring)."""
+    return {
+        "acks_late": True,
+        "ignore_result": True,
+        "soft_time_limit": soft_time_limit,
+        "time_limit": time_limit,
+        "name": f"galleries.tasks.{name}",
+    }
 
 
 # A refresh may list a large subscription page by page.
-_refresh_task = _task(bind=True, soft_time_limit=600, time_limit=660)
+REFRESH_LIMITS = {"soft_time_limit": 600, "time_limit": 660}
 
 
 def _check_sharing_after(task: Any, run: Any) -> None:
@@ -120,7 +113,7 @@ def _execute(task: Any, run_id: int, outcome: dict[str, Any] | None, retry: dict
         ) from unsaved
 
 
-@_refresh_task
+@shared_task(bind=True, **_task_options("refresh_subscription_task", **REFRESH_LIMITS))
 def refresh_subscription_task(
     self: Any, run_id: int, outcome: dict[str, Any] | None = None
 ) -> None:
@@ -133,7 +126,7 @@ def refresh_subscription_task(
 set_run_queuer(lambda run_id: refresh_subscription_task.delay(run_id))
 
 
-@_refresh_task
+@shared_task(bind=True, **_task_options("refresh_gallery_task", **REFRESH_LIMITS))
 def refresh_gallery_task(
     self: Any, gallery_id: int, run_id: int | None = None, outcome: dict[str, Any] | None = None
 ) -> None:
@@ -158,7 +151,7 @@ def refresh_gallery_task(
     _check_sharing_after(self, _execute(self, run.pk, None, retry))
 
 
-@_refresh_task
+@shared_task(bind=True, **_task_options("refresh_full_chunk_task", **REFRESH_LIMITS))
 def refresh_full_chunk_task(self: Any, run_ids: list[int]) -> None:
     """Execute a chunk of full-refresh runs through Resource Graph (see fan_out_full_refresh);
     redelivered, it takes back the runs it owns."""
@@ -185,13 +178,13 @@ def fan_out_full_refresh(subscriptions: list[ConnectedSubscription]) -> int:
     return len(created)
 
 
-@_task(soft_time_limit=30, time_limit=40)
+@shared_task(**_task_options("sweep_dead_runs_task", soft_time_limit=30, time_limit=40))
 def sweep_dead_runs_task() -> int:
     """Mark failed the runs whose lease ran out, so that no page shows a ghost for long."""
     return sweep_stale_runs()
 
 
-@_task(soft_time_limit=300, time_limit=330)
+@shared_task(**_task_options("check_sharing_task", soft_time_limit=300, time_limit=330))
 def check_sharing_task(organization_id: int) -> None:
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is not None:
@@ -200,7 +193,7 @@ def check_sharing_task(organization_id: int) -> None:
         inventory_changed.send(sender=Organization, organization_id=organization_id)
 
 
-@_task(soft_time_limit=50, time_limit=55)
+@shared_task(**_task_options("refresh_due_subscriptions_task", soft_time_limit=50, time_limit=55))
 def refresh_due_subscriptions_task() -> int:
     """Sweep dead runs, then refresh every subscription whose last one is old, through
     Resource Graph in chunks over the workers (fan_out_full_refresh).
