@@ -14,7 +14,7 @@ from .models import (
     Organization,
     Role,
 )
-from .services import audit_object, record_audit
+from .services import audit_object, record_audit, save_audited
 
 # --- Organizations ------------------------------------------------------------------------------
 
@@ -76,16 +76,14 @@ def create_account(*, organization: Organization, actor: Any, name: str) -> Acco
 
 def rename_account(*, account: Account, actor: Any, name: str) -> Account:
     before = {"name": account.name}
-    account.name = name.strip()
     try:
         with transaction.atomic():
-            account.save(update_fields=["name"])
-            audit_object(
+            save_audited(
                 account,
                 actor=actor,
                 action="account.update",
+                fields={"name": name.strip()},
                 before=before,
-                after={"name": account.name},
             )
     except IntegrityError as exc:
         account.name = before["name"]

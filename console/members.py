@@ -17,7 +17,7 @@ from .models import (
     Organization,
     Role,
 )
-from .services import audit_object, token_digest
+from .services import audit_object, save_audited, token_digest
 
 # --- Members ------------------------------------------------------------------------------------
 
@@ -42,14 +42,12 @@ def change_member_role(*, membership: Membership, role: str, actor: Any) -> Memb
     admins = _lock_admins(membership.organization)
     if previous == Role.ADMIN and len(admins) <= 1:
         raise ValidationError("The organization needs at least one admin.")
-    membership.role = role
-    membership.save(update_fields=["role"])
-    audit_object(
+    save_audited(
         membership,
         actor=actor,
         action="member.role_change",
+        fields={"role": role},
         before={"role": previous},
-        after={"role": role},
     )
     return membership
 

@@ -81,6 +81,24 @@ def audit_object(obj: Any, *, actor: Any, action: str, **changes: Any) -> AuditE
     )
 
 
+def save_audited(
+    obj: Any,
+    *,
+    actor: Any,
+    action: str,
+    fields: dict[str, Any],
+    before: dict[str, Any],
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Set `fields` on `obj`, save only them and audit the change (`after`: `fields`)."""
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(fields))
+    audit_object(
+        obj, actor=actor, action=action, before=before, after=fields if after is None else after
+    )
+
+
 # --- API tokens ---------------------------------------------------------------------------------
 
 
@@ -110,12 +128,11 @@ def revoke_api_token(*, token: ApiToken, actor: Any) -> ApiToken:
     """Revoke once; revoking an already revoked token changes nothing."""
     if token.revoked_at is not None:
         return token
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit_object(
+    save_audited(
         token,
         actor=actor,
         action="token.revoke",
+        fields={"revoked_at": timezone.now()},
         before={"revoked": False},
         after={"revoked": True, **_token_fields(token)},
     )

@@ -7,6 +7,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from console.database_config import SQLITE, default_database
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)  # local state: SQLite file, embedded broker, beat schedule
@@ -94,51 +96,22 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'console.sqlite3'}"),
-}
 # How long a write waits for another writer's lock before it fails with "the database was
 # busy": SQLite's busy timeout, and PostgreSQL's lock_timeout for the refresh's own writes.
 DATABASE_LOCK_TIMEOUT_SECONDS = env.float("DATABASE_LOCK_TIMEOUT_SECONDS", default=20)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web server, worker and beat share one SQLite file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": DATABASE_LOCK_TIMEOUT_SECONDS,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
-# Connections outlive a request (opening one is most of a small request's time on PostgreSQL):
-# each thread keeps its own for DATABASE_CONN_MAX_AGE seconds, checked before reuse, unless
-# DATABASE_POOL_SIZE > 0 gives each process a psycopg pool of that many (PostgreSQL only).
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
-    "DATABASE_PREPARED_STATEMENTS", default=True
-):
-    # Parameters bound by the server, and a statement run a few times on a connection prepared:
-    # PostgreSQL then plans the cascade's queries once per connection, not on every request
-    # (planning cost more than running them). Not for PgBouncer in transaction mode.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": True, "prepare_threshold": 2}
-    )
-DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=0)
-if DATABASE_POOL_SIZE > 0:
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured("DATABASE_POOL_SIZE needs PostgreSQL.")
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1,
-        "max_size": DATABASE_POOL_SIZE,
-        "timeout": env.int("DATABASE_POOL_TIMEOUT_SECONDS", default=10),
-    }
+DATABASES = {
+    "default": default_database(
+        env,
+        default_url=f"sqlite:///{VAR_DIR / 'console.sqlite3'}",
+        lock_timeout=DATABASE_LOCK_TIMEOUT_SECONDS,
+    ),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 # Prefixes every cache key, so that several consoles (or test runs) can share one Redis database.
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="")
-_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+_SQLITE = DATABASES["default"]["ENGINE"] == SQLITE
 
 if REDIS_URL:
     CACHES = {

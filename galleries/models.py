@@ -107,7 +107,7 @@ class ConnectedSubscription(models.Model):
 
 
 class InventoryRow(models.Model):
-    """Common columns of every cached inventory row."""
+    """Common columns (and name order) of every cached inventory row."""
 
     subscription = models.ForeignKey(ConnectedSubscription, on_delete=models.CASCADE)
     arm_id = models.CharField(max_length=400)
@@ -118,17 +118,20 @@ class InventoryRow(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
 
 
+def one_row_per_arm_id(name: str) -> list[models.BaseConstraint]:
+    """An inventory row's constraint: one row per ARM id within its subscription."""
+    return [models.UniqueConstraint(fields=["subscription", "arm_id"], name=name)]
+
+
 class ResourceGroup(InventoryRow):
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["subscription", "arm_id"], name="resource_group_arm_id")
-        ]
+    class Meta(InventoryRow.Meta):
+        constraints = one_row_per_arm_id("resource_group_arm_id")
         indexes = [models.Index(fields=["subscription", "deleted_at", "name"])]
 
 
@@ -140,12 +143,9 @@ class Gallery(InventoryRow):
     description = models.TextField(blank=True)
     unique_name = models.CharField(max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(InventoryRow.Meta):
         verbose_name_plural = "galleries"
-        constraints = [
-            models.UniqueConstraint(fields=["subscription", "arm_id"], name="gallery_arm_id")
-        ]
+        constraints = one_row_per_arm_id("gallery_arm_id")
         indexes = [models.Index(fields=["resource_group", "deleted_at", "name"])]
 
 
@@ -171,11 +171,8 @@ class GalleryImage(InventoryRow):
     provisioning_state = models.CharField(max_length=16, blank=True)
     tags = models.JSONField(default=dict, blank=True)  # ARM's tags, searched by the image search
 
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["subscription", "arm_id"], name="image_arm_id")
-        ]
+    class Meta(InventoryRow.Meta):
+        constraints = one_row_per_arm_id("image_arm_id")
         indexes = [
             models.Index(fields=["gallery", "deleted_at", "os_type", "name"]),
             # The image search: live images in name order, page by page (a page of a broad
@@ -195,11 +192,9 @@ class ImageVersion(InventoryRow):
     os_disk_size_gb = models.PositiveIntegerField(null=True, blank=True)
     data_disk_count = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
+    class Meta(InventoryRow.Meta):
         ordering = ["-sort_key"]
-        constraints = [
-            models.UniqueConstraint(fields=["subscription", "arm_id"], name="version_arm_id")
-        ]
+        constraints = one_row_per_arm_id("version_arm_id")
         indexes = [models.Index(fields=["image", "deleted_at", "-sort_key"])]
 
 
@@ -230,13 +225,8 @@ class VirtualNetwork(InventoryRow):
     location = models.CharField(max_length=64, blank=True)  # normalised, e.g. "eastus"
     address_prefixes = models.CharField(max_length=400, blank=True)  # "10.0.0.0/16, ..."
 
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["subscription", "arm_id"], name="virtual_network_arm_id"
-            )
-        ]
+    class Meta(InventoryRow.Meta):
+        constraints = one_row_per_arm_id("virtual_network_arm_id")
         # The Network tab narrows by subscription and region, then resource group and name.
         indexes = [
             models.Index(fields=["subscription", "deleted_at", "location", "resource_group_name"])
@@ -249,11 +239,8 @@ class Subnet(InventoryRow):
     )
     address_prefixes = models.CharField(max_length=400, blank=True)
 
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["subscription", "arm_id"], name="subnet_arm_id")
-        ]
+    class Meta(InventoryRow.Meta):
+        constraints = one_row_per_arm_id("subnet_arm_id")
         indexes = [models.Index(fields=["virtual_network", "deleted_at", "name"])]
 
 

@@ -74,14 +74,8 @@ _PARENT_MISSING_CODES = {
 
 
 def not_found_meaning(exc: BaseException) -> str:
-    if isinstance(exc, AzureCallFailed):
+    if isinstance(exc, AzureCallFailed | ListPageFailed):
         return exc.not_found
-    if isinstance(exc, ListPageFailed):
-        meaning = not_found_meaning(exc.cause)
-        # A later page of a list that has started says nothing about its parent.
-        if meaning == NotFoundMeaning.PARENT_MISSING:
-            return NotFoundMeaning.IN_DOUBT
-        return meaning
     if not isinstance(exc, HttpResponseError) or exc.status_code != 404:
         return NotFoundMeaning.IN_DOUBT
     code = _arm_code(exc).lower()
@@ -99,6 +93,21 @@ class ListPageFailed(Exception):
         super().__init__(f"page {page}: {cause}")
         self.page = page
         self.cause = cause
+
+    @property
+    def failure(self) -> AzureFailure:
+        """The cause's failure, saying on which page it came."""
+        failure = describe_failure(self.cause)
+        where = f" (on page {self.page} of the list, after the first had answered)"
+        return AzureFailure(failure.code, failure.message.rstrip(".") + where + ".")
+
+    @property
+    def not_found(self) -> str:
+        meaning = not_found_meaning(self.cause)
+        # A later page of a list that has started says nothing about its parent.
+        if meaning == NotFoundMeaning.PARENT_MISSING:
+            return NotFoundMeaning.IN_DOUBT
+        return meaning
 
 
 @dataclass(frozen=True)
@@ -272,12 +281,8 @@ def _certificate_failure() -> AzureFailure:
 
 def describe_failure(exc: BaseException) -> AzureFailure:
     """Classify an exception raised while talking to Azure."""
-    if isinstance(exc, AzureCallFailed):
+    if isinstance(exc, AzureCallFailed | ListPageFailed):
         return exc.failure
-    if isinstance(exc, ListPageFailed):
-        failure = describe_failure(exc.cause)
-        where = f" (on page {exc.page} of the list, after the first had answered)"
-        return AzureFailure(failure.code, failure.message.rstrip(".") + where + ".")
     if isinstance(exc, SecretUnreadable):
         return AzureFailure(Verdict.SECRET_UNREADABLE, str(exc))
     if isinstance(exc, EndpointNotAllowed):

@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from galleries.image_filter import ImageFilter, param_text
 from galleries.models import GalleryImage
-from galleries.regions import normalize_region
-from galleries.selectors import normalize_os_type
 
 # Longer lists are cut here, with "type to narrow" (NetBox caps its dropdowns the same way).
 OPTION_CAP = 100
@@ -29,12 +28,10 @@ FIELDS = (
 
 
 @dataclass(frozen=True)
-class Selection:
-    """What the user has chosen so far, plus the group's OS and region that filter it."""
+class Selection(ImageFilter):
+    """What the user has chosen so far, filtered by the group's OS and region."""
 
     group_account: str = ""
-    os: str = ""
-    region: str = ""
     spot_account_id: str = ""
     gallery_resource_group_name: str = ""
     gallery_name: str = ""
@@ -63,12 +60,11 @@ def selection_from(params: Mapping[str, Any], changed: str | None = None) -> Sel
     """Read a selection from GET/POST data; `changed` names the field the user just changed."""
 
     def value(name: str) -> str:
-        return str(params.get(name, "") or "").strip()[:200]
+        return param_text(params, name)
 
     selection = Selection(
+        **Selection.read_filter(params),
         group_account=value("group_account"),
-        os=normalize_os_type(value("os")) if value("os") else "",
-        region=normalize_region(value("region")),
         spot_account_id=value("spot_account_id"),
         gallery_resource_group_name=value("gallery_resource_group_name"),
         gallery_name=value("gallery_name"),

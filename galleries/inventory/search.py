@@ -20,9 +20,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 
 from console.models import Organization
-from galleries.models import GalleryImage, VersionRegion
-from galleries.regions import normalize_region, region_display_name
-from galleries.selectors import normalize_os_type
+from galleries.image_filter import ImageFilter, param_text
+from galleries.models import OS_TYPES, GalleryImage, VersionRegion
+from galleries.regions import region_display_name
 
 from .latest import latest_version_params, latest_version_sql
 
@@ -31,28 +31,27 @@ MAX_TERMS = 8  # words of the text query; more narrow nothing a user would notic
 
 
 @dataclass(frozen=True)
-class ImageSearch:
+class ImageSearch(ImageFilter):
     """What the user asked for, read from the query string (anything unknown is ignored)."""
 
     text: str = ""
-    os: str = ""
     architecture: str = ""
     tag: str = ""
-    region: str = ""
     subscription: str = ""
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> ImageSearch:
         def value(name: str) -> str:
-            return str(params.get(name, "") or "").strip()[:200]
+            return param_text(params, name)
 
-        os_type = normalize_os_type(value("os")) if value("os") else ""
+        image_filter = cls.read_filter(params)
+        if image_filter["os"] not in OS_TYPES:
+            image_filter["os"] = ""  # an OS no image has would hide every image
         return cls(
+            **image_filter,
             text=value("q"),
-            os=os_type if os_type in ("Linux", "Windows") else "",
             architecture=ARCHITECTURES.get(value("architecture").lower(), ""),
             tag=value("tag"),
-            region=normalize_region(value("region")),
             subscription=value("subscription") if value("subscription").isdigit() else "",
         )
 

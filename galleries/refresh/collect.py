@@ -91,6 +91,13 @@ def _subscription_vanished(exc: BaseException) -> CollectionFailed:
     )
 
 
+def _mark_gone(arm_id: str, gone: set[str], rows: dict[str, Any], complete: set[str]) -> None:
+    """Record a row as gone: it leaves the snapshot's rows and its complete listings."""
+    gone.add(arm_id)
+    rows.pop(arm_id, None)
+    complete.discard(arm_id)
+
+
 class _Walk:
     def __init__(self, gateway: AzureGateway, on_progress: ProgressCallback | None) -> None:
         self.gateway = gateway
@@ -288,18 +295,16 @@ class _Walk:
     def _forget_image(self, image_id: str) -> None:
         """Gone, by its gallery's listing: delete it (and its versions) from the cache."""
         snapshot = self.snapshot
-        snapshot.gone_images.add(image_id)
-        snapshot.images.pop(image_id, None)
-        snapshot.complete_images.discard(image_id)
+        _mark_gone(image_id, snapshot.gone_images, snapshot.images, snapshot.complete_images)
         for version_id in [v for v, data in snapshot.versions.items() if data.image_id == image_id]:
             del snapshot.versions[version_id]
 
     def _forget_gallery(self, gallery_id: str) -> None:
         """Gone, by the subscription's gallery listing: delete it and all below it."""
         snapshot = self.snapshot
-        snapshot.gone_galleries.add(gallery_id)
-        snapshot.galleries.pop(gallery_id, None)
-        snapshot.complete_galleries.discard(gallery_id)
+        _mark_gone(
+            gallery_id, snapshot.gone_galleries, snapshot.galleries, snapshot.complete_galleries
+        )
         for image_id in [i for i, data in snapshot.images.items() if data.gallery_id == gallery_id]:
             self._forget_image(image_id)
             snapshot.gone_images.discard(image_id)  # the gallery's deletion covers it

@@ -62,12 +62,20 @@ def jitter_for(subscription_pk: int, interval: timedelta) -> timedelta:
     return interval * 0.2 * fraction
 
 
-_LIMITS: dict[str, Any] = {
-    "acks_late": True,
-    "ignore_result": True,
-    "soft_time_limit": 600,
-    "time_limit": 660,
-}
+def _task_options(name: str, *, soft_time_limit: int, time_limit: int) -> dict[str, Any]:
+    """A task acknowledged only once done (a worker lost mid-task hands it on), keeping no
+    result, named `galleries.tasks.<name>` (see the module's docstring)."""
+    return {
+        "acks_late": True,
+        "ignore_result": True,
+        "soft_time_limit": soft_time_limit,
+        "time_limit": time_limit,
+        "name": f"galleries.tasks.{name}",
+    }
+
+
+# A refresh may list a large subscription page by page.
+REFRESH_LIMITS = {"soft_time_limit": 600, "time_limit": 660}
 
 
 def _check_sharing_after(task: Any, run: Any) -> None:
@@ -105,7 +113,7 @@ def _execute(task: Any, run_id: int, outcome: dict[str, Any] | None, retry: dict
         ) from unsaved
 
 
-@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_subscription_task")
+@shared_task(bind=True, **_task_options("refresh_subscription_task", **REFRESH_LIMITS))
 def refresh_subscription_task(
     self: Any, run_id: int, outcome: dict[str, Any] | None = None
 ) -> None:
@@ -118,7 +126,7 @@ def refresh_subscription_task(
 set_run_queuer(lambda run_id: refresh_subscription_task.delay(run_id))
 
 
-@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_gallery_task")
+@shared_task(bind=True, **_task_options("refresh_gallery_task", **REFRESH_LIMITS))
 def refresh_gallery_task(
     self: Any, gallery_id: int, run_id: int | None = None, outcome: dict[str, Any] | None = None
 ) -> None:
@@ -143,7 +151,7 @@ def refresh_gallery_task(
     _check_sharing_after(self, _execute(self, run.pk, None, retry))
 
 
-@shared_task(bind=True, **_LIMITS, name="galleries.tasks.refresh_full_chunk_task")
+@shared_task(bind=True, **_task_options("refresh_full_chunk_task", **REFRESH_LIMITS))
 def refresh_full_chunk_task(self: Any, run_ids: list[int]) -> None:
     """Execute a chunk of full-refresh runs through Resource Graph (see fan_out_full_refresh);
     redelivered, it takes back the runs it owns."""
@@ -170,25 +178,13 @@ def fan_out_full_refresh(subscriptions: list[ConnectedSubscription]) -> int:
     return len(created)
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,
-    soft_time_limit=30,
-    time_limit=40,
-    name="galleries.tasks.sweep_dead_runs_task",
-)
+@shared_task(**_task_options("sweep_dead_runs_task", soft_time_limit=30, time_limit=40))
 def sweep_dead_runs_task() -> int:
     """Mark failed the runs whose lease ran out, so that no page shows a ghost for long."""
     return sweep_stale_runs()
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,
-    soft_time_limit=300,
-    time_limit=330,
-    name="galleries.tasks.check_sharing_task",
-)
+@shared_task(**_task_options("check_sharing_task", soft_time_limit=300, time_limit=330))
 def check_sharing_task(organization_id: int) -> None:
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is not None:
@@ -197,13 +193,7 @@ def check_sharing_task(organization_id: int) -> None:
         inventory_changed.send(sender=Organization, organization_id=organization_id)
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,
-    soft_time_limit=50,
-    time_limit=55,
-    name="galleries.tasks.refresh_due_subscriptions_task",
-)
+@shared_task(**_task_options("refresh_due_subscriptions_task", soft_time_limit=50, time_limit=55))
 def refresh_due_subscriptions_task() -> int:
     """Sweep dead runs, then refresh every subscription whose last one is old, through
     Resource Graph in chunks over the workers (fan_out_full_refresh).

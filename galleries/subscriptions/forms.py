@@ -9,6 +9,7 @@ from typing import Any
 from cryptography import x509
 from django import forms
 from django.conf import settings
+from django.forms.models import model_to_dict
 
 from console.models import Account, Organization
 from console.rules import ACCOUNT_NAME, TextRule
@@ -23,7 +24,7 @@ from galleries.azure_rules import (
 from galleries.endpoints import allowed_hosts_text, endpoint_problem
 from galleries.models import Cloud, ConnectedSubscription
 
-from .services import secret_target_changes
+from .services import AUDITED_FIELDS, secret_target_changes
 
 NEW_ACCOUNT = "new"
 
@@ -211,14 +212,10 @@ class SubscriptionForm(forms.Form):
         )
 
 
+# What a saved subscription fills in its edit form: what audit entries show, and the CA
+# bundle itself (never the secret).
+INITIAL_FIELDS = (*AUDITED_FIELDS, "ca_bundle_pem")
+
+
 def initial_for(subscription: ConnectedSubscription) -> dict[str, Any]:
-    return {
-        "display_name": subscription.display_name,
-        "subscription_id": subscription.subscription_id,
-        "tenant_id": subscription.tenant_id,
-        "client_id": subscription.client_id,
-        "cloud": subscription.cloud,
-        "arm_endpoint": subscription.arm_endpoint,
-        "authority_host": subscription.authority_host,
-        "ca_bundle_pem": subscription.ca_bundle_pem,
-    }
+    return model_to_dict(subscription, fields=INITIAL_FIELDS)

@@ -2,7 +2,7 @@
 (when settings.API_DOCS_ENABLED).
 
 Every answer, including errors, unknown paths and wrong methods, is in Spot's envelope
-(groups.api.envelope), because Spot's clients parse `response` from every body.
+(console.api_envelope), because Spot's clients parse `response` from every body.
 """
 
 from typing import Any

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.http.response import HttpResponseBase
 from ninja import Router
 
-from .envelope import METHOD_NOT_ALLOWED, NOT_FOUND, ErrorItem, error
+from console.api_envelope import METHOD_NOT_ALLOWED, NOT_FOUND, ErrorItem, error
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
 # Top-level path segments that belong to the API: anything unknown below them is a JSON 404.

@@ -11,12 +11,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from groups.reviews.saves import AwaitsReview
-from groups.spot.fields import label_at
-from groups.validation.problems import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
-
-from .envelope import (
-    CHANGE_AWAITS_REVIEW,
+from console.api_envelope import (
     FORBIDDEN,
     INTERNAL_ERROR,
     NOT_FOUND,
@@ -27,6 +22,11 @@ from .envelope import (
     error,
     object_field,
 )
+from groups.reviews.saves import AwaitsReview
+from groups.spot.fields import label_at
+from groups.validation.problems import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
+
+from .kinds import CHANGE_AWAITS_REVIEW
 
 logger = logging.getLogger(__name__)
 # Where ninja reports a problem: ("body", <parameter name>, *field path) or ("query", name).

@@ -18,10 +18,9 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja.parser import Parser
 
+from console.api_envelope import ApiError, ErrorItem, error, object_field
 from console.text import printable, unstorable_input, unstorable_text_reason
 from groups.validation.problems import VALIDATION_ERROR
-
-from .envelope import ApiError, ErrorItem, error, object_field
 
 # Spot's deepest documented field sits 8 levels down; anything far deeper is not a Spot body.
 MAX_DEPTH = 32

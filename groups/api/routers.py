@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from galleries.api.inventory import router as inventory_router
+
 from ..publish.api import router as publishing_router
 from ..reviews.api import router as reviews_router
 from .fallback import fallback_router
-from .inventory import router as inventory_router
 from .setup import router as setup_router
 from .spot_routes import router as spot_router
 from .vm_routes import router as vm_router

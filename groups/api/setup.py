@@ -26,6 +26,9 @@ from console.accounts import (
     delete_account,
     rename_account,
 )
+from console.api_auth import bearer, caller, require_role
+from console.api_envelope import UNKNOWN_ACCOUNT, ApiError, ErrorItem, ok, spot_timestamp
+from console.api_schemas import DOCUMENTED
 from console.models import Account, Membership, Role
 from console.rules import ACCOUNT_NAME, TextRule
 from console.selectors import accounts_for
@@ -41,12 +44,10 @@ from galleries.endpoints import EndpointNotAllowed, check_connection_endpoints
 from galleries.models import Cloud, ConnectedSubscription
 from galleries.subscriptions import services as subscriptions
 from galleries.subscriptions.forms import default_ca_bundle
-from groups.spot.json import spot_timestamp
-from groups.validation.problems import UNKNOWN_ACCOUNT, VALIDATION_ERROR
+from groups.validation.problems import VALIDATION_ERROR
 
-from .auth import bearer, caller, require_role
-from .envelope import KIND_ACCOUNT, KIND_CREDENTIALS, ApiError, ErrorItem, ok
-from .schemas import DOCUMENTED, WRITE_ONLY_NOTE
+from .kinds import KIND_ACCOUNT, KIND_CREDENTIALS
+from .schemas import WRITE_ONLY_NOTE
 
 router = Router(auth=bearer, tags=["Spot: setup"])
 ENDPOINT_NOT_ALLOWED = "ENDPOINT_NOT_ALLOWED"

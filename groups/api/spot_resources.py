@@ -16,6 +16,8 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from pydantic import BaseModel
 
+from console.api_auth import Caller, caller
+from console.api_envelope import CONFLICT, ApiError, ErrorItem, ok
 from console.models import Role
 from groups.models import Group, Kind, Status
 from groups.reviews.saves import save_from_api, update_from_api
@@ -25,16 +27,7 @@ from groups.spot.json import parse_body, to_item
 from groups.validation.problems import VALIDATION_ERROR, Problem
 
 from . import schemas
-from .auth import Caller, caller
-from .envelope import (
-    CONFLICT,
-    GROUP_DOESNT_EXIST,
-    KIND_GROUP,
-    KIND_STATEFUL_NODE,
-    ApiError,
-    ErrorItem,
-    ok,
-)
+from .kinds import GROUP_DOESNT_EXIST, KIND_GROUP, KIND_STATEFUL_NODE
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router
 
-from .auth import bearer
-from .schemas import DOCUMENTED, WRITE_ONLY_NOTE, DeleteStatefulNodeBody, UpdateCapacityBody
+from console.api_auth import bearer
+from console.api_schemas import DOCUMENTED
+
+from .schemas import WRITE_ONLY_NOTE, DeleteStatefulNodeBody, UpdateCapacityBody
 from .spot_resources import (
     STATEFUL,
     STATELESS,

@@ -18,9 +18,10 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
-from .auth import bearer, caller
-from .envelope import ApiError, ErrorItem
-from .schemas import ERRORS
+from console.api_auth import bearer, caller
+from console.api_envelope import ApiError, ErrorItem
+from console.api_schemas import ERRORS
+
 from .spot_resources import STATEFUL, STATELESS, Resource, find
 
 VM_OPERATIONS_NOT_SUPPORTED = "VM_OPERATIONS_NOT_SUPPORTED"

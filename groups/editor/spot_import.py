@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..api.envelope import ApiError
+from console.api_envelope import ApiError
+
 from ..api.handlers import error_item
 from ..api.parsing import parse_json
 from ..api.schemas import (

@@ -12,10 +12,11 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
+from console.api_auth import bearer, caller, require_role
+from console.api_envelope import ApiError, ErrorItem, ok
+from console.api_schemas import DOCUMENTED
 from console.models import Role
-from groups.api.auth import bearer, caller, require_role
-from groups.api.envelope import GROUP_DOESNT_EXIST, ApiError, ErrorItem, ok
-from groups.api.schemas import DOCUMENTED
+from groups.api.kinds import GROUP_DOESNT_EXIST
 from groups.models import Group, Status
 from groups.selectors import groups_for
 

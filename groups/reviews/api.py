@@ -22,11 +22,11 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
+from console.api_auth import bearer, require_role
+from console.api_envelope import CONFLICT, NOT_FOUND, ApiError, ErrorItem, ok
+from console.api_schemas import DOCUMENTED
 from console.models import Role
 
-from ..api.auth import bearer, require_role
-from ..api.envelope import CONFLICT, NOT_FOUND, ApiError, ErrorItem, ok
-from ..api.schemas import DOCUMENTED
 from ..editor.values import unified_diff
 from ..models import Group, Status
 from ..validation.problems import VALIDATION_ERROR

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from console.api_envelope import spot_timestamp
+
 from ..models import Kind
 from .fields import ARRAY, BOOLEAN, BY_NAME, INTEGER, STRING, Field, editor_fields, of_kind
 
@@ -121,14 +123,6 @@ def coerce(row: Field, value: Any) -> Any:
 
 
 # --- producing -------------------------------------------------------------------------------
-
-
-def spot_timestamp(moment: datetime) -> str:
-    """Every time on the wire: RFC 3339 in UTC with milliseconds, "2018-10-10T10:50:29.000Z".
-
-    spotinst-sdk-go decodes times into Go's time.Time, which refuses "+0000" (no colon)."""
-    moment = moment.astimezone(UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
 def to_item(group: Group) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from console.api_envelope import GALLERY_IMAGE_NOT_FOUND, UNKNOWN_ACCOUNT
 from console.models import Account, Organization
 from console.selectors import accounts_for
 from galleries import selectors as inventory
@@ -17,13 +18,11 @@ from ..spot.json import dig, gallery_reference, gallery_version_key
 from ..vm_sizes import normalize_architecture, size_architecture
 from .problems import (
     GALLERY_END_OF_LIFE,
-    GALLERY_IMAGE_NOT_FOUND,
     GALLERY_NOT_SHARED,
     GALLERY_OS_MISMATCH,
     GALLERY_VERSION_FAILED,
     GALLERY_VERSION_NOT_FOUND,
     GALLERY_VERSION_NOT_IN_REGION,
-    UNKNOWN_ACCOUNT,
     VALIDATION_ERROR,
     VM_SIZE_ARCHITECTURE_MISMATCH,
     WARNING,

@@ -12,9 +12,8 @@ from console.http import ConsoleRequest
 from console.models import Account, Membership, Organization, Role
 from console.selectors import accounts_for, membership_for_token
 from console.services import authenticate_token
-from groups.validation.problems import UNKNOWN_ACCOUNT
 
-from .envelope import FORBIDDEN, UNAUTHORIZED, ApiError, ErrorItem
+from .api_envelope import FORBIDDEN, UNAUTHORIZED, UNKNOWN_ACCOUNT, ApiError, ErrorItem
 
 
 class BearerToken(HttpBearer):

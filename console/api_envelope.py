@@ -14,23 +14,17 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 
-from groups.spot.json import spot_timestamp
-
 UNAUTHORIZED = "UNAUTHORIZED"
 FORBIDDEN = "FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"
-GROUP_DOESNT_EXIST = "GROUP_DOESNT_EXIST"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 CONFLICT = "CONFLICT"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 INTERNAL_ERROR = "INTERNAL_ERROR"
-# Ours: the organization reviews API changes, so a create or update waits for review (409).
-CHANGE_AWAITS_REVIEW = "CHANGE_AWAITS_REVIEW"
-
-KIND_GROUP = "spotinst:azure:compute:group"
-KIND_STATEFUL_NODE = "spotinst:azure:statefulNode"
-KIND_ACCOUNT = "spotinst:setup:account"
-KIND_CREDENTIALS = "spotinst:azure:setup:credentials"
+# Answered by more than one app: an accountId that is not the caller's (or has no connected
+# subscription), and a gallery image (or version) the inventory does not hold.
+UNKNOWN_ACCOUNT = "UNKNOWN_ACCOUNT"
+GALLERY_IMAGE_NOT_FOUND = "GALLERY_IMAGE_NOT_FOUND"
 
 
 # The objects request bodies wrap (`{"group": {...}}`); error fields are relative to them.
@@ -65,6 +59,14 @@ class ApiError(Exception):
         self.status = status
         self.errors = errors if isinstance(errors, list) else [errors]
         super().__init__("; ".join(f"{e.code}: {e.message}" for e in self.errors))
+
+
+def spot_timestamp(moment: datetime) -> str:
+    """Every time on the wire: RFC 3339 in UTC with milliseconds, "2018-10-10T10:50:29.000Z".
+
+    spotinst-sdk-go decodes times into Go's time.Time, which refuses "+0000" (no colon)."""
+    moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
 def request_info(request: HttpRequest) -> dict[str, str]:

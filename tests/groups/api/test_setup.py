@@ -1,4 +1,5 @@
-"""Spot's setup endpoints (accounts, Azure credentials) and our inventory API.
+"""Spot's setup endpoints (accounts, Azure credentials); the inventory API's tests are in
+tests/galleries/api/.
 
 The credential and refresh path runs for real against the Azure sandbox.
 """
@@ -154,32 +155,6 @@ def test_credentials_naming_another_subscription_than_the_connected_one_are_refu
     )
     assert status == 400
     assert answer["response"]["errors"][0]["field"] == "subscriptionId"
-
-
-def test_inventory_with_factory_rows_and_refresh_request(client, api_world):
-    viewer = api_world.tokens["viewer"]
-    _, answer = call(client, "GET", "/api/inventory/accounts", token=viewer)
-    assert {a["accountId"] for a in answer["response"]["items"]} == {
-        api_world.account.id,
-        api_world.other_account.id,
-    }
-    path = (
-        f"/api/inventory/accounts/{api_world.account.id}/resourceGroups/RG-IMAGES/galleries/"
-        "contosogallery/images/ubuntu-22/versions?region=westeurope"
-    )
-    _, answer = call(client, "GET", path, token=viewer)
-    assert [(v["name"], v["isLatestInRegion"]) for v in answer["response"]["items"]] == [
-        ("1.0.0", True)
-    ]
-    refresh = f"/api/inventory/accounts/{api_world.account.id}/refresh"
-    assert call(client, "POST", refresh, token=viewer)[0] == 403
-    status, answer = call(client, "POST", refresh, token=api_world.tokens["admin"])
-    assert status == 200
-    assert answer["response"]["items"][0]["status"] == "queued"
-    status, answer = call(
-        client, "GET", "/api/inventory/accounts/act-00000000/resourceGroups", token=viewer
-    )
-    assert error_codes(answer) == ["UNKNOWN_ACCOUNT"]
 
 
 @pytest.mark.parametrize(
