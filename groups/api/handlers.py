@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from groups.reviews.saves import AwaitsReview
-from groups.spot.fields import label_at
+from groups.spot.field_lookups import label_at
 from groups.validation.problems import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
 
 from .envelope import (
