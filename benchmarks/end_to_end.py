@@ -29,31 +29,33 @@ shared machine lower them.
 from __future__ import annotations
 
 import argparse
-import base64
-import contextlib
-import http.client
 import json
 import os
 import re
 import resource
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from inventory_world import ROOT, drop_database, fresh_database_url, hot_path, seed
+from process_cpu import cpu_seconds, cpu_spent, database_backends
+from production_server import (
+    THREADS,
+    WORKERS,
+    check_answer,
+    collect_static,
+    free_port,
+    production_environment,
+    serving,
+)
 
 REDIS_URL = os.environ.get("BENCHMARK_REDIS_URL", "redis://127.0.0.1:6379/0")
-WORKERS, THREADS = 2, 4
 GOALS = {"rps": 500.0, "p99": 50.0, "queries": 3.0, "flat": 1.5}
 FRAGMENTS: list[tuple[str, str, dict[str, str]]] = [
     # (name, level, parameters over the hot path)
@@ -64,7 +66,6 @@ FRAGMENTS: list[tuple[str, str, dict[str, str]]] = [
     ("details", "details", {"version_name": "latest"}),
 ]
 EDITOR = "editor page"
-ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" pid=%(p)s'
 WRK_REPORT = """
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -131,33 +132,6 @@ def ensure_wrk() -> None:
     subprocess.run(
         [*apt, "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL, env=env
     )
-
-
-def collect_static(static_root: str) -> None:
-    env = {**production_environment(), "STATIC_ROOT": static_root}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-
-
-def production_environment() -> dict[str, str]:
-    """What a deployment sets: DEBUG off, its own keys. Only settings, no benchmark switches."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "CACHE_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="console.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="bench-" + secrets.token_urlsafe(40),
-        FIELD_ENCRYPTION_KEY=base64.urlsafe_b64encode(b"benchmark-only-key-0123456789abc").decode(),
-        ALLOWED_HOSTS="127.0.0.1",
-    )
-    return env
 
 
 def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> None:
@@ -302,6 +276,7 @@ def signed_in_cookie(world: dict[str, Any]) -> str:
 
 def editor_group(world: dict[str, Any]) -> str:
     """A draft stateless group whose image is the hot one, for the editor page."""
+    from groups.edit_context import EditContext
     from groups.services import save_group
     from tests.groups.api.bodies import group_body
 
@@ -314,100 +289,12 @@ def editor_group(world: dict[str, Any]) -> str:
     )
     membership = world["membership"]
     group, _ = save_group(
-        actor=membership.user,
-        organization=membership.organization,
-        account=world["account"],
-        kind="stateless",
-        spec=spec,
+        EditContext(membership.user, membership.organization, world["account"], "stateless"),
+        spec,
         status="draft",
         source="console",
     )
     return group.id
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serving(env: dict[str, str], port: int, workdir: Path) -> Iterator[int]:
-    """gunicorn on 127.0.0.1:port until the block ends (yields its pid), then stopped
-    gracefully (its workers write their query tallies as they exit)."""
-    access_log = workdir / "access.log"
-    env = {**env, "BENCHMARK_COUNTS_DIR": str(workdir)}
-    command = [
-        sys.executable, "-m", "gunicorn", "console.wsgi:application",
-        "-c", str(ROOT / "benchmarks" / "gunicorn_counting.py"),
-        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
-        "--access-logfile", str(access_log), "--error-logfile", str(workdir / "error.log"),
-        # gunicorn's default format, and the worker's pid (to see how the load was shared).
-        "--access-logformat", ACCESS_LOG_FORMAT,
-    ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log = (workdir / "error.log").read_text()
-                    raise SystemExit(f"gunicorn did not start:\n{log}") from None
-                time.sleep(0.1)
-        yield server.pid
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
-
-
-def check_answer(port: int, path: str, headers: dict[str, str]) -> None:
-    """The URL answers 200 with a page, not a redirect to the login form."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    if response.status != 200:
-        raise SystemExit(f"GET {path} answered {response.status}: {body[:300]!r}")
-
-
-def _cpu_seconds(pids: set[int] | None, root: int | None = None) -> dict[int, float]:
-    """User + system CPU seconds of these processes, or of `root` and its children, by pid."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    found: dict[int, float] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        pid = int(stat.parent.name)
-        if pids is not None and pid not in pids:
-            continue
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        if pids is not None or root in (pid, int(fields[1])):
-            found[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    return found
-
-
-def _cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds spent between two readings by the processes alive at both."""
-    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
-
-
-def database_backends() -> set[int]:
-    """PostgreSQL's server processes serving the benchmark's database (none on SQLite)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return set()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid()"
-        )
-        return {pid for (pid,) in cursor.fetchall()}
 
 
 def load(
@@ -429,13 +316,13 @@ def load(
     access_log = workdir / "access.log"
     log_offset = access_log.stat().st_size
     backends = database_backends()  # connections kept by the server (not those made per request)
-    server_start, database_start = _cpu_seconds(None, server_pid), _cpu_seconds(backends)
+    server_start, database_start = cpu_seconds(None, server_pid), cpu_seconds(backends)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{path}"], check=True, capture_output=True, text=True
     ).stdout
-    server_cpu = _cpu_spent(server_start, _cpu_seconds(None, server_pid))
-    database_cpu = _cpu_spent(database_start, _cpu_seconds(backends))
+    server_cpu = cpu_spent(server_start, cpu_seconds(None, server_pid))
+    database_cpu = cpu_spent(database_start, cpu_seconds(backends))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     figures = json.loads(next(line for line in output.splitlines() if line.startswith("{")))

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from end_to_end import collect_static, free_port, production_environment, serving
 from inventory_world import ROOT
+from production_server import collect_static, free_port, production_environment, serving
 
 GOAL_SECONDS = 1.0
 
