@@ -253,6 +253,7 @@ def signed_in_cookie(world: dict[str, Any]) -> str:
 
 def editor_group(world: dict[str, Any]) -> str:
     """A draft stateless group whose image is the hot one, for the editor page."""
+    from groups.edit_context import EditContext
     from groups.services import save_group
     from tests.groups.api.bodies import group_body
 
@@ -265,11 +266,8 @@ def editor_group(world: dict[str, Any]) -> str:
     )
     membership = world["membership"]
     group, _ = save_group(
-        actor=membership.user,
-        organization=membership.organization,
-        account=world["account"],
-        kind="stateless",
-        spec=spec,
+        EditContext(membership.user, membership.organization, world["account"], "stateless"),
+        spec,
         status="draft",
         source="console",
     )

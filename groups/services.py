@@ -10,11 +10,12 @@ from typing import Any
 
 from django.db import transaction
 
-from console.models import Account, Organization
+from console.models import Organization
 from console.selectors import accounts_for
 from console.services import record_audit
 from galleries.crypto import encrypt_secret
 
+from .edit_context import EditContext
 from .models import Group, Kind, Revision, Status
 from .publish import services as publishing
 from .selectors import groups_for
@@ -95,12 +96,9 @@ def _next_password(
 
 
 def save_group(
-    *,
-    actor: Any,
-    organization: Organization,
-    account: Account,
-    kind: str,
+    context: EditContext,
     spec: dict[str, Any],
+    *,
     status: str,
     source: str,
     group: Group | None = None,
@@ -113,7 +111,8 @@ def save_group(
     the problems returned, unless a value breaks a field rule (a hard error). A stale
     `expected_revision` raises RevisionConflict.
     """
-    kind = Kind(kind)
+    actor, organization, account = context.actor, context.organization, context.account
+    kind = Kind(context.kind)
     status = Status(status)
     if source not in SOURCES:
         raise ValueError(f"Unknown source {source!r}")
@@ -130,10 +129,8 @@ def save_group(
         clean_spec = without_password(spec)
         previous = current.spec if current is not None and current.status == Status.ACTIVE else None
         problems = validate_spec(
-            organization=organization,
-            account=account,
-            kind=kind,
-            spec=spec,
+            EditContext(actor, organization, account, kind),
+            spec,
             has_stored_password=has_password,
             previous_spec=previous,
         )
@@ -182,6 +179,13 @@ def _password_cleared(patch: dict[str, Any]) -> bool:
     return isinstance(login, dict) and "password" in login and login["password"] is None
 
 
+def active_group(context: EditContext, group_id: str) -> Group:
+    """The context's active group `group_id`; Group.DoesNotExist for one its account lacks."""
+    return groups_for(
+        context.organization, account=context.account, kind=context.kind, status=Status.ACTIVE
+    ).get(pk=group_id)
+
+
 def check_immutable_fields(group: Group, patch: dict[str, Any]) -> None:
     """Raise ValidationFailed when `patch` changes a field fixed when the group was created."""
     for key in IMMUTABLE_AFTER_CREATE:
@@ -191,16 +195,10 @@ def check_immutable_fields(group: Group, patch: dict[str, Any]) -> None:
 
 
 def update_group(
-    *,
-    actor: Any,
-    organization: Organization,
-    account: Account,
-    kind: str,
-    group_id: str,
-    patch: dict[str, Any],
-    source: str,
+    context: EditContext, group_id: str, patch: dict[str, Any], *, source: str
 ) -> tuple[Group, list[Problem]]:
-    """Apply a partial update (Spot's PUT) to an active group of `account` and save it active.
+    """Apply a partial update (Spot's PUT) to an active group of the context's account and save
+    it active.
 
     Objects merge, lists and scalars replace, null clears (groups.spot.json.merge_update). The
     update is merged onto the latest revision, retried when someone saved in between; after
@@ -208,17 +206,12 @@ def update_group(
     the account does not have, ValidationFailed for an immutable field or any error.
     """
     for attempt in range(UPDATE_ATTEMPTS):
-        group = groups_for(organization, account=account, kind=kind, status=Status.ACTIVE).get(
-            pk=group_id
-        )
+        group = active_group(context, group_id)
         check_immutable_fields(group, patch)
         try:
             return save_group(
-                actor=actor,
-                organization=organization,
-                account=account,
-                kind=kind,
-                spec=merge_update(group.spec, patch),
+                context,
+                merge_update(group.spec, patch),
                 status=Status.ACTIVE,
                 source=source,
                 group=group,
@@ -259,20 +252,10 @@ def delete_group(
         locked.delete()
 
 
-def save_copy_as_draft(
-    *, actor: Any, organization: Organization, account: Account, kind: str, spec: dict[str, Any]
-) -> tuple[Group, list[Problem]]:
+def save_copy_as_draft(context: EditContext, spec: dict[str, Any]) -> tuple[Group, list[Problem]]:
     """A new draft from a spec taken elsewhere (a clone, an old revision, imported Spot JSON):
     never active, so an inventory that moved on since is listed as the draft's problems."""
-    return save_group(
-        actor=actor,
-        organization=organization,
-        account=account,
-        kind=kind,
-        spec=spec,
-        status=Status.DRAFT,
-        source="console",
-    )
+    return save_group(context, spec, status=Status.DRAFT, source="console")
 
 
 def copy_name(name: str, suffix: str) -> str:

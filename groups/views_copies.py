@@ -19,6 +19,7 @@ from console.http import AuthedRequest
 from console.models import Role
 from console.permissions import role_required
 
+from .edit_context import EditContext
 from .editor.spot_import import WRAPPER, ImportRefused, spec_from_text
 from .models import Group, Kind
 from .page_urls import EDIT_URL, LIST_URL
@@ -48,11 +49,7 @@ def clone(request: AuthedRequest, kind: str, group_id: str) -> HttpResponse:
     source = _group(request, Kind(kind), group_id)
     spec = {**source.spec, "name": copy_name(source.name, "copy")}
     draft, _ = save_copy_as_draft(
-        actor=request.user,
-        organization=request.organization,
-        account=source.account,
-        kind=source.kind,
-        spec=spec,
+        EditContext(request.user, request.organization, source.account, source.kind), spec
     )
     _password_note(request, source)
     return _opened(request, draft, f"Cloned {source.name} into the new draft {draft.name}.")
@@ -65,11 +62,8 @@ def restore(request: AuthedRequest, kind: str, group_id: str, number: int) -> Ht
     revision = get_object_or_404(source.revisions, number=number)
     name = copy_name(str(revision.spec.get("name") or source.name), f"revision {number}")
     draft, _ = save_copy_as_draft(
-        actor=request.user,
-        organization=request.organization,
-        account=source.account,
-        kind=source.kind,
-        spec={**revision.spec, "name": name},
+        EditContext(request.user, request.organization, source.account, source.kind),
+        {**revision.spec, "name": name},
     )
     _password_note(request, source)
     done = f"Revision {number} of {source.name} restored as the new draft {draft.name}."
@@ -128,11 +122,7 @@ def import_json(request: AuthedRequest, kind: str) -> HttpResponse:
         try:
             spec = spec_from_text(kind, form.text())
             draft, _ = save_copy_as_draft(
-                actor=request.user,
-                organization=request.organization,
-                account=account,
-                kind=kind,
-                spec=spec,
+                EditContext(request.user, request.organization, account, kind), spec
             )
         except (ImportRefused, ValidationFailed) as refused:
             problems = refused.problems

@@ -13,6 +13,7 @@ from typing import Any
 import factory
 
 from console.models import Account
+from groups.edit_context import EditContext
 from groups.models import Group, Kind, Status
 from groups.services import save_group
 from tests.factories import AccountFactory
@@ -55,5 +56,11 @@ class GroupFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: type[Group], *args: Any, **kwargs: Any) -> Group:
-        group, _ = save_group(**kwargs)
+        context = EditContext(
+            kwargs.pop("actor"),
+            kwargs.pop("organization"),
+            kwargs.pop("account"),
+            kwargs.pop("kind"),
+        )
+        group, _ = save_group(context, kwargs.pop("spec"), **kwargs)
         return group

@@ -23,7 +23,7 @@ from console.api_envelope import (
     object_field,
 )
 from groups.reviews.saves import AwaitsReview
-from groups.spot.fields import label_at
+from groups.spot.field_lookups import label_at
 from groups.validation.problems import MISSING_REQUIRED_FIELD, VALIDATION_ERROR
 
 from .kinds import CHANGE_AWAITS_REVIEW

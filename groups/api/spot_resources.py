@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from console.api_auth import Caller, caller
 from console.api_envelope import CONFLICT, ApiError, ErrorItem, ok
 from console.models import Role
+from groups.edit_context import EditContext
 from groups.models import Group, Kind, Status
 from groups.reviews.saves import save_from_api, update_from_api
 from groups.selectors import groups_for
@@ -89,6 +90,10 @@ def _not_found(resource: Resource, who: Caller, object_id: str) -> ApiError:
     )
 
 
+def _context(who: Caller, resource: Resource) -> EditContext:
+    return EditContext(who.user, who.organization, who.account, resource.kind)
+
+
 def _body(payload: BaseModel, resource: Resource) -> dict[str, Any]:
     wrapped = getattr(payload, resource.wrapper)
     oversized = schemas.oversized_unknown_field_messages(wrapped) if wrapped is not None else []
@@ -105,13 +110,7 @@ def create(
 ) -> JsonResponse:
     who = caller(request, account_id, Role.EDITOR)
     try:
-        group = save_from_api(
-            actor=who.user,
-            organization=who.organization,
-            account=who.account,
-            kind=resource.kind,
-            spec=_body(payload, resource),
-        )
+        group = save_from_api(_context(who, resource), _body(payload, resource))
     except ValidationFailed as failure:
         raise problems_error(failure.problems) from failure
     return ok(request, kind=resource.response_kind, items=[to_item(group)])
@@ -145,14 +144,7 @@ def _update(
 ) -> JsonResponse:
     who = caller(request, account_id, Role.EDITOR)
     try:
-        group = update_from_api(
-            actor=who.user,
-            organization=who.organization,
-            account=who.account,
-            kind=resource.kind,
-            group_id=object_id,
-            patch=patch,
-        )
+        group = update_from_api(_context(who, resource), object_id, patch)
     except Group.DoesNotExist:
         raise _not_found(resource, who, object_id) from None
     except ValidationFailed as failure:

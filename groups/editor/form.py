@@ -13,7 +13,8 @@ from galleries.models import OS_CHOICES
 from galleries.regions import AZURE_REGIONS, SOVEREIGN_REGIONS
 
 from ..models import Kind
-from ..spot.fields import BOOLEAN, INTEGER, Field, editor_fields, tab_of
+from ..spot.field_lookups import tab_of
+from ..spot.fields import BOOLEAN, INTEGER, Field, editor_fields
 from ..vm_sizes import VM_SIZE_CHOICES
 
 REGION_CHOICES = [

@@ -11,7 +11,8 @@ from galleries.cascade.selection import FIELDS as CASCADE_FIELDS, choosing
 from galleries.models import GalleryImage
 from galleries.selectors import find_image
 
-from ..spot.fields import BY_NAME, editor_fields, input_for_problem
+from ..spot.field_lookups import input_for_problem
+from ..spot.fields import BY_NAME, editor_fields
 from ..spot.json import EditorValues, spec_from_editor_values, without_password
 from ..validation.problems import Problem
 from .form import GroupEditorForm

@@ -28,6 +28,7 @@ from galleries.inventory.search import image_to_use
 from galleries.network.selectors import NETWORK_INPUTS, network_choices
 from galleries.regions import region_display_name
 
+from ..edit_context import EditContext
 from ..models import Group, Kind, Status
 from ..page_urls import CLONE_URL, DELETE_URL, EDIT_URL, EXPORT_URL, LIST_URL, RESTORE_URL
 from ..reviews.policy import policy_for
@@ -105,10 +106,8 @@ def _editor(request: AuthedRequest, kind: Kind, group_id: str | None) -> HttpRes
     if group is not None:
         # Re-checked on every open: the inventory may have changed since the last save.
         warnings = validate_spec(
-            organization=organization,
-            account=account,
-            kind=kind,
-            spec=group.spec,
+            EditContext(request.user, organization, account, kind),
+            group.spec,
             has_stored_password=bool(group.login_password_encrypted),
         )
     selection = selection_from({**initial, "group_account": account.pk})
@@ -164,13 +163,11 @@ def _submit(
     spec = spec_from_editor_values(kind, values, base_spec=base_spec)
     status = Status.ACTIVE if action == "save" else Status.DRAFT
     expected = form.cleaned_data.get("revision") if group else None
+    context = EditContext(request.user, organization, account, kind)
     try:
         # Reviewed organizations: the save becomes (or edits) a change awaiting review.
         proposed = propose_from_editor(
-            actor=request.user,
-            organization=organization,
-            account=account,
-            kind=kind,
+            context,
             group=group,
             spec=spec,
             save_as_active=status == Status.ACTIVE,
@@ -183,11 +180,8 @@ def _submit(
             )
             return redirect("reviews:change", change_id=proposed.change.pk)
         saved, problems = save_group(
-            actor=request.user,
-            organization=organization,
-            account=account,
-            kind=kind,
-            spec=spec,
+            context,
+            spec,
             status=status,
             source="console",
             group=group,

@@ -177,38 +177,13 @@ class SpotClient:
                 timeout=timeout,
                 allow_redirects=False,
             )
-        except requests.exceptions.SSLError as exc:
-            raise SpotError(
-                f"TLS failure talking to {self.host}: its certificate could not be verified "
-                f"({_reason(exc)}).",
-                code=TLS_FAILURE,
-            ) from None
-        except requests.exceptions.ConnectTimeout:
-            raise SpotError(
-                f"Spot's API at {self.host} could not be reached: no connection within "
-                f"{timeout[0]:g} s.",
-                code=TIMEOUT,
-                retryable=True,
-            ) from None
-        except requests.exceptions.ReadTimeout:
-            raise SpotError(
-                f"Spot's API at {self.host} did not answer within {timeout[1]:g} s.",
-                code=TIMEOUT,
-                retryable=True,
-            ) from None
-        except requests.exceptions.RetryError:
-            raise SpotError(
-                f"Spot's API at {self.host} kept failing after {settings.SPOT_API_RETRIES} "
-                "retries.",
-                code=UNREACHABLE,
-                retryable=True,
-            ) from None
-        except requests.exceptions.ConnectionError as exc:
-            raise SpotError(
-                f"Spot's API at {self.host} could not be reached: {_reason(exc)}.",
-                code=UNREACHABLE,
-                retryable=True,
-            ) from None
+        # SSLError and ConnectTimeout are ConnectionErrors; other request errors propagate.
+        except (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.ReadTimeout,
+            requests.exceptions.RetryError,
+        ) as exc:
+            raise _unanswered(exc, self.host, timeout) from None
         return self._parse(response)
 
     def _parse(self, response: requests.Response) -> Answer:
@@ -286,6 +261,25 @@ class SpotClient:
             if error.not_found:
                 return error.request_id
             raise
+
+
+def _unanswered(exc: Exception, host: str, timeout: tuple[float, float]) -> SpotError:
+    """Why a request got no answer, in words; all but a certificate failure may pass on retry."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return SpotError(
+            f"TLS failure talking to {host}: its certificate could not be verified "
+            f"({_reason(exc)}).",
+            code=TLS_FAILURE,
+        )
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        what, code = f"could not be reached: no connection within {timeout[0]:g} s", TIMEOUT
+    elif isinstance(exc, requests.exceptions.ReadTimeout):
+        what, code = f"did not answer within {timeout[1]:g} s", TIMEOUT
+    elif isinstance(exc, requests.exceptions.RetryError):
+        what, code = f"kept failing after {settings.SPOT_API_RETRIES} retries", UNREACHABLE
+    else:
+        what, code = f"could not be reached: {_reason(exc)}", UNREACHABLE
+    return SpotError(f"Spot's API at {host} {what}.", code=code, retryable=True)
 
 
 def _reason(exc: BaseException) -> str:

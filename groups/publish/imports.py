@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from groups.edit_context import EditContext
 from groups.models import Group, Kind, Status
 from groups.reviews.models import ChangeRequest
 from groups.reviews.refusals import ReviewRefused
@@ -72,11 +73,8 @@ def _adopt_one(connection: SpotConnection, kind: str, item: dict[str, Any], acto
 
     def save(status: str) -> Group:
         saved, _ = save_group(
-            actor=actor,
-            organization=organization,
-            account=account,
-            kind=kind,
-            spec=spec,
+            EditContext(actor, organization, account, kind),
+            spec,
             status=status,
             source=FROM_SPOT,
             group=group,

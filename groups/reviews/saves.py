@@ -13,10 +13,11 @@ from django.db import transaction
 
 from console.models import Organization
 
+from ..edit_context import EditContext
 from ..models import Group, Status
-from ..selectors import groups_for
 from ..services import (
     RevisionConflict,
+    active_group,
     check_immutable_fields,
     save_group,
     update_group,
@@ -39,11 +40,8 @@ class Proposed:
 
 
 def propose_from_editor(
+    context: EditContext,
     *,
-    actor: Any,
-    organization: Organization,
-    account: Any,
-    kind: str,
     group: Group | None,
     spec: dict[str, Any],
     save_as_active: bool,
@@ -58,7 +56,7 @@ def propose_from_editor(
     A new group (or a never-live draft) saved to go live is stored as a draft, and its first
     revision proposed for review.
     """
-    if policy_for(organization).approvals_required == 0:
+    if policy_for(context.organization).approvals_required == 0:
         return None
     has_open_change = (
         group is not None
@@ -81,18 +79,15 @@ def propose_from_editor(
         if not save_as_active:
             return None
         group, _ = save_group(
-            actor=actor,
-            organization=organization,
-            account=account,
-            kind=kind,
-            spec=spec,
+            context,
+            spec,
             status=Status.DRAFT,
             source="console",
             group=group,
             expected_revision=expected_revision,
         )
     change, problems = propose_change(
-        actor=actor, group=group, spec=spec, expected_version=change_version
+        actor=context.actor, group=group, spec=spec, expected_version=change_version
     )
     return Proposed(change, problems)
 
@@ -115,17 +110,13 @@ class AwaitsReview(Exception):
         self.change = change
 
 
-def _propose_for_api(
-    actor: Any, spec: dict[str, Any], group: Group | None, **new_group: Any
-) -> NoReturn:
+def _propose_for_api(context: EditContext, spec: dict[str, Any], group: Group | None) -> NoReturn:
     """Propose `spec` as the group's change (a new group first waits as a draft), then raise
     AwaitsReview once committed: the proposal is kept, the live group unchanged."""
     with transaction.atomic():
         if group is None:
-            group, _ = save_group(
-                actor=actor, spec=spec, status=Status.DRAFT, source="api", **new_group
-            )
-        change, _ = propose_change(actor=actor, group=group, spec=spec)
+            group, _ = save_group(context, spec, status=Status.DRAFT, source="api")
+        change, _ = propose_change(actor=context.actor, group=group, spec=spec)
     raise AwaitsReview(change)
 
 
@@ -137,69 +128,28 @@ def _applied_through_api(actor: Any, save: Callable[[], tuple[Group, list[Proble
     return saved
 
 
-def save_from_api(
-    *,
-    actor: Any,
-    organization: Organization,
-    account: Any,
-    kind: str,
-    spec: dict[str, Any],
-    group: Group | None = None,
-    expected_revision: int | None = None,
-    clear_password: bool = False,
-) -> Group:
-    """A Spot-API create or update. By default applied at once, as Spot does, and written on
-    the group's timeline as applied through the API by the token's owner. When the
-    organization reviews API changes too, the change is proposed (a new group waits as a
-    draft) and AwaitsReview is raised: the live group stays as it is.
+def save_from_api(context: EditContext, spec: dict[str, Any]) -> Group:
+    """A Spot-API create. By default applied at once, as Spot does, and written on the group's
+    timeline as applied through the API by the token's owner. When the organization reviews
+    API changes too, the change is proposed (the new group waits as a draft) and AwaitsReview
+    is raised.
     """
-    if _api_reviewed(organization):
-        _propose_for_api(actor, spec, group, organization=organization, account=account, kind=kind)
+    if _api_reviewed(context.organization):
+        _propose_for_api(context, spec, None)
     return _applied_through_api(
-        actor,
-        lambda: save_group(
-            actor=actor,
-            organization=organization,
-            account=account,
-            kind=kind,
-            spec=spec,
-            status=Status.ACTIVE,
-            source="api",
-            group=group,
-            expected_revision=expected_revision,
-            clear_password=clear_password,
-        ),
+        context.actor, lambda: save_group(context, spec, status=Status.ACTIVE, source="api")
     )
 
 
-def update_from_api(
-    *,
-    actor: Any,
-    organization: Organization,
-    account: Any,
-    kind: str,
-    group_id: str,
-    patch: dict[str, Any],
-) -> Group:
+def update_from_api(context: EditContext, group_id: str, patch: dict[str, Any]) -> Group:
     """A Spot-API update (groups.services.update_group), applied at once and written on the
     timeline; or, when the organization reviews API changes, checked as any update is (no
     field fixed at creation changes), merged onto the group's open change (or its live
     revision) and proposed: raises AwaitsReview."""
-    if _api_reviewed(organization):
-        group = groups_for(organization, account=account, kind=kind, status=Status.ACTIVE).get(
-            pk=group_id
-        )
+    if _api_reviewed(context.organization):
+        group = active_group(context, group_id)
         check_immutable_fields(group, patch)
-        _propose_for_api(actor, merge_update(spec_to_edit(group), patch), group)
+        _propose_for_api(context, merge_update(spec_to_edit(group), patch), group)
     return _applied_through_api(
-        actor,
-        lambda: update_group(
-            actor=actor,
-            organization=organization,
-            account=account,
-            kind=kind,
-            group_id=group_id,
-            patch=patch,
-            source="api",
-        ),
+        context.actor, lambda: update_group(context, group_id, patch, source="api")
     )

@@ -1,5 +1,6 @@
 """Every step of a review: propose, ask for review, approve, request changes, comment, apply,
-discard (the policy's write is in `policy`; the editor's and the API's saves in `saves`).
+discard (the policy's write is in `policy`; the editor's and the API's saves in `saves`; the
+login password typed for a change in `proposed_password`).
 Each step is checked against the actor's role and the organization's policy, written on the
 group's timeline and in the audit log, in one transaction.
 
@@ -10,18 +11,18 @@ returns the change to "in review" and dismisses the verdicts, saying so on the t
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from console.models import Membership, Role
 from console.services import record_audit
-from galleries.crypto import SecretUnreadable, decrypt_secret, encrypt_secret
+from galleries.crypto import encrypt_secret
 
+from ..edit_context import EditContext
 from ..models import Group, Status
 from ..services import ValidationFailed, save_group
-from ..spot.json import LOGIN_PATH, dig, login_password, without_password
+from ..spot.json import login_password, without_password
 from ..validation.problems import Problem
 from ..validation.rules import validate_spec
 from .health import latest_resolution
@@ -36,6 +37,7 @@ from .models import (
     VerdictKind,
 )
 from .policy import approvals_missing, policy_for
+from .proposed_password import next_proposed_password, spec_to_apply
 from .refusals import (
     ApplyFailed,
     ChangeConflict,
@@ -134,10 +136,8 @@ def propose_change(
         .first()
     )
     problems = validate_spec(
-        organization=organization,
-        account=group.account,
-        kind=group.kind,
-        spec=spec,
+        EditContext(actor, organization, group.account, group.kind),
+        spec,
         has_stored_password=bool(group.login_password_encrypted or proposed_password),
         previous_spec=group.spec if group.status == Status.ACTIVE else None,
     )
@@ -176,7 +176,7 @@ def propose_change(
                 return change, problems
             check_version(change, expected_version)
             change.proposed_spec = proposed
-            change.proposed_password_encrypted = _next_proposed_password(change, spec, typed)
+            change.proposed_password_encrypted = next_proposed_password(change, spec, typed)
             change.version += 1
             add_event(change, live, EventKind.EDITED, actor, version=change.version)
             if change.state != ChangeState.DRAFT:
@@ -193,35 +193,6 @@ def propose_change(
             "Someone opened a change for this group at the same moment; reload it, then edit."
         ) from clash
     return change, problems
-
-
-def _next_proposed_password(change: ChangeRequest, spec: dict[str, Any], typed: str | None) -> str:
-    """A password typed now replaces the change's; none keeps it while the spec has a login
-    (the editor leaves an untouched password out); no login drops it."""
-    if typed:
-        return encrypt_secret(typed)
-    if not isinstance(dig(spec, LOGIN_PATH), dict):
-        return ""
-    return change.proposed_password_encrypted
-
-
-def _spec_to_apply(change: ChangeRequest) -> dict[str, Any]:
-    """The proposed revision with the password typed for it, if any (encrypted again by
-    save_group, into the group)."""
-    if not change.proposed_password_encrypted:
-        return change.proposed_spec
-    try:
-        password = decrypt_secret(change.proposed_password_encrypted)
-    except SecretUnreadable as unreadable:
-        raise ReviewRefused(
-            "The login password typed for this change can't be decrypted with the configured "
-            "keys: edit the change and type it again."
-        ) from unreadable
-    spec = copy.deepcopy(change.proposed_spec)
-    login = dig(spec, LOGIN_PATH)
-    if isinstance(login, dict):
-        login["password"] = password
-    return spec
 
 
 def request_review(
@@ -385,11 +356,8 @@ def apply_change(
             bypassed = True
         try:
             applied, _ = save_group(
-                actor=actor,
-                organization=organization,
-                account=group.account,
-                kind=group.kind,
-                spec=_spec_to_apply(locked),
+                EditContext(actor, organization, group.account, group.kind),
+                spec_to_apply(locked),
                 status=Status.ACTIVE,
                 source="console",
                 group=group,

@@ -18,7 +18,6 @@ item (a NIC with `isPrimary`), the only list item the editor shows.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -346,17 +345,8 @@ def editor_fields(kind: str | None = None) -> list[Field]:
     return [row for row in FIELDS if row.in_editor and (kind is None or Kind(kind) in row.kinds)]
 
 
-def by_input_name(name: str) -> Field | None:
-    return next((row for row in FIELDS if row.in_editor and row.name == name), None)
-
-
 def path_of(name: str, kind: str) -> str:
     return BY_NAME[name].path(kind)
-
-
-def tab_of(input_name: str) -> str:
-    row = by_input_name(input_name)
-    return row.tab if row is not None and row.tab else "general"
 
 
 def rule_at(path: str, kind: str, os_name: str = "Linux") -> Rule:
@@ -367,38 +357,3 @@ def rule_at(path: str, kind: str, os_name: str = "Linux") -> Rule:
             if rule is not None:
                 return rule
     raise KeyError(path)
-
-
-def _normalized(path: str) -> str:
-    return ".".join("*" if step.isdigit() else step for step in path.split("."))
-
-
-def label_at(path: str) -> str | None:
-    """The label of the field at a concrete path (list indexes as numbers), either kind."""
-    wanted = _normalized(path)
-    return next(
-        (row.label for row in FIELDS for kind in row.kinds if row.path(kind) == wanted), None
-    )
-
-
-@functools.cache
-def problem_anchors(kind: str) -> dict[str, str]:
-    """Spot JSON path (list indexes as "*") -> the input that shows a problem there."""
-    anchors: dict[str, str] = {}
-    for row in editor_fields(kind):
-        anchors[row.path(kind)] = row.name
-        for owned in row.owns:
-            anchors[owned] = row.name
-    return anchors
-
-
-def input_for_problem(path: str, kind: str) -> str | None:
-    """The input a problem at `path` belongs to (longest known prefix), or None."""
-    anchors = problem_anchors(kind)
-    parts = _normalized(path).split(".")
-    while parts:
-        name = anchors.get(".".join(parts))
-        if name is not None:
-            return name
-        parts.pop()
-    return None

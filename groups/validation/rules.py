@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.models import Account, Organization
+from console.models import Organization
 from console.rules import TextRule
 from galleries.azure_rules import REGION
 from galleries.models import OS_TYPES
 from galleries.selectors import is_inventory_region
 
+from ..edit_context import EditContext
 from ..models import Kind
 from ..spot.fields import GALLERY, IMAGE, INTEGER, LAUNCH, LOGIN, of_kind
 from ..spot.json import IMAGE_PATH, LOGIN_PATH, dig, gallery_version_key
@@ -41,21 +42,20 @@ def is_specialized(image: Any) -> bool:
 
 
 def validate_spec(
-    *,
-    organization: Organization,
-    account: Account,
-    kind: str,
+    context: EditContext,
     spec: dict[str, Any],
+    *,
     has_stored_password: bool = False,
     previous_spec: dict[str, Any] | None = None,
 ) -> list[Problem]:
-    """Every problem of `spec` for a group of `account`; empty when it can be saved as active.
+    """Every problem of `spec` for a group of the context's account; empty when it can be saved
+    as active (who saves plays no part).
 
     `has_stored_password`: the group already has a (write-only) login password, so a login
     without one in `spec` is complete. `previous_spec`: the active group being updated, for the
     rules that only apply to updates (a stateful node's persisted OS disk keeps its image).
     """
-    kind = Kind(kind)
+    organization, account, kind = context.organization, context.account, Kind(context.kind)
     check = Checker(kind, spec if isinstance(spec, dict) else {}, previous_spec)
     _check_size(check)
     _check_field_rules(check, organization)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -21,6 +20,7 @@ from console.members import create_invitation
 from console.models import Account, ApiToken, Invitation, Membership, Organization, Role
 from console.services import create_api_token
 from galleries.models import ConnectedSubscription, Gallery, GalleryImage, RefreshRun
+from groups.edit_context import EditContext
 from groups.models import Group, Kind, Status
 from groups.publish.models import Publication, SpotConnection, SyncState
 from groups.publish.services import save_connection
@@ -171,23 +171,23 @@ def build_tenant(brand: str, *, regions: tuple[str, str], versions: tuple[str, s
 
     image_ref = {"resourceGroupName": resource_group, "galleryName": gallery_name}
     image_ref["imageName"] = image.name
-    save = partial(
-        save_group, actor=members[Role.EDITOR].user, organization=organization, account=account
-    )
+    editor = members[Role.EDITOR].user
+    group_context = EditContext(editor, organization, account, Kind.STATELESS)
+    node_context = EditContext(editor, organization, account, Kind.STATEFUL)
     group_spec = _spec(
         brand, group_body(**image_ref, version=versions[0]), f"{brand}-storefront", regions[0]
     )
-    group, _ = save(kind=Kind.STATELESS, spec=group_spec, status=Status.ACTIVE, source="console")
+    group, _ = save_group(group_context, group_spec, status=Status.ACTIVE, source="console")
     group_spec["capacity"] = {"minimum": 1, "maximum": 3, "target": 2}  # a second revision
-    group, _ = save(
-        kind=Kind.STATELESS, spec=group_spec, status=Status.ACTIVE, source="console", group=group
+    group, _ = save_group(
+        group_context, group_spec, status=Status.ACTIVE, source="console", group=group
     )
     node_spec = _spec(brand, node_body(**image_ref), f"{brand}-ledger-db", regions[0])
-    node, _ = save(kind=Kind.STATEFUL, spec=node_spec, status=Status.ACTIVE, source="api")
+    node, _ = save_group(node_context, node_spec, status=Status.ACTIVE, source="api")
     draft_spec = _spec(
         brand, group_body(**image_ref, version="latest"), f"{brand}-canary", regions[1]
     )
-    draft, _ = save(kind=Kind.STATELESS, spec=draft_spec, status=Status.DRAFT, source="console")
+    draft, _ = save_group(group_context, draft_spec, status=Status.DRAFT, source="console")
     proposed = {**group_spec, "capacity": {"minimum": 1, "maximum": 4, "target": 2}}
     change, _ = propose_change(actor=members[Role.EDITOR].user, group=group, spec=proposed)
     request_review(actor=members[Role.EDITOR].user, change=change)

@@ -6,6 +6,7 @@ import pytest
 
 from console.models import AuditEntry
 from galleries.models import ImageVersion
+from groups.edit_context import EditContext
 from groups.models import Group, Revision
 from groups.services import RevisionConflict, ValidationFailed, delete_group, save_group
 from groups.validation.rules import validate_spec
@@ -14,10 +15,12 @@ from tests.inventory_factories import share
 from .bodies import group_body, node_body
 
 
+def _context(api_world, kind, actor=None):
+    return EditContext(actor, api_world.organization, api_world.account, kind)
+
+
 def codes(api_world, kind, spec):
-    problems = validate_spec(
-        organization=api_world.organization, account=api_world.account, kind=kind, spec=spec
-    )
+    problems = validate_spec(_context(api_world, kind), spec)
     return {(p.code, p.field, p.severity) for p in problems}
 
 
@@ -44,9 +47,7 @@ def test_gallery_reference_problems(api_world, gallery, code, field):
 def test_version_not_replicated_to_the_groups_region(api_world):
     spec = group_body(version="1.1.0")
     spec["region"] = "westeurope"
-    problems = validate_spec(
-        organization=api_world.organization, account=api_world.account, kind="stateless", spec=spec
-    )
+    problems = validate_spec(_context(api_world, "stateless"), spec)
     assert [p.code for p in problems] == ["GALLERY_VERSION_NOT_IN_REGION"]
     assert (
         problems[0].message == "Version 1.1.0 of image ubuntu-22 is not replicated to westeurope."
@@ -118,11 +119,8 @@ def _save(
     api_world, spec, *, status="active", group=None, expected_revision=None, kind="stateless"
 ):
     return save_group(
-        actor=api_world.members["editor"].user,
-        organization=api_world.organization,
-        account=api_world.account,
-        kind=kind,
-        spec=spec,
+        _context(api_world, kind, actor=api_world.members["editor"].user),
+        spec,
         status=status,
         source="console",
         group=group,
@@ -273,9 +271,7 @@ def test_spots_and_azures_limits_with_their_message_at_the_field(
         target = target.setdefault(key, {})
     target[path[-1]] = value
     found = codes(api_world, kind, spec)
-    problems = validate_spec(
-        organization=api_world.organization, account=api_world.account, kind=kind, spec=spec
-    )
+    problems = validate_spec(_context(api_world, kind), spec)
     assert message in {p.message for p in problems}, problems
     [problem] = [p for p in problems if p.message == message]
     assert problem.field.startswith(".".join(path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from groups.edit_context import EditContext
 from groups.models import Group, Kind, Revision, Status
 from groups.services import save_group
 from groups.spot.json import to_item
@@ -113,10 +114,8 @@ def test_password_is_write_only(editor_client, editor_world):
 
 
 def test_viewer_sees_the_editor_read_only_and_cannot_post(viewer_client, editor_world):
-    group, _ = save_group(
-        actor=None, organization=editor_world.org, account=editor_world.own, kind=Kind.STATELESS,
-        spec={"name": "draft-one"}, status=Status.DRAFT, source="api",
-    )  # fmt: skip
+    context = EditContext(None, editor_world.org, editor_world.own, Kind.STATELESS)
+    group, _ = save_group(context, {"name": "draft-one"}, status=Status.DRAFT, source="api")
     page = viewer_client.get(f"/groups/{group.id}/").content.decode()
     assert "shown read-only" in page
     assert 'value="save"' not in page
@@ -130,10 +129,8 @@ def test_another_organizations_group_is_a_404(editor_client, editor_world):
     from tests.factories import AccountFactory, OrganizationFactory
 
     stranger = AccountFactory(organization=OrganizationFactory(name="Fabrikam"))
-    group, _ = save_group(
-        actor=None, organization=stranger.organization, account=stranger,
-        kind=Kind.STATELESS, spec={"name": "theirs"}, status=Status.DRAFT, source="api",
-    )  # fmt: skip
+    context = EditContext(None, stranger.organization, stranger, Kind.STATELESS)
+    group, _ = save_group(context, {"name": "theirs"}, status=Status.DRAFT, source="api")
     assert editor_client.get(f"/groups/{group.id}/").status_code == 404
     assert editor_client.post(f"/groups/{group.id}/", valid_form(editor_world)).status_code == 404
 
@@ -186,10 +183,8 @@ def _api_group(editor_world: Any) -> Group:
             },
         },
     }
-    group, _ = save_group(
-        actor=None, organization=editor_world.org, account=editor_world.own, kind=Kind.STATELESS,
-        spec=spec, status=Status.ACTIVE, source="api",
-    )  # fmt: skip
+    context = EditContext(None, editor_world.org, editor_world.own, Kind.STATELESS)
+    group, _ = save_group(context, spec, status=Status.ACTIVE, source="api")
     return group
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from console.models import Account, Membership, Organization, Role
+from groups.edit_context import EditContext
 from groups.models import Group, Kind, Status
 from groups.publish.models import SpotConnection
 from groups.publish.services import save_connection
@@ -43,11 +44,8 @@ class Publisher:
     def apply(self, spec: dict[str, Any], kind: str = Kind.STATELESS, group: Group | None = None):
         """Apply a change (create or update a live group) as the editor."""
         saved, _ = save_group(
-            actor=self.members["editor"].user,
-            organization=self.organization,
-            account=self.account,
-            kind=kind,
-            spec=spec,
+            EditContext(self.members["editor"].user, self.organization, self.account, kind),
+            spec,
             status=Status.ACTIVE,
             source="console",
             group=group,

@@ -9,6 +9,7 @@ import pytest
 
 from console.models import Account, Organization, Role
 from galleries.models import ConnectedSubscription, GalleryImage
+from groups.edit_context import EditContext
 from groups.models import Group, Kind, Status
 from groups.services import save_group
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory
@@ -55,11 +56,8 @@ def review_world(db: Any) -> ReviewWorld:
         )
     }
     group, _ = save_group(
-        actor=users["admin"],
-        organization=organization,
-        account=account,
-        kind=Kind.STATELESS,
-        spec=group_body(),
+        EditContext(users["admin"], organization, account, Kind.STATELESS),
+        group_body(),
         status=Status.ACTIVE,
         source="console",
     )

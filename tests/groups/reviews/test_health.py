@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from galleries.arm_ids import version_sort_key
 from galleries.models import ImageVersion, VersionRegion
+from groups.edit_context import EditContext
 from groups.models import Kind, Status
 from groups.reviews.health import recompute_health
 from groups.reviews.models import ChangeRequest, ChangeState, EventKind
@@ -171,11 +172,8 @@ def test_queries_do_not_grow_with_the_number_of_changes(review_world):
     def add_changes(count: int) -> None:
         for index in range(count):
             group, _ = save_group(
-                actor=world.admin,
-                organization=world.organization,
-                account=world.account,
-                kind=Kind.STATELESS,
-                spec=world.body("1.0.0", name=f"web-{ChangeRequest.objects.count()}-{index}"),
+                EditContext(world.admin, world.organization, world.account, Kind.STATELESS),
+                world.body("1.0.0", name=f"web-{ChangeRequest.objects.count()}-{index}"),
                 status=Status.ACTIVE,
                 source="console",
             )

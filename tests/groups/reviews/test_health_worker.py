@@ -15,6 +15,7 @@ from galleries.refresh.request import request_refresh
 from galleries.refresh.runs import refresh_now
 from galleries.sharing import check_sharing
 from galleries.subscriptions.services import connect_subscription, disconnect_subscription
+from groups.edit_context import EditContext
 from groups.models import Group, Kind, Status
 from groups.reviews.models import ChangeRequest, ChangeState, EventKind
 from groups.reviews.services import approve, propose_change, request_review
@@ -51,11 +52,8 @@ def _approved_change(
     spec = group_body(**gallery)
     spec["name"] = name
     group, _ = save_group(
-        actor=people["author"],
-        organization=organization,
-        account=account,
-        kind=Kind.STATELESS,
-        spec=spec,
+        EditContext(people["author"], organization, account, Kind.STATELESS),
+        spec,
         status=Status.DRAFT,
         source="console",
     )

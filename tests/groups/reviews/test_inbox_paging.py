@@ -8,6 +8,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 
+from groups.edit_context import EditContext
 from groups.models import Kind, Status
 from groups.reviews.services import (
     apply_change,
@@ -35,11 +36,8 @@ def test_each_inbox_list_pages_past_25_rows(review_world):
     for number in range(30):
         name = f"paged-{number:02d}"
         group, _ = save_group(
-            actor=world.admin,
-            organization=world.organization,
-            account=world.account,
-            kind=Kind.STATELESS,
-            spec={**world.body(), "name": name},
+            EditContext(world.admin, world.organization, world.account, Kind.STATELESS),
+            {**world.body(), "name": name},
             status=Status.ACTIVE,
             source="console",
         )

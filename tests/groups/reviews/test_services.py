@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from console.models import AuditEntry, Role
+from groups.edit_context import EditContext
 from groups.models import Group, Status
 from groups.reviews.models import ChangeRequest, ChangeState, EventKind, ReviewPolicy
 from groups.reviews.policy import PolicyValues, update_policy
@@ -242,11 +243,8 @@ def test_an_apply_after_the_live_group_moved_is_refused_and_nothing_is_lost(revi
     world = review_world
     change = approve(actor=world.reviewer, change=_in_review(world))
     save_group(
-        actor=world.admin,
-        organization=world.organization,
-        account=world.account,
-        kind="stateless",
-        spec=world.body("1.0.0", name="web-renamed"),
+        EditContext(world.admin, world.organization, world.account, "stateless"),
+        world.body("1.0.0", name="web-renamed"),
         status=Status.ACTIVE,
         source="api",
         group=world.group,

@@ -12,6 +12,7 @@ from django.test import Client
 from console.services import create_api_token
 from galleries.models import ImageVersion, VersionRegion
 from galleries.usage import usage_of
+from groups.edit_context import EditContext
 from groups.models import Kind, Status
 from groups.reviews.services import discard_change, propose_change
 from groups.services import save_group
@@ -28,11 +29,8 @@ IMAGE_API = (
 
 def _save(world, kind: str, body: dict[str, Any], status: str = Status.ACTIVE):
     saved, _ = save_group(
-        actor=world.admin,
-        organization=world.organization,
-        account=world.account,
-        kind=kind,
-        spec=body,
+        EditContext(world.admin, world.organization, world.account, kind),
+        body,
         status=status,
         source="console",
     )
@@ -72,11 +70,8 @@ def users(review_world) -> dict[str, Any]:
     stranger_account = AccountFactory(organization=stranger, name="Fabrikam prod")
     gallery_image(connect_account(stranger_account), versions={"1.0.0": ["eastus"]})
     save_group(
-        actor=None,
-        organization=stranger,
-        account=stranger_account,
-        kind=Kind.STATELESS,
-        spec={**group_body(), "name": "fabrikam-web"},
+        EditContext(None, stranger, stranger_account, Kind.STATELESS),
+        {**group_body(), "name": "fabrikam-web"},
         status=Status.ACTIVE,
         source="console",
     )
