@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.http.response import HttpResponseBase
+from django.urls import register_converter
 from ninja import Router
 
 from console.api_envelope import METHOD_NOT_ALLOWED, NOT_FOUND, ErrorItem, error
@@ -48,6 +49,20 @@ def docs_when_enabled(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
     return wrapped
 
 
+class AnyRestOfPath:
+    """Django's `path` converter, but across line breaks too: `.+` stops at a newline, so a path
+    holding %0A slipped past the API's 404 to the console's HTML page."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(AnyRestOfPath, "anyrest")
 fallback_router = Router(auth=None)
 
 
@@ -59,7 +74,7 @@ def _unknown_path(request: HttpRequest, rest: str) -> JsonResponse:
 
 for _prefix in API_PREFIXES:
     fallback_router.add_api_operation(
-        f"/{_prefix}/{{path:rest}}",
+        f"/{_prefix}/{{anyrest:rest}}",
         ALL_METHODS,
         _unknown_path,
         include_in_schema=False,
