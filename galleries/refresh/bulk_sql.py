@@ -1,13 +1,14 @@
-"""Plain multi-row INSERTs and executemany UPDATEs for the inventory apply, and SQLite's
-writer turn.
+"""Plain INSERTs and executemany UPDATEs for the inventory apply, and SQLite's writer turn.
 
 A refresh creates or compares tens of thousands of rows at once; building a model instance
 per row (bulk_create, bulk_update's CASE WHEN) costs more than the database does, so rows
 travel as tuples in the column order given, adapted for the driver once per distinct value.
-New rows go in as INSERT ... VALUES (...), (...), ... of as many rows as the database takes
-parameters: one statement per few hundred rows, not one step per row (SQLite's executemany
-steps, and lets go of the GIL, once per row, so listing threads stall the apply between
-rows), with RETURNING of the new ids where the database has it.
+
+New rows: on SQLite, INSERT ... VALUES (...), (...), ... RETURNING of thousands of rows a
+statement, not an executemany (which steps, and lets go of the GIL, once per row, so the
+listing threads stall the apply between rows). On PostgreSQL an executemany: Django's cursor
+binds parameters client-side, in Python, so a multi-row statement of 30,000 parameters cost
+more CPU than psycopg's executemany (measured: 15.7 s against 8.8 s for 40,000 versions).
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from django.db import connections, models, router
 from galleries.models import ConnectedSubscription
 
 CHUNK = 5000
-# Parameters of one INSERT (within every database's limit: SQLite's default is 32,766,
-# PostgreSQL's 65,535). Few long statements: after each, the applying thread must win the GIL
-# back from the listing threads, which can take a switch interval (5 ms).
+# Parameters of one SQLite INSERT (its default limit is 32,766). Few long statements: after
+# each, the applying thread must win the GIL back from the listing threads, which can take a
+# switch interval (5 ms).
 PARAMETERS_PER_INSERT = 30000
 _SQLITE_WRITER = threading.RLock()  # re-entrant: a caller may hold the turn already
 
@@ -96,14 +97,10 @@ def _quoted(model: type[models.Model], names: Sequence[str]) -> tuple[Any, str, 
     return connection, quote(model._meta.db_table), [quote(by_attname[n].column) for n in names]
 
 
-def _max_parameters(connection: Any) -> int:
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        return min(PARAMETERS_PER_INSERT, int(limit))
-    if connection.vendor == "postgresql":
-        return PARAMETERS_PER_INSERT
-    return int(connection.features.max_query_params or 999)
+def _sqlite_parameters(connection: Any) -> int:
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return min(PARAMETERS_PER_INSERT, int(limit))
 
 
 def insert_rows(
@@ -113,37 +110,33 @@ def insert_rows(
     *,
     returning: Sequence[str] = (),
 ) -> list[tuple[Any, ...]] | None:
-    """INSERT `rows` (tuples of the attributes `names`), many rows a statement. With
-    `returning` (attribute names), returns those values of every new row, in no particular
-    order; None when the database cannot return rows from an INSERT (read them back)."""
+    """INSERT `rows` (tuples of the attributes `names`). With `returning` (attribute names),
+    returns those values of every new row, in no particular order, or None where this
+    database's path does not return them (the caller reads them back)."""
     if not rows:
         return []
     connection, table, columns = _quoted(model, names)
-    give_back = bool(returning) and connection.features.can_return_rows_from_bulk_insert
-    suffix = ""
-    if give_back:
-        suffix = " RETURNING " + ", ".join(_quoted(model, returning)[2])
-    width = len(names)
-    per_statement = max(1, _max_parameters(connection) // width)
-    one_row = "(" + ", ".join(["%s"] * width) + ")"
-    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 (model metadata)
     adapted = _adapt(rows, _adapters(model, names, connection))
-    created: list[tuple[Any, ...]] = []
+    one_row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 (model metadata)
+    if connection.vendor != "sqlite":
+        _executemany(connection, head + one_row, adapted)
+        return None if returning else []
+    give_back = bool(returning) and connection.features.can_return_rows_from_bulk_insert
+    suffix = " RETURNING " + ", ".join(_quoted(model, returning)[2]) if give_back else ""
+    per_statement = max(1, _sqlite_parameters(connection) // len(names))
     full_sql = head + ", ".join([one_row] * per_statement) + suffix
+    created: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for start in range(0, len(adapted), per_statement):
             batch = adapted[start : start + per_statement]
-            sql = (
-                full_sql
-                if len(batch) == per_statement
-                else (head + ", ".join([one_row] * len(batch)) + suffix)
-            )
+            sql = full_sql
+            if len(batch) < per_statement:
+                sql = head + ", ".join([one_row] * len(batch)) + suffix
             cursor.execute(sql, [value for row in batch for value in row])
             if give_back:
                 created.extend(map(tuple, cursor.fetchall()))
-    if returning and not give_back:
-        return None
-    return created
+    return created if give_back or not returning else None
 
 
 def update_rows(
