@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -266,7 +267,8 @@ def test_a_dead_worker_is_shown_as_such_and_refresh_now_replaces_its_run(
     page = client.get(reverse("galleries:subscriptions")).content.decode()
     run.refresh_from_db()
     assert run.status == "running"  # a page that only reads writes nothing
-    assert "stopped responding 40 s ago" in page
+    # 40 s, or a little more when a busy machine is slow to render the page.
+    assert re.search(r"stopped responding 4\d s ago", page)
     assert "every 5s" in page
     assert "Refresh now" in page
     with django_capture_on_commit_callbacks(execute=True):

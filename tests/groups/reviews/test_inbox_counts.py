@@ -8,6 +8,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 
+from groups.edit_context import EditContext
 from groups.models import Kind, Status
 from groups.reviews import selectors
 from groups.reviews.services import apply_change, approve, propose_change, request_review
@@ -32,11 +33,8 @@ def test_the_navigation_counts_follow_each_change_through_its_states(review_worl
     groups = [world.group]
     for number in range(2):
         group, _ = save_group(
-            actor=world.admin,
-            organization=world.organization,
-            account=world.account,
-            kind=Kind.STATELESS,
-            spec={**world.body(), "name": f"counted-{number}"},
+            EditContext(world.admin, world.organization, world.account, Kind.STATELESS),
+            {**world.body(), "name": f"counted-{number}"},
             status=Status.ACTIVE,
             source="console",
         )
