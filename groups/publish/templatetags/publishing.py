@@ -17,7 +17,7 @@ from ..models import Publication, SyncState
 register = template.Library()
 
 # Each sync state's badge colour; its words are the state's label (SyncState).
-BADGE_STYLES = {
+BADGE_STYLES: dict[str, str] = {
     SyncState.PUBLISHING: "text-bg-info",
     SyncState.IN_SYNC: "text-bg-success",
     SyncState.FAILED: "text-bg-danger",
