@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -35,6 +36,9 @@ LABELS = {
     "details": "Details",
 }
 
+
+# Lists the names a level offers: (subscription, selection, filter text) -> (names, cut short).
+NameLister = Callable[[SubscriptionAge, Selection, str], tuple[list[str], bool]]
 
 # A level with this many options (or more than one page of them) gets a type-to-filter box.
 FILTER_FROM = 8
@@ -114,13 +118,17 @@ class Level:
 
 def _named_level(
     key: str,
-    names: list[str],
-    truncated: bool,
-    wanted: str,
-    sub: SubscriptionAge,
-    query: str,
+    list_names: NameLister,
+    organization: Organization,
+    selection: Selection,
+    sub: SubscriptionAge | None,
     keep_vanished: bool = True,
 ) -> Level:
+    """A level whose options are the names `list_names` finds for the selection's `key`."""
+    sub = sub or queries.subscription_with_age(organization, selection.account)
+    query = selection.queries.get(key, "")
+    names, truncated = list_names(sub, selection, query)
+    wanted = getattr(selection, key)
     selected = next((name for name in names if name.lower() == wanted.lower()), "")
     options = [Option(name, name) for name in names]
     if wanted and not selected and not query and keep_vanished:
@@ -145,30 +153,15 @@ def account_level(organization: Organization, selection: Selection) -> Level:
 def resource_group_level(
     organization: Organization, selection: Selection, sub: SubscriptionAge | None = None
 ) -> Level:
-    sub = sub or queries.subscription_with_age(organization, selection.account)
-    query = selection.queries.get("gallery_resource_group_name", "")
-    names, truncated = queries.resource_group_names(
-        sub, selection.gallery_resource_group_name, query
-    )
     return _named_level(
-        "gallery_resource_group_name",
-        names,
-        truncated,
-        selection.gallery_resource_group_name,
-        sub,
-        query,
+        "gallery_resource_group_name", queries.resource_group_names, organization, selection, sub
     )
 
 
 def gallery_level(
     organization: Organization, selection: Selection, sub: SubscriptionAge | None = None
 ) -> Level:
-    sub = sub or queries.subscription_with_age(organization, selection.account)
-    query = selection.queries.get("gallery_name", "")
-    names, truncated = queries.gallery_names(
-        sub, selection.gallery_resource_group_name, selection.gallery_name, query
-    )
-    return _named_level("gallery_name", names, truncated, selection.gallery_name, sub, query)
+    return _named_level("gallery_name", queries.gallery_names, organization, selection, sub)
 
 
 def image_level(
@@ -176,13 +169,11 @@ def image_level(
 ) -> Level:
     """Images for the chosen OS, and the share check's verdict for another subscription's."""
     sub = sub or queries.subscription_with_age(organization, selection.account)
-    query = selection.queries.get("image_name", "")
-    names, truncated = queries.image_names(sub, selection, query)
     # An image that no longer fits (the OS changed, or it is gone) is dropped, not kept.
     level = _named_level(
-        "image_name", names, truncated, selection.image_name, sub, query, keep_vanished=False
+        "image_name", queries.image_names, organization, selection, sub, keep_vanished=False
     )
-    if selection.image_name and not level.selected and not query:
+    if selection.image_name and not level.selected and not level.query:
         kind = f"{selection.os} " if selection.os else ""
         level.notice = (
             f"{selection.image_name} is not one of this gallery's {kind}images; choose another."

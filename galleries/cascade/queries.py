@@ -110,10 +110,11 @@ def subscription_with_age(organization: Organization, account_id: str) -> Subscr
 
 
 def resource_group_names(
-    sub: SubscriptionAge, selected: str, query: str = ""
+    sub: SubscriptionAge, selection: Selection, query: str = ""
 ) -> tuple[list[str], bool]:
     """Resource groups holding at least one live gallery, by name."""
-    search, params = _search("rg", query, resource_group_arm_id(sub.subscription_id, selected))
+    wanted = resource_group_arm_id(sub.subscription_id, selection.gallery_resource_group_name)
+    search, params = _search("rg", query, wanted)
     return _capped(
         _rows(
             "SELECT rg.name FROM galleries_resourcegroup rg"
@@ -127,9 +128,11 @@ def resource_group_names(
 
 
 def gallery_names(
-    sub: SubscriptionAge, resource_group: str, selected: str, query: str = ""
+    sub: SubscriptionAge, selection: Selection, query: str = ""
 ) -> tuple[list[str], bool]:
-    wanted = gallery_arm_id(sub.subscription_id, resource_group, selected)
+    """Live galleries of the chosen resource group, by name."""
+    resource_group = selection.gallery_resource_group_name
+    wanted = gallery_arm_id(sub.subscription_id, resource_group, selection.gallery_name)
     search, params = _search("g", query, wanted)
     return _capped(
         _rows(

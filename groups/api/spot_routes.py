@@ -47,8 +47,7 @@ class Operations:
     update: str
     delete: str
     short: str  # the views' names: create_group, list_groups, ...
-    noun: str
-    nouns: str
+    noun: str  # "List {noun}s" names the plural
     create_description: str
     update_description: str
     delete_description: str | None = None
@@ -62,7 +61,6 @@ GROUP_OPERATIONS = Operations(
     delete="elastigroupAzureSpotVmsDelete",
     short="group",
     noun="stateless group",
-    nouns="stateless groups",
     create_description=f"Validated against the gallery inventory; errors name the field. {SECRETS}",
     update_description=(
         "Objects are merged into the group; lists and values replace; null clears a field; "
@@ -77,7 +75,6 @@ NODE_OPERATIONS = Operations(
     delete="azureStatefulNodeDelete",
     short="node",
     noun="stateful node",
-    nouns="stateful nodes",
     create_description=f"The gallery version is `versionName`. {SECRETS}",
     update_description=(
         "Merged like a group update. The image can't change while the node persists its OS "
@@ -148,7 +145,7 @@ def add_kind_routes(
         ),
         name=f"list_{ops.short}s",
         operation_id=ops.list,
-        summary=f"List {ops.nouns}",
+        summary=f"List {ops.noun}s",
     )
     _route(
         "GET",

@@ -12,15 +12,24 @@ from console.permissions import has_role
 from groups.models import Group
 
 from .. import drift, selectors
-from ..models import Publication
+from ..models import Publication, SyncState
 
 register = template.Library()
+
+# Each sync state's badge colour; its words are the state's label (SyncState).
+BADGE_STYLES: dict[str, str] = {
+    SyncState.PUBLISHING: "text-bg-info",
+    SyncState.IN_SYNC: "text-bg-success",
+    SyncState.FAILED: "text-bg-danger",
+    SyncState.DELETING: "text-bg-secondary",
+}
 
 
 @register.inclusion_tag("publish/_sync_badge.html")
 def sync_badge(publication: Publication | None, published: bool = True) -> dict[str, Any]:
     """`published`: whether the group's account publishes at all (no badge otherwise)."""
-    return {"publication": publication, "published": published}
+    style = BADGE_STYLES.get(publication.state, "text-bg-info") if publication else ""
+    return {"publication": publication, "published": published, "style": style}
 
 
 @register.inclusion_tag("publish/_sync_panel.html", takes_context=True)

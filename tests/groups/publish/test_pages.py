@@ -7,6 +7,7 @@ import json
 import logging
 
 import pytest
+from django.template import Context, Template
 
 from console.models import AuditEntry
 from groups.publish import sync
@@ -189,3 +190,18 @@ def test_the_token_appears_in_no_log_page_audit_entry_or_error(
         assert all(secret not in page for page in pages)
         assert secret not in audit
         assert secret not in stored
+
+
+@pytest.mark.parametrize(
+    ("state", "badge"),
+    [
+        ("publishing", '<span class="badge text-bg-info">Publishing</span>'),
+        ("in_sync", '<span class="badge text-bg-success">In sync</span>'),
+        ("failed", '<span class="badge text-bg-danger" title="Spot said no">Failed</span>'),
+        ("deleting", '<span class="badge text-bg-secondary">Deleting in Spot</span>'),
+    ],
+)
+def test_the_sync_badge_names_each_state_in_its_colour(state, badge):
+    publication = Publication(state=state, error_message="Spot said no")
+    page = Template("{% load publishing %}{% sync_badge publication %}")
+    assert page.render(Context({"publication": publication})).strip() == badge
