@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from .choices import WordedChoices
 from .ids import insert_with_new_id, new_account_id
 from .text import RepairingJSONDecoder
 
@@ -51,10 +52,10 @@ class Account(models.Model):
         return f"{self.name} ({self.id})"
 
 
-class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    EDITOR = "editor", "Editor"
-    VIEWER = "viewer", "Viewer"
+class Role(WordedChoices):
+    ADMIN = "admin"
+    EDITOR = "editor"
+    VIEWER = "viewer"
 
 
 # Higher rank includes every permission of a lower one.

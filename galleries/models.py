@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from console.choices import WordedChoices
+
 
 class Cloud(models.TextChoices):
     PUBLIC = "public", "Azure public"
@@ -244,12 +246,12 @@ class Subnet(InventoryRow):
         indexes = [models.Index(fields=["virtual_network", "deleted_at", "name"])]
 
 
-class RefreshStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    PARTIAL = "partial", "Partial"
-    FAILED = "failed", "Failed"
+class RefreshStatus(WordedChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    PARTIAL = "partial"
+    FAILED = "failed"
 
 
 ACTIVE_REFRESH_STATUSES = (RefreshStatus.QUEUED, RefreshStatus.RUNNING)
@@ -348,10 +350,10 @@ class RefreshRun(models.Model):
         return self.silent_seconds is not None
 
 
-class ShareVerdict(models.TextChoices):
-    READABLE = "readable", "Readable"
-    NOT_SHARED = "not_shared", "Not shared"
-    UNKNOWN = "unknown", "Unknown"
+class ShareVerdict(WordedChoices):
+    READABLE = "readable"
+    NOT_SHARED = "not_shared"
+    UNKNOWN = "unknown"
 
 
 class ShareCheck(models.Model):

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from console.choices import WordedChoices
 from console.ids import insert_with_new_id
 from console.text import RepairingJSONDecoder
 
@@ -27,11 +28,11 @@ class Kind(models.TextChoices):
 ID_PREFIX = {Kind.STATELESS: "sig", Kind.STATEFUL: "ssn"}
 
 
-class Status(models.TextChoices):
+class Status(WordedChoices):
     # Saved at any time; problems are listed as warnings.
-    DRAFT = "draft", "Draft"
+    DRAFT = "draft"
     # Created or updated after full validation.
-    ACTIVE = "active", "Active"
+    ACTIVE = "active"
 
 
 class Group(models.Model):

@@ -11,16 +11,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from console.choices import WordedChoices
 from console.text import RepairingJSONDecoder
 
 
-class ChangeState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPLIED = "applied", "Applied"
-    DISCARDED = "discarded", "Discarded"
+class ChangeState(WordedChoices):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    APPLIED = "applied"
+    DISCARDED = "discarded"
 
 
 OPEN_STATES = (
@@ -157,9 +158,9 @@ class ChangeRequest(models.Model):
         return self.state in OPEN_STATES
 
 
-class VerdictKind(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+class VerdictKind(WordedChoices):
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
 
 
 class Verdict(models.Model):
