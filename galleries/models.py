@@ -20,20 +20,20 @@ class Cloud(models.TextChoices):
     CUSTOM = "custom", "Custom endpoint (Azure Stack, proxy, sandbox)"
 
 
-class CredentialStatus(models.TextChoices):
+class CredentialStatus(WordedChoices):
     UNKNOWN = "unknown", "Not checked yet"
-    VALID = "valid", "Valid"
-    INVALID = "invalid", "Invalid"
+    VALID = "valid"
+    INVALID = "invalid"
 
 
-class AzureState(models.TextChoices):
+class AzureState(WordedChoices):
     """A subscription's state as Azure reports it (the subscriptions API's `state`)."""
 
-    ENABLED = "Enabled", "Enabled"
-    WARNED = "Warned", "Warned"
+    ENABLED = "Enabled"
+    WARNED = "Warned"
     PAST_DUE = "PastDue", "Past due"
-    DISABLED = "Disabled", "Disabled"
-    DELETED = "Deleted", "Deleted"
+    DISABLED = "Disabled"
+    DELETED = "Deleted"
 
 
 # What each state means for a console user, when it is not plain Enabled.
@@ -267,8 +267,8 @@ class RefreshFailure(models.TextChoices):
 
 
 class RefreshRun(models.Model):
-    class Scope(models.TextChoices):
-        FULL = "full", "Full"
+    class Scope(WordedChoices):
+        FULL = "full"
         GALLERY = "gallery", "One gallery"
 
     subscription = models.ForeignKey(

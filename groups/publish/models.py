@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from console.choices import WordedChoices
 from console.text import RepairingJSONDecoder
 
 DEFAULT_BASE_URL = "https://api.spotinst.io"
@@ -33,10 +34,10 @@ class SpotConnection(models.Model):
         return f"{self.account_id} -> {self.spot_account_id}"
 
 
-class SyncState(models.TextChoices):
-    PUBLISHING = "publishing", "Publishing"
-    IN_SYNC = "in_sync", "In sync"
-    FAILED = "failed", "Failed"
+class SyncState(WordedChoices):
+    PUBLISHING = "publishing"
+    IN_SYNC = "in_sync"
+    FAILED = "failed"
     DELETING = "deleting", "Deleting in Spot"
 
 

@@ -1,20 +1,21 @@
-"""The words a state is shown in, where they are its stored value in sentence case
-(console.choices.WordedChoices): pages, forms and the admin show these labels."""
+"""The words a state is shown in (console.choices.WordedChoices): a member without words of its
+own is shown as its stored value in sentence case; pages, forms and the admin show these."""
 
 from console.models import Membership, Role
-from galleries.models import RefreshStatus, ShareVerdict
+from galleries.models import AzureState, CredentialStatus, RefreshRun, RefreshStatus, ShareVerdict
 from groups.models import Status
+from groups.publish.models import SyncState
 from groups.reviews.models import ChangeRequest, ChangeState, VerdictKind
 
 
-def test_each_state_is_shown_in_its_value_in_sentence_case():
-    assert ChangeState.choices == [
-        ("draft", "Draft"),
-        ("in_review", "In review"),
-        ("approved", "Approved"),
-        ("changes_requested", "Changes requested"),
-        ("applied", "Applied"),
-        ("discarded", "Discarded"),
+def test_a_state_without_words_of_its_own_is_shown_as_its_value_in_sentence_case():
+    assert ChangeState.labels == [
+        "Draft",
+        "In review",
+        "Approved",
+        "Changes requested",
+        "Applied",
+        "Discarded",
     ]
     assert VerdictKind.labels == ["Approved", "Changes requested"]
     assert Role.labels == ["Admin", "Editor", "Viewer"]
@@ -23,8 +24,14 @@ def test_each_state_is_shown_in_its_value_in_sentence_case():
     assert Status.labels == ["Draft", "Active"]
 
 
+def test_a_state_with_words_of_its_own_is_shown_in_them():
+    assert SyncState.labels == ["Publishing", "In sync", "Failed", "Deleting in Spot"]
+    assert CredentialStatus.labels == ["Not checked yet", "Valid", "Invalid"]
+    assert AzureState.labels == ["Enabled", "Warned", "Past due", "Disabled", "Deleted"]
+    assert RefreshRun.Scope.labels == ["Full", "One gallery"]
+
+
 def test_a_records_state_is_displayed_in_those_words():
-    assert ChangeRequest(state=ChangeState.CHANGES_REQUESTED).get_state_display() == (
-        "Changes requested"
-    )
+    change = ChangeRequest(state=ChangeState.CHANGES_REQUESTED)
+    assert change.get_state_display() == "Changes requested"
     assert Membership(role=Role.VIEWER).get_role_display() == "Viewer"
