@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from console.celery import app as celery_app
 from console.models import Account
-from console.services import record_audit
+from console.services import AuditSubject
 from galleries.crypto import SecretUnreadable, decrypt_secret, encrypt_secret
 from groups.models import Group, Status
 
@@ -44,45 +45,24 @@ def client_for(connection: SpotConnection, *, interactive: bool = False) -> Spot
     )
 
 
-def audit_publication(
-    publication: Publication, *, actor: Any, action: str, after: dict[str, Any]
-) -> None:
-    """An audit entry about a group's publication (None: by the console's own task)."""
-    record_audit(
-        organization=publication.organization,
-        actor=actor,
-        action=action,
-        obj_type="publication",
-        obj_id=publication.group_public_id,
-        obj_repr=publication.name,
-        after=after,
-    )
+# A group's publication (its actor None: the console's own task).
+PUBLICATION_AUDIT = AuditSubject(
+    "publication", attrgetter("name"), obj_id=attrgetter("group_public_id")
+)
+audit_publication = PUBLICATION_AUDIT.record
+# An account's Spot connection (never its token).
+CONNECTION_AUDIT = AuditSubject(
+    "spot_connection",
+    lambda connection: connection.account.name,
+    obj_id=attrgetter("account_id"),
+    organization=lambda connection: connection.account.organization,
+)
+audit_connection = CONNECTION_AUDIT.record
 
 
 def _connection_fields(connection: SpotConnection) -> dict[str, str]:
     """What the audit log keeps of a connection: never the token."""
     return {"baseUrl": connection.base_url, "spotAccountId": connection.spot_account_id}
-
-
-def audit_connection(
-    connection: SpotConnection,
-    *,
-    actor: Any,
-    verb: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """An audit entry about `connection` (never its token)."""
-    record_audit(
-        organization=connection.account.organization,
-        actor=actor,
-        action=f"spot_connection.{verb}",
-        obj_type="spot_connection",
-        obj_id=connection.account_id,
-        obj_repr=connection.account.name,
-        before=before,
-        after=after,
-    )
 
 
 def save_connection(
@@ -105,7 +85,7 @@ def save_connection(
         audit_connection(
             connection,
             actor=actor,
-            verb="create" if before is None else "update",
+            action="spot_connection.create" if before is None else "spot_connection.update",
             before=before,
             after={**_connection_fields(connection), "tokenChanged": bool(token)},
         )
@@ -116,7 +96,10 @@ def remove_connection(*, actor: Any, connection: SpotConnection) -> None:
     """Stop publishing the account; what is in Spot stays there."""
     with transaction.atomic():
         audit_connection(
-            connection, actor=actor, verb="delete", before=_connection_fields(connection)
+            connection,
+            actor=actor,
+            action="spot_connection.delete",
+            before=_connection_fields(connection),
         )
         connection.delete()
 
@@ -252,6 +235,9 @@ def republish(*, actor: Any, group: Group) -> Publication:
 def request_import(*, actor: Any, connection: SpotConnection) -> None:
     with transaction.atomic():
         audit_connection(
-            connection, actor=actor, verb="import", after=_connection_fields(connection)
+            connection,
+            actor=actor,
+            action="spot_connection.import",
+            after=_connection_fields(connection),
         )
         _queue(IMPORT_TASK, connection.pk)
