@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.utils import timezone
 
@@ -59,6 +59,13 @@ def record_audit(
     )
 
 
+class AuditChanges(TypedDict, total=False):
+    """What an entry keeps of a change: the row's non-secret fields before and after it."""
+
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
 @dataclass(frozen=True)
 class AuditSubject:
     """How the audit log names one kind of row it records: its type, a readable label, the id
@@ -76,8 +83,7 @@ class AuditSubject:
         *,
         actor: Any,
         action: str,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
+        **changes: Unpack[AuditChanges],
     ) -> AuditEntry:
         """`record_audit` about `obj`, one row of this kind."""
         return record_audit(
@@ -87,8 +93,7 @@ class AuditSubject:
             obj_type=self.obj_type,
             obj_id=self.obj_id(obj),
             obj_repr=self.label(obj),
-            before=before,
-            after=after,
+            **changes,
         )
 
 
@@ -102,9 +107,11 @@ _AUDITED: dict[type, AuditSubject] = {
 }
 
 
-def audit_object(obj: Any, *, actor: Any, action: str, **changes: Any) -> AuditEntry:
+def audit_object(
+    obj: Any, *, actor: Any, action: str, **changes: Unpack[AuditChanges]
+) -> AuditEntry:
     """`record_audit` about `obj`, a console row of one organization (or the organization
-    itself); `changes` are `before` and `after`."""
+    itself)."""
     return _AUDITED[type(obj)].record(obj, actor=actor, action=action, **changes)
 
 

@@ -140,9 +140,7 @@ def import_account(connection_id: int, actor: Any = None) -> list[str]:
     SpotConnection.objects.filter(pk=connection.pk).update(
         imported_at=timezone.now(), import_summary=lines
     )
-    audit_connection(
-        connection, actor=actor, action="spot_connection.imported", after={"summary": lines[:50]}
-    )
+    audit_connection(connection, actor=actor, verb="imported", after={"summary": lines[:50]})
     return lines
 
 

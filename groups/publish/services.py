@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
-from typing import Any
+from typing import Any, Unpack
 
 from django.db import transaction
 from django.utils import timezone
 
 from console.celery import app as celery_app
 from console.models import Account
-from console.services import AuditSubject
+from console.services import AuditChanges, AuditSubject
 from galleries.crypto import SecretUnreadable, decrypt_secret, encrypt_secret
 from groups.models import Group, Status
 
@@ -57,12 +57,19 @@ CONNECTION_AUDIT = AuditSubject(
     obj_id=attrgetter("account_id"),
     organization=lambda connection: connection.account.organization,
 )
-audit_connection = CONNECTION_AUDIT.record
 
 
 def _connection_fields(connection: SpotConnection) -> dict[str, str]:
     """What the audit log keeps of a connection: never the token."""
     return {"baseUrl": connection.base_url, "spotAccountId": connection.spot_account_id}
+
+
+def audit_connection(
+    connection: SpotConnection, *, actor: Any, verb: str, **changes: Unpack[AuditChanges]
+) -> None:
+    """An audit entry `spot_connection.<verb>` about `connection`; `changes` are `before` and
+    `after`."""
+    CONNECTION_AUDIT.record(connection, actor=actor, action=f"spot_connection.{verb}", **changes)
 
 
 def save_connection(
@@ -85,7 +92,7 @@ def save_connection(
         audit_connection(
             connection,
             actor=actor,
-            action="spot_connection.create" if before is None else "spot_connection.update",
+            verb="create" if before is None else "update",
             before=before,
             after={**_connection_fields(connection), "tokenChanged": bool(token)},
         )
@@ -96,10 +103,7 @@ def remove_connection(*, actor: Any, connection: SpotConnection) -> None:
     """Stop publishing the account; what is in Spot stays there."""
     with transaction.atomic():
         audit_connection(
-            connection,
-            actor=actor,
-            action="spot_connection.delete",
-            before=_connection_fields(connection),
+            connection, actor=actor, verb="delete", before=_connection_fields(connection)
         )
         connection.delete()
 
@@ -235,9 +239,6 @@ def republish(*, actor: Any, group: Group) -> Publication:
 def request_import(*, actor: Any, connection: SpotConnection) -> None:
     with transaction.atomic():
         audit_connection(
-            connection,
-            actor=actor,
-            action="spot_connection.import",
-            after=_connection_fields(connection),
+            connection, actor=actor, verb="import", after=_connection_fields(connection)
         )
         _queue(IMPORT_TASK, connection.pk)
