@@ -14,7 +14,7 @@ from .models import (
     Organization,
     Role,
 )
-from .services import audit_object, record_audit, save_audited
+from .services import audit_object, save_audited
 
 # --- Organizations ------------------------------------------------------------------------------
 
@@ -32,14 +32,8 @@ def create_organization(*, name: str, admin: Any, account_name: str) -> Organiza
     organization = Organization.objects.create(name=name)
     membership = Membership.objects.create(organization=organization, user=admin, role=Role.ADMIN)
     account = Account.objects.create(organization=organization, name=account_name)
-    record_audit(
-        organization=organization,
-        actor=None,
-        action="organization.create",
-        obj_type="organization",
-        obj_id=organization.pk,
-        obj_repr=organization.name,
-        after={"name": organization.name},
+    audit_object(
+        organization, actor=None, action="organization.create", after={"name": organization.name}
     )
     audit_object(
         membership,

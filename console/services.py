@@ -7,8 +7,10 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypedDict, Unpack
 
 from django.utils import timezone
 
@@ -57,28 +59,60 @@ def record_audit(
     )
 
 
-# How the audit log names each kind of console row it records: its type and a readable label.
-_AUDITED: dict[type, tuple[str, Callable[[Any], str]]] = {
-    Account: ("account", lambda account: account.name),
-    ApiToken: ("api_token", str),
-    Invitation: ("invitation", lambda invitation: invitation.prefix),
-    Membership: ("membership", lambda membership: membership.user.get_username()),
+class AuditChanges(TypedDict, total=False):
+    """What an entry keeps of a change: the row's non-secret fields before and after it."""
+
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AuditSubject:
+    """How the audit log names one kind of row it records: its type, a readable label, the id
+    it keeps and the organization the row belongs to. Each app describes its own rows so that
+    every entry is written by `record_audit` the same way."""
+
+    obj_type: str
+    label: Callable[[Any], str]
+    obj_id: Callable[[Any], Any] = attrgetter("pk")
+    organization: Callable[[Any], Organization] = attrgetter("organization")
+
+    def record(
+        self,
+        obj: Any,
+        *,
+        actor: Any,
+        action: str,
+        **changes: Unpack[AuditChanges],
+    ) -> AuditEntry:
+        """`record_audit` about `obj`, one row of this kind."""
+        return record_audit(
+            organization=self.organization(obj),
+            actor=actor,
+            action=action,
+            obj_type=self.obj_type,
+            obj_id=self.obj_id(obj),
+            obj_repr=self.label(obj),
+            **changes,
+        )
+
+
+# The console's own rows the audit log records.
+_AUDITED: dict[type, AuditSubject] = {
+    Organization: AuditSubject("organization", attrgetter("name"), organization=lambda org: org),
+    Account: AuditSubject("account", attrgetter("name")),
+    ApiToken: AuditSubject("api_token", str),
+    Invitation: AuditSubject("invitation", attrgetter("prefix")),
+    Membership: AuditSubject("membership", lambda membership: membership.user.get_username()),
 }
 
 
-def audit_object(obj: Any, *, actor: Any, action: str, **changes: Any) -> AuditEntry:
-    """`record_audit` about `obj`, a console row of one organization; `changes` are `before`
-    and `after`."""
-    obj_type, label = _AUDITED[type(obj)]
-    return record_audit(
-        organization=obj.organization,
-        actor=actor,
-        action=action,
-        obj_type=obj_type,
-        obj_id=obj.pk,
-        obj_repr=label(obj),
-        **changes,
-    )
+def audit_object(
+    obj: Any, *, actor: Any, action: str, **changes: Unpack[AuditChanges]
+) -> AuditEntry:
+    """`record_audit` about `obj`, a console row of one organization (or the organization
+    itself)."""
+    return _AUDITED[type(obj)].record(obj, actor=actor, action=action, **changes)
 
 
 def save_audited(

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from operator import attrgetter
 
-from console.services import record_audit
+from console.services import AuditSubject
 
-from .models import ConnectedSubscription
+SUBSCRIPTION_AUDIT = AuditSubject("subscription", attrgetter("display_name"))
 
-
-def audit_subscription(
-    subscription: ConnectedSubscription,
-    *,
-    actor: Any,
-    action: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    record_audit(
-        organization=subscription.organization,
-        actor=actor,
-        action=action,
-        obj_type="subscription",
-        obj_id=subscription.pk,
-        obj_repr=subscription.display_name,
-        before=before,
-        after=after,
-    )
+# audit_subscription(subscription, *, actor, action, before=None, after=None)
+audit_subscription = SUBSCRIPTION_AUDIT.record

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from operator import attrgetter
+from typing import Any, Unpack
 
 from django.db import transaction
 from django.utils import timezone
 
 from console.celery import app as celery_app
 from console.models import Account
-from console.services import record_audit
+from console.services import AuditChanges, AuditSubject
 from galleries.crypto import SecretUnreadable, decrypt_secret, encrypt_secret
 from groups.models import Group, Status
 
@@ -44,19 +45,18 @@ def client_for(connection: SpotConnection, *, interactive: bool = False) -> Spot
     )
 
 
-def audit_publication(
-    publication: Publication, *, actor: Any, action: str, after: dict[str, Any]
-) -> None:
-    """An audit entry about a group's publication (None: by the console's own task)."""
-    record_audit(
-        organization=publication.organization,
-        actor=actor,
-        action=action,
-        obj_type="publication",
-        obj_id=publication.group_public_id,
-        obj_repr=publication.name,
-        after=after,
-    )
+# A group's publication (its actor None: the console's own task).
+PUBLICATION_AUDIT = AuditSubject(
+    "publication", attrgetter("name"), obj_id=attrgetter("group_public_id")
+)
+audit_publication = PUBLICATION_AUDIT.record
+# An account's Spot connection (never its token).
+CONNECTION_AUDIT = AuditSubject(
+    "spot_connection",
+    lambda connection: connection.account.name,
+    obj_id=attrgetter("account_id"),
+    organization=lambda connection: connection.account.organization,
+)
 
 
 def _connection_fields(connection: SpotConnection) -> dict[str, str]:
@@ -65,24 +65,11 @@ def _connection_fields(connection: SpotConnection) -> dict[str, str]:
 
 
 def audit_connection(
-    connection: SpotConnection,
-    *,
-    actor: Any,
-    verb: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
+    connection: SpotConnection, *, actor: Any, verb: str, **changes: Unpack[AuditChanges]
 ) -> None:
-    """An audit entry about `connection` (never its token)."""
-    record_audit(
-        organization=connection.account.organization,
-        actor=actor,
-        action=f"spot_connection.{verb}",
-        obj_type="spot_connection",
-        obj_id=connection.account_id,
-        obj_repr=connection.account.name,
-        before=before,
-        after=after,
-    )
+    """An audit entry `spot_connection.<verb>` about `connection`; `changes` are `before` and
+    `after`."""
+    CONNECTION_AUDIT.record(connection, actor=actor, action=f"spot_connection.{verb}", **changes)
 
 
 def save_connection(
