@@ -122,12 +122,21 @@ def _operations() -> Iterator[tuple[str, str, Resource | None, str]]:
         yield method, path, None, what
 
 
-def operation_id(method: str, path: str) -> str:
-    """A unique, readable id for the OpenAPI document: `getAzureComputeGroupGroupIdStatus`."""
+def operation_id(method: str, path: str, taken: set[str]) -> str:
+    """A unique, readable id for the OpenAPI document: `getAzureComputeGroupGroupIdStatus`.
+
+    Spot spells one call two ways (`vm/healthiness` and `vmHealthiness`), which read as the same
+    words; the later spelling's id ends in `Alias` so that client generators keep both.
+    """
     words = re.findall(r"[A-Za-z0-9]+", re.sub(r"{(?:\w+:)?(\w+)}", r"\1", path))
-    return method.lower() + "".join(word[0].upper() + word[1:] for word in words)
+    name = method.lower() + "".join(word[0].upper() + word[1:] for word in words)
+    if name in taken:
+        name += "Alias"
+    taken.add(name)
+    return name
 
 
+_taken_ids: set[str] = set()
 for _method, _path, _resource, _what in _operations():
     _unknown = " (404 `GROUP_DOESNT_EXIST` for an unknown one)" if _resource else ""
     router.add_api_operation(
@@ -135,7 +144,7 @@ for _method, _path, _resource, _what in _operations():
         [_method],
         _view(_resource, _path, _what),
         response=ERRORS,
-        operation_id=operation_id(_method, _path),
+        operation_id=operation_id(_method, _path, _taken_ids),
         summary=f"Not supported here: {_what}",
         description=(
             f"Spot's call for {_what}. This console runs no VMs, so it answers HTTP 400 "
