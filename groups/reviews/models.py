@@ -32,6 +32,19 @@ OPEN_STATES = (
 # The open states in which a change waits for its reviewers.
 WAITING_STATES = (ChangeState.IN_REVIEW, ChangeState.CHANGES_REQUESTED, ChangeState.APPROVED)
 
+# Each state's badge colour (Bootstrap's text-bg-*), wherever a change's state is shown; its
+# words are the state's label. A state not named here is grey.
+STATE_BADGES: dict[str, str] = {
+    ChangeState.APPROVED: "success",
+    ChangeState.APPLIED: "success",
+    ChangeState.CHANGES_REQUESTED: "warning",
+    ChangeState.IN_REVIEW: "primary",
+}
+
+
+def state_badge(state: str) -> str:
+    return STATE_BADGES.get(state, "secondary")
+
 
 class HealthCode(models.TextChoices):
     """What can go wrong with a change's image while it waits for review (words for a badge)."""
@@ -155,6 +168,10 @@ class ChangeRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def state_badge(self) -> str:
+        return state_badge(self.state)
 
 
 class VerdictKind(models.TextChoices):
