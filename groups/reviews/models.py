@@ -152,8 +152,11 @@ class ChangeRequest(models.Model):
             models.Index(fields=["organization", "author", "-updated_at"]),
             # The inbox's lists and the navigation's counts walk the open changes newest first
             # (the lists' order, id included) and stop at a page or the cap.
+            # The author last: SQLite reads it from the index entry and skips the user's own
+            # changes without reading their rows (the author of every waiting change walked
+            # them all: 3.7 -> 0.5 ms at 10,000 changes).
             models.Index(
-                fields=["organization", "in_waiting_state", "-updated_at", "-id"],
+                fields=["organization", "in_waiting_state", "-updated_at", "-id", "author"],
                 name="change_waiting_newest",
             ),
             models.Index(

@@ -152,6 +152,14 @@ def _reviewed_by(user: Any) -> Exists:
     )
 
 
+def _written_by_someone_else(user: Any) -> Q:
+    """Not the user's own change (a deleted author's counts as someone else's). Two ranges
+    rather than "author <> user", which no index can seek: PostgreSQL then finds the few
+    changes by others in the author index when the user wrote nearly every waiting change
+    (0.06 ms instead of walking all 6,666 newest first: 7 ms, at 10,000 changes)."""
+    return Q(author__lt=user) | Q(author__gt=user) | Q(author__isnull=True)
+
+
 def waiting_for(organization: Organization, user: Any) -> QuerySet[ChangeRequest]:
     """Changes someone else asked to be reviewed, naming this user or nobody in particular,
     on which this user has no standing verdict."""
@@ -159,7 +167,7 @@ def waiting_for(organization: Organization, user: Any) -> QuerySet[ChangeRequest
     return (
         changes_for(organization)
         .filter(IN_WAITING_STATE)
-        .exclude(author=user)
+        .filter(_written_by_someone_else(user))
         .filter(Exists(named.filter(user=user)) | ~Exists(named))
         .exclude(_reviewed_by(user))
     )
