@@ -69,7 +69,7 @@ def changes_for(organization: Organization, **filters: Any) -> QuerySet[ChangeRe
 @dataclass(frozen=True, slots=True)
 class ListedChange:
     """A change as a list row shows it (reviews/_change_rows.html), read as plain values: no
-    Spot JSON, no password, and no model instances (four a row cost more than the page's SQL)."""
+    Spot JSON, no password, and none of the four model instances a row used to build."""
 
     pk: int
     state: str
