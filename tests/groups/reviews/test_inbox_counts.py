@@ -72,25 +72,12 @@ def test_waiting_for_me_is_everyone_elses_change_never_my_own(review_world):
     reader = world.reviewer
     assert world.author.pk < reader.pk < world.admin.pk
 
-    def open_change(author, name: str):
-        group, _ = save_group(
-            EditContext(world.admin, world.organization, world.account, Kind.STATELESS),
-            {**world.body(), "name": name},
-            status=Status.ACTIVE,
-            source="console",
-        )
-        change, _ = propose_change(
-            actor=author, group=group, spec={**world.body("1.1.0"), "name": name}
-        )
-        request_review(actor=author, change=change)
-        return change
-
     others = {
-        open_change(world.author, "by-smaller-id").pk,
-        open_change(world.admin, "by-larger-id").pk,
-        open_change(world.second_reviewer, "by-deleted-author").pk,
+        world.change_in_review(world.author, "by-smaller-id").pk,
+        world.change_in_review(world.admin, "by-larger-id").pk,
+        world.change_in_review(world.second_reviewer, "by-deleted-author").pk,
     }
-    own = open_change(reader, "by-the-reader").pk
+    own = world.change_in_review(reader, "by-the-reader").pk
     world.second_reviewer.delete()
 
     client = Client()
