@@ -33,6 +33,19 @@ OPEN_STATES = (
 # The open states in which a change waits for its reviewers.
 WAITING_STATES = (ChangeState.IN_REVIEW, ChangeState.CHANGES_REQUESTED, ChangeState.APPROVED)
 
+# Each state's badge colour (Bootstrap's text-bg-*), wherever a change's state is shown; its
+# words are the state's label. A state not named here is grey.
+STATE_BADGES: dict[str, str] = {
+    ChangeState.APPROVED: "success",
+    ChangeState.APPLIED: "success",
+    ChangeState.CHANGES_REQUESTED: "warning",
+    ChangeState.IN_REVIEW: "primary",
+}
+
+
+def state_badge(state: str) -> str:
+    return STATE_BADGES.get(state, "secondary")
+
 
 class HealthCode(models.TextChoices):
     """What can go wrong with a change's image while it waits for review (words for a badge)."""
@@ -140,8 +153,11 @@ class ChangeRequest(models.Model):
             models.Index(fields=["organization", "author", "-updated_at"]),
             # The inbox's lists and the navigation's counts walk the open changes newest first
             # (the lists' order, id included) and stop at a page or the cap.
+            # The author last: SQLite reads it from the index entry and skips the user's own
+            # changes without reading their rows (the author of every waiting change walked
+            # them all: 3.7 -> 0.5 ms at 10,000 changes).
             models.Index(
-                fields=["organization", "in_waiting_state", "-updated_at", "-id"],
+                fields=["organization", "in_waiting_state", "-updated_at", "-id", "author"],
                 name="change_waiting_newest",
             ),
             models.Index(
@@ -156,6 +172,10 @@ class ChangeRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def state_badge(self) -> str:
+        return state_badge(self.state)
 
 
 class VerdictKind(WordedChoices):

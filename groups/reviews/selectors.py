@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from console.models import Organization
 
-from ..models import Group
+from ..models import Group, Kind
 from .models import (
     OPEN_STATES,
     ChangeRequest,
     ChangeState,
     TimelineEvent,
     Verdict,
+    state_badge,
 )
 
 RECENTLY_APPLIED_DAYS = 7
+
+# The inbox's lists lead their indexes with the stored open/waiting flags. Compared with a
+# value, not written as `flag=True`: Django writes that as the bare column ("WHERE
+# in_waiting_state"), which SQLite does not match to an index's equality column; it then
+# walked every change of the organization newest first, reading each row to test the flag.
+IN_OPEN_STATE = Q(in_open_state=Value(True))
+IN_WAITING_STATE = Q(in_waiting_state=Value(True))
 
 
 def narrowed(
@@ -33,7 +41,7 @@ def narrowed(
 ) -> QuerySet[ChangeRequest]:
     """`changes` filtered as the inbox's filters say; `state="open"`: any open state."""
     if state == "open":
-        changes = changes.filter(in_open_state=True)
+        changes = changes.filter(IN_OPEN_STATE)
     elif state:
         changes = changes.filter(state=state)
     if account:
@@ -58,8 +66,36 @@ def changes_for(organization: Organization, **filters: Any) -> QuerySet[ChangeRe
     return narrowed(changes, **filters).order_by(*NEWEST_FIRST)
 
 
-# What a list row shows (reviews/_change_rows.html): no Spot JSON, no password, no other column.
-LISTED_FIELDS = (
+@dataclass(frozen=True, slots=True)
+class ListedChange:
+    """A change as a list row shows it (reviews/_change_rows.html), read as plain values: no
+    Spot JSON, no password, and none of the four model instances a row used to build."""
+
+    pk: int
+    state: str
+    health: list[dict[str, str]]  # the change's image health: {"code", "words"} each
+    updated_at: datetime
+    group_name: str
+    group_kind: str
+    account_name: str
+    author_name: str | None  # None: the author's account was deleted
+
+    @property
+    def state_label(self) -> str:
+        return ChangeState(self.state).label
+
+    @property
+    def state_badge(self) -> str:
+        return state_badge(self.state)
+
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.group_kind).label
+
+
+# ListedChange's fields, in its order.
+LISTED_COLUMNS = (
+    "pk",
     "state",
     "health",
     "updated_at",
@@ -70,13 +106,14 @@ LISTED_FIELDS = (
 )
 
 
-def window_of(changes: QuerySet[ChangeRequest], start: int, stop: int) -> list[ChangeRequest]:
-    """Rows `start`..`stop` of `changes` newest first, as a list shows them (no Spot JSON).
+def window_of(changes: QuerySet[ChangeRequest], start: int, stop: int) -> list[ListedChange]:
+    """Rows `start`..`stop` of `changes` newest first, as a list shows them.
 
     One query, walking an open-change index and stopping at `stop`. (Picking the ids in a
     subquery first cost more Django and planning time than it saved once the planner has the
     table's statistics: 42 ms against 25 ms a page on PostgreSQL at 10,000 changes.)"""
-    return list(changes.only(*LISTED_FIELDS).order_by(*NEWEST_FIRST)[start:stop])
+    rows = changes.order_by(*NEWEST_FIRST).values_list(*LISTED_COLUMNS)[start:stop]
+    return [ListedChange(*row) for row in rows]
 
 
 def get_change(organization: Organization, change_id: int | str) -> ChangeRequest:
@@ -100,11 +137,8 @@ def spec_to_edit(group: Group) -> dict[str, Any]:
 
 
 def timeline_of(group: Group) -> QuerySet[TimelineEvent]:
-    return (
-        TimelineEvent.objects.filter(group=group)
-        .select_related("actor")
-        .order_by("created_at", "id")
-    )
+    """The group's events oldest first (TimelineEvent's own order)."""
+    return TimelineEvent.objects.filter(group=group).select_related("actor")
 
 
 def verdicts_of(change: ChangeRequest) -> QuerySet[Verdict]:
@@ -118,21 +152,29 @@ def _reviewed_by(user: Any) -> Exists:
     )
 
 
+def _written_by_someone_else(user: Any) -> Q:
+    """Not the user's own change (a deleted author's counts as someone else's). Two ranges
+    rather than "author <> user", which no index can seek: PostgreSQL then finds the few
+    changes by others in the author index when the user wrote nearly every waiting change
+    (0.06 ms instead of walking all 6,666 newest first: 7 ms, at 10,000 changes)."""
+    return Q(author__lt=user) | Q(author__gt=user) | Q(author__isnull=True)
+
+
 def waiting_for(organization: Organization, user: Any) -> QuerySet[ChangeRequest]:
     """Changes someone else asked to be reviewed, naming this user or nobody in particular,
     on which this user has no standing verdict."""
     named = ChangeRequest.reviewers.through.objects.filter(changerequest=OuterRef("pk"))
     return (
         changes_for(organization)
-        .filter(in_waiting_state=True)
-        .exclude(author=user)
+        .filter(IN_WAITING_STATE)
+        .filter(_written_by_someone_else(user))
         .filter(Exists(named.filter(user=user)) | ~Exists(named))
         .exclude(_reviewed_by(user))
     )
 
 
 def mine_waiting(organization: Organization, user: Any) -> QuerySet[ChangeRequest]:
-    return changes_for(organization, author=user).filter(in_open_state=True)
+    return changes_for(organization, author=user).filter(IN_OPEN_STATE)
 
 
 def recently_applied(organization: Organization) -> QuerySet[ChangeRequest]:
@@ -142,6 +184,11 @@ def recently_applied(organization: Organization) -> QuerySet[ChangeRequest]:
 
 # The navigation counts up to this many, then says "99+": it costs the same at any size.
 COUNT_CAP = 99
+
+
+def count_walk() -> int:
+    """How many rows a count reads: one past the cap, to tell "99" from "99+"."""
+    return COUNT_CAP + 1
 
 
 @dataclass(frozen=True)
@@ -166,6 +213,6 @@ def inbox_counts(organization: Organization, user: Any) -> InboxCounts:
     """The navigation's counts (capped just above COUNT_CAP), in two small queries."""
     # Newest first, as the inbox lists them: the walk follows the (organization, state,
     # -updated_at) index and stops at the cap, instead of visiting states in index order.
-    waiting = waiting_for(organization, user)[: COUNT_CAP + 1].count()
-    mine = mine_waiting(organization, user)[: COUNT_CAP + 1].count()
+    waiting = waiting_for(organization, user)[: count_walk()].count()
+    mine = mine_waiting(organization, user)[: count_walk()].count()
     return InboxCounts(waiting_for_me=waiting, mine=mine)

@@ -30,6 +30,9 @@ from .models import ChangeRequest, ChangeState
 from .policy import PolicyValues, approvals_missing, policy_for, update_policy
 from .refusals import ApplyFailed, ChangeConflict, InvalidInput, ReviewRefused
 from .selectors import (
+    InboxCounts,
+    ListedChange,
+    count_walk,
     get_change,
     mine_waiting,
     narrowed,
@@ -49,22 +52,37 @@ class InboxPage:
     """One page of an inbox list (`?<name>_page=N`): INBOX_LIMIT rows, and whether there are
     earlier or later pages. No COUNT: one more row than shown says whether more follow."""
 
-    rows: list[ChangeRequest]
+    rows: list[ListedChange]
     number: int
     has_next: bool
     param: str
     query: str  # the other parameters of the request, kept by the page links
+    # Asked to count and on its first page: its changes counted as the navigation counts them
+    # (up to one past the cap), from the same read. Else None.
+    counted: int | None
 
     @classmethod
-    def of(cls, request: AuthedRequest, name: str, changes: Any) -> InboxPage:
+    def of(
+        cls, request: AuthedRequest, name: str, changes: Any, *, counting: bool = False
+    ) -> InboxPage:
         param = f"{name}_page"
         raw = request.GET.get(param, "1")
         number = int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
         start = (number - 1) * INBOX_LIMIT
-        found = window_of(changes, start, start + INBOX_LIMIT + 1)
+        counting = counting and number == 1
+        # The few rows past the page that a count reads cost less than a second query.
+        read = max(INBOX_LIMIT + 1, count_walk()) if counting else INBOX_LIMIT + 1
+        found = window_of(changes, start, start + read)
         others = request.GET.copy()
         others.pop(param, None)
-        return cls(found[:INBOX_LIMIT], number, len(found) > INBOX_LIMIT, param, others.urlencode())
+        return cls(
+            found[:INBOX_LIMIT],
+            number,
+            len(found) > INBOX_LIMIT,
+            param,
+            others.urlencode(),
+            min(len(found), count_walk()) if counting else None,
+        )
 
     @property
     def shown(self) -> str:
@@ -98,7 +116,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
         # An unknown author matches no change (rather than every change).
         author = membership.user if membership is not None else get_user_model()(pk=0)
 
-    def listed(name: str, changes: Any) -> InboxPage:
+    def listed(name: str, changes: Any, *, counting: bool = False) -> InboxPage:
         changes = narrowed(
             changes,
             state=filters["state"],
@@ -106,17 +124,26 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             author=author,
             image_name=filters["image"],
         )
-        return InboxPage.of(request, name, changes)
+        return InboxPage.of(request, name, changes, counting=counting)
 
-    context = {
-        "waiting": listed("waiting", waiting_for(organization, request.user)),
-        "mine": listed("mine", mine_waiting(organization, request.user)),
+    # Unfiltered, the first pages of "waiting for me" and "mine" are what the navigation counts.
+    unfiltered = not any(filters.values())
+    waiting = listed("waiting", waiting_for(organization, request.user), counting=unfiltered)
+    mine = listed("mine", mine_waiting(organization, request.user), counting=unfiltered)
+    context: dict[str, Any] = {
+        "waiting": waiting,
+        "mine": mine,
         "applied": listed("applied", recently_applied(organization)),
         "filters": filters,
-        "accounts": accounts_for(organization),
-        "members": members_of(organization),
+        "accounts": accounts_for(organization).values_list("pk", "name"),
+        "author_names": members_of(organization).values_list("user__username", flat=True),
         "states": ChangeState.choices,
     }
+    if waiting.counted is not None and mine.counted is not None:
+        # The navigation shows these lists' counts: no second walk (this replaces
+        # context_processors.review_counts's callable for this page).
+        counts = InboxCounts(waiting_for_me=waiting.counted, mine=mine.counted)
+        context["review_counts"] = lambda: counts
     return render(request, "reviews/inbox.html", context)
 
 

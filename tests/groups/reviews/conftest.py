@@ -11,6 +11,8 @@ from console.models import Account, Organization, Role
 from galleries.models import ConnectedSubscription, GalleryImage
 from groups.edit_context import EditContext
 from groups.models import Group, Kind, Status
+from groups.reviews.models import ChangeRequest
+from groups.reviews.services import propose_change, request_review
 from groups.services import save_group
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory
 from tests.groups.api.bodies import group_body
@@ -34,6 +36,21 @@ class ReviewWorld:
         body = group_body(version=version)
         body.update(changes)
         return body
+
+    def change_in_review(self, author: Any, name: str) -> ChangeRequest:
+        """A new live group `name` and `author`'s change to it (1.1.0), asked to be reviewed
+        by anyone."""
+        group, _ = save_group(
+            EditContext(self.admin, self.organization, self.account, Kind.STATELESS),
+            {**self.body(), "name": name},
+            status=Status.ACTIVE,
+            source="console",
+        )
+        change, _ = propose_change(
+            actor=author, group=group, spec={**self.body("1.1.0"), "name": name}
+        )
+        request_review(actor=author, change=change)
+        return change
 
 
 @pytest.fixture

@@ -62,3 +62,33 @@ def test_the_navigation_counts_follow_each_change_through_its_states(review_worl
     apply_change(actor=world.author, change=changes[0])
     assert _navigation_counts(world.author) == (None, "2")
     assert _navigation_counts(world.second_reviewer) == ("2", None)
+
+
+def test_waiting_for_me_is_everyone_elses_change_never_my_own(review_world):
+    """Authors with a smaller and a larger id than the reader's, and a deleted author's change,
+    all wait for the reader; the reader's own change never does. The navigation says the same
+    on a filtered inbox and on a later page (where the lists do not count for it)."""
+    world = review_world
+    reader = world.reviewer
+    assert world.author.pk < reader.pk < world.admin.pk
+
+    others = {
+        world.change_in_review(world.author, "by-smaller-id").pk,
+        world.change_in_review(world.admin, "by-larger-id").pk,
+        world.change_in_review(world.second_reviewer, "by-deleted-author").pk,
+    }
+    own = world.change_in_review(reader, "by-the-reader").pk
+    world.second_reviewer.delete()
+
+    client = Client()
+    client.force_login(reader)
+    inbox = client.get(reverse("reviews:inbox"))
+    assert {change.pk for change in inbox.context["waiting"].rows} == others
+    assert [change.pk for change in inbox.context["mine"].rows] == [own]
+    assert "—" in inbox.content.decode()  # the deleted author, in the Author column
+    assert _navigation_counts(reader) == ("3", "1")
+    for narrowed in ({"state": "approved"}, {"waiting_page": "2"}):
+        page = client.get(reverse("reviews:inbox"), narrowed).content.decode()
+        link = page.split('id="nav-reviews"', 1)[1].split("</a>", 1)[0]
+        assert 'title="Waiting for your review">3<' in link
+        assert 'title="Your open changes">1<' in link

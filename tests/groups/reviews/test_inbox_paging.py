@@ -8,8 +8,6 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from groups.edit_context import EditContext
-from groups.models import Kind, Status
 from groups.reviews.services import (
     apply_change,
     approve,
@@ -17,7 +15,6 @@ from groups.reviews.services import (
     propose_change,
     request_review,
 )
-from groups.services import save_group
 
 
 def _client(user) -> Client:
@@ -34,17 +31,7 @@ def _group_names(html: str, heading_id: str) -> list[str]:
 def test_each_inbox_list_pages_past_25_rows(review_world):
     world = review_world
     for number in range(30):
-        name = f"paged-{number:02d}"
-        group, _ = save_group(
-            EditContext(world.admin, world.organization, world.account, Kind.STATELESS),
-            {**world.body(), "name": name},
-            status=Status.ACTIVE,
-            source="console",
-        )
-        change, _ = propose_change(
-            actor=world.author, group=group, spec={**world.body("1.1.0"), "name": name}
-        )
-        request_review(actor=world.author, change=change)
+        world.change_in_review(world.author, f"paged-{number:02d}")
     client = _client(world.reviewer)
     first = client.get(reverse("reviews:inbox")).content.decode()
     shown_first = _group_names(first, "waiting-heading")
