@@ -14,7 +14,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import middleware as auth_middleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
@@ -66,7 +66,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     _built_for: object = None
     _policy = ""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:  # type: ignore[override]
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if not self._fixed_policy_applies(request, response):
             return super().process_response(request, response)
         if CSP_HEADER not in response:
@@ -75,7 +77,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response
 
-    def _fixed_policy_applies(self, request: HttpRequest, response: HttpResponse) -> bool:
+    def _fixed_policy_applies(self, request: HttpRequest, response: HttpResponseBase) -> bool:
         policy = settings.CONTENT_SECURITY_POLICY
         return (
             getattr(request, "_csp_nonce", None) is None
