@@ -7,8 +7,9 @@ For each (database, size) pair a child process makes a fresh database (inventory
 world dropdowns.py times in-process), signs a user in (a real session in the configured
 session store) and starts gunicorn as production runs it: console.settings with DEBUG off,
 static files collected into a temporary directory and served by WhiteNoise, 2 workers x 4
-threads, an access log. SQLite runs on the defaults (no Redis); PostgreSQL runs with Redis
-(REDIS_URL from BENCHMARK_REDIS_URL, keys under a prefix of the run's own). Debian's `wrk`
+threads (`--server-env WEB_CONCURRENCY=… --server-env WEB_THREADS=…` set others, as they do
+in the Dockerfile), an access log. SQLite runs on the defaults (no Redis); PostgreSQL runs with
+Redis (REDIS_URL from BENCHMARK_REDIS_URL, keys under a prefix of the run's own). Debian's `wrk`
 (installed with apt-get when missing) then loads each URL with 16 connections, each request on
 a new connection, as a reverse proxy in front of gunicorn sends them by default (nginx speaks
 HTTP/1.0 upstream). With `--keep-alive` wrk keeps its 16 connections instead, and each stays
@@ -16,9 +17,9 @@ with the gunicorn worker that happened to accept it: often most, or all, land on
 which then serves alone. The share of the busiest worker is printed either way. Printed per URL:
 requests/s, p50 and p99 latency (wrk's), errors (socket errors, and any answer other than 200
 in the access log), SQL statements per request, counted in the server by gunicorn_counting.py,
-and gunicorn's CPU time per request (which, unlike the rest, other load on the machine barely
-moves). `--server-env` passes settings to the server only, e.g.
-`--server-env DATABASE_CONN_MAX_AGE=0` to compare connection strategies.
+gunicorn's CPU time per request (which, unlike the rest, other load on the machine barely
+moves) and wrk's own (it runs on the same cores). `--server-env` passes settings to the server
+only, e.g. `--server-env DATABASE_CONN_MAX_AGE=0` to compare connection strategies.
 
 Goals (the fragments; the editor page is shown for reference): >= 500 requests/s, p99 <= 50 ms,
 0 errors, <= 3 queries per request in all, requests/s at 1M >= 1/1.5 of that at 1k, on both
@@ -112,16 +113,20 @@ def main() -> None:
 
 
 def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> None:
+    server_env = dict(item.split("=", 1) for item in args.server_env)
+    workers = server_env.get("WEB_CONCURRENCY", WORKERS)
+    threads = server_env.get("WEB_THREADS", THREADS)
     print()
     print(
-        f"gunicorn {WORKERS} workers x {THREADS} threads, wrk {args.connections} connections"
+        f"gunicorn {workers} workers x {threads} threads, wrk {args.connections} connections"
         f" ({'kept alive' if args.keep_alive else 'a new one per request'}),"
         f" {args.duration} s per URL, best of {args.rounds}"
         + (f", server env {' '.join(args.server_env)}" if args.server_env else "")
     )
     header = (
         f"{'database':9} {'versions':>9} {'URL':15} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}"
-        f" {'errors':>6} {'queries':>7} {'CPU ms':>6} {'DB ms':>5} {'worker':>6} {'load':>5}"
+        f" {'errors':>6} {'queries':>7} {'CPU ms':>6} {'DB ms':>5} {'wrk ms':>6} {'worker':>6}"
+        f" {'load':>5}"
         "  ratios: req/s  p99 queries"
     )
     print(header)
@@ -138,7 +143,8 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
                     f"{database:9} {result['seeded']:>9,} {name:15} {figures['rps']:7.0f}"
                     f" {figures['p50']:7.1f} {figures['p99']:7.1f} {figures['errors']:6d}"
                     f" {figures['queries']:7.2f} {figures['server_cpu_ms']:6.2f}"
-                    f" {database_cpu(database, figures):>5} {figures['busiest_worker']:6.0%}"
+                    f" {database_cpu(database, figures):>5} {figures['wrk_cpu_ms']:6.2f}"
+                    f" {figures['busiest_worker']:6.0%}"
                     f" {figures['load']:5.1f}"
                     f"         {rps_ratio:5.2f} {p99_ratio:5.2f}"
                     f" {q_ratio:7.2f}"
@@ -158,6 +164,7 @@ def report(results: dict, databases: list[str], sizes: list[int], args: Any) -> 
         "(ratios to the goals: req/s / 500 (>= 1), p99 / 50 ms (<= 1), queries / 3 (<= 1);"
         " CPU ms: gunicorn's CPU time per request, which other load on the machine barely moves;"
         " DB ms: PostgreSQL's, in the connections gunicorn keeps open;"
+        " wrk ms: the load generator's own, on the same cores;"
         " worker: the busiest worker's share of the requests (50% is an even split);"
         " load: 1-minute load average before the run, on 2 cores)"
     )

@@ -99,7 +99,11 @@ def serving(env: dict[str, str], port: int, workdir: Path) -> Iterator[int]:
     command = [
         sys.executable, "-m", "gunicorn", "console.wsgi:application",
         "-c", str(ROOT / "benchmarks" / "gunicorn_counting.py"),
-        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
+        "--bind", f"127.0.0.1:{port}",
+        # As the Dockerfile: workers and threads from WEB_CONCURRENCY and WEB_THREADS, which
+        # --server-env may set to compare others.
+        "--workers", env.get("WEB_CONCURRENCY", str(WORKERS)),
+        "--threads", env.get("WEB_THREADS", str(THREADS)),
         "--access-logfile", str(access_log), "--error-logfile", str(workdir / "error.log"),
         # gunicorn's default format, and the worker's pid (to see how the load was shared).
         "--access-logformat", ACCESS_LOG_FORMAT,

@@ -34,6 +34,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.crypto import constant_time_compare
 
 from .models import Account, Membership, Organization
+from .process_memo import ProcessMemo
 
 # The backend whose get_user() this module stands in for: an existing, active user.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -126,6 +127,13 @@ def _keys(user_id: Any) -> tuple[str, str]:
     return f"principal:{user_id}", f"principal-generation:{user_id}"
 
 
+# The principals this process has served, by (user id, generation token). A token names one
+# reading of the rows, so a principal built under it is the same wherever it is kept; each
+# request still reads the user's current token from the shared cache, and a changed token
+# misses here. It spares every request reading (and unpickling) the principal itself.
+_seen: ProcessMemo[Principal] = ProcessMemo(max_entries=1000)
+
+
 def principal_for(user_id: Any, *, fresh: bool = False) -> Principal | None:
     """The user's principal, from the cache unless stale or `fresh`; None if there is no such
     user."""
@@ -133,12 +141,14 @@ def principal_for(user_id: Any, *, fresh: bool = False) -> Principal | None:
     if cache is None:
         return _read(user_id, generation="")
     key, generation_key = _keys(user_id)
-    if fresh:
-        generation = cache.get(generation_key)
-    else:
-        found = cache.get_many([key, generation_key])
-        cached, generation = found.get(key), found.get(generation_key)
-        if cached is not None and generation is not None and cached.generation == generation:
+    generation = cache.get(generation_key)
+    if not fresh and generation is not None:
+        seen = _seen.get((user_id, generation))
+        if seen is not None:
+            return seen
+        cached = cache.get(key)
+        if cached is not None and cached.generation == generation:
+            _seen.put((user_id, generation), cached)
             return cached
     if generation is None:
         cache.add(generation_key, secrets.token_hex(8), GENERATION_TIMEOUT)
@@ -148,6 +158,7 @@ def principal_for(user_id: Any, *, fresh: bool = False) -> Principal | None:
     principal = _read(user_id, generation=generation or "")
     if principal is not None and generation is not None:
         cache.set(key, principal, PRINCIPAL_TIMEOUT)
+        _seen.put((user_id, generation), principal)
     return principal
 
 

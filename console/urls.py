@@ -6,10 +6,12 @@ from groups.api import api
 from .urls_console import auth_urlpatterns
 
 urlpatterns = [
+    # First: the cascade's fragments are the most frequent requests by far, and Django tries
+    # the patterns in order (no other one starts with cascade/, so none is shadowed).
+    path("cascade/", include("galleries.cascade.urls")),
     *auth_urlpatterns,
     path("", include("console.urls_console")),
     path("", include("galleries.urls")),
-    path("cascade/", include("galleries.cascade.urls")),
     path("", include("groups.urls")),
     path("", include("groups.reviews.urls")),
     path("", include("groups.publish.urls")),
