@@ -11,36 +11,42 @@ constraint on PostgreSQL.
 import django.db.models.deletion
 from django.db import migrations, models
 
-# (table, column, the index Django named for the foreign key)
-REDUNDANT_INDEXES = [
-    ("galleries_gallery", "resource_group_id", "galleries_gallery_resource_group_id_bb9782d1"),
-    ("galleries_gallery", "subscription_id", "galleries_gallery_subscription_id_d2b91398"),
-    ("galleries_galleryimage", "gallery_id", "galleries_galleryimage_gallery_id_af12d3f5"),
-    (
-        "galleries_galleryimage",
-        "subscription_id",
-        "galleries_galleryimage_subscription_id_f7375b31",
-    ),
-    ("galleries_imageversion", "image_id", "galleries_imageversion_image_id_51c08783"),
-    (
-        "galleries_imageversion",
-        "subscription_id",
-        "galleries_imageversion_subscription_id_f5647625",
-    ),
-    (
-        "galleries_resourcegroup",
-        "subscription_id",
-        "galleries_resourcegroup_subscription_id_573f522f",
-    ),
-    ("galleries_subnet", "subscription_id", "galleries_subnet_subscription_id_2f954c28"),
-    ("galleries_subnet", "virtual_network_id", "galleries_subnet_virtual_network_id_74cbb078"),
-    ("galleries_versionregion", "version_id", "galleries_versionregion_version_id_535483cf"),
-    (
-        "galleries_virtualnetwork",
-        "subscription_id",
-        "galleries_virtualnetwork_subscription_id_56f623a9",
-    ),
+# (model, foreign key, the model it points to, its related_name, the index Django named for it)
+FOREIGN_KEYS = [
+    ("gallery", "resource_group", "resourcegroup", "galleries", "bb9782d1"),
+    ("gallery", "subscription", "connectedsubscription", None, "d2b91398"),
+    ("galleryimage", "gallery", "gallery", "images", "af12d3f5"),
+    ("galleryimage", "subscription", "connectedsubscription", None, "f7375b31"),
+    ("imageversion", "image", "galleryimage", "versions", "51c08783"),
+    ("imageversion", "subscription", "connectedsubscription", None, "f5647625"),
+    ("resourcegroup", "subscription", "connectedsubscription", None, "573f522f"),
+    ("subnet", "subscription", "connectedsubscription", None, "2f954c28"),
+    ("subnet", "virtual_network", "virtualnetwork", "subnets", "74cbb078"),
+    ("versionregion", "version", "imageversion", "regions", "535483cf"),
+    ("virtualnetwork", "subscription", "connectedsubscription", None, "56f623a9"),
 ]
+
+
+def _drop_index(model: str, field: str, suffix: str) -> migrations.RunSQL:
+    table, column = f"galleries_{model}", f"{field}_id"
+    index = f"{table}_{column}_{suffix}"
+    return migrations.RunSQL(
+        f'DROP INDEX IF EXISTS "{index}"',
+        reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
+    )
+
+
+def _unindexed(model: str, field: str, to: str, related_name: str | None) -> migrations.AlterField:
+    return migrations.AlterField(
+        model_name=model,
+        name=field,
+        field=models.ForeignKey(
+            db_index=False,
+            on_delete=django.db.models.deletion.CASCADE,
+            related_name=related_name,
+            to=f"galleries.{to}",
+        ),
+    )
 
 
 class Migration(migrations.Migration):
@@ -51,117 +57,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.RunSQL(
-                    f'DROP INDEX IF EXISTS "{index}"',
-                    reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
-                )
-                for table, column, index in REDUNDANT_INDEXES
+                _drop_index(model, field, suffix) for model, field, _, _, suffix in FOREIGN_KEYS
             ],
             state_operations=[
-                migrations.AlterField(
-                    model_name="gallery",
-                    name="resource_group",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="galleries",
-                        to="galleries.resourcegroup",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="gallery",
-                    name="subscription",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        to="galleries.connectedsubscription",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="galleryimage",
-                    name="gallery",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="images",
-                        to="galleries.gallery",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="galleryimage",
-                    name="subscription",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        to="galleries.connectedsubscription",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="imageversion",
-                    name="image",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="versions",
-                        to="galleries.galleryimage",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="imageversion",
-                    name="subscription",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        to="galleries.connectedsubscription",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="resourcegroup",
-                    name="subscription",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        to="galleries.connectedsubscription",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="subnet",
-                    name="subscription",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        to="galleries.connectedsubscription",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="subnet",
-                    name="virtual_network",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="subnets",
-                        to="galleries.virtualnetwork",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="versionregion",
-                    name="version",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="regions",
-                        to="galleries.imageversion",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="virtualnetwork",
-                    name="subscription",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        to="galleries.connectedsubscription",
-                    ),
-                ),
+                _unindexed(model, field, to, related)
+                for model, field, to, related, _ in FOREIGN_KEYS
             ],
         ),
     ]
