@@ -111,7 +111,11 @@ class ConnectedSubscription(models.Model):
 class InventoryRow(models.Model):
     """Common columns (and name order) of every cached inventory row."""
 
-    subscription = models.ForeignKey(ConnectedSubscription, on_delete=models.CASCADE)
+    # No index of its own: every inventory table's unique (subscription, arm_id) leads with
+    # it, and a refresh inserts tens of thousands of rows into each index a table has.
+    subscription = models.ForeignKey(
+        ConnectedSubscription, on_delete=models.CASCADE, db_index=False
+    )
     arm_id = models.CharField(max_length=400)
     name = models.CharField(max_length=200)
     first_seen_at = models.DateTimeField(auto_now_add=True)
@@ -138,8 +142,10 @@ class ResourceGroup(InventoryRow):
 
 
 class Gallery(InventoryRow):
+    # Indexed by (resource_group, deleted_at, name) below; the same goes for the foreign
+    # keys of images, versions, regions and subnets.
     resource_group = models.ForeignKey(
-        ResourceGroup, on_delete=models.CASCADE, related_name="galleries"
+        ResourceGroup, on_delete=models.CASCADE, related_name="galleries", db_index=False
     )
     location = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)
@@ -158,7 +164,9 @@ OS_CHOICES = [(os_type, os_type) for os_type in OS_TYPES]
 
 
 class GalleryImage(InventoryRow):
-    gallery = models.ForeignKey(Gallery, on_delete=models.CASCADE, related_name="images")
+    gallery = models.ForeignKey(
+        Gallery, on_delete=models.CASCADE, related_name="images", db_index=False
+    )
     os_type = models.CharField(max_length=16)  # Linux / Windows
     os_state = models.CharField(max_length=16)  # Generalized / Specialized
     hyper_v_generation = models.CharField(max_length=4, blank=True)  # V1 / V2
@@ -184,7 +192,9 @@ class GalleryImage(InventoryRow):
 
 
 class ImageVersion(InventoryRow):
-    image = models.ForeignKey(GalleryImage, on_delete=models.CASCADE, related_name="versions")
+    image = models.ForeignKey(
+        GalleryImage, on_delete=models.CASCADE, related_name="versions", db_index=False
+    )
     # Zero-padded "major.minor.patch" so that text order is semantic-version order.
     sort_key = models.CharField(max_length=40)
     published_date = models.DateTimeField(null=True, blank=True)
@@ -203,7 +213,9 @@ class ImageVersion(InventoryRow):
 class VersionRegion(models.Model):
     """A target region of a version (normalised, e.g. "East US 2" -> "eastus2")."""
 
-    version = models.ForeignKey(ImageVersion, on_delete=models.CASCADE, related_name="regions")
+    version = models.ForeignKey(
+        ImageVersion, on_delete=models.CASCADE, related_name="regions", db_index=False
+    )
     region = models.CharField(max_length=64)
     replica_count = models.PositiveSmallIntegerField(default=1)
     storage_account_type = models.CharField(max_length=32, blank=True)
@@ -237,7 +249,7 @@ class VirtualNetwork(InventoryRow):
 
 class Subnet(InventoryRow):
     virtual_network = models.ForeignKey(
-        VirtualNetwork, on_delete=models.CASCADE, related_name="subnets"
+        VirtualNetwork, on_delete=models.CASCADE, related_name="subnets", db_index=False
     )
     address_prefixes = models.CharField(max_length=400, blank=True)
 

@@ -5,46 +5,21 @@ without it (ARM lists a network's subnets inside it) or the network is gone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Protocol
-
-from django.db import models
-
 from galleries.models import Subnet, VirtualNetwork
 
+from .row_sync import RowSync
 from .snapshot import Snapshot
-
-
-class Applier(Protocol):
-    """What this needs of apply.py's applier (typed here: apply.py imports this module)."""
-
-    def _existing(
-        self, model: type[models.Model], fields: tuple[str, ...], **scope: Any
-    ) -> dict[str, Any]: ...
-
-    def _sync(
-        self,
-        kind: str,
-        model: type[models.Model],
-        existing: dict[str, Any],
-        seen: Iterable[tuple[str, tuple[Any, ...]]],
-        fields: tuple[str, ...],
-        scope: dict[str, Any],
-    ) -> dict[str, int]: ...
-
-    def _soft_delete(self, kind: str, model: type[models.Model], pks: Iterable[int]) -> int: ...
-
 
 NETWORK_FIELDS = ("name", "resource_group_name", "location", "address_prefixes")
 SUBNET_FIELDS = ("name", "virtual_network_id", "address_prefixes")
 
 
-def apply_networks(applier: Applier, snapshot: Snapshot) -> None:
+def apply_networks(rows: RowSync, snapshot: Snapshot) -> None:
     if not snapshot.networks_complete:
         return  # the list failed: every cached network and subnet is kept as it was
-    networks = applier._existing(VirtualNetwork, NETWORK_FIELDS)
-    subnets = applier._existing(Subnet, SUBNET_FIELDS)
-    network_pk = applier._sync(
+    networks = rows.existing(VirtualNetwork, NETWORK_FIELDS)
+    subnets = rows.existing(Subnet, SUBNET_FIELDS)
+    network_pk = rows.sync(
         "virtual_networks",
         VirtualNetwork,
         networks,
@@ -60,11 +35,11 @@ def apply_networks(applier: Applier, snapshot: Snapshot) -> None:
         for n in snapshot.virtual_networks.values()
         for s in n.subnets
     }
-    applier._sync("subnets", Subnet, subnets, seen_subnets.items(), SUBNET_FIELDS, {})
+    rows.sync("subnets", Subnet, subnets, seen_subnets.items(), SUBNET_FIELDS, {})
     gone_networks = [
         row.pk for arm_id, row in networks.items() if arm_id not in snapshot.virtual_networks
     ]
-    applier._soft_delete(
+    rows.soft_delete(
         "subnets", Subnet, (row.pk for arm_id, row in subnets.items() if arm_id not in seen_subnets)
     )
-    applier._soft_delete("virtual_networks", VirtualNetwork, gone_networks)
+    rows.soft_delete("virtual_networks", VirtualNetwork, gone_networks)

@@ -4,7 +4,8 @@ An executemany of INSERTs through Django's cursor binds every row's parameters c
 in Python, and the ids then had to be read back with another query over the whole scope.
 Here one `nextval` query allocates the new rows' ids from the table's own sequence (so the
 caller gets them without reading anything back) and one COPY sends the rows, formatted by
-psycopg's C code in its text format.
+psycopg's C code in its text format. Each round trip counts: while the listing threads parse
+pages, the applying thread waits for the GIL after each answer.
 """
 
 from __future__ import annotations
@@ -15,12 +16,18 @@ from typing import Any
 from django.db import models
 
 
-def _sequence(cursor: Any, table: str, pk_column: str) -> str:
-    cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk_column])
-    name = cursor.fetchone()[0]
-    if name is None:
+def _new_pks(cursor: Any, table: str, pk_column: str, count: int) -> list[int]:
+    """`count` ids from the sequence `table.pk_column` draws from, in one round trip (the
+    sequence is looked up once, by the subquery, not once a row)."""
+    cursor.execute(
+        "SELECT nextval((SELECT pg_get_serial_sequence(%s, %s))::regclass)"
+        " FROM generate_series(1, %s)",
+        [table, pk_column, count],
+    )
+    pks = [pk for (pk,) in cursor.fetchall()]
+    if None in pks:
         raise LookupError(f"{table}.{pk_column} draws from no sequence")
-    return str(name)
+    return pks
 
 
 def copy_rows(
@@ -39,11 +46,7 @@ def copy_rows(
     pks: list[int] = []
     with connection.cursor() as cursor:
         if with_pks:
-            sequence = _sequence(cursor, table, model._meta.pk.column)
-            cursor.execute(
-                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, len(rows)]
-            )
-            pks = [pk for (pk,) in cursor.fetchall()]
+            pks = _new_pks(cursor, table, model._meta.pk.column, len(rows))
             columns = [quote(model._meta.pk.column), *columns]
             rows = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
         sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"

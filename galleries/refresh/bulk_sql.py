@@ -153,6 +153,9 @@ def _copy_rows(
     returning: Sequence[str],
 ) -> list[tuple[Any, ...]] | None:
     """PostgreSQL: COPY; what `returning` names comes from the rows and the allocated ids."""
+    if not returning:
+        copy_rows(connection, model, columns, adapted, with_pks=False)
+        return []
     pk_name = model._meta.pk.attname
     if any(name != pk_name and name not in names for name in returning):
         copy_rows(connection, model, columns, adapted, with_pks=False)

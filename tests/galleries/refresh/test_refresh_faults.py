@@ -187,7 +187,7 @@ def test_a_database_error_while_applying_changes_nothing(
     connect: Any, fresh_azure_sandbox: Any, monkeypatch: Any
 ) -> None:
     from galleries.models import ImageVersion
-    from galleries.refresh import apply
+    from galleries.refresh import row_sync
 
     subscription = connect(SUBSCRIPTION)
     assert refresh_now(subscription).status == "succeeded"
@@ -196,14 +196,14 @@ def test_a_database_error_while_applying_changes_nothing(
     version = next(iter(image.versions.values()))
     version.exclude_from_latest = not version.exclude_from_latest  # an update to write
     before = all_rows(subscription)
-    original: Callable[..., Any] = apply.update_rows
+    original: Callable[..., Any] = row_sync.update_rows
 
     def failing_update_rows(model: Any, names: Any, rows: Any) -> Any:
         if model is ImageVersion and rows:
             raise DatabaseError("disk I/O error")
         return original(model, names, rows)
 
-    monkeypatch.setattr(apply, "update_rows", failing_update_rows)
+    monkeypatch.setattr(row_sync, "update_rows", failing_update_rows)
     run = refresh_now(subscription)
     assert run.status == "failed"
     assert "Saving the inventory failed: the database failed (DatabaseError)" in run.error
