@@ -1,12 +1,12 @@
 """Spot's Azure group and stateful-node routes (the OpenAPI document's operations): one factory
-adds a kind's create, list, get, update and delete under Spot's operation ids (one table names
-both kinds' routes side by side), each calling its handler in groups.api.spot_resources; a
-group's capacity call is the one route of its own."""
+adds a kind's create, list, get, update and delete under Spot's operation ids, each calling its
+handler in groups.api.spot_resources; a group's capacity call is the one route of its own."""
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -14,7 +14,6 @@ from ninja import Query, Router
 
 from console.api_auth import bearer
 from console.api_schemas import DOCUMENTED
-from groups.models import Kind
 
 from .schemas import WRITE_ONLY_NOTE, DeleteStatefulNodeBody, UpdateCapacityBody
 from .spot_resources import (
@@ -38,54 +37,51 @@ ACCOUNT = Query(
 SECRETS = f"`compute.launchSpecification.login.password`: {WRITE_ONLY_NOTE}"
 
 
-GROUP, NODE = Kind.STATELESS, Kind.STATEFUL
-# How each kind is named in its views' names (create_group, list_groups, ...) and summaries.
-SHORT_NAMES = {GROUP: "group", NODE: "node"}
-NOUNS = {GROUP: "stateless group", NODE: "stateful node"}
-# A kind's five routes, in Spot's order, as Spot's OpenAPI document has them: the views' names
-# (ninja names the URLs after them) and the summaries, the same for both kinds ...
-VIEW_NAMES = {
-    "create": "create_{short}",
-    "list": "list_{short}s",
-    "get": "get_{short}",
-    "update": "update_{short}",
-    "delete": "delete_{short}",
-}
-SUMMARIES = {
-    "create": "Create a {noun}",
-    "list": "List {noun}s",
-    "get": "Get a {noun}",
-    "update": "Update a {noun} (partial)",
-    "delete": "Delete a {noun}",
-}
-# ... the operation ids, Spot's own for each kind (generated clients name their methods by them) ...
-OPERATION_IDS: dict[str, dict[Kind, str]] = {
-    "create": {GROUP: "elastigroupAzureSpotVmsCreate", NODE: "azureStatefulNodeCreate"},
-    "list": {GROUP: "elastigroupAzureSpotVmsListAll", NODE: "azureStatefulNodeGetAll"},
-    "get": {GROUP: "elastigroupAzureSpotVmsGetGroup", NODE: "azureStatefulNodeGet"},
-    "update": {GROUP: "elastigroupAzureSpotVmsUpdate", NODE: "azureStatefulNodeUpdate"},
-    "delete": {GROUP: "elastigroupAzureSpotVmsDelete", NODE: "azureStatefulNodeDelete"},
-}
-# ... and the descriptions, where a kind has one.
-DESCRIPTIONS: dict[str, dict[Kind, str]] = {
-    "create": {
-        GROUP: f"Validated against the gallery inventory; errors name the field. {SECRETS}",
-        NODE: f"The gallery version is `versionName`. {SECRETS}",
-    },
-    "update": {
-        GROUP: (
-            "Objects are merged into the group; lists and values replace; null clears a field; "
-            f"`compute.launchSpecification.image` is replaced whole. {SECRETS}"
-        ),
-        NODE: (
-            "Merged like a group update. The image can't change while the node persists its OS "
-            f"disk. {SECRETS}"
-        ),
-    },
-    "delete": {
-        NODE: "The body (`deallocationConfig`) is optional and recorded in the audit log.",
-    },
-}
+@dataclass(frozen=True)
+class Operations:
+    """A kind's operation ids (Spot's), its name in summaries and the descriptions that differ."""
+
+    create: str
+    list: str
+    get: str
+    update: str
+    delete: str
+    short: str  # the views' names: create_group, list_groups, ...
+    noun: str  # "List {noun}s" names the plural
+    create_description: str
+    update_description: str
+    delete_description: str | None = None
+
+
+GROUP_OPERATIONS = Operations(
+    create="elastigroupAzureSpotVmsCreate",
+    list="elastigroupAzureSpotVmsListAll",
+    get="elastigroupAzureSpotVmsGetGroup",
+    update="elastigroupAzureSpotVmsUpdate",
+    delete="elastigroupAzureSpotVmsDelete",
+    short="group",
+    noun="stateless group",
+    create_description=f"Validated against the gallery inventory; errors name the field. {SECRETS}",
+    update_description=(
+        "Objects are merged into the group; lists and values replace; null clears a field; "
+        f"`compute.launchSpecification.image` is replaced whole. {SECRETS}"
+    ),
+)
+NODE_OPERATIONS = Operations(
+    create="azureStatefulNodeCreate",
+    list="azureStatefulNodeGetAll",
+    get="azureStatefulNodeGet",
+    update="azureStatefulNodeUpdate",
+    delete="azureStatefulNodeDelete",
+    short="node",
+    noun="stateful node",
+    create_description=f"The gallery version is `versionName`. {SECRETS}",
+    update_description=(
+        "Merged like a group update. The image can't change while the node persists its OS "
+        f"disk. {SECRETS}"
+    ),
+    delete_description="The body (`deallocationConfig`) is optional and recorded in the audit log.",
+)
 
 
 def _param(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> Any:
@@ -123,71 +119,56 @@ def _route(
     )(view)
 
 
-def _kind_route(
-    route: str,
-    resource: Resource,
-    method: str,
-    path: str,
-    params: list[inspect.Parameter],
-    handler: Callable[..., JsonResponse],
+def add_kind_routes(
+    resource: Resource, ops: Operations, capacity: bool = False, delete_body: bool = False
 ) -> None:
-    """One of the kind's five routes (`route`: "create", "list", ...), named and documented from
-    the tables above."""
-    kind = resource.kind
-    _route(
-        method,
-        path,
-        params,
-        handler,
-        name=VIEW_NAMES[route].format(short=SHORT_NAMES[kind]),
-        operation_id=OPERATION_IDS[route][kind],
-        summary=SUMMARIES[route].format(noun=NOUNS[kind]),
-        description=DESCRIPTIONS.get(route, {}).get(kind),
-    )
-
-
-def add_kind_routes(resource: Resource, capacity: bool = False, delete_body: bool = False) -> None:
     """The kind's five routes in Spot's order: create, list, get, update (capacity), delete."""
     one = f"{resource.path}/{{{resource.id_param}}}"
     object_id = _param(resource.id_param, str)
     account = _param("accountId", str | None, ACCOUNT)
-    _kind_route(
-        "create",
-        resource,
+    _route(
         "POST",
         resource.path,
         [_param("payload", resource.create_body), account],
         lambda request, payload, accountId: create(resource, request, payload, accountId),
+        name=f"create_{ops.short}",
+        operation_id=ops.create,
+        summary=f"Create a {ops.noun}",
+        description=ops.create_description,
     )
-    _kind_route(
-        "list",
-        resource,
+    _route(
         "GET",
         resource.path,
         [account, _param("name", str | None, None), _param("region", str | None, None)],
         lambda request, accountId, name, region: listing(
             resource, request, accountId, name, region
         ),
+        name=f"list_{ops.short}s",
+        operation_id=ops.list,
+        summary=f"List {ops.noun}s",
     )
-    _kind_route(
-        "get",
-        resource,
+    _route(
         "GET",
         one,
         [object_id, account],
         lambda request, accountId, **ids: detail(
             resource, request, ids[resource.id_param], accountId
         ),
+        name=f"get_{ops.short}",
+        operation_id=ops.get,
+        summary=f"Get a {ops.noun}",
     )
-    _kind_route(
-        "update",
-        resource,
+    _route(
         "PUT",
         one,
         [object_id, _param("payload", resource.update_body), account],
         lambda request, payload, accountId, **ids: update(
             resource, request, ids[resource.id_param], payload, accountId
         ),
+        name=f"update_{ops.short}",
+        operation_id=ops.update,
+        summary=f"Update a {ops.noun} (partial)",
+        description=ops.update_description,
     )
     if capacity:
         _route(
@@ -197,7 +178,7 @@ def add_kind_routes(resource: Resource, capacity: bool = False, delete_body: boo
             lambda request, payload, accountId, **ids: update_capacity(
                 request, ids[resource.id_param], payload, accountId
             ),
-            name=f"update_{SHORT_NAMES[resource.kind]}_capacity",
+            name=f"update_{ops.short}_capacity",
             operation_id="elastigroupAzureSpotVmsUpdateCapacity",
             summary="Update a stateless group's capacity",
             description=(
@@ -205,15 +186,17 @@ def add_kind_routes(resource: Resource, capacity: bool = False, delete_body: boo
             ),
         )
     body = [_param("payload", DeleteStatefulNodeBody | None, None)] if delete_body else []
-    _kind_route(
-        "delete",
-        resource,
+    _route(
         "DELETE",
         one,
         [object_id, *body, account],
         lambda request, accountId, payload=None, **ids: delete(
             resource, request, ids[resource.id_param], accountId, _deallocation(payload)
         ),
+        name=f"delete_{ops.short}",
+        operation_id=ops.delete,
+        summary=f"Delete a {ops.noun}",
+        description=ops.delete_description,
     )
 
 
@@ -223,5 +206,5 @@ def _deallocation(payload: DeleteStatefulNodeBody | None) -> dict[str, Any] | No
     return payload.deallocationConfig.model_dump(exclude_unset=True)
 
 
-add_kind_routes(STATELESS, capacity=True)
-add_kind_routes(STATEFUL, delete_body=True)
+add_kind_routes(STATELESS, GROUP_OPERATIONS, capacity=True)
+add_kind_routes(STATEFUL, NODE_OPERATIONS, delete_body=True)
