@@ -186,9 +186,8 @@ def recently_applied(organization: Organization) -> QuerySet[ChangeRequest]:
 COUNT_CAP = 99
 
 
-def count_walk() -> int:
-    """How many rows a count reads: one past the cap, to tell "99" from "99+"."""
-    return COUNT_CAP + 1
+# How many rows a count reads: one past the cap, to tell "99" from "99+".
+COUNT_WALK = COUNT_CAP + 1
 
 
 @dataclass(frozen=True)
@@ -213,6 +212,6 @@ def inbox_counts(organization: Organization, user: Any) -> InboxCounts:
     """The navigation's counts (capped just above COUNT_CAP), in two small queries."""
     # Newest first, as the inbox lists them: the walk follows the (organization, state,
     # -updated_at) index and stops at the cap, instead of visiting states in index order.
-    waiting = waiting_for(organization, user)[: count_walk()].count()
-    mine = mine_waiting(organization, user)[: count_walk()].count()
+    waiting = waiting_for(organization, user)[:COUNT_WALK].count()
+    mine = mine_waiting(organization, user)[:COUNT_WALK].count()
     return InboxCounts(waiting_for_me=waiting, mine=mine)

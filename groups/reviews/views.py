@@ -30,9 +30,9 @@ from .models import ChangeRequest, ChangeState
 from .policy import PolicyValues, approvals_missing, policy_for, update_policy
 from .refusals import ApplyFailed, ChangeConflict, InvalidInput, ReviewRefused
 from .selectors import (
+    COUNT_WALK,
     InboxCounts,
     ListedChange,
-    count_walk,
     get_change,
     mine_waiting,
     narrowed,
@@ -71,7 +71,7 @@ class InboxPage:
         start = (number - 1) * INBOX_LIMIT
         counting = counting and number == 1
         # The few rows past the page that a count reads cost less than a second query.
-        read = max(INBOX_LIMIT + 1, count_walk()) if counting else INBOX_LIMIT + 1
+        read = max(INBOX_LIMIT + 1, COUNT_WALK) if counting else INBOX_LIMIT + 1
         found = window_of(changes, start, start + read)
         others = request.GET.copy()
         others.pop(param, None)
@@ -81,7 +81,7 @@ class InboxPage:
             len(found) > INBOX_LIMIT,
             param,
             others.urlencode(),
-            min(len(found), count_walk()) if counting else None,
+            min(len(found), COUNT_WALK) if counting else None,
         )
 
     @property
