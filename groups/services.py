@@ -6,13 +6,14 @@ encrypted in `Group.login_password_encrypted`.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from django.db import transaction
 
 from console.models import Organization
 from console.selectors import accounts_for
-from console.services import record_audit
+from console.services import AuditSubject
 from galleries.crypto import encrypt_secret
 
 from .edit_context import EditContext
@@ -37,6 +38,9 @@ UPDATE_ATTEMPTS = 3
 # Spot's update schema has no place for these: a group stays where it was created.
 IMMUTABLE_AFTER_CREATE = ("region", "resourceGroupName")
 _AUDIT_TYPE = {Kind.STATELESS: "group", Kind.STATEFUL: "stateful_node"}
+_AUDITED = {
+    kind: AuditSubject(obj_type, attrgetter("name")) for kind, obj_type in _AUDIT_TYPE.items()
+}
 
 
 class ValidationFailed(Exception):
@@ -124,6 +128,7 @@ def save_group(
             )
             if expected_revision is not None and current.revision != expected_revision:
                 raise RevisionConflict(current)
+            current.organization = organization  # found within it: no query to load it again
             account = current.account
         encrypted, has_password = _next_password(current, spec, clear_password)
         clean_spec = without_password(spec)
@@ -158,13 +163,10 @@ def save_group(
             author=target.updated_by,
             source=source,
         )
-        record_audit(
-            organization=organization,
+        _AUDITED[kind].record(
+            target,
             actor=actor,
             action=_audit_action(kind, "create" if current is None else "update"),
-            obj_type=_AUDIT_TYPE[kind],
-            obj_id=target.id,
-            obj_repr=target.name,
             before=before,
             after={"status": status.value, "source": source, "spec": clean_spec},
         )
@@ -238,13 +240,10 @@ def delete_group(
         after: dict[str, Any] = {"source": source}
         if deallocation_config is not None:
             after["deallocationConfig"] = deallocation_config
-        record_audit(
-            organization=locked.organization,
+        _AUDITED[Kind(locked.kind)].record(
+            locked,
             actor=actor,
             action=_audit_action(locked.kind, "delete"),
-            obj_type=_AUDIT_TYPE[Kind(locked.kind)],
-            obj_id=locked.id,
-            obj_repr=locked.name,
             before=before,
             after=after,
         )
