@@ -13,12 +13,15 @@ from typing import Any
 import pytest
 import time_machine
 from azure.mgmt.compute import ComputeManagementClient
+from django.urls import reverse
 from django.utils import timezone
 
+from console.models import Role
 from galleries import selectors
 from galleries.models import Gallery, GalleryImage, ImageVersion
 from galleries.refresh.batch import refresh_subscriptions
 from galleries.refresh.runs import refresh_now
+from tests.factories import log_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +89,7 @@ def _scheduled_refresh(subscription: Any, sandbox: Any) -> Any:
 
 
 def test_a_version_refresh_this_gallery_found_stays_until_resource_graph_could_show_it(
-    connect: Any, lagging: Any
+    connect: Any, lagging: Any, client: Any, organization: Any
 ) -> None:
     subscription = connect("Shared Images")
     _scheduled_refresh(subscription, lagging)
@@ -101,6 +104,9 @@ def test_a_version_refresh_this_gallery_found_stays_until_resource_graph_could_s
     assert run.counts["versions"]["deleted"] == 0
     assert run.counts["versions"]["held"] == 1
     assert selectors.find_version(_cached_image(subscription, lagging), "99.0.0") is not None
+    log_in_as(client, Role.ADMIN, organization=organization)
+    page = client.get(reverse("galleries:run_detail", args=[subscription.pk, run.pk]))
+    assert "+ 1 kept as ARM found it moments ago (Resource Graph lags)" in page.content.decode()
 
     # Past the grace window, Resource Graph is believed: still no 99.0.0 there, so it goes.
     with time_machine.travel(timezone.now() + timedelta(seconds=GRACE + 60)):
