@@ -369,6 +369,10 @@ INVENTORY_REFRESH_OUTCOME_RETRY_SECONDS = env.float(
     "INVENTORY_REFRESH_OUTCOME_RETRY_SECONDS", default=10
 )
 INVENTORY_REFRESH_MAX_ATTEMPTS = env.int("INVENTORY_REFRESH_MAX_ATTEMPTS", default=3)
+# Resource Graph lags ARM by seconds to minutes: for this long after an ARM listing ("Refresh
+# now", "Refresh this gallery") created, changed, restored or deleted a cached row, a full
+# refresh listed through Resource Graph leaves that row as ARM wrote it (0: no grace).
+INVENTORY_GRAPH_LAG_GRACE_SECONDS = env.float("INVENTORY_GRAPH_LAG_GRACE_SECONDS", default=300)
 # Azure SDK retries and timeouts; a Retry-After longer than the cap fails that branch at once
 # (the run is then partial) instead of blocking a worker.
 AZURE_RETRY_TOTAL = env.int("AZURE_RETRY_TOTAL", default=3)

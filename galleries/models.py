@@ -121,6 +121,10 @@ class InventoryRow(models.Model):
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField()
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # When an ARM listing last created, changed, restored or deleted this row. Resource Graph
+    # lags ARM, so a Resource Graph listing leaves such a row as ARM wrote it for
+    # INVENTORY_GRAPH_LAG_GRACE_SECONDS (`refresh.row_sync`).
+    arm_written_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True

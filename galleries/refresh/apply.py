@@ -3,7 +3,8 @@
 Creates what is new, updates only rows whose values changed, soft-deletes what is gone (only
 below branches that were listed completely) and un-deletes what reappeared (`row_sync`). An
 unchanged world writes nothing. `last_seen_at` is stamped when a row is created, changed or
-restored.
+restored. A Resource Graph snapshot leaves alone the rows an ARM listing wrote lately
+(`RowSync.hold`): neither written nor deleted, nor, when ARM deleted them, what is below them.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ class _Applier(RowSync):
             kind.name: self.existing(kind.model, kind.fields, **self._scope(kind.gallery_path))
             for kind in BELOW
         }
+        self.hold("resource_groups", ResourceGroup, **rg_scope)
+        for kind in BELOW:
+            self.hold(kind.name, kind.model, **self._scope(kind.gallery_path))
         parent_pk = self.sync(
             "resource_groups",
             ResourceGroup,
@@ -128,6 +132,7 @@ class _Applier(RowSync):
         gone_galleries = set(snapshot.gone_galleries)
         if snapshot.galleries_complete and self.gallery_id is None:
             gone_galleries |= set(galleries) - set(snapshot.galleries)
+        gone_galleries = self.spare("galleries", gone_galleries, galleries)
         gone_gallery_pks = {galleries[a].pk for a in gone_galleries if a in galleries}
 
         gallery_arm_of = {row.pk: arm_id for arm_id, row in galleries.items()}
@@ -140,29 +145,40 @@ class _Applier(RowSync):
                 and arm_id not in snapshot.images
             ):
                 gone_images.add(arm_id)
+        gone_images = self.spare("images", gone_images, images)
         gone_image_pks = {images[a].pk for a in gone_images if a in images}
 
         image_arm_of = {row.pk: arm_id for arm_id, row in images.items()}
         image_at = VERSION_FIELDS.index("image_id")
-        gone_version_pks = [
-            version.pk
+        gone_versions = {
+            arm_id
             for arm_id, version in versions.items()
             if version.values[image_at] in gone_image_pks
             or (
                 image_arm_of.get(version.values[image_at]) in snapshot.complete_images
                 and arm_id not in snapshot.versions
             )
-        ]
-        self.soft_delete("versions", ImageVersion, gone_version_pks)
+        }
+        gone_versions = self.spare("versions", gone_versions, versions)
+        self.soft_delete("versions", ImageVersion, (versions[a].pk for a in gone_versions))
         self.soft_delete("images", GalleryImage, gone_image_pks)
         self.soft_delete("galleries", Gallery, gone_gallery_pks)
         if snapshot.galleries_complete and self.gallery_id is None:
-            # A resource group is listed only for its galleries; none left means gone.
-            self.soft_delete(
-                "resource_groups",
-                ResourceGroup,
-                (row.pk for arm_id, row in rgs.items() if arm_id not in snapshot.resource_groups),
-            )
+            # A resource group is listed only for its galleries; none left means gone (but
+            # one that holds a gallery kept as ARM wrote it).
+            rg_at = GALLERY_FIELDS.index("resource_group_id")
+            holding = {
+                row.values[rg_at]
+                for arm_id, row in galleries.items()
+                if not row.deleted and arm_id not in gone_galleries
+            }
+            gone_rgs = {
+                arm_id
+                for arm_id, row in rgs.items()
+                if arm_id not in snapshot.resource_groups and row.pk not in holding
+            }
+            gone_rgs = self.spare("resource_groups", gone_rgs, rgs)
+            self.soft_delete("resource_groups", ResourceGroup, (rgs[a].pk for a in gone_rgs))
 
     def _sync_regions(self, snapshot: Snapshot, version_pk: dict[str, int]) -> None:
         counts = self.counts["regions"]
@@ -180,9 +196,10 @@ class _Applier(RowSync):
         to_create: list[tuple[Any, ...]] = []
         to_update: list[tuple[Any, ...]] = []
         to_delete: list[int] = []
+        held = self.held.get("versions", set())
         for version in snapshot.versions.values():
             pk = version_pk.get(version.arm_id)
-            if pk is None:
+            if pk is None or version.arm_id in held:
                 continue
             current = existing.pop(pk, {})
             for region in version.regions:
@@ -213,4 +230,5 @@ def apply_snapshot(
 ) -> dict[str, dict[str, int]]:
     """Write `snapshot` (of the whole subscription, or of the gallery `gallery_id`)."""
     with writer_turn(), bounded_lock_wait():
-        return _Applier(subscription, gallery_id).apply(snapshot)
+        applier = _Applier(subscription, gallery_id, through_graph=snapshot.through_graph)
+        return applier.apply(snapshot)

@@ -15,7 +15,8 @@ completeness rules as the ARM walk:
   subscription is listed through ARM instead, whose answers tell the cases apart.
 
 Resource Graph lags ARM by seconds to minutes, so ARM stays the path of a targeted refresh
-and of confirming what a draft uses.
+and of confirming what a draft uses; and a row an ARM listing wrote lately is left as ARM
+wrote it by the apply of a Resource Graph snapshot (`row_sync.RowSync.hold`).
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ class _Routing:
     """Rows of one query, into one Snapshot per subscription id."""
 
     def __init__(self, subscription_ids: list[str]) -> None:
-        self.snapshots: dict[str, Snapshot] = {sid.lower(): Snapshot() for sid in subscription_ids}
+        self.snapshots: dict[str, Snapshot] = {
+            sid.lower(): Snapshot(through_graph=True) for sid in subscription_ids
+        }
         self.rows = 0
 
     def add(self, row: dict[str, Any]) -> None:

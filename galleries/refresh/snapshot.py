@@ -267,6 +267,8 @@ class Snapshot:
     # `networks_complete` (the subscription's network list answered whole).
     virtual_networks: dict[str, NetworkData] = field(default_factory=dict)
     networks_complete: bool = False
+    # Listed through Resource Graph (which lags ARM), not through ARM's list calls.
+    through_graph: bool = False
 
     def add_gallery(self, gallery: GalleryData) -> None:
         self.galleries[gallery.arm_id] = gallery
