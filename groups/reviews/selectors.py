@@ -136,6 +136,12 @@ def spec_to_edit(group: Group) -> dict[str, Any]:
     return proposed.proposed_spec if proposed is not None else group.spec
 
 
+def change_and_spec_to_edit(group: Group) -> tuple[ChangeRequest | None, dict[str, Any]]:
+    """open_change_of and spec_to_edit in one query, for the editor page that shows both."""
+    change = open_change_of(group)
+    return change, change.proposed_spec if change is not None else group.spec
+
+
 def timeline_of(group: Group) -> QuerySet[TimelineEvent]:
     """The group's events oldest first (TimelineEvent's own order)."""
     return TimelineEvent.objects.filter(group=group).select_related("actor")
