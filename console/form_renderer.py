@@ -2,10 +2,10 @@
 
 A widget rendered through its template costs about a quarter of a millisecond (an <input> is
 two templates, a <select> two more per option): the group editor's thirty inputs and its
-56-option region list were a fifth of the page's CPU time. The inputs (and a radio button's or
-checkbox's own tag), text areas and selects below give exactly what Django's templates give
-(tests/console/test_form_renderer.py renders each both ways); every other template, and any
-widget whose context holds something these do not expect, goes through the templates as before.
+56-option region list were a fifth of the page's CPU time. The inputs, text areas and selects
+below give exactly what Django's templates give (tests/console/test_form_renderer.py renders
+each both ways); every other template, and any widget whose context holds something these do not
+expect, goes through the templates as before.
 """
 
 from __future__ import annotations
@@ -63,15 +63,6 @@ def _input(widget: dict[str, Any]) -> str:
     )
 
 
-def _input_option(widget: dict[str, Any]) -> str:
-    """django/forms/widgets/input_option.html (a radio button's or a checkbox's own tag)."""
-    html = _input(widget) + "\n"  # as input.html ends, included
-    if not widget["wrap_label"]:
-        return html
-    for_id = f' for="{_shown(widget["attrs"]["id"])}"' if widget["attrs"].get("id") else ""
-    return f"<label{for_id}>{html} {_shown(widget['label'])}</label>"
-
-
 def _textarea(widget: dict[str, Any]) -> str:
     """django/forms/widgets/textarea.html"""
     value = _shown(widget["value"]) if widget["value"] else ""
@@ -102,10 +93,6 @@ def _select(widget: dict[str, Any]) -> str | None:
 
 _WRITTEN_OUT: dict[str, Callable[[dict[str, Any]], str | None]] = {
     **dict.fromkeys(INPUT_TEMPLATES, _input),
-    **dict.fromkeys(
-        (f"{WIDGETS}{name}.html" for name in ("input_option", "radio_option", "checkbox_option")),
-        _input_option,
-    ),
     f"{WIDGETS}textarea.html": _textarea,
     f"{WIDGETS}select.html": _select,
 }
