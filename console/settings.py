@@ -96,10 +96,6 @@ TEMPLATES = [
     },
 ]
 
-# Django's renderer, with the common widgets' templates written out in Python (a fifth of the
-# group editor's CPU time went to rendering its inputs through templates).
-FORM_RENDERER = "console.form_renderer.FormRenderer"
-
 # How long a write waits for another writer's lock before it fails with "the database was
 # busy": SQLite's busy timeout, and PostgreSQL's lock_timeout for the refresh's own writes.
 DATABASE_LOCK_TIMEOUT_SECONDS = env.float("DATABASE_LOCK_TIMEOUT_SECONDS", default=20)
