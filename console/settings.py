@@ -96,6 +96,10 @@ TEMPLATES = [
     },
 ]
 
+# Widgets (inputs, selects and their options) through Django's Jinja2 templates: the same HTML,
+# at about a quarter of the cost; the group editor's fields and region list were a fifth of it.
+FORM_RENDERER = "django.forms.renderers.Jinja2"
+
 # How long a write waits for another writer's lock before it fails with "the database was
 # busy": SQLite's busy timeout, and PostgreSQL's lock_timeout for the refresh's own writes.
 DATABASE_LOCK_TIMEOUT_SECONDS = env.float("DATABASE_LOCK_TIMEOUT_SECONDS", default=20)

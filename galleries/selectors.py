@@ -39,6 +39,7 @@ from .regions import normalize_region, region_display_name
 __all__ = [
     "find_image",
     "find_version",
+    "find_version_in_region",
     "galleries_for",
     "images_for",
     "normalize_os_type",
@@ -64,25 +65,44 @@ def subscriptions_for(organization: Organization) -> QuerySet[ConnectedSubscript
     return ConnectedSubscription.objects.filter(organization=organization).select_related("account")
 
 
+# Azure states that are no trouble: plain Enabled, or not checked yet.
+UNTROUBLED_STATES = ("", AzureState.ENABLED)
+
+
 def troubled_subscriptions(
-    organization: Organization, account_ids: Iterable[str | None]
+    organization: Organization,
+    account_ids: Iterable[str | None],
+    subscriptions: Iterable[ConnectedSubscription] | None = None,
 ) -> dict[str, ConnectedSubscription]:
     """The subscriptions bound to these accounts whose Azure state is not plain Enabled
-    (Warned, PastDue, Disabled...), by account id: one query for a page of groups."""
+    (Warned, PastDue, Disabled...), by account id: one query for a page of groups, none when
+    the caller has read the organization's `subscriptions` (subscriptions_for) already."""
     wanted = {account_id for account_id in account_ids if account_id}
     if not wanted:
         return {}
-    found = (
-        subscriptions_for(organization)
-        .filter(account_id__in=wanted)
-        .exclude(azure_state__in=("", AzureState.ENABLED))
-    )
+    found: Iterable[ConnectedSubscription]
+    if subscriptions is not None:
+        found = [
+            s for s in subscriptions
+            if s.account_id in wanted and s.azure_state not in UNTROUBLED_STATES
+        ]  # fmt: skip
+    else:
+        found = (
+            subscriptions_for(organization)
+            .filter(account_id__in=wanted)
+            .exclude(azure_state__in=UNTROUBLED_STATES)
+        )
     return {subscription.account_id: subscription for subscription in found}
 
 
 def subscription_for_account(
-    organization: Organization, account_id: str
+    organization: Organization,
+    account_id: str,
+    subscriptions: Iterable[ConnectedSubscription] | None = None,
 ) -> ConnectedSubscription | None:
+    """`subscriptions`: the organization's (subscriptions_for), when the caller has read them."""
+    if subscriptions is not None:
+        return next((s for s in subscriptions if s.account_id == account_id), None)
     return subscriptions_for(organization).filter(account_id=account_id).first()
 
 
@@ -149,9 +169,12 @@ def find_image(
     resource_group_name: str,
     gallery_name: str,
     image_name: str,
+    subscription: ConnectedSubscription | None = None,
 ) -> GalleryImage | None:
-    """A live image of the subscription bound to `account_id`, names matched as Azure does."""
-    subscription = subscription_for_account(organization, account_id)
+    """A live image of the subscription bound to `account_id`, names matched as Azure does
+    (`subscription`: that subscription, when the caller has read it)."""
+    if subscription is None:
+        subscription = subscription_for_account(organization, account_id)
     if subscription is None:
         return None
     i_id = image_arm_id(subscription.subscription_id, resource_group_name, gallery_name, image_name)
@@ -173,6 +196,22 @@ def find_version(image: GalleryImage, version_name: str) -> ImageVersion | None:
         arm_id=version_arm_id(image.arm_id, version_name.strip()),
         deleted_at=None,
     ).first()
+
+
+def find_version_in_region(
+    image: GalleryImage, version_name: str, region: str
+) -> tuple[ImageVersion | None, bool]:
+    """find_version, and whether that version is replicated to `region`, in one query."""
+    version = (
+        ImageVersion.objects.filter(
+            subscription_id=image.subscription_id,
+            arm_id=version_arm_id(image.arm_id, version_name.strip()),
+            deleted_at=None,
+        )
+        .annotate(in_region=_replicated_to(region))
+        .first()
+    )
+    return version, bool(version is not None and version.in_region)
 
 
 def share_check(reader: ConnectedSubscription, gallery: Gallery) -> ShareCheck | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from console.models import Organization
+from galleries.models import ConnectedSubscription
 from galleries.regions import region_display_name
 from galleries.selectors import FAILED_PROVISIONING, subscriptions_for
 
@@ -142,10 +143,15 @@ def _named_level(
     return level
 
 
-def account_level(organization: Organization, selection: Selection) -> Level:
+def account_level(
+    organization: Organization,
+    selection: Selection,
+    subscriptions: Iterable[ConnectedSubscription] | None = None,
+) -> Level:
+    """`subscriptions`: the organization's (subscriptions_for), when the caller has read them."""
     options = [
         Option(sub.account_id, f"{sub.display_name} ({sub.account_id})")
-        for sub in subscriptions_for(organization)
+        for sub in (subscriptions if subscriptions is not None else subscriptions_for(organization))
     ]
     return Level("spot_account_id", options, selection.account)
 
@@ -270,11 +276,15 @@ def _version_option(version: VersionRow, today: str, not_in_region: str) -> Opti
 
 
 def version_details(
-    organization: Organization, selection: Selection, sub: SubscriptionAge | None = None
+    organization: Organization,
+    selection: Selection,
+    sub: SubscriptionAge | None = None,
+    image: ImageRow | None = None,
 ) -> Level:
-    """The chosen version (or what "latest" resolves to) with its regions and replica counts."""
+    """The chosen version (or what "latest" resolves to) with its regions and replica counts.
+    `image`: the chosen image's row, when the version level has read it."""
     sub = sub or queries.subscription_with_age(organization, selection.account)
-    image = queries.chosen_image(sub, selection)
+    image = image or queries.chosen_image(sub, selection)
     details: dict[str, Any] = {"image": image, "version": None, "region": selection.region}
     level = Level("details", [], selection.version_name, subscription=sub, extra=details)
     if image is None or not selection.version_name:
@@ -297,7 +307,7 @@ def _passed(moment: Any) -> bool:
     return moment is not None and moment < timezone.now()
 
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[[Organization, Selection, SubscriptionAge | None], Level]] = {
     "gallery_resource_group_name": resource_group_level,
     "gallery_name": gallery_level,
     "image_name": image_level,
@@ -306,24 +316,34 @@ BUILDERS = {
 }
 
 
-def full_cascade(organization: Organization, selection: Selection) -> list[Level]:
-    """Every level the selection reaches, for a full-page render."""
-    levels = [account_level(organization, selection)]
+def full_cascade(
+    organization: Organization,
+    selection: Selection,
+    subscriptions: Iterable[ConnectedSubscription] | None = None,
+) -> list[Level]:
+    """Every level the selection reaches, for a full-page render: the subscription's row is
+    read once for all of them, and the chosen image's once for the version and its details.
+    `subscriptions`: the organization's, when the caller has read them."""
+    levels = [account_level(organization, selection, subscriptions)]
     if not selection.account:
         return levels
     try:
-        levels.append(resource_group_level(organization, selection))
+        sub = queries.subscription_with_age(organization, selection.account)
     except Http404:
         return levels  # an account without a connected subscription: nothing to list
+    levels.append(resource_group_level(organization, selection, sub))
     steps = (
         ("gallery_resource_group_name", gallery_level),
         ("gallery_name", image_level),
         ("image_name", version_level),
-        ("version_name", version_details),
     )
     for parent_field, build in steps:
         if not levels[-1].selected:
-            break
+            return levels
         selection = selection.with_value(parent_field, levels[-1].selected)
-        levels.append(build(organization, selection))
+        levels.append(build(organization, selection, sub))
+    if levels[-1].selected:
+        selection = selection.with_value("version_name", levels[-1].selected)
+        image = levels[-1].extra.get("image")
+        levels.append(version_details(organization, selection, sub, image))
     return levels

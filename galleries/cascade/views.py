@@ -7,6 +7,7 @@ under it); a direct load or a history restore gets a full page with the whole ca
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -20,7 +21,13 @@ from django.views.decorators.vary import vary_on_headers
 from console.http import AuthedRequest
 from console.models import Organization, Role
 from console.permissions import has_role, role_required
-from galleries.models import ACTIVE_REFRESH_STATUSES, OS_CHOICES, RefreshRun, RefreshStatus
+from galleries.models import (
+    ACTIVE_REFRESH_STATUSES,
+    OS_CHOICES,
+    ConnectedSubscription,
+    RefreshRun,
+    RefreshStatus,
+)
 from galleries.refresh.request import request_refresh
 from galleries.regions import AZURE_REGIONS
 from galleries.selectors import subscription_for_account
@@ -46,10 +53,14 @@ def changed_field(request: AuthedRequest) -> str | None:
     return request.htmx.trigger_name if request.htmx else None
 
 
-def cascade_context(organization: Organization, selection: Selection) -> dict[str, Any]:
+def cascade_context(
+    organization: Organization,
+    selection: Selection,
+    subscriptions: Iterable[ConnectedSubscription] | None = None,
+) -> dict[str, Any]:
     """Context for rendering the whole cascade (cascade/_cascade.html), on the browse page
-    and in the group editor."""
-    built = {level.key: level for level in full_cascade(organization, selection)}
+    and in the group editor (`subscriptions`: the organization's, when the caller has read them)."""
+    built = {level.key: level for level in full_cascade(organization, selection, subscriptions)}
     return {
         "cascade_levels": [(key, built.get(key)) for key in ALL_LEVELS],
         "selection": selection,

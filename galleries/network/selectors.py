@@ -3,6 +3,7 @@ organization's subscription and narrowed to the group's region, as Spot's consol
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from console.models import Organization
@@ -36,6 +37,8 @@ class NetworkChoices:
 def network_choices(
     organization: Organization,
     account_id: str,
+    subscriptions: Iterable[ConnectedSubscription] | None = None,
+    /,
     *,
     region: str = "",
     network_resource_group_name: str = "",
@@ -43,9 +46,12 @@ def network_choices(
 ) -> NetworkChoices:
     """Resource groups holding virtual networks in `region` (every region when blank), the
     networks of the resource group typed (or of all of them), the subnets of the network typed.
-    The keywords are the editor's input names (NETWORK_INPUTS)."""
+    The keywords are the editor's input names (NETWORK_INPUTS); `subscriptions`: the
+    organization's (subscriptions_for), when the caller has read them."""
     resource_group, network = network_resource_group_name, virtual_network_name
-    subscription = subscription_for_account(organization, account_id) if account_id else None
+    subscription = (
+        subscription_for_account(organization, account_id, subscriptions) if account_id else None
+    )
     region = normalize_region(region)
     choices = NetworkChoices(subscription=subscription, region=region)
     if subscription is None:
@@ -73,6 +79,8 @@ def network_choices(
             .order_by("name")
             .values_list("name", "address_prefixes")[:CAP]
         )
-        if not chosen.exists():
+        # Listed already unless the list was cut short: then it takes a look-up.
+        listed = any(name.lower() == network.lower() for name, _, _ in choices.networks)
+        if not listed and (len(choices.networks) < CAP or not chosen.exists()):
             choices.unknown.append(f"virtual network {network}")
     return choices

@@ -4,10 +4,12 @@ with a tab, named by the row (or by the Shared Image cascade's parameter), limit
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 
 from galleries.models import OS_CHOICES
 from galleries.regions import AZURE_REGIONS, SOVEREIGN_REGIONS
@@ -17,11 +19,27 @@ from ..spot.field_lookups import tab_of
 from ..spot.fields import BOOLEAN, INTEGER, Field, editor_fields
 from ..vm_sizes import VM_SIZE_CHOICES
 
-REGION_CHOICES = [
-    ("", "Choose a region…"),
-    ("Azure", AZURE_REGIONS),
-    ("Azure Government and Azure China", SOVEREIGN_REGIONS),
-]
+
+class FixedChoices(BaseChoiceIterator):
+    """A long, fixed list of choices normalized once: Django normalizes a plain list each time
+    a field or its widget is given it, which for the regions and VM sizes was most of the cost
+    of building the form on every request."""
+
+    def __init__(self, choices: Any) -> None:
+        self.choices = normalize_choices(choices)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.choices)
+
+
+REGION_CHOICES = FixedChoices(
+    [
+        ("", "Choose a region…"),
+        ("Azure", AZURE_REGIONS),
+        ("Azure Government and Azure China", SOVEREIGN_REGIONS),
+    ]
+)
+SIZE_CHOICES = FixedChoices(VM_SIZE_CHOICES)
 # htmx reloads parts of the cascade when these change (see the editor template).
 CASCADE_ATTRS = {"data-cascade": ""}
 # Inputs whose value may be one the list does not offer (set through the API).
@@ -49,7 +67,7 @@ def form_field(row: Field) -> forms.Field:
         )
     if row.widget == "checkboxes":  # rendered as filterable lists by groups/_sizes.html
         return forms.MultipleChoiceField(
-            choices=VM_SIZE_CHOICES,
+            choices=SIZE_CHOICES,
             required=False,
             label=label,
             widget=forms.CheckboxSelectMultiple,
@@ -78,17 +96,16 @@ def form_field(row: Field) -> forms.Field:
     return forms.CharField(required=False, label=label, widget=widget, help_text=row.help_text)
 
 
-def _with_current(choices: list, current: Any) -> list:
-    """Keep a value the list does not offer (set through the API) selectable, not dropped."""
+def _with_current(choices: list, current: Any) -> list | None:
+    """Keep a value the list does not offer (set through the API) selectable, not dropped:
+    the choices with an "Other" group of such values, or None when the list offers them all."""
+    values = [value for value in (current if isinstance(current, list) else [current]) if value]
+    if not values:
+        return None
     known = {value for _, group in choices if isinstance(group, list) for value, _ in group}
     known |= {value for value, label in choices if not isinstance(label, list)}
-    values = current if isinstance(current, list) else [current]
-    extra = [
-        (value, f"{value} (not in the usual list)")
-        for value in values
-        if value and value not in known
-    ]
-    return [*choices, ("Other", extra)] if extra else choices
+    extra = [(value, f"{value} (not in the usual list)") for value in values if value not in known]
+    return [*choices, ("Other", extra)] if extra else None
 
 
 class GroupEditorForm(forms.Form):
@@ -104,9 +121,10 @@ class GroupEditorForm(forms.Form):
         }
         for name in OPEN_CHOICES:
             if name in self.fields:
-                current = self._current(name)
                 field = self.fields[name]
-                field.choices = _with_current(list(field.choices), current)  # type: ignore[attr-defined]
+                choices = _with_current(list(field.choices), self._current(name))  # type: ignore[attr-defined]
+                if choices is not None:
+                    field.choices = choices  # type: ignore[attr-defined]
         os_name = self._current("os") or "Linux"
         for row in rows:
             rule = row.rule_for(self.kind, os_name)

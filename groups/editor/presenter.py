@@ -3,19 +3,25 @@ where error links for cascade levels not on the page yet should point."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from console.models import Account
 from galleries.cascade.selection import FIELDS as CASCADE_FIELDS, Selection
+from galleries.models import ConnectedSubscription
 from galleries.selectors import troubled_subscriptions
 
 
 def azure_trouble(
-    organization: Any, account: Account, selection: Selection
+    organization: Any,
+    account: Account,
+    selection: Selection,
+    subscriptions: Iterable[ConnectedSubscription] | None = None,
 ) -> list[tuple[Any, str]]:
     """The subscriptions this group deploys to or takes its image from that Azure reports as
-    not plain Enabled (Disabled, Warned...), each with what it is to the group."""
-    troubled = troubled_subscriptions(organization, [account.pk, selection.account])
+    not plain Enabled (Disabled, Warned...), each with what it is to the group
+    (`subscriptions`: the organization's, when the caller has read them)."""
+    troubled = troubled_subscriptions(organization, [account.pk, selection.account], subscriptions)
     found = []
     for account_id, subscription in troubled.items():
         roles = []

@@ -27,14 +27,16 @@ from galleries.cascade.views import cascade_context
 from galleries.inventory.search import image_to_use
 from galleries.network.selectors import NETWORK_INPUTS, network_choices
 from galleries.regions import region_display_name
+from galleries.selectors import subscriptions_for
 
 from ..edit_context import EditContext
 from ..models import Group, Kind, Status
 from ..page_urls import CLONE_URL, DELETE_URL, EDIT_URL, EXPORT_URL, LIST_URL, RESTORE_URL
+from ..reviews.models import ChangeRequest
 from ..reviews.policy import policy_for
 from ..reviews.refusals import ReviewRefused
 from ..reviews.saves import propose_from_editor
-from ..reviews.selectors import open_change_of, spec_to_edit
+from ..reviews.selectors import change_and_spec_to_edit, open_change_of, spec_to_edit
 from ..selectors import groups_for, revisions_for
 from ..services import RevisionConflict, ValidationFailed, save_group
 from ..spot.fields import TABS
@@ -52,6 +54,7 @@ from .form import GroupEditorForm
 from .sizes import size_picker
 
 IMAGE_GONE = "That image is no longer in the inventory; choose another."
+_UNREAD = object()  # an argument the caller has not read
 
 
 @dataclass
@@ -91,7 +94,8 @@ def _editor(request: AuthedRequest, kind: Kind, group_id: str | None) -> HttpRes
         if not has_role(request, Role.EDITOR):
             raise PermissionDenied("Viewers can look at groups but not change them.")
         return _submit(request, kind, group, account)
-    original = editor_values_from_spec(kind, spec_to_edit(group) if group else None)
+    open_change, spec = change_and_spec_to_edit(group) if group else (None, None)
+    original = editor_values_from_spec(kind, spec)
     initial = editor_values.initial_from_values(original, kind, account.pk)
     initial["revision"] = group.revision if group else 0
     if group is None and request.GET.get("use_image"):
@@ -111,7 +115,9 @@ def _editor(request: AuthedRequest, kind: Kind, group_id: str | None) -> HttpRes
             has_stored_password=bool(group.login_password_encrypted),
         )
     selection = selection_from({**initial, "group_account": account.pk})
-    return _render(request, kind, group, account, form, selection, warnings=warnings)
+    return _render(
+        request, kind, group, account, form, selection, warnings=warnings, open_change=open_change
+    )
 
 
 def _switch_to_groups_account(request: AuthedRequest, group: Group) -> None:
@@ -283,7 +289,9 @@ def _render(
     errors: list[Problem] | None = None,
     status: int = 200,
     tab: str = "",
+    open_change: ChangeRequest | object | None = _UNREAD,
 ) -> HttpResponse:
+    """`open_change`: the group's open change (or None), when the caller has read it."""
     if errors:
         by_field, general_errors = editor_values.problems_by_field(
             [problem for problem in errors if problem.is_error], form
@@ -301,7 +309,9 @@ def _render(
         )
         for name in form.fields
     }
-    context = cascade_context(request.organization, selection)
+    # Read once for the cascade's accounts, Azure's trouble and the network suggestions.
+    subscriptions = list(subscriptions_for(request.organization))
+    context = cascade_context(request.organization, selection, subscriptions)
     for _key, level in context["cascade_levels"]:
         if level is not None and level.field in form.fields:
             level.errors = list(form.errors.get(level.field, []))
@@ -333,7 +343,9 @@ def _render(
         },
     )
     context.update(
-        azure_trouble=presenter.azure_trouble(request.organization, account, selection),
+        azure_trouble=presenter.azure_trouble(
+            request.organization, account, selection, subscriptions
+        ),
         kind=kind,
         kind_label=Kind(kind).label,
         tabs=TABS,
@@ -352,7 +364,12 @@ def _render(
         warning_count=len(warnings or []),
         readonly=not has_role(request, Role.EDITOR),
         open_tab=tab,
-        network=network_choices(request.organization, account.pk, **_typed(form, NETWORK_INPUTS)),
+        network=network_choices(
+            request.organization,
+            account.pk,
+            subscriptions,
+            **_typed(form, NETWORK_INPUTS),
+        ),
         specialized=is_specialized(chosen),
         chosen_image=chosen,
         review_json=editor_values.json_text(
@@ -365,7 +382,9 @@ def _render(
         list_url=reverse(LIST_URL[kind]),
         delete_url=reverse(DELETE_URL[kind], args=[group.pk]) if group else "",
         revisions=list(revisions_for(group)[:10]) if group else [],
-        open_change=open_change_of(group) if group else None,
+        open_change=(open_change_of(group) if group else None)
+        if open_change is _UNREAD
+        else open_change,
         reviewed=policy_for(request.organization).approvals_required > 0,
         cascade_prev=[
             (name, selection.account if name == "spot_account_id" else getattr(selection, name))

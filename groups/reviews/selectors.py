@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
@@ -136,6 +137,12 @@ def spec_to_edit(group: Group) -> dict[str, Any]:
     return proposed.proposed_spec if proposed is not None else group.spec
 
 
+def change_and_spec_to_edit(group: Group) -> tuple[ChangeRequest | None, dict[str, Any]]:
+    """open_change_of and spec_to_edit in one query, for the editor page that shows both."""
+    change = open_change_of(group)
+    return change, change.proposed_spec if change is not None else group.spec
+
+
 def timeline_of(group: Group) -> QuerySet[TimelineEvent]:
     """The group's events oldest first (TimelineEvent's own order)."""
     return TimelineEvent.objects.filter(group=group).select_related("actor")
@@ -209,9 +216,18 @@ class InboxCounts:
 
 
 def inbox_counts(organization: Organization, user: Any) -> InboxCounts:
-    """The navigation's counts (capped just above COUNT_CAP), in two small queries."""
+    """The navigation's counts (capped just above COUNT_CAP), in one query of two small counts
+    (every page with the navigation asks for them)."""
     # Newest first, as the inbox lists them: the walk follows the (organization, state,
     # -updated_at) index and stops at the cap, instead of visiting states in index order.
-    waiting = waiting_for(organization, user)[:COUNT_WALK].count()
-    mine = mine_waiting(organization, user)[:COUNT_WALK].count()
+    counts, params = [], []
+    for changes in (waiting_for(organization, user), mine_waiting(organization, user)):
+        walk = changes.values("pk")[:COUNT_WALK]
+        sql, walk_params = walk.query.get_compiler(using=walk.db).as_sql()
+        # Django's own SQL, its values bound as parameters.
+        counts.append(f"(SELECT COUNT(*) FROM ({sql}) walked)")  # noqa: S608
+        params.extend(walk_params)
+    with connections[ChangeRequest.objects.db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(counts)}", params)
+        waiting, mine = cursor.fetchone()
     return InboxCounts(waiting_for_me=waiting, mine=mine)

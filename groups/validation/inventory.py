@@ -9,7 +9,7 @@ from console.models import Account, Organization
 from console.selectors import accounts_for
 from galleries import selectors as inventory
 from galleries.inventory.latest import latest_version
-from galleries.models import GalleryImage, ImageVersion, ShareVerdict
+from galleries.models import ConnectedSubscription, GalleryImage, ImageVersion, ShareVerdict
 from galleries.regions import normalize_region
 
 from ..models import Kind
@@ -64,6 +64,7 @@ def check_gallery_image(
         resource_group_name=ref.resource_group_name,
         gallery_name=ref.gallery_name,
         image_name=ref.image_name,
+        subscription=image_subscription,
     )
     if image is None:
         check.add(
@@ -76,7 +77,9 @@ def check_gallery_image(
         return None
     region = normalize_region(str(dig(check.spec, "region") or ""))
     _check_version(check, image, ref.version_name, region, version_field)
-    _check_share(check, organization, account, image)
+    # The group's own subscription, unless the image comes from another account's.
+    reader = image_subscription if image_account_id == account.id else None
+    _check_share(check, organization, account, image, reader)
     os_name = dig(check.spec, "compute.os")
     if isinstance(os_name, str) and os_name and image.os_type.lower() != os_name.lower():
         check.add(
@@ -124,7 +127,7 @@ def _check_version(
         else:
             _warn_end_of_life(check, image, latest, field)
         return
-    version = inventory.find_version(image, version_name)
+    version, in_region = inventory.find_version_in_region(image, version_name, region)
     if version is None:
         check.add(
             GALLERY_VERSION_NOT_FOUND,
@@ -139,7 +142,7 @@ def _check_version(
             field,
         )
         return
-    if not version.regions.filter(region=region).exists():
+    if not in_region:
         check.add(
             GALLERY_VERSION_NOT_IN_REGION,
             f"Version {version_name} of image {image.name} is not replicated to {region}.",
@@ -186,10 +189,15 @@ def _check_persisted_data_disks(check: Checker, image: GalleryImage, version: Im
 
 
 def _check_share(
-    check: Checker, organization: Organization, account: Account, image: GalleryImage
+    check: Checker,
+    organization: Organization,
+    account: Account,
+    image: GalleryImage,
+    reader: ConnectedSubscription | None = None,
 ) -> None:
-    """A gallery of another subscription must be readable from the group's subscription."""
-    reader = inventory.subscription_for_account(organization, account.id)
+    """A gallery of another subscription must be readable from the group's subscription
+    (`reader`, when the caller has read it)."""
+    reader = reader or inventory.subscription_for_account(organization, account.id)
     if reader is None or reader.pk == image.subscription_id:
         return
     gallery = image.gallery
