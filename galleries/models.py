@@ -335,6 +335,14 @@ class RefreshRun(models.Model):
         ]
         indexes = [
             models.Index(fields=["subscription", "-requested_at"]),
+            # The inventory's age, read by every cascade fragment (cascade/queries.py): the
+            # newest applied run's finish is then the index's first entry, however long the
+            # subscription's refresh history (a sort of all of it took 22 ms at 50,000 runs).
+            models.Index(
+                fields=["subscription", "-finished_at"],
+                condition=Q(status__in=["succeeded", "partial"]),
+                name="applied_refresh_newest",
+            ),
             models.Index(
                 fields=["lease_expires_at"],
                 condition=Q(status="running"),

@@ -94,3 +94,20 @@ def test_dropdown_selectors_are_single_queries(subscription: Any) -> None:
         list(selectors.versions_for(image, "eastus"))
         latest_version(image, "eastus")
     assert len(captured) == 3
+
+
+def test_inventory_regions_are_the_organizations_live_versions_regions(subscription: Any) -> None:
+    image = gallery_image(
+        subscription,
+        versions={"1.0.0": ["westus", "eastus"], "1.1.0": ["northeurope"], "1.2.0": ["uksouth"]},
+    )
+    image.versions.filter(name="1.2.0").update(deleted_at=timezone.now())
+    other = connect_account(AccountFactory())
+    gallery_image(other, versions={"2.0.0": ["japaneast", "eastus"]})
+
+    regions = selectors.inventory_regions(subscription.organization)
+
+    # Sorted by code, another organization's (japaneast) and a deleted version's (uksouth) left out.
+    assert [code for code, _ in regions] == ["eastus", "northeurope", "westus"]
+    assert regions[0] == ("eastus", "East US")
+    assert selectors.inventory_regions(AccountFactory().organization) == []

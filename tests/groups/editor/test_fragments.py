@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from galleries.cascade.selection import FIELDS
+from galleries.models import RefreshRun
 from tests.factories import AccountFactory, OrganizationFactory
 from tests.inventory_factories import connect_account, gallery_image
 
@@ -38,6 +41,27 @@ def test_resource_groups_lists_groups_holding_galleries_and_inventory_age(
     assert "img-rg" in options_of(response, "gallery_resource_group_name")
     assert "Inventory refreshed 4\xa0minutes ago" in response.content.decode()
     assert response["Vary"].count("HX-Request") == 1
+
+
+def test_the_inventory_age_is_the_last_applied_refresh_not_a_later_failed_one(
+    editor_client, editor_world
+):
+    RefreshRun.objects.filter(subscription=editor_world.own_sub).delete()
+    now = timezone.now()
+    for minutes_ago, status in ((120, "succeeded"), (60, "partial"), (30, "failed")):
+        RefreshRun.objects.create(
+            subscription=editor_world.own_sub,
+            status=status,
+            started_at=now - timedelta(minutes=minutes_ago + 1),
+            finished_at=now - timedelta(minutes=minutes_ago),
+        )
+
+    response = level(
+        editor_client, "gallery_resource_group_name", spot_account_id=editor_world.own.id
+    )
+
+    # The partial run applied what it read: it counts; the failed one after it does not.
+    assert "Inventory refreshed 1\xa0hour ago" in response.content.decode()
 
 
 def test_galleries_of_the_chosen_resource_group(editor_client, editor_world):
