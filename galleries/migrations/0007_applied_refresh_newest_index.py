@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("galleries", "0005_drop_indexes_led_by_composite_ones"),
+        ("galleries", "0006_inventory_rows_arm_written_at"),
     ]
 
     operations = [
