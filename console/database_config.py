@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 SQLITE = "django.db.backends.sqlite3"
 POSTGRESQL = "django.db.backends.postgresql"
+# Django's, with a health check that spares persistent connections a round trip per request.
+CONSOLE_POSTGRESQL = "console.db_backends.postgresql"
 
 
 def default_database(env: environ.Env, *, default_url: str, lock_timeout: float) -> dict[str, Any]:
@@ -47,4 +49,6 @@ def default_database(env: environ.Env, *, default_url: str, lock_timeout: float)
             "max_size": pool_size,
             "timeout": env.int("DATABASE_POOL_TIMEOUT_SECONDS", default=10),
         }
+    if database["ENGINE"] == POSTGRESQL:
+        database["ENGINE"] = CONSOLE_POSTGRESQL
     return database

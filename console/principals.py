@@ -124,7 +124,17 @@ def _cache() -> BaseCache | None:
 
 
 def _keys(user_id: Any) -> tuple[str, str]:
-    return f"principal:{user_id}", f"principal-generation:{user_id}"
+    return f"principal:{user_id}", generation_key(user_id)
+
+
+def generation_key(user_id: Any) -> str:
+    """The cache key of the user's generation token (console.sessions reads it with the
+    session)."""
+    return f"principal-generation:{user_id}"
+
+
+# What principal_for() is told when the caller has not read the user's token.
+_UNREAD: Any = object()
 
 
 # The principals this process has served, by (user id, generation token). A token names one
@@ -134,14 +144,18 @@ def _keys(user_id: Any) -> tuple[str, str]:
 _seen: ProcessMemo[Principal] = ProcessMemo(max_entries=1000)
 
 
-def principal_for(user_id: Any, *, fresh: bool = False) -> Principal | None:
+def principal_for(
+    user_id: Any, *, fresh: bool = False, generation: str | None = _UNREAD
+) -> Principal | None:
     """The user's principal, from the cache unless stale or `fresh`; None if there is no such
-    user."""
+    user. `generation`: the user's token (None: it has none) as just read from the cache with
+    the session, when it was."""
     cache = _cache()
     if cache is None:
         return _read(user_id, generation="")
     key, generation_key = _keys(user_id)
-    generation = cache.get(generation_key)
+    if generation is _UNREAD or fresh:
+        generation = cache.get(generation_key)
     if not fresh and generation is not None:
         seen = _seen.get((user_id, generation))
         if seen is not None:
@@ -226,7 +240,12 @@ def from_session(session: Any) -> Principal | None:
         return None
     if not session_hash:
         return None
-    principal = principal_for(user_id)
+    # console.sessions read the user's token along with the session, when it could.
+    read = getattr(session, "generation_read", None)
+    if read is not None and read[0] == user_id:
+        principal = principal_for(user_id, generation=read[1])
+    else:
+        principal = principal_for(user_id)
     if principal is not None and not constant_time_compare(
         session_hash, principal.session_auth_hash
     ):

@@ -153,7 +153,12 @@ if SESSION_STORE not in ("db", "cached_db", "cache"):
     raise ImproperlyConfigured("SESSION_STORE must be db, cached_db or cache.")
 if SESSION_STORE != "db" and PRINCIPAL_CACHE is None:
     raise ImproperlyConfigured(f"SESSION_STORE={SESSION_STORE} needs REDIS_URL (or SQLite).")
-SESSION_ENGINE = f"django.contrib.sessions.backends.{SESSION_STORE}"
+# cached_db is Django's, reading the signed-in user's generation token along with the session.
+SESSION_ENGINE = (
+    "console.sessions"
+    if SESSION_STORE == "cached_db"
+    else f"django.contrib.sessions.backends.{SESSION_STORE}"
+)
 SESSION_CACHE_ALIAS = PRINCIPAL_CACHE or "default"
 
 AUTH_PASSWORD_VALIDATORS = [

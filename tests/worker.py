@@ -57,7 +57,7 @@ def database_url_for_subprocess() -> str:
                 'settings_test.py must set DATABASES["default"]["TEST"]["NAME"] to a file.'
             )
         return f"sqlite:///{Path(name).resolve()}"
-    if engine == "django.db.backends.postgresql":
+    if connection.vendor == "postgresql":
         credentials = quote(db["USER"] or "", safe="")
         if db["PASSWORD"]:
             credentials += ":" + quote(db["PASSWORD"], safe="")

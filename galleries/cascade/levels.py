@@ -184,13 +184,19 @@ def image_level(
         level.notice = (
             f"{selection.image_name} is not one of this gallery's {kind}images; choose another."
         )
-    if selection.group_account and selection.group_account != sub.account_id:
+    if shows_share_check(selection, sub):
         level.extra["cross_subscription"] = True
         level.extra["gallery_name"] = selection.gallery_name
         level.extra["share_check"] = queries.share_verdict(
             organization, selection.group_account, sub, selection
         )
     return level
+
+
+def shows_share_check(selection: Selection, sub: SubscriptionAge) -> bool:
+    """Whether the image level says if the group's subscription may read the chosen gallery:
+    when the gallery is another subscription's."""
+    return bool(selection.group_account) and selection.group_account != sub.account_id
 
 
 def version_level(

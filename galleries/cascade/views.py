@@ -34,14 +34,13 @@ from galleries.selectors import subscription_for_account
 from galleries.sharing import check_pair
 
 from .fragment_cache import fragment_key, rendered
-from .levels import ALL_LEVELS, BUILDERS, NEXT_LEVEL, full_cascade
+from .levels import ALL_LEVELS, BUILDERS, NEXT_LEVEL, full_cascade, shows_share_check
 from .queries import SubscriptionAge, find_gallery, subscription_with_age
 from .selection import FIELDS, Selection, selection_from
 
-# The levels listing one subscription's inventory and nothing else, served from
-# fragment_cache.py. The image level also says whether the group's subscription may read the
-# gallery (a share check, which "Check now" renews without a refresh), so it is always built.
-CACHED_LEVELS = ("gallery_resource_group_name", "gallery_name", "version_name", "details")
+# Every level lists one subscription's inventory, served from fragment_cache.py; but the image
+# level of another subscription's gallery also says whether the group's subscription may read
+# it (a share check, which "Check now" renews without a refresh), so that one is always built.
 
 
 def is_fragment_request(request: AuthedRequest) -> bool:
@@ -90,7 +89,7 @@ def level(request: AuthedRequest, key: str) -> HttpResponse:
         return browse(request)
     selection = selection_from(request.GET, changed=changed_field(request))
     sub = None
-    if key in CACHED_LEVELS and _parent_chosen(selection, ALL_LEVELS.index(key)):
+    if _parent_chosen(selection, ALL_LEVELS.index(key)):
         sub = subscription_with_age(request.organization, selection.account)
 
     def render() -> str:
@@ -99,7 +98,7 @@ def level(request: AuthedRequest, key: str) -> HttpResponse:
         # Without the request's context processors: a fragment needs none of their queries.
         return render_to_string("cascade/fragment.html", context)
 
-    if sub is None:
+    if sub is None or shows_share_check(selection, sub):
         return HttpResponse(render())
     cache_key = fragment_key(
         sub,

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from galleries.models import RefreshRun
-from tests.inventory_factories import ImageVersionFactory
+from tests.inventory_factories import ImageVersionFactory, share
 
 HX = {"HTTP_HX_REQUEST": "true"}
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,39 @@ def test_the_inventory_age_follows_the_clock(editor_client, editor_world):
         traveller.shift(timedelta(minutes=2))
         groups = editor_client.get("/cascade/level/gallery_resource_group_name/", params, **HX)
         assert "Inventory refreshed 6\xa0minutes ago" in groups.content.decode()
+
+
+def test_the_image_level_asked_again_costs_one_query(editor_client, editor_world):
+    params = _params(editor_world)
+    editor_client.get("/cascade/level/gallery_name/", params, **HX)  # the session, read once
+    with CaptureQueriesContext(connection) as first:
+        before = editor_client.get("/cascade/level/image_name/", params, **HX)
+    with CaptureQueriesContext(connection) as again:
+        after = editor_client.get("/cascade/level/image_name/", params, **HX)
+
+    assert "ubuntu-22" in before.content.decode()
+    assert after.content == before.content
+    assert len(first.captured_queries) == 2
+    assert len(again.captured_queries) == 1
+
+
+def test_another_subscriptions_gallery_shows_the_share_verdict_as_it_is_now(
+    editor_client, editor_world
+):
+    params = _params(
+        editor_world,
+        spot_account_id=editor_world.other.id,
+        gallery_resource_group_name="shared-rg",
+        gallery_name="sharedgal",
+        image_name="golden",
+    )
+    before = editor_client.get("/cascade/level/image_name/", params, **HX)
+    assert "The group's subscription can read this gallery" in before.content.decode()
+
+    share(editor_world.own_sub, editor_world.golden.gallery, "not_shared")  # "Check now"
+
+    after = editor_client.get("/cascade/level/image_name/", params, **HX)
+    assert "The group's subscription cannot read this gallery" in after.content.decode()
 
 
 def test_without_a_shared_cache_every_fragment_is_rendered(editor_client, editor_world, settings):
