@@ -382,6 +382,9 @@ INVENTORY_REFRESH_MAX_ATTEMPTS = env.int("INVENTORY_REFRESH_MAX_ATTEMPTS", defau
 # now", "Refresh this gallery") created, changed, restored or deleted a cached row, a full
 # refresh listed through Resource Graph leaves that row as ARM wrote it (0: no grace).
 INVENTORY_GRAPH_LAG_GRACE_SECONDS = env.float("INVENTORY_GRAPH_LAG_GRACE_SECONDS", default=300)
+# Refresh runs (the history a subscription's page lists) are deleted this many days after they
+# finished, but for each subscription's newest applied one (galleries/refresh/retention.py).
+INVENTORY_REFRESH_RUN_RETENTION_DAYS = env.int("INVENTORY_REFRESH_RUN_RETENTION_DAYS", default=30)
 # Azure SDK retries and timeouts; a Retry-After longer than the cap fails that branch at once
 # (the run is then partial) instead of blocking a worker.
 AZURE_RETRY_TOTAL = env.int("AZURE_RETRY_TOTAL", default=3)

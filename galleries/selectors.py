@@ -23,6 +23,7 @@ from .arm_ids import (
     version_sort_key,
 )
 from .models import (
+    APPLIED_REFRESH_STATUSES,
     OS_TYPES,
     AzureState,
     ConnectedSubscription,
@@ -30,7 +31,6 @@ from .models import (
     GalleryImage,
     ImageVersion,
     RefreshRun,
-    RefreshStatus,
     ResourceGroup,
     ShareCheck,
     VersionRegion,
@@ -253,11 +253,7 @@ def latest_run(subscription: ConnectedSubscription) -> RefreshRun | None:
 
 def last_completed_run(subscription: ConnectedSubscription) -> RefreshRun | None:
     """The newest run that applied something (succeeded or partial)."""
-    return (
-        runs_for(subscription)
-        .filter(status__in=[RefreshStatus.SUCCEEDED, RefreshStatus.PARTIAL])
-        .first()
-    )
+    return runs_for(subscription).filter(status__in=APPLIED_REFRESH_STATUSES).first()
 
 
 def is_stale(completed: RefreshRun | None) -> bool:

@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from console.models import Organization
 from galleries.arm_ids import gallery_arm_id, image_arm_id, resource_group_arm_id, version_arm_id
 from galleries.inventory.latest import latest_version_params, latest_version_sql
-from galleries.models import AzureState, Gallery, azure_state_note
+from galleries.models import APPLIED_REFRESH_STATUSES, AzureState, Gallery, azure_state_note
 
 from .selection import LATEST, OPTION_CAP, Selection
 
@@ -84,6 +84,11 @@ def _day(column: str) -> str:
     return f"SUBSTR(CAST({column} AS TEXT), 1, 10)"
 
 
+# Written out, not bound: the partial index `applied_refresh_newest` serves only a query whose
+# condition matches its own, and SQLite cannot tell that of a bound parameter.
+_APPLIED = ", ".join(f"'{status}'" for status in APPLIED_REFRESH_STATUSES)
+
+
 def _capped(names: list[tuple]) -> tuple[list[str], bool]:
     return [row[0] for row in names[:OPTION_CAP]], len(names) > OPTION_CAP
 
@@ -97,7 +102,7 @@ def subscription_with_age(organization: Organization, account_id: str) -> Subscr
     rows = _rows(
         "SELECT s.id, s.subscription_id, s.account_id, s.display_name,"
         " (SELECT r.finished_at FROM galleries_refreshrun r WHERE r.subscription_id = s.id"
-        "  AND r.status IN ('succeeded', 'partial') ORDER BY r.finished_at DESC LIMIT 1),"
+        f"  AND r.status IN ({_APPLIED}) ORDER BY r.finished_at DESC LIMIT 1),"
         " s.azure_state"
         " FROM galleries_connectedsubscription s"
         " WHERE s.organization_id = %s AND s.account_id = %s",

@@ -23,10 +23,10 @@ from console.models import Organization, Role
 from console.permissions import has_role, role_required
 from galleries.models import (
     ACTIVE_REFRESH_STATUSES,
+    APPLIED_REFRESH_STATUSES,
     OS_CHOICES,
     ConnectedSubscription,
     RefreshRun,
-    RefreshStatus,
 )
 from galleries.refresh.request import request_refresh
 from galleries.regions import AZURE_REGIONS
@@ -216,7 +216,7 @@ QUICK_POLL_MS, QUICK_POLL_FOR_SECONDS, SLOW_POLL_MS = 150, 10, 2000
 
 
 def _refresh_status(request: AuthedRequest, run: RefreshRun, selection: Selection) -> HttpResponse:
-    if run.status in (RefreshStatus.SUCCEEDED, RefreshStatus.PARTIAL):
+    if run.status in APPLIED_REFRESH_STATUSES:
         return _refreshed_levels(request, run, selection)
     age = (timezone.now() - run.requested_at).total_seconds()
     context = {

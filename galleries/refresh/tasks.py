@@ -22,6 +22,7 @@ from galleries.signals import inventory_changed
 from .full import execute_full_runs, request_full_runs
 from .liveness import sweep_stale_runs
 from .request import request_refresh, set_run_queuer
+from .retention import prune_refresh_history
 from .runs import Outcome, OutcomeNotSaved, execute_run, save_outcome
 
 # How often beat looks for subscriptions due a refresh; each one's own interval and jitter
@@ -29,13 +30,15 @@ from .runs import Outcome, OutcomeNotSaved, execute_run, save_outcome
 DUE_CHECK_EVERY = timedelta(minutes=1)
 BEAT_ENTRY = "inventory-refresh-due-subscriptions"
 SWEEP_ENTRY = "inventory-sweep-dead-runs"
+PRUNE_ENTRY = "inventory-prune-refresh-history"
+PRUNE_EVERY = timedelta(days=1)
 # A worker that could not save a run's outcome hands it to a retry of its task (at most).
 OUTCOME_RETRIES = 30
 
 
 def register_beat_schedule(app: Celery) -> None:
-    """Add the periodic inventory refresh, and the sweep of dead runs (as often as a run may
-    stay silent), to beat (called from GalleriesConfig.ready)."""
+    """Add the periodic inventory refresh, the sweep of dead runs (as often as a run may stay
+    silent) and the daily pruning of old runs to beat (called from GalleriesConfig.ready)."""
     app.conf.beat_schedule.setdefault(
         BEAT_ENTRY,
         {
@@ -51,6 +54,14 @@ def register_beat_schedule(app: Celery) -> None:
             "task": "galleries.tasks.sweep_dead_runs_task",
             "schedule": timedelta(seconds=every),
             "options": {"expires": every},
+        },
+    )
+    app.conf.beat_schedule.setdefault(
+        PRUNE_ENTRY,
+        {
+            "task": "galleries.tasks.prune_refresh_history_task",
+            "schedule": PRUNE_EVERY,
+            "options": {"expires": PRUNE_EVERY.total_seconds()},
         },
     )
 
@@ -182,6 +193,12 @@ def fan_out_full_refresh(subscriptions: list[ConnectedSubscription]) -> int:
 def sweep_dead_runs_task() -> int:
     """Mark failed the runs whose lease ran out, so that no page shows a ghost for long."""
     return sweep_stale_runs()
+
+
+@shared_task(**_task_options("prune_refresh_history_task", soft_time_limit=300, time_limit=330))
+def prune_refresh_history_task() -> int:
+    """Delete the refresh runs past their retention (see retention.py)."""
+    return prune_refresh_history()
 
 
 @shared_task(**_task_options("check_sharing_task", soft_time_limit=300, time_limit=330))
