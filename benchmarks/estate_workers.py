@@ -1,7 +1,7 @@
 """A full refresh of a 1,000-subscription estate, fanned out over Celery worker processes.
 
-    DATABASE_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379/N \\
-    python benchmarks/estate_workers.py [--subscriptions 1000] [--workers 1,2,4]
+    [BENCHMARK_REDIS_URL=redis://127.0.0.1:6379/N] python benchmarks/estate_workers.py
+        [--subscriptions 1000] [--workers 1,2,4]
         [--linear-sizes 250] [--galleries 1] [--images 4] [--versions 10] [--latency-ms 50]
         [--chunk 10]
 
@@ -22,6 +22,10 @@ that concurrency (each principal's Resource Graph quota, 15 queries per 5 s, is 
 one query per subscription). With
 `--linear-sizes`, the same refresh of the first K subscriptions (most workers) shows how time
 grows with subscriptions.
+
+It runs on a PostgreSQL database of its own (`inventory_world.fresh_database_url`, dropped
+after), and its broker is BENCHMARK_REDIS_URL (default Redis database 15, whose queue it
+purges between passes): the developer's DATABASE_URL and REDIS_URL are never touched.
 """
 
 from __future__ import annotations
@@ -41,8 +45,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from inventory_world import drop_database, fresh_database_url  # noqa: E402
 from refresh import connect_all, setup_django  # noqa: E402
 from resource_graph import start_sandbox  # noqa: E402
+
+DATABASE_LABEL = "estate"
 
 
 def _peak_rss_mb(pids: list[int]) -> float:
@@ -159,13 +166,17 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=50)
     parser.add_argument("--chunk", type=int, default=10, help="subscriptions per task")
     args = parser.parse_args()
-    if not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith(
-        "postgres"
-    ):
-        raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL (the broker).")
+    os.environ.setdefault("BENCHMARK_REDIS_URL", "redis://127.0.0.1:6379/15")
     os.environ["INVENTORY_REFRESH_CHUNK_SUBSCRIPTIONS"] = str(args.chunk)
     workdir = Path(tempfile.mkdtemp(prefix="bench-estate-"))
-    setup_django(workdir)
+    setup_django(fresh_database_url("postgres", DATABASE_LABEL))
+    try:
+        run_passes(args, workdir)
+    finally:
+        drop_database("postgres", DATABASE_LABEL)
+
+
+def run_passes(args: argparse.Namespace, workdir: Path) -> None:
     from django.conf import settings
 
     from galleries.models import ConnectedSubscription
