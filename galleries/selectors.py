@@ -22,10 +22,10 @@ from .arm_ids import (
     version_arm_id,
     version_sort_key,
 )
+from .azure_state import AzureState
 from .models import (
     APPLIED_REFRESH_STATUSES,
     OS_TYPES,
-    AzureState,
     ConnectedSubscription,
     Gallery,
     GalleryImage,

@@ -20,8 +20,9 @@ from django.utils.dateparse import parse_datetime
 
 from console.models import Organization
 from galleries.arm_ids import gallery_arm_id, image_arm_id, resource_group_arm_id, version_arm_id
+from galleries.azure_state import AzureState, azure_state_note
 from galleries.inventory.latest import latest_version_params, latest_version_sql
-from galleries.models import APPLIED_REFRESH_STATUSES, AzureState, Gallery, azure_state_note
+from galleries.models import APPLIED_REFRESH_STATUSES, Gallery
 
 from .selection import LATEST, OPTION_CAP, Selection
 

@@ -25,8 +25,8 @@ from django.utils import timezone
 from galleries.azure.clients import CallMeter
 from galleries.azure.errors import AzureFailure, describe_failure
 from galleries.azure.gateway import AzureGateway, gateway_for
+from galleries.azure_state import AzureState
 from galleries.models import (
-    AzureState,
     ConnectedSubscription,
     CredentialStatus,
     Gallery,

@@ -2,7 +2,8 @@
 own is shown as its stored value in sentence case; pages, forms and the admin show these."""
 
 from console.models import Membership, Role
-from galleries.models import AzureState, CredentialStatus, RefreshRun, RefreshStatus, ShareVerdict
+from galleries.azure_state import AzureState
+from galleries.models import CredentialStatus, RefreshRun, RefreshStatus, ShareVerdict
 from groups.models import Status
 from groups.publish.models import SyncState
 from groups.reviews.models import ChangeRequest, ChangeState, VerdictKind
